@@ -1,0 +1,52 @@
+# mynasign — the README's commands.
+#   make run      install what is missing, build, start the GUI
+#   make test     install what is missing, run every test (unit, real PC/SC stack, peers, fuzz)
+#   make bench    run the benchmarks (results go to out/bench/)
+#   make package  build the Linux package with `fyne package`
+
+GO        ?= go
+BIN       := bin/mynasign
+FUZZTIME  ?= 10s
+BENCHTIME ?= 1x
+export CGO_ENABLED := 1
+# Go packages under testdata/ (the test PKI, test helpers) are not matched by ./...
+TESTDATA_PKGS := $(shell find testdata -name '*.go' -printf './%h\n' 2>/dev/null | sort -u)
+
+.PHONY: all deps deps-build build run test vet unit fuzz bench package clean
+
+all: build
+
+# Installs the system packages that are missing (does nothing when all are there).
+deps:
+	@scripts/install-deps build run test
+
+deps-build:
+	@scripts/install-deps build run
+
+build: deps-build
+	$(GO) build -o $(BIN) .
+
+run: build
+	./$(BIN)
+
+vet:
+	$(GO) vet ./... $(TESTDATA_PKGS)
+
+unit:
+	$(GO) test -count=1 -timeout 15m ./... $(TESTDATA_PKGS)
+
+# Every fuzz target of the project, each for FUZZTIME.
+fuzz:
+	@scripts/fuzz-all $(FUZZTIME)
+
+test: deps vet unit fuzz
+
+bench: deps
+	@mkdir -p out/bench
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 -timeout 60m ./... | tee out/bench/latest.txt
+
+package: deps-build
+	$(GO) tool fyne package -os linux -name mynasign -icon assets/icon.png -release
+
+clean:
+	rm -rf bin out
