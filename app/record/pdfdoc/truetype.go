@@ -324,7 +324,7 @@ func (ft *trueType) subset(order []int) []byte {
 	loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
 
 	head := append([]byte(nil), ft.tables["head"]...)
-	binary.BigEndian.PutUint32(head[8:], 0) // checkSumAdjustment, set below
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
 	binary.BigEndian.PutUint16(head[50:], 1) // long loca
 	hhea := append([]byte(nil), ft.tables["hhea"]...)
 	binary.BigEndian.PutUint16(hhea[34:], uint16(len(order)))
