@@ -1,0 +1,250 @@
+package record
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/trust"
+)
+
+var (
+	validationTime = time.Date(2026, 3, 2, 1, 2, 3, 0, time.UTC)
+	thisUpdate     = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	nextUpdate     = time.Date(2046, 3, 1, 0, 0, 0, 0, time.UTC)
+	signedAt       = time.Date(2026, 2, 27, 6, 30, 0, 0, time.UTC)
+	revokedAt      = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+)
+
+const (
+	hashValid   = "3f1c0e7a9b2d4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f506"
+	hashRevoked = "aa11bb22cc33dd44ee55ff66007788990011223344556677889900aabbccddee"
+	crlHash     = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
+
+// sampleReports are reports shaped as the verifiers produce them (the record renders what
+// it is given; the verifiers' own tests check that the reports are right, and the batch
+// tests in app/flow render records of real verifications).
+func sampleReports() []*trust.DocumentReport {
+	before := true
+	signer := &trust.Signer{Name: "髙橋　花子", NameSubstituted: true, Address: "東京都千代田区霞が関二丁目１番２号",
+		BirthDate: "1990-01-15", BirthEra: "heisei", Sex: "female", Subject: "C=JP, L=Tokyo, L=Chiyoda-ku, CN=TEST36331555650777", Test: true}
+	cert := &trust.CertificateInfo{Kind: trust.KindSignature, Generation: "test-2023", Serial: "0a1b2c3d4e5f",
+		Issuer: "C=JP, O=JPKI, OU=JPKI for digital signature (TEST)", NotBefore: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter: time.Date(2045, 1, 14, 14, 59, 59, 0, time.UTC), SHA256: strings.Repeat("5e", 32), Test: true,
+		Chain: []string{signer.Subject, "C=JP, O=JPKI, OU=JPKI for digital signature (TEST)"}}
+	rev := &trust.RevocationInfo{Status: trust.RevocationGood, CRLIssuer: cert.Issuer, CRLScope: "whole", CRLNumber: "100",
+		CRLSHA256: crlHash, ThisUpdate: &thisUpdate, NextUpdate: &nextUpdate, Fresh: true}
+	valid := &trust.DocumentReport{
+		File: "/srv/inbox/申請書-001.pdf", SHA256: hashValid, Kind: "pdf",
+		Indication: trust.TotalPassed, Summary: trust.Message{Key: "no.such.key.summary", Args: []string{signer.Name}},
+		ValidationTime: validationTime, TrustStore: "test",
+		Signatures: []trust.SignatureReport{{
+			ID: "Signature1", Format: "PAdES-B-B", Indication: trust.TotalPassed, Intact: true,
+			Coverage: trust.CoverageWhole, SignedContent: "bytes 0–1234 and 5678–9999 (revision 1)",
+			ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone}, ClaimedSigningTime: &signedAt,
+			DigestAlgorithm: "SHA-256", SignatureAlgorithm: "RSA PKCS#1 v1.5",
+			Signer: signer, Certificate: cert, Revocation: rev, ValidationTime: validationTime,
+			Checks: []trust.Check{{Name: "byterange", Passed: true}, {Name: "message-digest", Passed: true}, {Name: "chain", Passed: true}},
+		}},
+	}
+	rsigner := *signer
+	rsigner.Name, rsigner.NameSubstituted = "山田　太郎", false
+	rrev := *rev
+	rrev.Status, rrev.RevokedAt, rrev.Reason, rrev.RevokedBeforeSigning = trust.RevocationRevoked, &revokedAt, "affiliationChanged", &before
+	revoked := &trust.DocumentReport{
+		File: "/srv/inbox/届出.xml", SHA256: hashRevoked, Kind: "xml",
+		Indication: trust.TotalFailed, SubIndication: trust.Revoked,
+		ValidationTime: validationTime, TrustStore: "test",
+		Signatures: []trust.SignatureReport{{
+			ID: "sig-1", Format: "XAdES-B-B", Indication: trust.TotalFailed, SubIndication: trust.Revoked, Intact: true,
+			Coverage: trust.CoverageWhole, ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone},
+			Signer: &rsigner, Certificate: cert, Revocation: &rrev, ValidationTime: validationTime,
+			Checks:   []trust.Check{{Name: "revocation", Passed: false, Detail: trust.Message{Key: "no.such.key", Args: []string{rsigner.Name}}}},
+			Warnings: []trust.Message{{Key: "no.such.warning"}},
+		}},
+	}
+	unsigned := &trust.DocumentReport{File: "/srv/inbox/memo.pdf", SHA256: strings.Repeat("0", 64), Kind: "pdf",
+		Indication: trust.Indeterminate, SubIndication: trust.SignedDataNotFound, ValidationTime: validationTime, TrustStore: "test"}
+	unreadable := &trust.DocumentReport{File: "/srv/inbox/broken.pdf", Kind: "pdf",
+		Error: &trust.Message{Key: "no.such.error", Args: []string{"permission denied"}}, ValidationTime: validationTime, TrustStore: "test"}
+	return []*trust.DocumentReport{valid, revoked, unsigned, unreadable}
+}
+
+var created = time.Date(2026, 3, 2, 10, 15, 0, 0, time.FixedZone("JST", 9*3600))
+
+func TestDocumentStatus(t *testing.T) {
+	rs := sampleReports()
+	want := []status{statusPassed, statusFailed, statusUnsigned, statusError}
+	for i, r := range rs {
+		if got := documentStatus(r); got != want[i] {
+			t.Errorf("%s: status %s, want %s", r.File, got, want[i])
+		}
+	}
+	// A report that claims TOTAL-PASSED without signatures has not passed.
+	r := &trust.DocumentReport{Indication: trust.TotalPassed}
+	if got := documentStatus(r); got != statusUnsigned {
+		t.Errorf("no signatures: %s", got)
+	}
+	// One indeterminate signature among passed ones makes the document indeterminate.
+	r = &trust.DocumentReport{Indication: trust.TotalPassed, Signatures: []trust.SignatureReport{
+		{Indication: trust.TotalPassed}, {Indication: trust.Indeterminate}}}
+	if got := documentStatus(r); got != statusIndeterminate {
+		t.Errorf("mixed: %s", got)
+	}
+}
+
+func pdftotext(t *testing.T, path string) string {
+	t.Helper()
+	tool := testenv.Tool(t, "pdftotext")
+	out, err := exec.Command(tool, "-layout", "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v\n%s", path, err, out)
+	}
+	return string(out)
+}
+
+func qpdfCheck(t *testing.T, path string) {
+	t.Helper()
+	tool := testenv.Tool(t, "qpdf")
+	out, err := exec.Command(tool, "--check", path).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "No syntax or stream encoding errors") {
+		t.Errorf("qpdf --check %s: %v\n%s", path, err, out)
+	}
+}
+
+func TestWritePerFileAndBatchRecords(t *testing.T) {
+	dir := t.TempDir()
+	paths, err := Write(sampleReports(), Options{Lang: i18n.Japanese, Created: created, Version: "9.8.7"}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 10 { // batch + 4 files, PDF and HTML each
+		t.Fatalf("wrote %d files: %v", len(paths), paths)
+	}
+	base := func(p string) string { return filepath.Base(p) }
+	if base(paths[0]) != "batch-record-20260302-101500.pdf" || base(paths[2]) != "record-申請書-001.pdf-3f1c0e7a.pdf" {
+		t.Errorf("names: %v", paths)
+	}
+	if keep := os.Getenv("RECORD_KEEP"); keep != "" {
+		for _, p := range paths {
+			data, _ := os.ReadFile(p)
+			os.WriteFile(filepath.Join(keep, base(p)), data, 0o644)
+		}
+	}
+
+	// The per-file record of the valid file: its hash and its result, in extractable text.
+	txt := pdftotext(t, paths[2])
+	for _, s := range []string{hashValid, "有効", "TOTAL-PASSED", "電子署名検証記録", "mynasign 9.8.7", crlHash,
+		"2046-03-01 09:00:00 JST", "テスト用証明書", "test-2023"} {
+		if !strings.Contains(txt, s) {
+			t.Errorf("valid record lacks %q:\n%s", s, txt)
+		}
+	}
+	// Personal data was not asked for: neither the name (also not through a message
+	// argument) nor the address, birth date or subject may appear.
+	for _, s := range []string{"髙橋", "花子", "霞が関", "1990-01-15", "CN=TEST"} {
+		if strings.Contains(txt, s) {
+			t.Errorf("valid record shows personal data %q", s)
+		}
+	}
+	txt = pdftotext(t, paths[4])
+	for _, s := range []string{hashRevoked, "無効", "TOTAL-FAILED / REVOKED", "失効しています", "affiliationChanged", "2025-06-01 09:00:00 JST"} {
+		if !strings.Contains(txt, s) {
+			t.Errorf("revoked record lacks %q:\n%s", s, txt)
+		}
+	}
+	if strings.Contains(txt, "山田") {
+		t.Error("revoked record shows the name given as a message argument")
+	}
+	txt = pdftotext(t, paths[8])
+	for _, s := range []string{"読み取りエラー", "permission denied", "broken.pdf"} {
+		if !strings.Contains(txt, s) {
+			t.Errorf("unreadable record lacks %q:\n%s", s, txt)
+		}
+	}
+	// The batch record: totals and every file.
+	txt = pdftotext(t, paths[0])
+	for _, s := range []string{"電子署名検証記録（一括）", "4 件", hashValid, hashRevoked, "署名なし", "読み取りエラー", "3f1c0e7a9b2d4c6e"} {
+		if !strings.Contains(txt, s) {
+			t.Errorf("batch record lacks %q:\n%s", s, txt)
+		}
+	}
+	for _, p := range paths {
+		if strings.HasSuffix(p, ".pdf") {
+			qpdfCheck(t, p)
+		}
+	}
+	html, err := os.ReadFile(paths[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`<html lang="ja">`, hashValid, "有効", "TOTAL-PASSED"} {
+		if !bytes.Contains(html, []byte(s)) {
+			t.Errorf("HTML record lacks %q", s)
+		}
+	}
+	if bytes.Contains(html, []byte("花子")) {
+		t.Error("HTML record shows the name")
+	}
+}
+
+func TestPersonalDataOnRequestAndEnglish(t *testing.T) {
+	dir := t.TempDir()
+	rs := sampleReports()[:1]
+	paths, err := Write(rs, Options{Lang: i18n.English, ShowPersonalData: true, At: true, Created: created, Version: "1.0.0", Formats: PDF}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 1 {
+		t.Fatalf("paths %v", paths)
+	}
+	txt := pdftotext(t, paths[0])
+	// pdftotext turns the ideographic space into ASCII spaces.
+	if !regexp.MustCompile(`髙橋\s+花子`).MatchString(txt) {
+		t.Errorf("record lacks the name:\n%s", txt)
+	}
+	for _, s := range []string{"Signature verification record", "Valid", "霞が関", "1990-01-15", "Female",
+		"chosen with --at", "Fresh (before its next update", hashValid} {
+		if !strings.Contains(txt, s) {
+			t.Errorf("record lacks %q:\n%s", s, txt)
+		}
+	}
+	if regexp.MustCompile(`[ぁ-ん]`).MatchString(strings.ReplaceAll(txt, "霞が関", "")) {
+		t.Errorf("English record has Japanese text besides the personal data:\n%s", txt)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	w := func(r rune) float64 {
+		if r < 0x80 {
+			return 5
+		}
+		return 10
+	}
+	cases := []struct {
+		in    string
+		width float64
+		want  []string
+	}{
+		{"hello world", 30, []string{"hello", "world"}},
+		{"署名を確認しました。", 50, []string{"署名を確認", "しました。"}},
+		{"署名を確認。しました", 50, []string{"署名を確認。", "しました"}}, // 。 hangs
+		{strings.Repeat("a", 12), 30, []string{"aaaaaa", "aaaaaa"}},
+		{"a\nb", 100, []string{"a", "b"}},
+		{"", 100, []string{""}},
+	}
+	for _, c := range cases {
+		got := wrap(c.in, c.width, w)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("wrap(%q, %v) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}
