@@ -1,0 +1,831 @@
+package xades
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Parsing errors. Every error returned by the parser wraps exactly one of these.
+var (
+	// ErrDOCTYPE: the document has a document type declaration. mynasign never processes
+	// DTDs (no entity expansion, no default attributes, no external subsets), so such a
+	// document is refused as a whole.
+	ErrDOCTYPE = errors.New("the XML has a DOCTYPE declaration (refused: no DTD processing)")
+	// ErrEncoding: the document is not in UTF-8 (the only encoding accepted).
+	ErrEncoding = errors.New("the XML is not UTF-8")
+	// ErrMalformed: the document is not well-formed (or not namespace-well-formed).
+	ErrMalformed = errors.New("the XML is malformed")
+	// ErrTooDeep: elements are nested deeper than MaxDepth.
+	ErrTooDeep = errors.New("the XML is nested too deeply")
+)
+
+// MaxDepth is the deepest element nesting accepted. Real application data is far
+// shallower; the limit keeps hostile input from exhausting the stack.
+const MaxDepth = 1000
+
+// SyntaxError says where and why a document is not acceptable XML.
+type SyntaxError struct {
+	Line   int // 1-based
+	Offset int // byte offset in the input
+	Msg    string
+	kind   error
+}
+
+func (e *SyntaxError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// Unwrap returns the error kind (ErrDOCTYPE, ErrEncoding, ErrMalformed or ErrTooDeep).
+func (e *SyntaxError) Unwrap() error { return e.kind }
+
+type parser struct {
+	s     string
+	p     int
+	doc   *document
+	order int
+	buf   []byte
+}
+
+func (p *parser) fail(kind error, at int, format string, args ...any) error {
+	if at > len(p.s) {
+		at = len(p.s)
+	}
+	return &SyntaxError{
+		Line:   strings.Count(p.s[:at], "\n") + 1,
+		Offset: at,
+		Msg:    fmt.Sprintf(format, args...),
+		kind:   kind,
+	}
+}
+
+// parseDocument parses an XML document without a DTD. The input is not modified; the
+// returned document keeps it (as a string) for byte-exact splicing.
+func parseDocument(data []byte) (*document, error) {
+	s := string(data)
+	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
+	p := &parser{s: s, doc: d}
+	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
+		d.hasBOM = true
+		p.p = 3
+	} else if strings.HasPrefix(s, "\xFE\xFF") || strings.HasPrefix(s, "\xFF\xFE") {
+		return nil, p.fail(ErrEncoding, 0, "UTF-16 is not supported; save the file as UTF-8")
+	}
+	if err := p.checkChars(); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(s[p.p:], "<?xml") && p.p+5 < len(s) && isSpace(s[p.p+5]) {
+		if err := p.xmlDecl(); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.misc(false); err != nil {
+		return nil, err
+	}
+	if p.p >= len(s) || s[p.p] != '<' {
+		return nil, p.fail(ErrMalformed, p.p, "no document element")
+	}
+	if err := p.content(); err != nil {
+		return nil, err
+	}
+	if err := p.misc(true); err != nil {
+		return nil, err
+	}
+	if p.p < len(s) {
+		return nil, p.fail(ErrMalformed, p.p, "content after the document element")
+	}
+	d.count = p.order
+	return d, nil
+}
+
+// checkChars verifies UTF-8 and the XML 1.0 Char production for the whole input.
+func (p *parser) checkChars() error {
+	s := p.s
+	for i := p.p; i < len(s); {
+		b := s[i]
+		if b < 0x80 {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+				return p.fail(ErrMalformed, i, "control character U+%04X is not allowed in XML", b)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return p.fail(ErrEncoding, i, "invalid UTF-8 byte sequence")
+		}
+		if r == 0xFFFE || r == 0xFFFF {
+			return p.fail(ErrMalformed, i, "character U+%04X is not allowed in XML", r)
+		}
+		i += n
+	}
+	return nil
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+func (p *parser) skipSpace() bool {
+	start := p.p
+	for p.p < len(p.s) && isSpace(p.s[p.p]) {
+		p.p++
+	}
+	return p.p > start
+}
+
+// xmlDecl parses the XML declaration; only version 1.0 and UTF-8 are accepted.
+func (p *parser) xmlDecl() error {
+	start := p.p
+	p.p += 5
+	seen := map[string]bool{}
+	for {
+		sp := p.skipSpace()
+		if strings.HasPrefix(p.s[p.p:], "?>") {
+			p.p += 2
+			break
+		}
+		if !sp {
+			return p.fail(ErrMalformed, p.p, "malformed XML declaration")
+		}
+		name, err := p.name()
+		if err != nil {
+			return err
+		}
+		p.skipSpace()
+		if p.p >= len(p.s) || p.s[p.p] != '=' {
+			return p.fail(ErrMalformed, p.p, "malformed XML declaration")
+		}
+		p.p++
+		p.skipSpace()
+		if p.p >= len(p.s) || (p.s[p.p] != '"' && p.s[p.p] != '\'') {
+			return p.fail(ErrMalformed, p.p, "malformed XML declaration")
+		}
+		q := p.s[p.p]
+		end := strings.IndexByte(p.s[p.p+1:], q)
+		if end < 0 {
+			return p.fail(ErrMalformed, p.p, "unterminated XML declaration")
+		}
+		val := p.s[p.p+1 : p.p+1+end]
+		p.p += end + 2
+		if seen[name] {
+			return p.fail(ErrMalformed, p.p, "repeated %s in the XML declaration", name)
+		}
+		seen[name] = true
+		switch name {
+		case "version":
+			if val != "1.0" {
+				return p.fail(ErrMalformed, p.p, "XML version %q is not supported (only 1.0)", val)
+			}
+		case "encoding":
+			if !strings.EqualFold(val, "UTF-8") && !strings.EqualFold(val, "UTF8") &&
+				!strings.EqualFold(val, "US-ASCII") && !strings.EqualFold(val, "ASCII") {
+				return p.fail(ErrEncoding, p.p, "encoding %q is not supported; save the file as UTF-8", val)
+			}
+			p.doc.encoding = val
+		case "standalone":
+			if val != "yes" && val != "no" {
+				return p.fail(ErrMalformed, p.p, "malformed standalone declaration")
+			}
+		default:
+			return p.fail(ErrMalformed, p.p, "unknown %q in the XML declaration", name)
+		}
+	}
+	if !seen["version"] {
+		return p.fail(ErrMalformed, start, "the XML declaration has no version")
+	}
+	return nil
+}
+
+// misc parses comments, processing instructions and white space before or after the
+// document element; they become children of the document node.
+func (p *parser) misc(after bool) error {
+	for {
+		p.skipSpace()
+		if p.p >= len(p.s) {
+			return nil
+		}
+		rest := p.s[p.p:]
+		switch {
+		case strings.HasPrefix(rest, "<!--"):
+			if err := p.comment(p.doc.root); err != nil {
+				return err
+			}
+		case strings.HasPrefix(rest, "<?"):
+			if err := p.pi(p.doc.root); err != nil {
+				return err
+			}
+		case strings.HasPrefix(rest, "<!DOCTYPE"):
+			return p.fail(ErrDOCTYPE, p.p, "DOCTYPE declarations are refused (no DTD processing)")
+		case strings.HasPrefix(rest, "<!"):
+			return p.fail(ErrMalformed, p.p, "markup declaration outside a DOCTYPE")
+		default:
+			if after || rest[0] != '<' {
+				if rest[0] == '<' {
+					return p.fail(ErrMalformed, p.p, "a second document element")
+				}
+				return p.fail(ErrMalformed, p.p, "text outside the document element")
+			}
+			return nil
+		}
+	}
+}
+
+func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
+	n := &node{kind: kind, parent: parent, start: start, order: p.order}
+	p.order++
+	parent.children = append(parent.children, n)
+	return n
+}
+
+// appendText adds character data to parent, merging it with a directly preceding text
+// node (CDATA sections and character data are one text node in the data model).
+func (p *parser) appendText(parent *node, start int, data string) {
+	if data == "" {
+		return
+	}
+	if k := len(parent.children); k > 0 && parent.children[k-1].kind == textNode {
+		t := parent.children[k-1]
+		t.data += data
+		t.end = p.p
+		return
+	}
+	t := p.newNode(textNode, parent, start)
+	t.data = data
+	t.end = p.p
+}
+
+func (p *parser) comment(parent *node) error {
+	start := p.p
+	end := strings.Index(p.s[p.p+4:], "--")
+	if end < 0 {
+		return p.fail(ErrMalformed, start, "unterminated comment")
+	}
+	body := p.s[p.p+4 : p.p+4+end]
+	if !strings.HasPrefix(p.s[p.p+4+end:], "-->") {
+		return p.fail(ErrMalformed, start, "\"--\" inside a comment")
+	}
+	p.p += 4 + end + 3
+	c := p.newNode(commentNode, parent, start)
+	c.data = normalizeNewlines(body)
+	c.end = p.p
+	return nil
+}
+
+func (p *parser) pi(parent *node) error {
+	start := p.p
+	p.p += 2
+	target, err := p.name()
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(target, "xml") {
+		return p.fail(ErrMalformed, start, "XML declaration not at the start of the document")
+	}
+	if strings.Contains(target, ":") {
+		return p.fail(ErrMalformed, start, "processing instruction target %q contains a colon", target)
+	}
+	var data string
+	if strings.HasPrefix(p.s[p.p:], "?>") {
+		p.p += 2
+	} else {
+		if !p.skipSpace() {
+			return p.fail(ErrMalformed, p.p, "malformed processing instruction")
+		}
+		end := strings.Index(p.s[p.p:], "?>")
+		if end < 0 {
+			return p.fail(ErrMalformed, start, "unterminated processing instruction")
+		}
+		data = normalizeNewlines(p.s[p.p : p.p+end])
+		p.p += end + 2
+	}
+	n := p.newNode(piNode, parent, start)
+	n.target = target
+	n.data = data
+	n.end = p.p
+	return nil
+}
+
+// rawAttr is an attribute as written, before namespace processing.
+type rawAttr struct {
+	qname string
+	value string
+	at    int
+}
+
+// content parses the document element and everything inside it, iteratively.
+func (p *parser) content() error {
+	cur := p.doc.root
+	depth := 0
+	for {
+		if p.p >= len(p.s) {
+			return p.fail(ErrMalformed, p.p, "the document ends inside <%s>", cur.qname())
+		}
+		if p.s[p.p] != '<' {
+			if err := p.charData(cur); err != nil {
+				return err
+			}
+			continue
+		}
+		rest := p.s[p.p:]
+		switch {
+		case strings.HasPrefix(rest, "</"):
+			start := p.p
+			p.p += 2
+			name, err := p.name()
+			if err != nil {
+				return err
+			}
+			if name != cur.qname() {
+				return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
+			}
+			p.skipSpace()
+			if p.p >= len(p.s) || p.s[p.p] != '>' {
+				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
+			}
+			p.p++
+			cur.inner = start
+			cur.end = p.p
+			cur = cur.parent
+			depth--
+			if cur == p.doc.root {
+				return nil
+			}
+		case strings.HasPrefix(rest, "<!--"):
+			if err := p.comment(cur); err != nil {
+				return err
+			}
+		case strings.HasPrefix(rest, "<![CDATA["):
+			start := p.p
+			end := strings.Index(rest[9:], "]]>")
+			if end < 0 {
+				return p.fail(ErrMalformed, start, "unterminated CDATA section")
+			}
+			body := rest[9 : 9+end]
+			p.p += 9 + end + 3
+			p.appendText(cur, start, normalizeNewlines(body))
+		case strings.HasPrefix(rest, "<?"):
+			if err := p.pi(cur); err != nil {
+				return err
+			}
+		case strings.HasPrefix(rest, "<!DOCTYPE"):
+			return p.fail(ErrDOCTYPE, p.p, "DOCTYPE declarations are refused (no DTD processing)")
+		case strings.HasPrefix(rest, "<!"):
+			return p.fail(ErrMalformed, p.p, "markup declaration inside an element")
+		default:
+			if cur == p.doc.root && len(cur.elements()) > 0 {
+				return p.fail(ErrMalformed, p.p, "a second document element")
+			}
+			el, err := p.startTag(cur)
+			if err != nil {
+				return err
+			}
+			if cur == p.doc.root {
+				p.doc.elem = el
+			}
+			if !el.selfClosing {
+				depth++
+				if depth > MaxDepth {
+					return p.fail(ErrTooDeep, el.start, "elements nested deeper than %d", MaxDepth)
+				}
+				cur = el
+			} else if cur == p.doc.root {
+				return nil
+			}
+		}
+	}
+}
+
+// charData parses character data up to the next '<'.
+func (p *parser) charData(parent *node) error {
+	start := p.p
+	end := strings.IndexByte(p.s[p.p:], '<')
+	if end < 0 {
+		end = len(p.s) - p.p
+	}
+	seg := p.s[p.p : p.p+end]
+	if i := strings.Index(seg, "]]>"); i >= 0 {
+		return p.fail(ErrMalformed, p.p+i, "\"]]>\" is not allowed in text")
+	}
+	if parent == p.doc.root {
+		return p.fail(ErrMalformed, p.p, "text outside the document element")
+	}
+	if strings.IndexByte(seg, '&') < 0 && strings.IndexByte(seg, '\r') < 0 {
+		p.p += end
+		p.appendText(parent, start, seg)
+		return nil
+	}
+	p.buf = p.buf[:0]
+	lim := p.p + end
+	for p.p < lim {
+		c := p.s[p.p]
+		switch c {
+		case '&':
+			if err := p.reference(); err != nil {
+				return err
+			}
+		case '\r':
+			p.buf = append(p.buf, '\n')
+			p.p++
+			if p.p < lim && p.s[p.p] == '\n' {
+				p.p++
+			}
+		default:
+			p.buf = append(p.buf, c)
+			p.p++
+		}
+	}
+	p.appendText(parent, start, string(p.buf))
+	return nil
+}
+
+// reference parses &name; or &#n; / &#xh; at p.p and appends the character to p.buf.
+func (p *parser) reference() error {
+	start := p.p
+	end := strings.IndexByte(p.s[p.p:], ';')
+	if end < 0 || end > 12 {
+		return p.fail(ErrMalformed, start, "malformed reference")
+	}
+	ref := p.s[p.p+1 : p.p+end]
+	p.p += end + 1
+	switch ref {
+	case "lt":
+		p.buf = append(p.buf, '<')
+	case "gt":
+		p.buf = append(p.buf, '>')
+	case "amp":
+		p.buf = append(p.buf, '&')
+	case "apos":
+		p.buf = append(p.buf, '\'')
+	case "quot":
+		p.buf = append(p.buf, '"')
+	default:
+		if !strings.HasPrefix(ref, "#") {
+			return p.fail(ErrMalformed, start, "undeclared entity &%s; (no DTD)", ref)
+		}
+		var r rune
+		digits := ref[1:]
+		base := rune(10)
+		if strings.HasPrefix(digits, "x") {
+			digits = digits[1:]
+			base = 16
+		}
+		if digits == "" {
+			return p.fail(ErrMalformed, start, "malformed character reference")
+		}
+		for i := 0; i < len(digits); i++ {
+			c := digits[i]
+			var v rune
+			switch {
+			case c >= '0' && c <= '9':
+				v = rune(c - '0')
+			case base == 16 && c >= 'a' && c <= 'f':
+				v = rune(c-'a') + 10
+			case base == 16 && c >= 'A' && c <= 'F':
+				v = rune(c-'A') + 10
+			default:
+				return p.fail(ErrMalformed, start, "malformed character reference")
+			}
+			r = r*base + v
+			if r > 0x10FFFF {
+				return p.fail(ErrMalformed, start, "character reference out of range")
+			}
+		}
+		if !isXMLChar(r) {
+			return p.fail(ErrMalformed, start, "character reference to a character not allowed in XML")
+		}
+		p.buf = utf8.AppendRune(p.buf, r)
+	}
+	return nil
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+}
+
+// startTag parses a start tag or empty-element tag and applies namespace processing.
+func (p *parser) startTag(parent *node) (*node, error) {
+	start := p.p
+	p.p++
+	qn, err := p.name()
+	if err != nil {
+		return nil, err
+	}
+	el := p.newNode(elementNode, parent, start)
+	var raws []rawAttr
+	for {
+		sp := p.skipSpace()
+		if p.p >= len(p.s) {
+			return nil, p.fail(ErrMalformed, start, "unterminated start tag <%s", qn)
+		}
+		if p.s[p.p] == '>' {
+			p.p++
+			break
+		}
+		if strings.HasPrefix(p.s[p.p:], "/>") {
+			el.inner = p.p
+			p.p += 2
+			el.selfClosing = true
+			el.end = p.p
+			break
+		}
+		if !sp {
+			return nil, p.fail(ErrMalformed, p.p, "white space expected between attributes in <%s>", qn)
+		}
+		at := p.p
+		an, err := p.name()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.p >= len(p.s) || p.s[p.p] != '=' {
+			return nil, p.fail(ErrMalformed, p.p, "attribute %s has no value", an)
+		}
+		p.p++
+		p.skipSpace()
+		val, err := p.attrValue()
+		if err != nil {
+			return nil, err
+		}
+		raws = append(raws, rawAttr{qname: an, value: val, at: at})
+	}
+
+	// Namespace declarations first: they apply to the element's own name and attributes.
+	scope := parent.scope
+	if parent.kind == documentNode {
+		scope = nil
+	}
+	var others []rawAttr
+	for _, a := range raws {
+		var prefix string
+		switch {
+		case a.qname == "xmlns":
+			prefix = ""
+		case strings.HasPrefix(a.qname, "xmlns:"):
+			prefix = a.qname[6:]
+			if err := checkNCName(prefix); err != nil {
+				return nil, p.fail(ErrMalformed, a.at, "namespace prefix %q: %v", prefix, err)
+			}
+		default:
+			others = append(others, a)
+			continue
+		}
+		for _, d := range el.decls {
+			if d.prefix == prefix {
+				return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
+			}
+		}
+		switch {
+		case prefix == "xmlns":
+			return nil, p.fail(ErrMalformed, a.at, "the xmlns prefix cannot be declared")
+		case prefix == "xml":
+			if a.value != nsXML {
+				return nil, p.fail(ErrMalformed, a.at, "the xml prefix cannot be bound to another namespace")
+			}
+			el.decls = append(el.decls, nsBinding{prefix, a.value})
+			continue // implicit binding; not part of scope
+		case a.value == nsXML || a.value == nsXMLNS:
+			return nil, p.fail(ErrMalformed, a.at, "namespace %s cannot be bound to %q", a.value, a.qname)
+		case prefix != "" && a.value == "":
+			return nil, p.fail(ErrMalformed, a.at, "prefix %s cannot be undeclared in XML 1.0", prefix)
+		}
+		el.decls = append(el.decls, nsBinding{prefix, a.value})
+	}
+	if len(el.decls) > 0 {
+		scope = applyDecls(scope, el.decls)
+	}
+	el.scope = scope
+
+	prefix, local, ok := splitQName(qn)
+	if !ok {
+		return nil, p.fail(ErrMalformed, start, "element name %q is not a valid qualified name", qn)
+	}
+	if prefix == "xmlns" {
+		return nil, p.fail(ErrMalformed, start, "element name %q uses the xmlns prefix", qn)
+	}
+	el.prefix, el.local = prefix, local
+	uri, bound := el.lookupNS(prefix)
+	if !bound && prefix != "" {
+		return nil, p.fail(ErrMalformed, start, "namespace prefix %q of <%s> is not declared", prefix, qn)
+	}
+	el.uri = uri
+
+	if len(others) > 0 {
+		el.attrs = make([]attr, 0, len(others))
+		var seen map[string]bool
+		if len(others) > 16 {
+			seen = make(map[string]bool, 2*len(others))
+		}
+		for _, a := range others {
+			ap, al, ok := splitQName(a.qname)
+			if !ok {
+				return nil, p.fail(ErrMalformed, a.at, "attribute name %q is not a valid qualified name", a.qname)
+			}
+			var auri string
+			if ap != "" {
+				u, bound := el.lookupNS(ap)
+				if !bound {
+					return nil, p.fail(ErrMalformed, a.at, "namespace prefix %q of attribute %s is not declared", ap, a.qname)
+				}
+				auri = u
+			}
+			nv := attr{prefix: ap, local: al, uri: auri, value: a.value}
+			if seen != nil {
+				k1, k2 := "q\x00"+a.qname, "e\x00"+auri+"\x00"+al
+				if seen[k1] || (ap != "" && seen[k2]) {
+					return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
+				}
+				seen[k1] = true
+				if ap != "" {
+					seen[k2] = true
+				}
+			} else {
+				for i := range el.attrs {
+					o := &el.attrs[i]
+					if o.qname() == a.qname || (ap != "" && o.prefix != "" && o.uri == auri && o.local == al) {
+						return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
+					}
+				}
+			}
+			el.attrs = append(el.attrs, nv)
+			if isIDAttr(&nv) {
+				d := p.doc
+				d.ids[nv.value] = append(d.ids[nv.value], el)
+				if len(d.ids[nv.value]) == 2 {
+					d.dups = append(d.dups, nv.value)
+				}
+			}
+		}
+	}
+	return el, nil
+}
+
+// applyDecls returns a new sorted scope: base with decls applied.
+func applyDecls(base []nsBinding, decls []nsBinding) []nsBinding {
+	out := make([]nsBinding, 0, len(base)+len(decls))
+	out = append(out, base...)
+	for _, d := range decls {
+		if d.prefix == "xml" {
+			continue
+		}
+		found := -1
+		for i := range out {
+			if out[i].prefix == d.prefix {
+				found = i
+				break
+			}
+		}
+		switch {
+		case d.uri == "" && found >= 0: // xmlns="" undeclares the default namespace
+			out = append(out[:found], out[found+1:]...)
+		case d.uri == "":
+		case found >= 0:
+			out[found].uri = d.uri
+		default:
+			out = append(out, d)
+		}
+	}
+	// insertion sort: scopes are small
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].prefix < out[j-1].prefix; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// attrValue parses a quoted attribute value and normalizes it (XML 1.0 §3.3.3 for CDATA
+// attributes: every literal white space character becomes a space, a CR LF pair counts
+// as one; characters from references are kept as they are).
+func (p *parser) attrValue() (string, error) {
+	if p.p >= len(p.s) || (p.s[p.p] != '"' && p.s[p.p] != '\'') {
+		return "", p.fail(ErrMalformed, p.p, "attribute value must be quoted")
+	}
+	q := p.s[p.p]
+	p.p++
+	end := strings.IndexByte(p.s[p.p:], q)
+	if end < 0 {
+		return "", p.fail(ErrMalformed, p.p, "unterminated attribute value")
+	}
+	seg := p.s[p.p : p.p+end]
+	if i := strings.IndexByte(seg, '<'); i >= 0 {
+		return "", p.fail(ErrMalformed, p.p+i, "'<' in an attribute value")
+	}
+	if strings.IndexAny(seg, "&\t\n\r") < 0 {
+		p.p += end + 1
+		return seg, nil
+	}
+	p.buf = p.buf[:0]
+	lim := p.p + end
+	for p.p < lim {
+		c := p.s[p.p]
+		switch c {
+		case '&':
+			if err := p.reference(); err != nil {
+				return "", err
+			}
+			if p.p > lim {
+				return "", p.fail(ErrMalformed, p.p, "malformed reference in an attribute value")
+			}
+		case '\r':
+			p.buf = append(p.buf, ' ')
+			p.p++
+			if p.p < lim && p.s[p.p] == '\n' {
+				p.p++
+			}
+		case '\t', '\n':
+			p.buf = append(p.buf, ' ')
+			p.p++
+		default:
+			p.buf = append(p.buf, c)
+			p.p++
+		}
+	}
+	p.p++ // closing quote
+	return string(p.buf), nil
+}
+
+// name parses an XML Name at p.p.
+func (p *parser) name() (string, error) {
+	start := p.p
+	for p.p < len(p.s) {
+		c := p.s[p.p]
+		if c < 0x80 {
+			ok := isASCIINameChar(c)
+			if p.p == start {
+				ok = isASCIINameStart(c)
+			}
+			if !ok {
+				break
+			}
+			p.p++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(p.s[p.p:])
+		if p.p == start && !isNameStartRune(r) || p.p > start && !isNameRune(r) {
+			break
+		}
+		p.p += n
+	}
+	if p.p == start {
+		return "", p.fail(ErrMalformed, start, "a name was expected")
+	}
+	return p.s[start:p.p], nil
+}
+
+func isASCIINameStart(c byte) bool {
+	return c == ':' || c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+}
+
+func isASCIINameChar(c byte) bool {
+	return isASCIINameStart(c) || c == '-' || c == '.' || (c >= '0' && c <= '9')
+}
+
+// isNameStartRune is the XML 1.0 (fifth edition) NameStartChar production above ASCII.
+func isNameStartRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return isASCIINameStart(byte(r))
+	case r >= 0xC0 && r <= 0xD6, r >= 0xD8 && r <= 0xF6, r >= 0xF8 && r <= 0x2FF,
+		r >= 0x370 && r <= 0x37D, r >= 0x37F && r <= 0x1FFF, r >= 0x200C && r <= 0x200D,
+		r >= 0x2070 && r <= 0x218F, r >= 0x2C00 && r <= 0x2FEF, r >= 0x3001 && r <= 0xD7FF,
+		r >= 0xF900 && r <= 0xFDCF, r >= 0xFDF0 && r <= 0xFFFD, r >= 0x10000 && r <= 0xEFFFF:
+		return true
+	}
+	return false
+}
+
+func isNameRune(r rune) bool {
+	if r < 0x80 {
+		return isASCIINameChar(byte(r))
+	}
+	return isNameStartRune(r) || r == 0xB7 || (r >= 0x300 && r <= 0x36F) || (r >= 0x203F && r <= 0x2040)
+}
+
+// splitQName splits a Name into prefix and local part; ok is false when it is not a
+// QName (more than one colon, or an empty part).
+func splitQName(qn string) (prefix, local string, ok bool) {
+	i := strings.IndexByte(qn, ':')
+	if i < 0 {
+		return "", qn, true
+	}
+	prefix, local = qn[:i], qn[i+1:]
+	if prefix == "" || local == "" || strings.IndexByte(local, ':') >= 0 {
+		return "", "", false
+	}
+	return prefix, local, true
+}
+
+func checkNCName(s string) error {
+	if s == "" || strings.IndexByte(s, ':') >= 0 {
+		return errors.New("not a valid prefix")
+	}
+	return nil
+}
+
+// normalizeNewlines applies XML end-of-line handling: CR LF and lone CR become LF.
+func normalizeNewlines(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
