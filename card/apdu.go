@@ -61,18 +61,18 @@ type StatusWord uint16
 
 // Status words the JPKI client acts on (see docs/jpki-card.md §6).
 const (
-	SWOK                    StatusWord = 0x9000
-	SWWrongLength           StatusWord = 0x6700
-	SWSecurityNotSatisfied  StatusWord = 0x6982
-	SWAuthMethodBlocked     StatusWord = 0x6983
-	SWReferenceDataBlocked  StatusWord = 0x6984
+	SWOK                     StatusWord = 0x9000
+	SWWrongLength            StatusWord = 0x6700
+	SWSecurityNotSatisfied   StatusWord = 0x6982
+	SWAuthMethodBlocked      StatusWord = 0x6983
+	SWReferenceDataBlocked   StatusWord = 0x6984
 	SWConditionsNotSatisfied StatusWord = 0x6985
-	SWFileNotFound          StatusWord = 0x6A82
-	SWIncorrectP1P2         StatusWord = 0x6A86
-	SWReferenceNotFound     StatusWord = 0x6A88
-	SWOffsetOutOfRange      StatusWord = 0x6B00
-	SWINSNotSupported       StatusWord = 0x6D00
-	SWCLANotSupported       StatusWord = 0x6E00
+	SWFileNotFound           StatusWord = 0x6A82
+	SWIncorrectP1P2          StatusWord = 0x6A86
+	SWReferenceNotFound      StatusWord = 0x6A88
+	SWOffsetOutOfRange       StatusWord = 0x6B00
+	SWINSNotSupported        StatusWord = 0x6D00
+	SWCLANotSupported        StatusWord = 0x6E00
 )
 
 // SW1 returns the first status byte.
