@@ -39,6 +39,7 @@ const (
 	SigConstraintsFailure          SubIndication = "SIG_CONSTRAINTS_FAILURE"           // the signature breaks a constraint of the profile
 	CertificateChainGeneralFailure SubIndication = "CERTIFICATE_CHAIN_GENERAL_FAILURE" // the chain could not be processed
 	RevokedNoPOE                   SubIndication = "REVOKED_NO_POE"                    // revoked, and the signature cannot be proved to predate the revocation
+	RevokedCANoPOE                 SubIndication = "REVOKED_CA_NO_POE"                 // a CA certificate of the path was revoked, and the signature cannot be proved to predate it
 )
 
 // Coverage says how much of a document a signature covers.
@@ -114,6 +115,15 @@ type CertificateInfo struct {
 	Test       bool      `json:"test"`
 	// Chain lists the path found, signer first, anchor last (subjects); empty when none.
 	Chain []string `json:"chain,omitempty"`
+	// KeyUsage lists the keyUsage bits by their RFC 5280 names ("digitalSignature",
+	// "nonRepudiation", …); empty when the certificate has no keyUsage extension.
+	KeyUsage []string `json:"keyUsage,omitempty"`
+	// IssuerKeyID is the authority key identifier (hex) the certificate names, or, when it
+	// names none, the subject key identifier of the anchor it chained to.
+	IssuerKeyID string `json:"issuerKeyId,omitempty"`
+	// CRLDistributionPoints lists the directory names (RFC 4514 strings) of the
+	// certificate's cRLDistributionPoints: a JPKI signature certificate's CRL partition.
+	CRLDistributionPoints []string `json:"crlDistributionPoints,omitempty"`
 }
 
 // RevocationStatus is the outcome of the revocation check.
@@ -143,6 +153,11 @@ type RevocationInfo struct {
 	RevokedBeforeSigning *bool      `json:"revokedBeforeSigning,omitempty"`
 	// StaleSince is the nextUpdate of the newest covering CRL when it is past.
 	StaleSince *time.Time `json:"staleSince,omitempty"`
+	// CRLFile is the base name of the file the CRL was imported from ("(built-in test
+	// CRL) …" for the test trust store's own CRLs).
+	CRLFile string `json:"crlFile,omitempty"`
+	// Builtin is true when the CRL is one of the test trust store's built-in CRLs.
+	Builtin bool `json:"builtin,omitempty"`
 }
 
 // ChangedObject is one object changed in a later revision of a document.

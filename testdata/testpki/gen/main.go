@@ -385,12 +385,13 @@ func signCert(h *holder, issuer *ca, key *rsa.PrivateKey) *x509.Certificate {
 		{oidBirth, h.Era + h.Birth}, {oidAddress, h.Address}, {oidAddressFlags, h.AddrFlags},
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:       serial(),
-		RawSubject:         name(rdn{oidC, "JP"}, rdn{oidL, h.Prefecture}, rdn{oidL, h.Muni}, rdn{oidCN, fmt.Sprintf("TEST%014d", serial().Int64()%1e14)}),
-		NotBefore:          date(h.NotBefore),
-		NotAfter:           date(h.NotAfter),
-		KeyUsage:           x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-		PolicyIdentifiers:  []asn1.ObjectIdentifier{oidTestPolicy},
+		SerialNumber: serial(),
+		RawSubject:   name(rdn{oidC, "JP"}, rdn{oidL, h.Prefecture}, rdn{oidL, h.Muni}, rdn{oidCN, fmt.Sprintf("TEST%014d", serial().Int64()%1e14)}),
+		NotBefore:    date(h.NotBefore),
+		NotAfter:     date(h.NotAfter),
+		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
+		// Policies, not PolicyIdentifiers: since Go 1.24 CreateCertificate writes Policies.
+		Policies:           []x509.OID{testPolicyOID()},
 		SubjectKeyId:       skid(&key.PublicKey),
 		SignatureAlgorithm: x509.SHA256WithRSA,
 		ExtraExtensions: []pkix.Extension{
@@ -398,6 +399,17 @@ func signCert(h *holder, issuer *ca, key *rsa.PrivateKey) *x509.Certificate {
 		},
 	}
 	return issue(tmpl, issuer, key)
+}
+
+// testPolicyOID is oidTestPolicy as an x509.OID.
+func testPolicyOID() x509.OID {
+	ints := make([]uint64, len(oidTestPolicy))
+	for i, v := range oidTestPolicy {
+		ints[i] = uint64(v)
+	}
+	oid, err := x509.OIDFromInts(ints)
+	must(err)
+	return oid
 }
 
 func authCert(h *holder, issuer *ca, key *rsa.PrivateKey) *x509.Certificate {

@@ -1,0 +1,97 @@
+package trust
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Reasons a CRL is refused (CRLError.Reason.Key). The comment lists the Args.
+const (
+	MsgCRLRead                   = "trust.crl.read"                     // error
+	MsgCRLTruncated              = "trust.crl.truncated"                //
+	MsgCRLMalformed              = "trust.crl.malformed"                // what is wrong
+	MsgCRLNotCRL                 = "trust.crl.not_crl"                  //
+	MsgCRLPEMGarbage             = "trust.crl.pem_garbage"              //
+	MsgCRLUnknownIssuer          = "trust.crl.unknown_issuer"           // issuer name
+	MsgCRLBadSignature           = "trust.crl.bad_signature"            // issuer name
+	MsgCRLUnsupportedAlgorithm   = "trust.crl.unsupported_algorithm"    // algorithm OID
+	MsgCRLDelta                  = "trust.crl.delta"                    //
+	MsgCRLCriticalExtension      = "trust.crl.critical_extension"       // OID
+	MsgCRLEntryCriticalExtension = "trust.crl.entry_critical_extension" // OID
+	MsgCRLIndirect               = "trust.crl.indirect"                 //
+	MsgCRLOnlySomeReasons        = "trust.crl.only_some_reasons"        //
+	MsgCRLAttributeCerts         = "trust.crl.attribute_certs"          //
+	MsgCRLNotCRLSigner           = "trust.crl.not_crl_signer"           // issuer name
+	MsgCRLTooLarge               = "trust.crl.too_large"                // what
+	MsgCRLEmptyZip               = "trust.crl.empty_zip"                //
+	MsgCRLNoFiles                = "trust.crl.no_files"                 //
+	MsgCRLChanged                = "trust.crl.changed"                  //
+	MsgCRLVersion                = "trust.crl.version"                  // version
+	MsgCRLStore                  = "trust.crl.store"                    // error
+)
+
+// crlErrorText is the English form of each reason, for CRLError.Error (logs and callers
+// that do not translate). The app shows the translated text of the key instead.
+var crlErrorText = map[string]string{
+	MsgCRLRead:                   "cannot read the file: %s",
+	MsgCRLTruncated:              "the CRL is truncated (the file ends before the data it announces)",
+	MsgCRLMalformed:              "not a valid CRL: %s",
+	MsgCRLNotCRL:                 "the file holds no CRL",
+	MsgCRLPEMGarbage:             "the PEM file holds something that is not a CRL, or broken base64",
+	MsgCRLUnknownIssuer:          "signed by a CA that is not trusted (%s)",
+	MsgCRLBadSignature:           "the signature of the CRL does not verify (issuer %s)",
+	MsgCRLUnsupportedAlgorithm:   "unsupported signature algorithm %s",
+	MsgCRLDelta:                  "a delta CRL: only complete CRLs are accepted",
+	MsgCRLCriticalExtension:      "unknown critical CRL extension %s",
+	MsgCRLEntryCriticalExtension: "unknown critical CRL entry extension %s",
+	MsgCRLIndirect:               "an indirect CRL (entries of other issuers): not supported",
+	MsgCRLOnlySomeReasons:        "a CRL limited to some revocation reasons: not supported",
+	MsgCRLAttributeCerts:         "a CRL for attribute certificates only",
+	MsgCRLNotCRLSigner:           "the issuing CA (%s) is not allowed to sign CRLs",
+	MsgCRLTooLarge:               "too large: %s",
+	MsgCRLEmptyZip:               "the zip archive holds no files",
+	MsgCRLNoFiles:                "no CRL files (.crl, .der, .pem, .arl) found",
+	MsgCRLChanged:                "the file changed while it was being imported",
+	MsgCRLVersion:                "unsupported CRL version %s",
+	MsgCRLStore:                  "cannot write the CRL store: %s",
+}
+
+// CRLError is a CRL that was refused: the file (as the user named it; "archive.zip!entry"
+// for a zip entry), and why, as a message key with arguments. The CRL store is unchanged
+// when an import returns one.
+type CRLError struct {
+	File   string
+	Reason Message
+	Err    error // the underlying error, when there is one
+}
+
+func (e *CRLError) Error() string {
+	text, ok := crlErrorText[e.Reason.Key]
+	if !ok {
+		text = e.Reason.Key
+	}
+	args := make([]any, len(e.Reason.Args))
+	for i, a := range e.Reason.Args {
+		args[i] = a
+	}
+	msg := text
+	if strings.Contains(text, "%") {
+		msg = fmt.Sprintf(text, args...)
+	}
+	return e.File + ": " + msg
+}
+
+func (e *CRLError) Unwrap() error { return e.Err }
+
+// crlErr builds a CRLError.
+func crlErr(file, key string, args ...string) *CRLError {
+	return &CRLError{File: file, Reason: Message{Key: key, Args: args}}
+}
+
+func crlErrorKeys() []string {
+	keys := make([]string, 0, len(crlErrorText))
+	for k := range crlErrorText {
+		keys = append(keys, k)
+	}
+	return keys
+}

@@ -1,0 +1,114 @@
+package trust
+
+// Message keys this package produces (Message.Key). The app resolves them in Japanese and
+// English (app/i18n/ja.json, en.json); a test checks that both files hold every key. The
+// comment after each key lists its Args.
+const (
+	// Certificate outcomes (SignerResult.Summary).
+	MsgCertOK                    = "trust.cert.ok"                      // name, CRL thisUpdate
+	MsgCertOKTest                = "trust.cert.ok_test"                 // name, CRL thisUpdate
+	MsgCertNoSigner              = "trust.cert.no_signer"               //
+	MsgCertTestNeedsTestStore    = "trust.cert.test_needs_test_store"   //
+	MsgCertTestCertificate       = "trust.cert.test_certificate"        //
+	MsgCertAuthNotSigner         = "trust.cert.auth_not_signer"         //
+	MsgCertNoNonRepudiation      = "trust.cert.no_nonrepudiation"       //
+	MsgCertSignerIsCA            = "trust.cert.signer_is_ca"            //
+	MsgCertWeakAlgorithm         = "trust.cert.weak_algorithm"          // position, algorithm
+	MsgCertWeakKey               = "trust.cert.weak_key"                // position, key description
+	MsgCertClaimedBeforeValidity = "trust.cert.claimed_before_validity" // claimed time, notBefore
+	MsgCertNotYetValid           = "trust.cert.not_yet_valid"           // notBefore
+	MsgCertCANotYetValid         = "trust.cert.ca_not_yet_valid"        // position, notBefore
+	MsgCertExpiredNoPOE          = "trust.cert.expired_no_poe"          // notAfter
+	MsgCertCAExpiredNoPOE        = "trust.cert.ca_expired_no_poe"       // position, notAfter, generation
+	MsgCertNotCA                 = "trust.cert.not_ca"                  // position
+	MsgCertCANoCertSign          = "trust.cert.ca_no_certsign"          // position
+	MsgCertPathTooLong           = "trust.cert.path_too_long"           // position
+	MsgCertCriticalExtension     = "trust.cert.critical_extension"      // position, OID
+	MsgCertCRLDPMalformed        = "trust.cert.crldp_malformed"         //
+
+	// Why no path to a trusted anchor was found.
+	MsgChainNoIssuer             = "trust.chain.no_issuer"             //
+	MsgChainBadSignature         = "trust.chain.bad_signature"         //
+	MsgChainUnknownKey           = "trust.chain.unknown_key"           //
+	MsgChainIssuerName           = "trust.chain.issuer_name"           //
+	MsgChainUnsupportedAlgorithm = "trust.chain.unsupported_algorithm" //
+
+	// Checks that passed (Check.Detail).
+	MsgCheckChainOK        = "trust.check.chain_ok"         // anchor generation
+	MsgCheckCryptoOK       = "trust.check.crypto_ok"        //
+	MsgCheckValidityOK     = "trust.check.validity_ok"      //
+	MsgCheckCAOK           = "trust.check.ca_ok"            //
+	MsgCheckCriticalOK     = "trust.check.critical_ok"      //
+	MsgCheckKeyUsageOK     = "trust.check.key_usage_ok"     //
+	MsgCheckPersonalDataOK = "trust.check.personal_data_ok" //
+	MsgCheckRevocationOK   = "trust.check.revocation_ok"    //
+
+	// Revocation.
+	MsgRevNoCRL             = "trust.rev.no_crl"             // position, scope
+	MsgRevStale             = "trust.rev.stale"              // position, scope, nextUpdate
+	MsgRevNoNextUpdate      = "trust.rev.no_next_update"     // position, scope
+	MsgRevStoreError        = "trust.rev.store_error"        // position, error
+	MsgRevRevoked           = "trust.rev.revoked"            // revocation time, position
+	MsgRevRevokedCompromise = "trust.rev.revoked_compromise" // revocation time, position
+	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"     // revocation time, position
+	MsgRevCARevoked         = "trust.rev.ca_revoked"         // revocation time, position
+	MsgRevOnHold            = "trust.rev.on_hold"            // position, hold time
+	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
+	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
+
+	// Personal data in the subjectAltName (JPKIProfile.Problems, SignerResult.Warnings).
+	MsgSANMalformed           = "trust.san.malformed"             //
+	MsgSANOtherNameType       = "trust.san.other_name_type"       // GeneralName tag number
+	MsgSANUnknownAttribute    = "trust.san.unknown_attribute"     // OID
+	MsgSANValueType           = "trust.san.value_type"            // OID
+	MsgSANValueEncoding       = "trust.san.value_encoding"        // OID
+	MsgSANDuplicate           = "trust.san.duplicate"             // OID
+	MsgSANMissing             = "trust.san.missing"               // OID
+	MsgSANBadFlags            = "trust.san.bad_flags"             // OID
+	MsgSANFlagsLength         = "trust.san.flags_length"          // OID, flags length, text length
+	MsgSANUnknownSex          = "trust.san.unknown_sex"           //
+	MsgSANBadBirthDate        = "trust.san.bad_birth_date"        //
+	MsgSANUnknownEra          = "trust.san.unknown_era"           // era digit
+	MsgSANBirthDateIncomplete = "trust.san.birth_date_incomplete" //
+	MsgSANEraMismatch         = "trust.san.era_mismatch"          // era, date
+
+	// A signature's summary when both the verifier and the certificate passed.
+	MsgSigPassed              = "trust.sig.passed"                // name, CRL thisUpdate
+	MsgSigPassedPermitted     = "trust.sig.passed_permitted"      // name, CRL thisUpdate
+	MsgSigPassedTest          = "trust.sig.passed_test"           // name, CRL thisUpdate
+	MsgSigPassedTestPermitted = "trust.sig.passed_test_permitted" // name, CRL thisUpdate
+
+	// A document's summary (Summarize): total, passed, failed, indeterminate.
+	MsgDocPassed        = "trust.doc.passed"
+	MsgDocFailed        = "trust.doc.failed"
+	MsgDocIndeterminate = "trust.doc.indeterminate"
+	MsgDocUnsigned      = "trust.doc.unsigned" //
+)
+
+// MessageKeys returns every message key this package can produce, for the translation
+// completeness test of the app.
+func MessageKeys() []string {
+	keys := []string{
+		MsgCertOK, MsgCertOKTest, MsgCertNoSigner, MsgCertTestNeedsTestStore, MsgCertTestCertificate,
+		MsgCertAuthNotSigner, MsgCertNoNonRepudiation, MsgCertSignerIsCA, MsgCertWeakAlgorithm, MsgCertWeakKey,
+		MsgCertClaimedBeforeValidity, MsgCertNotYetValid, MsgCertCANotYetValid, MsgCertExpiredNoPOE,
+		MsgCertCAExpiredNoPOE, MsgCertNotCA, MsgCertCANoCertSign, MsgCertPathTooLong, MsgCertCriticalExtension,
+		MsgCertCRLDPMalformed,
+		MsgChainNoIssuer, MsgChainBadSignature, MsgChainUnknownKey, MsgChainIssuerName, MsgChainUnsupportedAlgorithm,
+		MsgCheckChainOK, MsgCheckCryptoOK, MsgCheckValidityOK, MsgCheckCAOK, MsgCheckCriticalOK,
+		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
+		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevRevoked, MsgRevRevokedCompromise,
+		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
+		MsgSANMalformed, MsgSANOtherNameType, MsgSANUnknownAttribute, MsgSANValueType, MsgSANValueEncoding,
+		MsgSANDuplicate, MsgSANMissing, MsgSANBadFlags, MsgSANFlagsLength, MsgSANUnknownSex, MsgSANBadBirthDate,
+		MsgSANUnknownEra, MsgSANBirthDateIncomplete, MsgSANEraMismatch,
+		MsgSigPassed, MsgSigPassedPermitted, MsgSigPassedTest, MsgSigPassedTestPermitted,
+		MsgDocPassed, MsgDocFailed, MsgDocIndeterminate, MsgDocUnsigned,
+	}
+	for _, code := range []int{0, 1, 2, 3, 4, 5, 6, 8, 9, 10} {
+		keys = append(keys, MsgRevReasonPrefix+ReasonName(code))
+	}
+	keys = append(keys, MsgRevReasonPrefix+"none", MsgRevReasonPrefix+"other")
+	keys = append(keys, crlErrorKeys()...)
+	return keys
+}

@@ -1,0 +1,218 @@
+package trust
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Options configure a Policy.
+type Options struct {
+	// TrustStore is StoreProduction (the default when empty: the J-LIS anchors only) or
+	// StoreTest (also the project's test CA, with the test PKI's CRLs built in).
+	TrustStore string
+	// CRLDir is the CRL store directory; empty means DefaultCRLDir(). The directory need not
+	// exist: then no imported CRL is available (built-in test CRLs still are).
+	CRLDir string
+	// At is the validation time; the zero value means the time NewPolicy runs ("now").
+	// Validating at a past time needs proof of existence (a timestamp) from the caller's
+	// side: formats.md §3.
+	At time.Time
+}
+
+// Policy is what both verifiers validate a signer certificate against: the trust anchors,
+// the CRLs (the store directory, plus the test store's built-in CRLs) and the validation
+// time. It is safe for concurrent use; the store directory is read per check, so CRLs
+// imported while a Policy exists are seen by the next check.
+type Policy struct {
+	store   *TrustStore
+	crls    crlSource
+	crlDir  string
+	at      time.Time
+	minRSA  int
+	purpose purpose
+}
+
+// DefaultCRLDir returns the CRL store directory used when Options.CRLDir is empty:
+// <os.UserConfigDir()>/mynasign/crl.
+func DefaultCRLDir() (string, error) {
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("locating the CRL store: %w", err)
+	}
+	return filepath.Join(base, "mynasign", "crl"), nil
+}
+
+// NewPolicy loads the trust store and opens the CRL store named by opts.
+func NewPolicy(opts Options) (*Policy, error) {
+	store, err := LoadTrustStore(opts.TrustStore)
+	if err != nil {
+		return nil, err
+	}
+	dir := opts.CRLDir
+	if dir == "" {
+		if dir, err = DefaultCRLDir(); err != nil {
+			return nil, err
+		}
+	}
+	at := opts.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	src, err := newPolicySource(store, dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Policy{store: store, crls: src, crlDir: dir, at: at.UTC(), minRSA: 2048, purpose: purposeDocumentSigning}, nil
+}
+
+// TrustStore returns the name of the trust store in use (StoreProduction or StoreTest),
+// for DocumentReport.TrustStore.
+func (p *Policy) TrustStore() string { return p.store.Name }
+
+// ValidationTime returns the time certificates are validated at, for
+// DocumentReport.ValidationTime.
+func (p *Policy) ValidationTime() time.Time { return p.at }
+
+// CRLDir returns the CRL store directory the policy reads.
+func (p *Policy) CRLDir() string { return p.crlDir }
+
+// Anchors returns the trusted CA certificates (callers must not modify them).
+func (p *Policy) Anchors() []*Anchor { return p.store.Anchors }
+
+// CheckSigner validates the certificate that made a signature: a path to a trusted anchor
+// (issuers matched by key identifier and proved by signature; others are the
+// certificates the signature carried, used only to build the path, never trusted), the
+// validity at the validation time, the key usage of a document signer, the critical
+// extensions and the revocation status from the CRLs. claimed is the claimed signing time
+// (nil when the signature has none); without proof of existence it is only compared, never
+// used as the validation time. CheckSigner never returns nil.
+func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificate, claimed *time.Time) *SignerResult {
+	r := &SignerResult{ValidationTime: p.at, Checks: []Check{}}
+	if signer == nil {
+		r.Indication, r.SubIndication = Indeterminate, NoSigningCertificateFound
+		r.Summary = Message{Key: MsgCertNoSigner}
+		return r
+	}
+	prof := ParseJPKIProfile(signer)
+	r.Certificate = certificateInfo(signer, prof)
+	r.Signer = &Signer{Subject: signer.Subject.String(), Test: prof.Test}
+
+	var findings []finding
+	chain := buildPaths(signer, others, p.store.Anchors)
+	if len(chain.paths) == 0 {
+		r.Checks = append(r.Checks, Check{Name: "chain", Passed: false, Detail: chain.miss})
+		findings = append(findings, finding{ind: Indeterminate, sub: NoCertificateChainFound, msg: chain.miss, check: "chain"})
+		if prof.Test && p.store.Name != StoreTest {
+			r.Warnings = append(r.Warnings, Message{Key: MsgCertTestNeedsTestStore})
+		}
+		r.decide(findings)
+		return r
+	}
+
+	// Validate every path found; keep the first that passes, or else the first.
+	var pc *pathCheck
+	for i, path := range chain.paths {
+		c := &pathCheck{path: path, anchor: chain.anchors[i], at: p.at, claimed: claimed, purpose: p.purpose, minRSA: p.minRSA}
+		c.run()
+		if pc == nil || (len(pc.findings) > 0 && len(c.findings) == 0) {
+			pc = c
+		}
+	}
+	anchor := pc.anchor
+	r.Checks = append(r.Checks, Check{Name: "chain", Passed: true, Detail: Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}})
+	r.Checks = append(r.Checks, pc.checks...)
+	findings = append(findings, pc.findings...)
+
+	ci := r.Certificate
+	if anchor.Kind != KindNotJPKI {
+		ci.Kind = anchor.Kind
+	}
+	ci.Generation = anchor.Generation
+	ci.Test = prof.Test || anchor.Test
+	if ci.IssuerKeyID == "" {
+		ci.IssuerKeyID = hex.EncodeToString(pc.path[1].SubjectKeyId)
+	}
+	for _, c := range pc.path {
+		ci.Chain = append(ci.Chain, c.Subject.String())
+	}
+	r.Signer.Test = ci.Test
+	if ci.Kind == KindSignature && prof.Personal != nil {
+		pd := prof.Personal
+		r.Signer.Name = pd.Name
+		r.Signer.NameSubstituted = pd.NameFlagsValid && len(pd.NameSubstituted) > 0
+		r.Signer.Address = pd.Address
+		r.Signer.AddressSubstituted = pd.AddressFlagsValid && len(pd.AddressSubstituted) > 0
+		r.Signer.BirthDate = pd.BirthDate
+		r.Signer.BirthEra = pd.BirthEra
+		r.Signer.Sex = pd.Sex
+	}
+	if ci.Kind == KindSignature {
+		pdCheck := Check{Name: "personal-data", Passed: len(prof.Problems) == 0, Detail: Message{Key: MsgCheckPersonalDataOK}}
+		if !pdCheck.Passed {
+			pdCheck.Detail = prof.Problems[0]
+		}
+		r.Checks = append(r.Checks, pdCheck)
+		r.Warnings = append(r.Warnings, prof.Problems...)
+	}
+	if ci.Test {
+		r.Warnings = append(r.Warnings, Message{Key: MsgCertTestCertificate})
+	}
+
+	// Revocation of every certificate of the path below the anchor.
+	revCheck := Check{Name: "revocation", Passed: true, Detail: Message{Key: MsgCheckRevocationOK}}
+	for i := 0; i < len(pc.path)-1; i++ {
+		dps := prof.CRLDistributionPoints
+		if i > 0 {
+			dps = ParseJPKIProfile(pc.path[i]).CRLDistributionPoints
+		}
+		rc := checkRevocation(p.crls, pc.path[i], pc.path[i+1], dps, p.at, claimed, pc.position(i))
+		if i == 0 {
+			r.Revocation = rc.info
+		}
+		r.Warnings = append(r.Warnings, rc.warnings...)
+		if rc.finding != nil {
+			findings = append(findings, *rc.finding)
+			if revCheck.Passed {
+				revCheck.Passed, revCheck.Detail = false, rc.finding.msg
+			}
+		}
+	}
+	r.Checks = append(r.Checks, revCheck)
+	r.decide(findings)
+	return r
+}
+
+// certificateInfo fills what can be said about a certificate before any chain is built.
+func certificateInfo(c *x509.Certificate, prof *JPKIProfile) *CertificateInfo {
+	fp := sha256.Sum256(c.Raw)
+	return &CertificateInfo{
+		Kind:                  prof.Kind,
+		Serial:                serialHex(c),
+		Issuer:                c.Issuer.String(),
+		NotBefore:             c.NotBefore.UTC(),
+		NotAfter:              c.NotAfter.UTC(),
+		SHA256:                hex.EncodeToString(fp[:]),
+		Policies:              prof.Policies,
+		Test:                  prof.Test,
+		KeyUsage:              keyUsageNames(c.KeyUsage),
+		IssuerKeyID:           hex.EncodeToString(c.AuthorityKeyId),
+		CRLDistributionPoints: prof.CRLDPNames,
+	}
+}
+
+// serialHex renders a serial number as upper-case hex (a leading "-" when negative).
+func serialHex(c *x509.Certificate) string {
+	if c.SerialNumber == nil {
+		return ""
+	}
+	if c.SerialNumber.Sign() < 0 {
+		return "-" + fmt.Sprintf("%X", new(big.Int).Neg(c.SerialNumber))
+	}
+	return fmt.Sprintf("%X", c.SerialNumber)
+}

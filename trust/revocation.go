@@ -1,0 +1,233 @@
+package trust
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+)
+
+// CRL reason codes (RFC 5280 §5.3.1) by name, as reported in RevocationInfo.Reason.
+var reasonNames = map[int]string{
+	0: "unspecified", 1: "keyCompromise", 2: "cACompromise", 3: "affiliationChanged",
+	4: "superseded", 5: "cessationOfOperation", 6: "certificateHold", 8: "removeFromCRL",
+	9: "privilegeWithdrawn", 10: "aACompromise",
+}
+
+// Reason codes with a special meaning for the status.
+const (
+	reasonNone            = -1 // the entry has no reasonCode extension
+	reasonCertificateHold = 6
+	reasonRemoveFromCRL   = 8
+)
+
+// ReasonName returns the RFC 5280 name of a CRL reason code ("" for none).
+func ReasonName(code int) string {
+	if code == reasonNone {
+		return ""
+	}
+	if n, ok := reasonNames[code]; ok {
+		return n
+	}
+	return fmt.Sprintf("reason-%d", code)
+}
+
+// CRLEntry is one revoked certificate found in a CRL.
+type CRLEntry struct {
+	RevokedAt time.Time
+	Reason    int // RFC 5280 reason code, -1 when the entry has none
+}
+
+// crlSet is one stored CRL: its description and a lookup of a serial number.
+type crlSet interface {
+	info() *CRLInfo
+	lookup(serial *big.Int) (CRLEntry, bool, error)
+}
+
+// crlSource hands out the CRLs signed with one CA key (the SHA-256 of its
+// SubjectPublicKeyInfo). The returned function releases what the sets hold open.
+type crlSource interface {
+	crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error)
+}
+
+// revocationCheck is the outcome of checking one certificate.
+type revocationCheck struct {
+	info     *RevocationInfo
+	finding  *finding // nil when GOOD
+	warnings []Message
+}
+
+// checkRevocation decides the status of cert (issued by issuer) at time t from the CRLs
+// of src. position names the certificate in messages ("signer", "CA 1"); claimed is the
+// claimed signing time (may be nil).
+func checkRevocation(src crlSource, cert, issuer *x509.Certificate, dps [][]byte, t time.Time, claimed *time.Time, position string) revocationCheck {
+	rc := revocationCheck{info: &RevocationInfo{Status: RevocationUnknown}}
+	unknown := func(key string, args ...string) revocationCheck {
+		rc.finding = &finding{ind: Indeterminate, sub: TryLater, msg: Message{Key: key, Args: args}, check: "revocation"}
+		return rc
+	}
+	scopeDesc := describeScope(cert, dps)
+	if src == nil {
+		return unknown(MsgRevNoCRL, position, scopeDesc)
+	}
+	sets, release, err := src.crlsByIssuerKey(sha256.Sum256(issuer.RawSubjectPublicKeyInfo))
+	if err != nil {
+		return unknown(MsgRevStoreError, position, err.Error())
+	}
+	defer release()
+
+	var covering []crlSet
+	for _, s := range sets {
+		if covers(s.info(), cert, dps) {
+			covering = append(covering, s)
+		}
+	}
+	if len(covering) == 0 {
+		return unknown(MsgRevNoCRL, position, scopeDesc)
+	}
+
+	// Listed in any covering CRL: revoked (a revocation is final; a hold is not).
+	var hit *CRLEntry
+	var hitSet crlSet
+	for _, s := range covering {
+		e, ok, err := s.lookup(cert.SerialNumber)
+		if err != nil {
+			return unknown(MsgRevStoreError, position, err.Error())
+		}
+		if !ok || e.Reason == reasonRemoveFromCRL {
+			continue
+		}
+		if hit == nil || e.RevokedAt.Before(hit.RevokedAt) {
+			e := e
+			hit, hitSet = &e, s
+		}
+	}
+	if hit != nil && !hit.RevokedAt.After(t) {
+		fillFromCRL(rc.info, hitSet.info(), t)
+		at := hit.RevokedAt
+		rc.info.RevokedAt = &at
+		rc.info.Reason = ReasonName(hit.Reason)
+		if claimed != nil {
+			before := at.Before(*claimed)
+			rc.info.RevokedBeforeSigning = &before
+		}
+		if hit.Reason == reasonCertificateHold {
+			rc.info.Status = RevocationUnknown
+			return unknown(MsgRevOnHold, position, isoTime(at))
+		}
+		rc.info.Status = RevocationRevoked
+		key, sub, ind := revokedMessage(hit.Reason), Revoked, TotalFailed
+		switch {
+		case position != "signer":
+			key, sub, ind = MsgRevCARevoked, RevokedCANoPOE, Indeterminate
+		case claimed != nil && claimed.Before(at):
+			// Signed (as claimed) before the revocation, but nothing proves the claim.
+			key, sub, ind = MsgRevRevokedNoPOE, RevokedNoPOE, Indeterminate
+		}
+		rc.finding = &finding{ind: ind, sub: sub, msg: Message{Key: key, Args: []string{isoTime(at), position}}, check: "revocation"}
+		rc.warnings = append(rc.warnings, reasonMessage(hit.Reason))
+		return rc
+	}
+	if hit != nil {
+		// Revoked only after the validation time: good at that time, but say so.
+		rc.warnings = append(rc.warnings, Message{Key: MsgRevRevokedLater, Args: []string{isoTime(hit.RevokedAt)}})
+	}
+
+	// Not listed: GOOD if a covering CRL is fresh at t; the freshest one is reported.
+	var best, newest *CRLInfo
+	for _, s := range covering {
+		in := s.info()
+		if newest == nil || in.ThisUpdate.After(newest.ThisUpdate) {
+			newest = in
+		}
+		if in.NextUpdate != nil && !t.After(*in.NextUpdate) && (best == nil || in.ThisUpdate.After(best.ThisUpdate)) {
+			best = in
+		}
+	}
+	if best != nil {
+		fillFromCRL(rc.info, best, t)
+		rc.info.Status = RevocationGood
+		return rc
+	}
+	fillFromCRL(rc.info, newest, t)
+	if newest.NextUpdate == nil {
+		return unknown(MsgRevNoNextUpdate, position, scopeDesc)
+	}
+	stale := *newest.NextUpdate
+	rc.info.StaleSince = &stale
+	return unknown(MsgRevStale, position, scopeDesc, isoTime(stale))
+}
+
+// reasonMessage is the warning that explains a revocation reason.
+func reasonMessage(code int) Message {
+	if _, ok := reasonNames[code]; ok {
+		return Message{Key: MsgRevReasonPrefix + reasonNames[code]}
+	}
+	if code == reasonNone {
+		return Message{Key: MsgRevReasonPrefix + "none"}
+	}
+	return Message{Key: MsgRevReasonPrefix + "other", Args: []string{strconv.Itoa(code)}}
+}
+
+// revokedMessage picks the summary for a revoked signer certificate by its reason: a
+// JPKI signature certificate is revoked automatically when the holder moves or changes
+// name, which is not fraud.
+func revokedMessage(reason int) string {
+	switch reason {
+	case 1, 2, 10: // keyCompromise, cACompromise, aACompromise
+		return MsgRevRevokedCompromise
+	default:
+		return MsgRevRevoked
+	}
+}
+
+func fillFromCRL(ri *RevocationInfo, in *CRLInfo, t time.Time) {
+	ri.CRLIssuer = in.Issuer
+	ri.CRLScope = in.Scope
+	ri.CRLNumber = in.Number
+	ri.CRLSHA256 = in.SHA256
+	tu := in.ThisUpdate
+	ri.ThisUpdate = &tu
+	if in.NextUpdate != nil {
+		nu := *in.NextUpdate
+		ri.NextUpdate = &nu
+		ri.Fresh = !t.After(nu)
+	}
+	ri.CRLFile = in.File
+	ri.Builtin = in.Builtin
+}
+
+// covers reports whether a CRL is authoritative for cert: the same issuer (key and name),
+// and either the issuer's whole scope or the partition named in the certificate's
+// cRLDistributionPoints; onlyContainsUserCerts / onlyContainsCACerts respected.
+func covers(in *CRLInfo, cert *x509.Certificate, dps [][]byte) bool {
+	if !namesEqual(in.IssuerDER, cert.RawIssuer) {
+		return false
+	}
+	isCA := cert.BasicConstraintsValid && cert.IsCA
+	if (in.OnlyUserCerts && isCA) || (in.OnlyCACerts && !isCA) {
+		return false
+	}
+	if len(in.ScopeNames) == 0 {
+		return true // no distribution point in the IDP: the issuer's whole scope
+	}
+	for _, want := range in.ScopeNames {
+		for _, have := range dps {
+			if namesEqual(want, have) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// describeScope names what CRL a certificate needs, for messages: its distribution
+// point (a JPKI municipality partition) or its issuer.
+func describeScope(cert *x509.Certificate, dps [][]byte) string {
+	if len(dps) > 0 {
+		return nameString(dps[0])
+	}
+	return cert.Issuer.String()
+}

@@ -1,0 +1,124 @@
+package trust
+
+import (
+	"time"
+)
+
+// SignerResult is the certificate side of a signature's validation: who signed (as far as
+// the certificate can be trusted), the certificate, its revocation status, and the
+// indication that the certificate alone leads to. A verifier merges it into its
+// SignatureReport with ApplyTo.
+type SignerResult struct {
+	Indication    Indication
+	SubIndication SubIndication
+	// Summary is the plain-language sentence about the certificate.
+	Summary Message
+	// Signer is the identity; the personal data is filled only when the certificate chains
+	// to a trusted JPKI signature CA. Signer.Test marks a test certificate.
+	Signer *Signer
+	// Certificate describes the signer certificate (nil only when there was none).
+	Certificate *CertificateInfo
+	// Revocation is the signer certificate's revocation status (nil when no path was found).
+	Revocation     *RevocationInfo
+	ValidationTime time.Time
+	// Checks lists the certificate checks carried out, in order.
+	Checks []Check
+	// Warnings are things the user should know that do not change the indication (a test
+	// certificate, problems in the personal data, the revocation reason, …).
+	Warnings []Message
+}
+
+// Passed reports whether the certificate side is TOTAL-PASSED.
+func (r *SignerResult) Passed() bool { return r.Indication == TotalPassed }
+
+// decide sets the indication from the findings: the highest-ranked one wins; none means
+// TOTAL-PASSED.
+func (r *SignerResult) decide(findings []finding) {
+	var top *finding
+	for i := range findings {
+		if top == nil || findings[i].rank() > top.rank() {
+			top = &findings[i]
+		}
+	}
+	if top != nil {
+		r.Indication, r.SubIndication, r.Summary = top.ind, top.sub, top.msg
+		return
+	}
+	r.Indication, r.SubIndication = TotalPassed, ""
+	key := MsgCertOK
+	if r.Certificate != nil && r.Certificate.Test {
+		key = MsgCertOKTest
+	}
+	r.Summary = Message{Key: key, Args: []string{r.displayName(), r.crlTime()}}
+}
+
+// displayName is the name shown for the signer: the JPKI name, else the subject.
+func (r *SignerResult) displayName() string {
+	if r.Signer == nil {
+		return ""
+	}
+	if r.Signer.Name != "" {
+		return r.Signer.Name
+	}
+	return r.Signer.Subject
+}
+
+// crlTime is the thisUpdate of the CRL the status comes from ("" when none).
+func (r *SignerResult) crlTime() string {
+	if r.Revocation == nil || r.Revocation.ThisUpdate == nil {
+		return ""
+	}
+	return isoTime(*r.Revocation.ThisUpdate)
+}
+
+// ApplyTo merges the certificate result into a verifier's report: it fills Signer,
+// Certificate, Revocation and ValidationTime, appends the checks and warnings, and
+// combines the indications.
+//
+// The verifier sets sr.Indication before calling ApplyTo: TOTAL-PASSED (or empty) when its
+// own checks (format, integrity, coverage, changes after signing) passed, or its own
+// TOTAL-FAILED / INDETERMINATE outcome. Combination: a verifier's TOTAL-FAILED always wins
+// (integrity and format failures first); otherwise a certificate TOTAL-FAILED (revoked,
+// not yet valid); otherwise the verifier's INDETERMINATE; otherwise the certificate's
+// outcome. The report is TOTAL-PASSED only when both sides passed; then the summary is
+// the full sentence (signer, content intact, certificate valid as of the CRL).
+func (r *SignerResult) ApplyTo(sr *SignatureReport) {
+	sr.Signer = r.Signer
+	sr.Certificate = r.Certificate
+	sr.Revocation = r.Revocation
+	sr.ValidationTime = r.ValidationTime
+	if sr.Checks == nil {
+		sr.Checks = []Check{}
+	}
+	sr.Checks = append(sr.Checks, r.Checks...)
+	sr.Warnings = append(sr.Warnings, r.Warnings...)
+
+	verifier := sr.Indication
+	if verifier == "" {
+		verifier = TotalPassed
+	}
+	switch {
+	case verifier == TotalFailed:
+		// keep the verifier's outcome
+	case r.Indication == TotalFailed:
+		sr.Indication, sr.SubIndication, sr.Summary = r.Indication, r.SubIndication, r.Summary
+	case verifier == Indeterminate:
+		// keep
+	case r.Indication != TotalPassed:
+		sr.Indication, sr.SubIndication, sr.Summary = r.Indication, r.SubIndication, r.Summary
+	default:
+		sr.Indication, sr.SubIndication = TotalPassed, ""
+		test := r.Certificate != nil && r.Certificate.Test
+		permitted := sr.ChangesAfterSigning.Level == ChangesPermitted
+		key := MsgSigPassed
+		switch {
+		case test && permitted:
+			key = MsgSigPassedTestPermitted
+		case test:
+			key = MsgSigPassedTest
+		case permitted:
+			key = MsgSigPassedPermitted
+		}
+		sr.Summary = Message{Key: key, Args: []string{r.displayName(), r.crlTime()}}
+	}
+}
