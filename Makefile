@@ -45,8 +45,22 @@ bench: deps
 	@mkdir -p out/bench
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 -timeout 60m ./... | tee out/bench/latest.txt
 
-package: deps-build
-	$(GO) tool fyne package -os linux -name mynasign -icon assets/icon.png -release
+# The fyne CLI is installed into bin/ at its pinned version, outside go.mod (as a go.mod
+# tool it would raise fyne.io/fyne/v2 above the version the app is pinned to).
+FYNE         := bin/fyne
+FYNE_VERSION := v1.7.4
+
+$(FYNE):
+	GOBIN=$(CURDIR)/bin $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_VERSION)
+
+# Writes out/package/mynasign.tar.xz. `fyne package` raises the Build number in
+# FyneApp.toml each time: the file is put back as it was afterwards.
+package: deps-build $(FYNE)
+	@mkdir -p out/package
+	@cp FyneApp.toml out/package/.FyneApp.toml.orig
+	cd out/package && ../../$(FYNE) package --target linux --src ../.. --release; \
+		rc=$$?; cp .FyneApp.toml.orig ../../FyneApp.toml; exit $$rc
+	@ls -l out/package/mynasign.tar.xz
 
 clean:
 	rm -rf bin out

@@ -5,9 +5,13 @@ package main
 import (
 	"os"
 
+	"github.com/mynasign/mynasign/app"
 	"github.com/mynasign/mynasign/app/cli"
 )
 
 func main() {
+	if len(os.Args) == 1 {
+		os.Exit(app.Main())
+	}
 	os.Exit(cli.Main(os.Args[1:]))
 }

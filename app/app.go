@@ -1,0 +1,277 @@
+// Package app is mynasign's desktop GUI (Fyne): the home screen with the live reader
+// and card status, the signing wizard, マイカード, verification, CRL management, reader
+// diagnostics and the test card. It adds no cryptography of its own: it drives
+// app/flow, card, trust, pdf and xades, and shows their results.
+//
+// Every text the user sees comes from app/i18n (Japanese by default, English
+// selectable) and is drawn with the embedded BIZ UDGothic font (theme.go). Work that
+// talks to a card or reads files runs on goroutines started by UI.goWork; widgets are
+// only changed on Fyne's thread (fyne.Do).
+package app
+
+import (
+	"os"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/app/logging"
+)
+
+// AppID is the application identifier (FyneApp.toml, preferences).
+const AppID = "jp.mynasign.app"
+
+// Preference keys.
+const (
+	prefLang      = "lang"
+	prefTextScale = "textScale"
+)
+
+// Config is what the GUI runs with. The zero value is the real app: PC/SC readers,
+// the production trust store, the CRL store in the user's data folder.
+type Config struct {
+	// Lang forces a language; empty means the saved preference, then MYNASIGN_LANG,
+	// then Japanese.
+	Lang i18n.Lang
+	// DataDir holds the CRL store; empty means the default folder.
+	DataDir string
+	// Cards is where cards come from; nil means the PC/SC service.
+	Cards CardSource
+	// Now is the clock (tests pin it); nil means time.Now.
+	Now func() time.Time
+}
+
+// UI is one running GUI: its window, language and the screen shown.
+type UI struct {
+	fa  fyne.App
+	win fyne.Window
+	cfg Config
+	l   *i18n.Localizer
+
+	jobs sync.WaitGroup // background work started by goWork
+
+	cur  *screen // the screen shown
+	home *homeScreen
+
+	// cards is the source of cards in use: the PC/SC service, or the test card.
+	cards    CardSource
+	realSrc  CardSource
+	testCard *testCardSource // non-nil while the test card is in use
+	watch    *cardWatch
+}
+
+// screen is one page of the window.
+type screen struct {
+	title   string
+	body    fyne.CanvasObject
+	actions []fyne.CanvasObject // buttons at the bottom right
+	// cancel runs on Escape and on the back button; nil means "go home".
+	cancel func()
+	// leave runs when the screen is replaced (stop work, clear secrets).
+	leave func()
+	// drop takes files dropped on the window while the screen is shown.
+	drop func(paths []string)
+	// focus is focused when the screen appears (keyboard users start there).
+	focus fyne.Focusable
+	// isHome marks the home screen (no back button).
+	isHome bool
+}
+
+// Main starts the desktop app and returns when its window is closed.
+func Main() int {
+	if err := logging.Setup("", nil); err != nil {
+		logrus.WithError(err).Warn("log level")
+	}
+	fa := fyneapp.NewWithID(AppID)
+	fa.SetIcon(iconPNG)
+	u := New(fa, Config{})
+	u.win.ShowAndRun()
+	u.Close()
+	return 0
+}
+
+// New builds the GUI in fa (a real app, or test.NewApp() in tests) and shows the home
+// screen in its window. The window is not shown: the caller does (ShowAndRun), or not
+// (tests).
+func New(fa fyne.App, cfg Config) *UI {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	u := &UI{fa: fa, cfg: cfg}
+	l := cfg.Lang
+	if l == "" {
+		l = i18n.Lang(fa.Preferences().StringWithFallback(prefLang, string(i18n.FromEnv().Lang())))
+	}
+	u.l = i18n.New(l)
+	applyFyneLanguage(u.l.Lang())
+	fa.Settings().SetTheme(newTheme(float32(fa.Preferences().FloatWithFallback(prefTextScale, 1))))
+
+	u.realSrc = cfg.Cards
+	if u.realSrc == nil {
+		u.realSrc = newPCSCSource()
+	}
+	u.cards = u.realSrc
+
+	u.win = fa.NewWindow(u.t("gui.app.title"))
+	u.win.SetIcon(iconPNG)
+	u.win.Resize(fyne.NewSize(980, 700))
+	u.win.SetMaster()
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Drop(uriPaths(uris)) })
+	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			u.cancelScreen()
+		}
+	})
+	u.watch = newCardWatch(u)
+	u.showHome()
+	u.watch.start(u.cards)
+	return u
+}
+
+// Close stops the background work (the card watcher, a running job) and waits for it.
+func (u *UI) Close() {
+	if u.cur != nil && u.cur.leave != nil {
+		u.cur.leave()
+		u.cur.leave = nil
+	}
+	u.watch.stop()
+	u.jobs.Wait()
+}
+
+// Window is the app's main window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// t translates a message key.
+func (u *UI) t(key string, args ...any) string { return u.l.T(key, args...) }
+
+// now is the clock.
+func (u *UI) now() time.Time { return u.cfg.Now() }
+
+// goWork runs work on a goroutine, tracked so that tests (and Close) can wait for it.
+// work changes widgets only through fyne.Do.
+func (u *UI) goWork(work func()) {
+	u.jobs.Add(1)
+	go func() {
+		defer u.jobs.Done()
+		work()
+	}()
+}
+
+// WaitIdle waits until the background work started so far has ended (tests).
+func (u *UI) WaitIdle() { u.jobs.Wait() }
+
+// show replaces the window's content with s.
+func (u *UI) show(s *screen) {
+	if u.cur != nil && u.cur.leave != nil {
+		u.cur.leave()
+	}
+	u.cur = s
+	u.win.SetContent(u.frame(s))
+	if s.focus != nil {
+		u.win.Canvas().Focus(s.focus)
+	}
+}
+
+// cancelScreen is Escape and the back button: the screen's own cancel, else home.
+func (u *UI) cancelScreen() {
+	if u.cur == nil {
+		return
+	}
+	if u.cur.cancel != nil {
+		u.cur.cancel()
+		return
+	}
+	if !u.cur.isHome {
+		u.showHome()
+	}
+}
+
+// Drop hands files dropped on the window (or given on the command line) to the screen
+// shown; the home screen starts verification with them.
+func (u *UI) Drop(paths []string) {
+	if len(paths) == 0 || u.cur == nil {
+		return
+	}
+	if u.cur.drop != nil {
+		u.cur.drop(paths)
+	}
+}
+
+func uriPaths(uris []fyne.URI) []string {
+	var paths []string
+	for _, x := range uris {
+		if x != nil && x.Scheme() == "file" {
+			paths = append(paths, x.Path())
+		}
+	}
+	return paths
+}
+
+// frame lays out a screen: a top bar (back button, title, the test-card banner), the
+// body, and the actions at the bottom right.
+func (u *UI) frame(s *screen) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(s.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameSubHeadingText
+	var top fyne.CanvasObject = title
+	if !s.isHome {
+		back := widget.NewButtonWithIcon(u.t("gui.common.back"), theme.NavigateBackIcon(), u.cancelScreen)
+		back.Importance = widget.LowImportance
+		top = container.NewBorder(nil, nil, back, nil, title)
+	}
+	tops := []fyne.CanvasObject{top}
+	if u.testCard != nil {
+		tops = append(tops, u.testBanner())
+	}
+	tops = append(tops, widget.NewSeparator())
+	var bottom fyne.CanvasObject
+	if len(s.actions) > 0 {
+		bottom = container.NewVBox(widget.NewSeparator(),
+			container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, s.actions...)...))
+	}
+	return container.NewBorder(container.NewVBox(tops...), bottom, nil, nil, s.body)
+}
+
+// setLanguage switches the language and shows the home screen again in it.
+func (u *UI) setLanguage(l i18n.Lang) {
+	if l == u.l.Lang() {
+		return
+	}
+	u.l = i18n.New(l)
+	u.fa.Preferences().SetString(prefLang, string(l))
+	applyFyneLanguage(l)
+	u.win.SetTitle(u.t("gui.app.title"))
+	u.showHome()
+}
+
+// setTextScale changes the text size factor (on top of the system's scale).
+func (u *UI) setTextScale(f float32) {
+	u.fa.Preferences().SetFloat(prefTextScale, float64(f))
+	u.fa.Settings().SetTheme(newTheme(f))
+}
+
+// applyFyneLanguage makes Fyne's own strings (file dialogs, the entry's context menu)
+// speak the app's language. Fyne takes the language from the environment (LANGUAGE,
+// unless the locale is C/POSIX) and reads it again whenever translations are added.
+// LC_ALL is left alone: C libraries underneath (GLFW's input handling) read it.
+func applyFyneLanguage(l i18n.Lang) {
+	os.Setenv("LANGUAGE", string(l))
+	first := ""
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if first = os.Getenv(k); first != "" {
+			break
+		}
+	}
+	if (first == "C" || first == "POSIX") && os.Getenv("LC_ALL") == "" {
+		os.Setenv("LC_MESSAGES", string(l))
+	}
+	_ = lang.AddTranslationsForLocale([]byte("{}"), fyne.Locale(l))
+}
