@@ -106,7 +106,11 @@ func (s *Session) computeSignature(info []byte) ([]byte, error) {
 	if s.opts.ShortFileIDs {
 		p2 |= efSignKey
 	} else if err := s.selectEF(appJPKI, efSignKey); err != nil {
-		return nil, s.signStateLost(err)
+		var se *StatusError
+		if asStatus(err, &se) {
+			return nil, s.signStateLost(err)
+		}
+		return nil, err
 	}
 	resp, err := s.exchange(Command{CLA: 0x80, INS: insSign, P1: 0x00, P2: p2, Data: info, Le: 256})
 	if err != nil {
