@@ -1,0 +1,530 @@
+package xades
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// e-Gov 電子申請 packages: a folder (usually zipped for submission) holding kousei.xml
+// (構成管理XML) and the application files it lists. The signature is plain XMLDSig
+// inside <署名情報>: one reference to #構成情報 (Canonical XML 1.0) and one per file, by
+// relative file name, over the file's raw bytes.
+//
+// What mynasign relies on in kousei.xml (formats.md §2b; the rest of the schema is
+// e-Gov's and is left alone): exactly one element 構成情報 with ID="構成情報", exactly
+// one element 署名情報 that receives the Signature, and the package's file names as the
+// text of the elements inside 構成情報 whose names end in ファイル名 (申請書ファイル名,
+// 添付書類ファイル名, …).
+
+// KouseiName is the name of the e-Gov package's structure file.
+const KouseiName = "kousei.xml"
+
+const (
+	egovInfoName = "構成情報"
+	egovSigName  = "署名情報"
+	egovInfoID   = "構成情報"
+	egovFileTail = "ファイル名"
+)
+
+// Limits for packages read from zips.
+const (
+	maxZipEntries = 10000
+	maxPackage    = 1 << 30 // total uncompressed bytes
+)
+
+// kousei is the structure of a kousei.xml that mynasign uses.
+type kousei struct {
+	info    *node    // 構成情報
+	sigInfo *node    // 署名情報
+	listed  []string // file names listed in 構成情報, in document order
+}
+
+// parseKousei finds 構成情報 and 署名情報 and the listed file names.
+func parseKousei(doc *document) (*kousei, error) {
+	k := &kousei{}
+	var infos, sigInfos []*node
+	walkElements(doc.root, func(n *node) bool {
+		switch {
+		case n.uri == "" && n.local == egovInfoName:
+			infos = append(infos, n)
+		case n.uri == "" && n.local == egovSigName:
+			sigInfos = append(sigInfos, n)
+		}
+		return true
+	})
+	if len(infos) != 1 {
+		return nil, fmt.Errorf("%d elements %s (want exactly one)", len(infos), egovInfoName)
+	}
+	if len(sigInfos) != 1 {
+		return nil, fmt.Errorf("%d elements %s (want exactly one)", len(sigInfos), egovSigName)
+	}
+	k.info, k.sigInfo = infos[0], sigInfos[0]
+	if id, _ := k.info.attrValue("ID"); id != egovInfoID {
+		return nil, fmt.Errorf("%s has no ID=%q", egovInfoName, egovInfoID)
+	}
+	for p := k.info; p != nil; p = p.parent {
+		if p.is(NSDSig, "Signature") {
+			return nil, fmt.Errorf("%s is inside a signature", egovInfoName)
+		}
+	}
+	seen := map[string]bool{}
+	var err error
+	walkElements(k.info, func(n *node) bool {
+		if n == k.info || !strings.HasSuffix(n.local, egovFileTail) {
+			return true
+		}
+		name := strings.TrimSpace(n.text())
+		if name == "" {
+			return true
+		}
+		if e := checkPlainName(name); e != nil {
+			err = fmt.Errorf("%s lists %q: %v", egovInfoName, name, e)
+			return false
+		}
+		if strings.EqualFold(name, KouseiName) {
+			err = fmt.Errorf("%s lists %s itself", egovInfoName, KouseiName)
+			return false
+		}
+		if !seen[name] {
+			seen[name] = true
+			k.listed = append(k.listed, name)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// IsEGovKousei reports whether data looks like an e-Gov kousei.xml (構成管理XML): XML with
+// one 構成情報 element carrying ID="構成情報" and one 署名情報 element. It is how the app
+// recognizes e-Gov material by content.
+func IsEGovKousei(data []byte) bool {
+	if !bytes.Contains(data, []byte(egovInfoName)) {
+		return false
+	}
+	doc, err := parseDocument(data)
+	if err != nil {
+		return false
+	}
+	_, err = parseKousei(doc)
+	return err == nil
+}
+
+// packageFiles gives access to the files of an e-Gov package other than kousei.xml.
+type packageFiles interface {
+	// read returns a file's bytes by its name in the package folder (fs.ErrNotExist
+	// when there is none, a *packageError when it is not a plain file).
+	read(name string) ([]byte, error)
+	// names lists the plain files of the package folder other than kousei.xml.
+	names() []string
+	// unsafe lists entries that are not plain files (folders, links, …).
+	unsafe() []string
+}
+
+// packageError is a package entry that must not be used.
+type packageError struct {
+	name string
+	key  string
+	ind  trust.Indication
+	sub  trust.SubIndication
+}
+
+func (e *packageError) Error() string { return fmt.Sprintf("%s: %s", e.name, e.key) }
+
+// dirFiles is a package folder on disk.
+type dirFiles struct {
+	dir     string
+	plain   []string
+	special []string
+}
+
+func openDirFiles(dir string) (*dirFiles, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	d := &dirFiles{dir: dir}
+	for _, e := range entries {
+		if e.Name() == KouseiName {
+			continue
+		}
+		if e.Type().IsRegular() {
+			d.plain = append(d.plain, e.Name())
+		} else {
+			d.special = append(d.special, e.Name())
+		}
+	}
+	return d, nil
+}
+
+func (d *dirFiles) read(name string) ([]byte, error) {
+	if err := checkPlainName(name); err != nil {
+		return nil, &packageError{name: name, key: MsgRefOutsidePackage, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	p := filepath.Join(d.dir, name)
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The opened file must still be the plain file that was checked (no swap for a link).
+	if fi2, err := f.Stat(); err != nil || !os.SameFile(fi, fi2) {
+		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	return io.ReadAll(io.LimitReader(f, maxPackage))
+}
+
+func (d *dirFiles) names() []string  { return d.plain }
+func (d *dirFiles) unsafe() []string { return d.special }
+
+// zipFiles is a package inside a zip: the folder holding kousei.xml (the zip's root or
+// one top-level folder).
+type zipFiles struct {
+	base    string // "" or "folder/"
+	files   map[string]*zip.File
+	plain   []string
+	special []string
+	kousei  *zip.File
+}
+
+func openZipFiles(zr *zip.Reader) (*zipFiles, error) {
+	if len(zr.File) > maxZipEntries {
+		return nil, fmt.Errorf("the zip has %d entries (limit %d)", len(zr.File), maxZipEntries)
+	}
+	z := &zipFiles{files: map[string]*zip.File{}}
+	var kouseis []string
+	var total uint64
+	for _, f := range zr.File {
+		name := f.Name
+		if err := checkZipName(name); err != nil {
+			return nil, &packageError{name: name, key: MsgEGovUnsafeEntry, ind: trust.TotalFailed, sub: trust.FormatFailure}
+		}
+		if _, dup := z.files[name]; dup {
+			return nil, &packageError{name: name, key: MsgEGovUnsafeEntry, ind: trust.TotalFailed, sub: trust.FormatFailure}
+		}
+		z.files[name] = f
+		total += f.UncompressedSize64
+		if path.Base(name) == KouseiName && !strings.HasSuffix(name, "/") {
+			kouseis = append(kouseis, name)
+		}
+	}
+	if total > maxPackage {
+		return nil, fmt.Errorf("the zip holds %d MB (limit %d MB)", total>>20, maxPackage>>20)
+	}
+	if len(kouseis) != 1 {
+		return nil, errNoKousei
+	}
+	z.kousei = z.files[kouseis[0]]
+	if dir := path.Dir(kouseis[0]); dir != "." {
+		z.base = dir + "/"
+	}
+	for _, f := range zr.File {
+		if f == z.kousei || !strings.HasPrefix(f.Name, z.base) {
+			continue
+		}
+		rest := f.Name[len(z.base):]
+		switch {
+		case rest == "":
+		case strings.Contains(strings.TrimSuffix(rest, "/"), "/") || strings.HasSuffix(rest, "/") ||
+			!f.Mode().IsRegular():
+			if !strings.Contains(strings.TrimSuffix(rest, "/"), "/") {
+				z.special = append(z.special, strings.TrimSuffix(rest, "/"))
+			}
+		default:
+			z.plain = append(z.plain, rest)
+		}
+	}
+	sort.Strings(z.plain)
+	return z, nil
+}
+
+// checkZipName refuses entry names that could point outside the extraction folder.
+func checkZipName(name string) error {
+	if name == "" || strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.Contains(name, "\x00") {
+		return errors.New("unsafe name")
+	}
+	if len(name) >= 2 && name[1] == ':' {
+		return errors.New("drive letter")
+	}
+	for _, part := range strings.Split(strings.TrimSuffix(name, "/"), "/") {
+		if part == ".." || part == "." || part == "" {
+			return errors.New("unsafe path element")
+		}
+	}
+	return nil
+}
+
+var errNoKousei = errors.New("no single kousei.xml in the package")
+
+func readZipFile(f *zip.File) ([]byte, error) {
+	if f.UncompressedSize64 > maxPackage {
+		return nil, fmt.Errorf("%s is too large", f.Name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)+1))
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(data)) != f.UncompressedSize64 {
+		return nil, fmt.Errorf("%s: size does not match the zip directory", f.Name)
+	}
+	return data, nil
+}
+
+func (z *zipFiles) read(name string) ([]byte, error) {
+	if err := checkPlainName(name); err != nil {
+		return nil, &packageError{name: name, key: MsgRefOutsidePackage, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	f, ok := z.files[z.base+name]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	if !f.Mode().IsRegular() {
+		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	return readZipFile(f)
+}
+
+func (z *zipFiles) names() []string  { return z.plain }
+func (z *zipFiles) unsafe() []string { return z.special }
+
+// checkEGovProfile checks an e-Gov signature: it sits in 署名情報, and its reference to
+// #構成情報 resolved to the one 構成情報 element of kousei.xml (the element the e-Gov
+// system reads), not to a copy moved elsewhere. It also compares the files signed with
+// the files listed and present (differences are warnings and make the coverage
+// partial).
+func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResult) *sigResult {
+	k := v.egov
+	if sig.parent != k.sigInfo {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovStructure, "the Signature is not inside "+egovSigName)
+	}
+	var infoRefs int
+	signed := map[string]bool{}
+	for _, ref := range refs {
+		switch {
+		case ref.file != "":
+			signed[ref.file] = true
+		case ref.apex != nil && ref.apex.kind == elementNode && ref.apex.uri == "" && ref.apex.local == egovInfoName:
+			if ref.apex != k.info {
+				return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovWrapped, ref.apex.path())
+			}
+			infoRefs++
+		}
+	}
+	if infoRefs != 1 {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovStructure, "the signature does not sign "+egovInfoName)
+	}
+	complete := true
+	listed := map[string]bool{}
+	for _, name := range k.listed {
+		listed[name] = true
+		if !signed[name] {
+			complete = false
+			r.warn(MsgEGovUnsignedFile, name)
+		}
+	}
+	present := map[string]bool{}
+	for _, name := range v.files.names() {
+		present[name] = true
+		if !listed[name] {
+			complete = false
+			r.warn(MsgEGovUnlisted, name)
+		}
+	}
+	for _, name := range v.files.unsafe() {
+		complete = false
+		r.warn(MsgEGovNotPlainFile, name)
+	}
+	for _, name := range k.listed {
+		if !present[name] && !signed[name] {
+			r.warn(MsgEGovMissing, name)
+		}
+	}
+	for _, ref := range refs {
+		if ref.file != "" && !listed[ref.file] {
+			complete = false
+			r.warn(MsgEGovUnlisted, ref.file)
+		}
+	}
+	if p := uncoveredKouseiContent(k, v.doc); p != "" {
+		complete = false
+		r.warn(MsgEGovUncovered, p)
+	}
+	if complete {
+		r.rep.Coverage = trust.CoverageWhole
+	}
+	r.passed("egov-profile", MsgCheckEGovOK)
+	return nil
+}
+
+// uncoveredKouseiContent returns the first part of kousei.xml that no e-Gov signature
+// covers ("" when none): anything besides 構成情報, the signatures in 署名情報 and the
+// elements that merely contain them.
+func uncoveredKouseiContent(k *kousei, doc *document) string {
+	var found string
+	var walk func(n *node)
+	walk = func(n *node) {
+		if found != "" || n == k.info || n.is(NSDSig, "Signature") {
+			return
+		}
+		container := n == k.sigInfo || n.isAncestorOf(k.info) || n.isAncestorOf(k.sigInfo)
+		if !container || len(n.attrs) > 0 {
+			found = n.path()
+			return
+		}
+		for _, c := range n.children {
+			switch c.kind {
+			case elementNode:
+				walk(c)
+			case textNode:
+				if strings.TrimSpace(c.data) != "" {
+					found = n.path()
+				}
+			}
+		}
+	}
+	walk(doc.elem)
+	return found
+}
+
+// VerifyEGov verifies an e-Gov package: path is the package folder, a zip holding it, or
+// its kousei.xml. Every signature in kousei.xml is checked against the package's files.
+func VerifyEGov(p string, policy *trust.Policy) *trust.DocumentReport {
+	pkg, err := openPackage(p)
+	if err != nil {
+		rep := newDocReport(p, nil, "egov", policy)
+		return finishDoc(rep, packageMessage(err))
+	}
+	defer pkg.close()
+	return verifyPackage(p, pkg, policy)
+}
+
+func packageMessage(err error) *trust.Message {
+	var pe *packageError
+	var ee *Error
+	switch {
+	case errors.As(err, &ee):
+		return &trust.Message{Key: ee.Key, Args: ee.Args}
+	case errors.As(err, &pe):
+		return &trust.Message{Key: pe.key, Args: []string{pe.name}}
+	case errors.Is(err, errNoKousei):
+		return &trust.Message{Key: MsgEGovNoKousei}
+	}
+	return &trust.Message{Key: MsgDocUnreadable, Args: []string{err.Error()}}
+}
+
+func verifyPackage(name string, pkg *egovPackage, policy *trust.Policy) *trust.DocumentReport {
+	rep := newDocReport(name, pkg.kouseiData, "egov", policy)
+	if len(pkg.kouseiData) > MaxXMLSize {
+		return finishDoc(rep, &trust.Message{Key: MsgDocTooLarge, Args: []string{fmt.Sprint(MaxXMLSize >> 20)}})
+	}
+	doc, err := parseDocument(pkg.kouseiData)
+	if err != nil {
+		key, args := parseErrorMessage(err)
+		return finishDoc(rep, &trust.Message{Key: key, Args: args})
+	}
+	k, err := parseKousei(doc)
+	if err != nil {
+		return finishDoc(rep, &trust.Message{Key: MsgEGovStructure, Args: []string{err.Error()}})
+	}
+	v := &docVerifier{doc: doc, files: pkg.files, egov: k}
+	for _, r := range v.verifyAll() {
+		rep.Signatures = append(rep.Signatures, r.apply(policy))
+	}
+	return finishDoc(rep, nil)
+}
+
+// egovPackage is an opened package.
+type egovPackage struct {
+	kouseiData []byte
+	files      packageFiles
+	zip        *zip.ReadCloser // when read from a zip
+	zipFiles   *zipFiles
+	dir        string // when read from a folder
+}
+
+func (p *egovPackage) close() {
+	if p.zip != nil {
+		p.zip.Close()
+	}
+}
+
+// openPackage opens a folder, a zip or a kousei.xml (its folder is the package).
+func openPackage(p string) (*egovPackage, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		head := make([]byte, 4)
+		if f, err := os.Open(p); err == nil {
+			io.ReadFull(f, head)
+			f.Close()
+		}
+		if bytes.Equal(head, []byte("PK\x03\x04")) || bytes.Equal(head, []byte("PK\x05\x06")) {
+			zr, err := zip.OpenReader(p)
+			if err != nil {
+				return nil, err
+			}
+			zf, err := openZipFiles(&zr.Reader)
+			if err != nil {
+				zr.Close()
+				return nil, err
+			}
+			data, err := readZipFile(zf.kousei)
+			if err != nil {
+				zr.Close()
+				return nil, err
+			}
+			return &egovPackage{kouseiData: data, files: zf, zip: zr, zipFiles: zf}, nil
+		}
+		p = filepath.Dir(p)
+	}
+	kp := filepath.Join(p, KouseiName)
+	kfi, err := os.Lstat(kp)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoKousei
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !kfi.Mode().IsRegular() {
+		return nil, &packageError{name: KouseiName, key: MsgEGovNotPlainFile}
+	}
+	if kfi.Size() > MaxXMLSize {
+		return nil, newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
+	}
+	data, err := os.ReadFile(kp)
+	if err != nil {
+		return nil, err
+	}
+	df, err := openDirFiles(p)
+	if err != nil {
+		return nil, err
+	}
+	return &egovPackage{kouseiData: data, files: df, dir: p}, nil
+}

@@ -1,0 +1,245 @@
+package xades
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// keyMaterial is what a ds:KeyInfo carries that mynasign uses: the X.509 certificates
+// (X509Data/X509Certificate, in document order) and a bare public key (KeyValue or
+// dsig11:DEREncodedKeyValue), which verifies integrity but names nobody.
+type keyMaterial struct {
+	certs   []*x509.Certificate
+	bareKey crypto.PublicKey
+	// unsupported lists KeyInfo children that could name a key mynasign does not follow
+	// (KeyName, RetrievalMethod, X509IssuerSerial lookups, …).
+	unsupported []string
+}
+
+// decodeBase64 decodes base64 text with any XML white space in it.
+func decodeBase64(s string) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, s)
+	return base64.StdEncoding.DecodeString(clean)
+}
+
+// readKeyInfo collects the key material of a ds:KeyInfo element (nil: none).
+func readKeyInfo(ki *node) (*keyMaterial, error) {
+	km := &keyMaterial{}
+	if ki == nil {
+		return km, nil
+	}
+	for _, c := range ki.elements() {
+		switch {
+		case c.is(NSDSig, "X509Data"):
+			for _, x := range c.elements() {
+				if !x.is(NSDSig, "X509Certificate") {
+					continue
+				}
+				der, err := decodeBase64(x.text())
+				if err != nil {
+					return nil, fmt.Errorf("X509Certificate is not base64: %w", err)
+				}
+				cert, err := x509.ParseCertificate(der)
+				if err != nil {
+					return nil, fmt.Errorf("X509Certificate: %w", err)
+				}
+				km.certs = append(km.certs, cert)
+			}
+		case c.is(NSDSig, "KeyValue"):
+			k, err := parseKeyValue(c)
+			if err != nil {
+				return nil, err
+			}
+			if k != nil && km.bareKey == nil {
+				km.bareKey = k
+			}
+		case c.is(NSDSig11, "DEREncodedKeyValue"):
+			der, err := decodeBase64(c.text())
+			if err != nil {
+				return nil, fmt.Errorf("DEREncodedKeyValue is not base64: %w", err)
+			}
+			k, err := x509.ParsePKIXPublicKey(der)
+			if err != nil {
+				return nil, fmt.Errorf("DEREncodedKeyValue: %w", err)
+			}
+			if km.bareKey == nil {
+				km.bareKey = k
+			}
+		default:
+			km.unsupported = append(km.unsupported, c.local)
+		}
+	}
+	return km, nil
+}
+
+// parseKeyValue reads an RSAKeyValue or a dsig11 ECKeyValue with a named curve; other
+// key types give nil without an error (they are simply not usable).
+func parseKeyValue(kv *node) (crypto.PublicKey, error) {
+	for _, c := range kv.elements() {
+		switch {
+		case c.is(NSDSig, "RSAKeyValue"):
+			var n, e *big.Int
+			for _, f := range c.elements() {
+				b, err := decodeBase64(f.text())
+				if err != nil {
+					return nil, fmt.Errorf("RSAKeyValue/%s is not base64", f.local)
+				}
+				switch {
+				case f.is(NSDSig, "Modulus"):
+					n = new(big.Int).SetBytes(b)
+				case f.is(NSDSig, "Exponent"):
+					e = new(big.Int).SetBytes(b)
+				}
+			}
+			if n == nil || e == nil || n.Sign() == 0 || !e.IsInt64() || e.Int64() < 3 || e.Int64() > 1<<31-1 {
+				return nil, errors.New("RSAKeyValue is incomplete")
+			}
+			return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+		case c.is(NSDSig11, "ECKeyValue"):
+			var curve elliptic.Curve
+			var point []byte
+			for _, f := range c.elements() {
+				switch {
+				case f.is(NSDSig11, "NamedCurve"):
+					uri, _ := f.attrValue("URI")
+					switch uri {
+					case "urn:oid:1.2.840.10045.3.1.7":
+						curve = elliptic.P256()
+					case "urn:oid:1.3.132.0.34":
+						curve = elliptic.P384()
+					case "urn:oid:1.3.132.0.35":
+						curve = elliptic.P521()
+					default:
+						return nil, fmt.Errorf("ECKeyValue: curve %s is not supported", uri)
+					}
+				case f.is(NSDSig11, "PublicKey"):
+					b, err := decodeBase64(f.text())
+					if err != nil {
+						return nil, errors.New("ECKeyValue/PublicKey is not base64")
+					}
+					point = b
+				}
+			}
+			if curve == nil || point == nil {
+				return nil, errors.New("ECKeyValue is incomplete")
+			}
+			return ecdsa.ParseUncompressedPublicKey(curve, point)
+		}
+	}
+	return nil, nil
+}
+
+// verifySignatureValue checks a signature value over the canonical SignedInfo.
+func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []byte) error {
+	h := alg.hash.New()
+	h.Write(signed)
+	digest := h.Sum(nil)
+	switch alg.key {
+	case keyRSA:
+		pub, ok := key.(*rsa.PublicKey)
+		if !ok {
+			return errKeyType
+		}
+		return rsa.VerifyPKCS1v15(pub, alg.hash, digest, sig)
+	case keyECDSA:
+		pub, ok := key.(*ecdsa.PublicKey)
+		if !ok {
+			return errKeyType
+		}
+		// XMLDSig ECDSA values are r || s, each as long as the curve order.
+		size := (pub.Curve.Params().BitSize + 7) / 8
+		if len(sig) != 2*size {
+			return fmt.Errorf("ECDSA signature value of %d bytes, want %d", len(sig), 2*size)
+		}
+		r := new(big.Int).SetBytes(sig[:size])
+		s := new(big.Int).SetBytes(sig[size:])
+		if !ecdsa.Verify(pub, digest, r, s) {
+			return errors.New("ECDSA verification failed")
+		}
+		return nil
+	}
+	return errKeyType
+}
+
+var errKeyType = errors.New("the key does not fit the signature algorithm")
+
+// signDigest signs with a crypto.Signer (a card or a software key) and returns the
+// signature value in XMLDSig form.
+func signDigest(s crypto.Signer, alg signatureAlg, signed []byte) ([]byte, error) {
+	h := alg.hash.New()
+	h.Write(signed)
+	digest := h.Sum(nil)
+	sig, err := s.Sign(nil, digest, alg.hash)
+	if err != nil {
+		return nil, err
+	}
+	if alg.key != keyECDSA {
+		return sig, nil
+	}
+	pub, ok := s.Public().(*ecdsa.PublicKey)
+	if !ok {
+		return nil, errKeyType
+	}
+	var parsed struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(sig, &parsed); err != nil {
+		return nil, fmt.Errorf("ECDSA signature from the signer: %w", err)
+	}
+	size := (pub.Curve.Params().BitSize + 7) / 8
+	out := make([]byte, 2*size)
+	parsed.R.FillBytes(out[:size])
+	parsed.S.FillBytes(out[size:])
+	return out, nil
+}
+
+// signatureAlgFor chooses the signature algorithm for a signer's key: RSA-SHA256 for
+// RSA (what the JPKI card does), ECDSA with a hash matching the curve.
+func signatureAlgFor(pub crypto.PublicKey) (string, error) {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return AlgRSASHA256, nil
+	case *ecdsa.PublicKey:
+		switch k.Curve.Params().BitSize {
+		case 256:
+			return AlgECDSASHA256, nil
+		case 384:
+			return AlgECDSASHA384, nil
+		case 521:
+			return AlgECDSASHA512, nil
+		}
+	}
+	return "", fmt.Errorf("unsupported signer key type %T", pub)
+}
+
+// samePublicKey reports whether two public keys are equal.
+func samePublicKey(a, b crypto.PublicKey) bool {
+	type eq interface{ Equal(crypto.PublicKey) bool }
+	if x, ok := a.(eq); ok {
+		return x.Equal(b)
+	}
+	return false
+}
+
+// certIndex returns the position of c in list (by DER), or -1.
+func certIndex(list []*x509.Certificate, c *x509.Certificate) int {
+	for i, o := range list {
+		if bytes.Equal(o.Raw, c.Raw) {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,141 @@
+package xades
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Message keys this package produces (trust.Message.Key, Error.Key). The app resolves
+// them in Japanese and English (app/i18n/ja.json, en.json). The comment after each key
+// lists its Args.
+const (
+	// The file as a whole (DocumentReport.Error, Error.Key).
+	MsgDocMalformed   = "xades.doc.malformed"    // detail
+	MsgDocDOCTYPE     = "xades.doc.doctype"      //
+	MsgDocEncoding    = "xades.doc.encoding"     // detail
+	MsgDocTooDeep     = "xades.doc.too_deep"     // limit
+	MsgDocTooLarge    = "xades.doc.too_large"    // limit in MB
+	MsgDocUnreadable  = "xades.doc.unreadable"   // detail
+	MsgDocNoSignature = "xades.doc.no_signature" //
+
+	// Structure and algorithms of one signature.
+	MsgSigDuplicateID   = "xades.sig.duplicate_id"   // Id value
+	MsgSigNested        = "xades.sig.nested"         //
+	MsgSigStructure     = "xades.sig.structure"      // detail
+	MsgSigSignedInfo    = "xades.sig.signedinfo"     // count
+	MsgSigAlgorithm     = "xades.sig.algorithm"      // kind (c14n, signature, digest, transform), URI
+	MsgSigTransforms    = "xades.sig.transforms"     // reference, detail
+	MsgSigWeakAlgorithm = "xades.sig.weak_algorithm" // algorithm name
+	MsgSigValueInvalid  = "xades.sig.value_invalid"  //
+	MsgSigNoKey         = "xades.sig.no_key"         //
+	MsgSigKeyInfo       = "xades.sig.keyinfo"        // detail
+	MsgSigNoCertificate = "xades.sig.no_certificate" //
+	MsgSigPlainXMLDSig  = "xades.sig.plain_xmldsig"  //
+
+	// References.
+	MsgRefNotFound       = "xades.ref.not_found"       // URI
+	MsgRefExternal       = "xades.ref.external"        // URI
+	MsgRefOutsidePackage = "xades.ref.outside_package" // URI
+	MsgRefFileMissing    = "xades.ref.file_missing"    // file name
+	MsgRefDigestMismatch = "xades.ref.digest_mismatch" // what (element path or file name)
+
+	// XAdES qualifying properties.
+	MsgPropsOutside         = "xades.props.outside"                // where the referenced SignedProperties is
+	MsgPropsNotSigned       = "xades.props.not_signed"             //
+	MsgPropsMalformed       = "xades.props.malformed"              // detail
+	MsgPropsNoSigningCert   = "xades.props.no_signing_cert"        //
+	MsgPropsCertMismatch    = "xades.props.cert_mismatch"          //
+	MsgPropsTimestampUnseen = "xades.props.timestamp_not_verified" //
+
+	// e-Gov packages.
+	MsgEGovNoKousei     = "xades.egov.no_kousei"      //
+	MsgEGovStructure    = "xades.egov.structure"      // detail
+	MsgEGovWrapped      = "xades.egov.wrapped"        // path of the element the reference resolved to
+	MsgEGovUnlisted     = "xades.egov.unlisted"       // file name
+	MsgEGovMissing      = "xades.egov.missing"        // file name
+	MsgEGovUnsignedFile = "xades.egov.unsigned_file"  // file name
+	MsgEGovUnsafeEntry  = "xades.egov.unsafe_entry"   // name
+	MsgEGovNotPlainFile = "xades.egov.not_plain_file" // name
+	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
+
+	// Coverage.
+	MsgCoveragePartial = "xades.coverage.partial" //
+
+	// Checks that passed (trust.Check.Detail).
+	MsgCheckStructureOK   = "xades.check.structure_ok"    //
+	MsgCheckReferenceOK   = "xades.check.reference_ok"    // what
+	MsgCheckValueOK       = "xades.check.value_ok"        // algorithm name
+	MsgCheckPropsOK       = "xades.check.props_ok"        //
+	MsgCheckSigningCertOK = "xades.check.signing_cert_ok" //
+	MsgCheckEGovOK        = "xades.check.egov_ok"         //
+
+	// Signing (Error.Key).
+	MsgSignAlreadySigned = "xades.sign.already_signed" //
+	MsgSignKeyMismatch   = "xades.sign.key_mismatch"   //
+	MsgSignKeyType       = "xades.sign.key_type"       //
+	MsgSignCard          = "xades.sign.signer_failed"  // detail
+	MsgSignSelfCheck     = "xades.sign.self_check"     // detail
+	MsgSignOutputExists  = "xades.sign.output_exists"  // path
+	MsgSignSameFile      = "xades.sign.same_file"      //
+	MsgSignWrite         = "xades.sign.write"          // detail
+)
+
+// MessageKeys returns every message key this package can produce, for the translation
+// completeness test of the app.
+func MessageKeys() []string {
+	return []string{
+		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
+		MsgDocNoSignature,
+		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
+		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
+		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
+		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
+		MsgPropsTimestampUnseen,
+		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
+		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovUncovered,
+		MsgCoveragePartial,
+		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
+		MsgCheckEGovOK,
+		MsgSignAlreadySigned, MsgSignKeyMismatch, MsgSignKeyType, MsgSignCard, MsgSignSelfCheck,
+		MsgSignOutputExists, MsgSignSameFile, MsgSignWrite,
+	}
+}
+
+// Error is an error of this package that the app can show to the user: a message key
+// with its arguments, and the underlying error for logs and errors.Is.
+type Error struct {
+	Key  string
+	Args []string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s %v: %v", e.Key, e.Args, e.Err)
+	}
+	return fmt.Sprintf("%s %v", e.Key, e.Args)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func newError(err error, key string, args ...string) *Error {
+	return &Error{Key: key, Args: args, Err: err}
+}
+
+// parseErrorMessage turns a parsing error into the message a report shows.
+func parseErrorMessage(err error) (key string, args []string) {
+	var se *SyntaxError
+	detail := err.Error()
+	if errors.As(err, &se) {
+		detail = se.Error()
+	}
+	switch {
+	case errors.Is(err, ErrDOCTYPE):
+		return MsgDocDOCTYPE, nil
+	case errors.Is(err, ErrEncoding):
+		return MsgDocEncoding, []string{detail}
+	case errors.Is(err, ErrTooDeep):
+		return MsgDocTooDeep, []string{fmt.Sprint(MaxDepth)}
+	}
+	return MsgDocMalformed, []string{detail}
+}

@@ -1,0 +1,471 @@
+package xades
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// MaxXMLSize is the largest XML file (or kousei.xml) read for signing or verification.
+const MaxXMLSize = 256 << 20
+
+// Signature formats as reported in trust.SignatureReport.Format.
+const (
+	FormatXAdESBB = "XAdES-B-B"
+	FormatXAdESBT = "XAdES-B-T" // a signature time-stamp is present (not validated)
+	FormatXMLDSig = "XMLDSig"
+	FormatEGov    = "e-Gov"
+)
+
+// Verify verifies every ds:Signature of an XML document (XAdES or plain XMLDSig) and
+// returns the report. name is what the report calls the file. References are resolved
+// only by identifier inside data; a reference to anything else is not followed
+// (SIGNED_DATA_NOT_FOUND). The signer certificates are validated with policy.
+func Verify(name string, data []byte, policy *trust.Policy) *trust.DocumentReport {
+	rep := newDocReport(name, data, "xml", policy)
+	if len(data) > MaxXMLSize {
+		return finishDoc(rep, &trust.Message{Key: MsgDocTooLarge, Args: []string{fmt.Sprint(MaxXMLSize >> 20)}})
+	}
+	doc, err := parseDocument(data)
+	if err != nil {
+		key, args := parseErrorMessage(err)
+		return finishDoc(rep, &trust.Message{Key: key, Args: args})
+	}
+	v := &docVerifier{doc: doc}
+	for _, r := range v.verifyAll() {
+		rep.Signatures = append(rep.Signatures, r.apply(policy))
+	}
+	return finishDoc(rep, nil)
+}
+
+func newDocReport(name string, data []byte, kind string, policy *trust.Policy) *trust.DocumentReport {
+	sum := sha256.Sum256(data)
+	rep := &trust.DocumentReport{File: name, SHA256: hex.EncodeToString(sum[:]), Kind: kind, Signatures: []trust.SignatureReport{}}
+	if policy != nil {
+		rep.TrustStore = policy.TrustStore()
+		rep.ValidationTime = policy.ValidationTime()
+	}
+	return rep
+}
+
+func finishDoc(rep *trust.DocumentReport, errMsg *trust.Message) *trust.DocumentReport {
+	rep.Error = errMsg
+	trust.Summarize(rep)
+	return rep
+}
+
+// docVerifier checks the signatures of one parsed document.
+type docVerifier struct {
+	doc   *document
+	files packageFiles // the e-Gov package, nil otherwise
+	egov  *kousei      // the e-Gov structure of kousei.xml, nil otherwise
+}
+
+// sigResult is the XML side of one signature's validation.
+type sigResult struct {
+	rep     trust.SignatureReport
+	signer  *x509.Certificate
+	others  []*x509.Certificate
+	claimed *time.Time
+	decided bool // the XML side set an outcome (the signature cannot pass)
+	intact  bool // every reference digest and the signature value verified
+}
+
+// signatureElements returns every ds:Signature element in document order.
+func signatureElements(doc *document) []*node {
+	var out []*node
+	walkElements(doc.root, func(n *node) bool {
+		if n.is(NSDSig, "Signature") {
+			out = append(out, n)
+		}
+		return true
+	})
+	return out
+}
+
+func (v *docVerifier) verifyAll() []*sigResult {
+	var out []*sigResult
+	for i, sig := range signatureElements(v.doc) {
+		out = append(out, v.check(sig, i))
+	}
+	return out
+}
+
+// apply merges the certificate validation into the report (policy nil: XML side only,
+// which never passes by itself).
+func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
+	rep := r.rep
+	if policy == nil {
+		if !r.decided {
+			rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
+			rep.Summary = trust.Message{Key: trust.MsgCertNoSigner}
+		}
+		return rep
+	}
+	res := policy.CheckSigner(r.signer, r.others, r.claimed)
+	res.ApplyTo(&rep)
+	return rep
+}
+
+func (r *sigResult) set(ind trust.Indication, sub trust.SubIndication, check, key string, args ...string) *sigResult {
+	msg := trust.Message{Key: key, Args: args}
+	r.rep.Indication, r.rep.SubIndication, r.rep.Summary = ind, sub, msg
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: false, Detail: msg})
+	r.decided = true
+	return r
+}
+
+func (r *sigResult) passed(check, key string, args ...string) {
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: true, Detail: trust.Message{Key: key, Args: args}})
+}
+
+func (r *sigResult) warn(key string, args ...string) {
+	r.rep.Warnings = append(r.rep.Warnings, trust.Message{Key: key, Args: args})
+}
+
+// refFailure maps a reference problem to an outcome.
+func (r *sigResult) refFailure(e *refError) *sigResult {
+	switch e.key {
+	case MsgRefNotFound, MsgRefExternal, MsgRefFileMissing:
+		return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", e.key, e.args...)
+	case MsgSigAlgorithm:
+		sub := trust.FormatFailure
+		if len(e.args) > 0 && e.args[0] == "digest" {
+			sub = trust.CryptoConstraintsFailure
+		}
+		return r.set(trust.Indeterminate, sub, "algorithms", e.key, e.args...)
+	case MsgSigTransforms:
+		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", e.key, e.args...)
+	}
+	return r.set(trust.TotalFailed, trust.FormatFailure, "references", e.key, e.args...)
+}
+
+// check validates one signature: structure, algorithms, references (resolution, place,
+// digests), the signature value, the XAdES properties and, for e-Gov, the profile. It
+// stops at the first structural problem; digests and the signature value are always
+// both computed once the structure is sound.
+func (v *docVerifier) check(sig *node, index int) *sigResult {
+	r := &sigResult{}
+	rep := &r.rep
+	rep.ID, _ = sig.attrValue("Id")
+	if rep.ID == "" {
+		rep.ID = fmt.Sprintf("signature-%d", index+1)
+	}
+	rep.Format = FormatXMLDSig
+	if v.egov != nil {
+		rep.Format = FormatEGov
+	}
+	rep.Coverage = trust.CoveragePartial
+	rep.ChangesAfterSigning = trust.Changes{Level: trust.ChangesNone}
+	rep.Checks = []trust.Check{}
+
+	for p := sig.parent; p != nil; p = p.parent {
+		if p.is(NSDSig, "Signature") {
+			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
+		}
+	}
+	if len(v.doc.dups) > 0 {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "ids-unique", MsgSigDuplicateID, v.doc.dups[0])
+	}
+
+	// ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
+	kids := sig.elements()
+	signedInfos := 0
+	walkElements(sig, func(n *node) bool {
+		if n != sig && n.is(NSDSig, "Signature") {
+			return true // a nested signature is reported on its own
+		}
+		if n.is(NSDSig, "SignedInfo") {
+			signedInfos++
+		}
+		return true
+	})
+	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigSignedInfo, fmt.Sprint(signedInfos))
+	}
+	si, sv := kids[0], kids[1]
+	if !sv.is(NSDSig, "SignatureValue") {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "SignatureValue must follow SignedInfo")
+	}
+	var keyInfo *node
+	var objects []*node
+	for i, k := range kids[2:] {
+		switch {
+		case k.is(NSDSig, "KeyInfo") && i == 0:
+			keyInfo = k
+		case k.is(NSDSig, "Object"):
+			objects = append(objects, k)
+		default:
+			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+k.qname()+" in Signature")
+		}
+	}
+
+	// SignedInfo = CanonicalizationMethod, SignatureMethod, Reference+
+	sik := si.elements()
+	if len(sik) < 3 || !sik[0].is(NSDSig, "CanonicalizationMethod") || !sik[1].is(NSDSig, "SignatureMethod") {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignedInfo")
+	}
+	c14nURI, _ := sik[0].attrValue("Algorithm")
+	siMethod, ok := c14nByURI(c14nURI)
+	if !ok {
+		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigAlgorithm, "c14n", c14nURI)
+	}
+	if siMethod.exclusive {
+		for _, c := range sik[0].elements() {
+			if c.is(AlgExcC14N, "InclusiveNamespaces") {
+				pl, _ := c.attrValue("PrefixList")
+				siMethod = siMethod.withPrefixList(pl)
+			}
+		}
+	}
+	sigURI, _ := sik[1].attrValue("Algorithm")
+	sigAlg, ok := signatureAlgs[sigURI]
+	if !ok {
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithm, "signature", sigURI)
+	}
+	if len(sik[1].elements()) > 0 {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "parameters in SignatureMethod")
+	}
+	rep.SignatureAlgorithm = sigAlg.name
+
+	var refs []*reference
+	for _, e := range sik[2:] {
+		if !e.is(NSDSig, "Reference") {
+			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
+		}
+		ref, perr := parseReference(e)
+		if perr != nil {
+			return r.refFailure(perr)
+		}
+		if rerr := ref.resolve(v.doc, v.files); rerr != nil {
+			return r.refFailure(rerr)
+		}
+		if terr := ref.checkTransforms(); terr != nil {
+			return r.refFailure(terr)
+		}
+		refs = append(refs, ref)
+	}
+	r.passed("structure", MsgCheckStructureOK)
+
+	// Where the signed properties are: inside this very signature, and signed.
+	sp, format, fr := v.locateSignedProperties(sig, objects, refs, r)
+	if fr != nil {
+		return fr
+	}
+	if format != "" {
+		rep.Format = format
+	}
+
+	// e-Gov: the signed 構成情報 must be the one the application reads.
+	if v.egov != nil {
+		if fr := v.checkEGovProfile(sig, refs, r); fr != nil {
+			return fr
+		}
+	}
+
+	// Digests, computed over exactly what each reference resolved to.
+	var bad []string
+	var weak []string
+	var descs []string
+	for _, ref := range refs {
+		desc := ref.describe(sig)
+		descs = append(descs, desc)
+		ok, err := ref.digestMatches(sig, v.files)
+		if err != nil {
+			var pe *packageError
+			switch {
+			case errors.As(err, &pe):
+				return r.set(pe.ind, pe.sub, "references", pe.key, pe.name)
+			case errors.Is(err, fs.ErrNotExist):
+				return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", MsgRefFileMissing, ref.file)
+			case errors.Is(err, errC14N11Base):
+				return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, ref.uri, err.Error())
+			}
+			return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", MsgRefNotFound, ref.uri)
+		}
+		if ok {
+			r.passed("reference", MsgCheckReferenceOK, desc)
+		} else {
+			bad = append(bad, desc)
+			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: "reference", Passed: false,
+				Detail: trust.Message{Key: MsgRefDigestMismatch, Args: []string{desc}}})
+		}
+		if ref.digest.weak {
+			weak = append(weak, ref.digest.name)
+		}
+		if rep.DigestAlgorithm == "" {
+			rep.DigestAlgorithm = ref.digest.name
+		} else if !strings.Contains(rep.DigestAlgorithm, ref.digest.name) {
+			rep.DigestAlgorithm += ", " + ref.digest.name
+		}
+		if v.egov == nil && ref.coversWholeDocument() {
+			rep.Coverage = trust.CoverageWhole
+		}
+	}
+	rep.SignedContent = strings.Join(descs, "; ")
+
+	// The key: from the signing certificate reference when there is one, else whichever
+	// certificate (or bare key) of KeyInfo verifies the signature value.
+	km, err := readKeyInfo(keyInfo)
+	if err != nil {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "keyinfo", MsgSigKeyInfo, err.Error())
+	}
+	var canonical bytes.Buffer
+	if err := canonicalize(&canonical, si, &subtreeSet{comments: siMethod.comments}, siMethod); err != nil {
+		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, "SignedInfo", err.Error())
+	}
+	sigValue, err := decodeBase64(sv.text())
+	if err != nil || len(sigValue) == 0 {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
+	}
+	verifies := func(k crypto.PublicKey) bool {
+		return k != nil && verifySignatureValue(k, sigAlg, canonical.Bytes(), sigValue) == nil
+	}
+
+	var props *signedProps
+	if sp != nil {
+		props, err = readSignedProps(sp)
+		if err != nil {
+			return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, err.Error())
+		}
+		rep.ClaimedSigningTime = props.signingTime
+		r.claimed = props.signingTime
+	}
+
+	var sigOK, certMismatch bool
+	switch {
+	case props != nil && len(props.certRefs) > 0:
+		for _, c := range km.certs {
+			if props.certRefs[0].matches(c) {
+				r.signer = c
+				break
+			}
+		}
+		if r.signer != nil {
+			sigOK = verifies(r.signer.PublicKey)
+		} else {
+			for _, c := range km.certs {
+				if verifies(c.PublicKey) {
+					r.signer, sigOK, certMismatch = c, true, true
+					break
+				}
+			}
+		}
+	case len(km.certs) > 0:
+		for _, c := range km.certs {
+			if verifies(c.PublicKey) {
+				r.signer, sigOK = c, true
+				break
+			}
+		}
+	case km.bareKey != nil:
+		sigOK = verifies(km.bareKey)
+	default:
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoKey)
+	}
+	if r.signer == nil && len(km.certs) > 0 {
+		r.signer = km.certs[0] // for the report; the signature value did not verify with it
+	}
+	for _, c := range km.certs {
+		if r.signer == nil || !bytes.Equal(c.Raw, r.signer.Raw) {
+			r.others = append(r.others, c)
+		}
+	}
+
+	if !sigOK {
+		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
+	}
+	r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
+	if len(bad) > 0 {
+		for _, b := range bad[1:] {
+			r.warn(MsgRefDigestMismatch, b)
+		}
+		return r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, bad[0])
+	}
+	rep.Intact = true
+	r.intact = true
+
+	if sigAlg.weak {
+		weak = append(weak, sigAlg.name)
+	}
+	switch {
+	case certMismatch:
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsCertMismatch)
+	case sp != nil && props != nil && len(props.certRefs) == 0:
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsNoSigningCert)
+	case sp != nil:
+		r.passed("signing-certificate", MsgCheckSigningCertOK)
+	case len(km.certs) == 0:
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoCertificate)
+	}
+	if len(weak) > 0 {
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigWeakAlgorithm, weak[0])
+	}
+	if rep.Coverage == trust.CoveragePartial {
+		r.warn(MsgCoveragePartial)
+	}
+	return r
+}
+
+// locateSignedProperties finds the XAdES SignedProperties of sig through its signed
+// reference and checks that it is inside sig (ds:Object/QualifyingProperties with
+// Target pointing at sig). It returns the SignedProperties element (nil for plain
+// XMLDSig) and the format, or a failed result.
+func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []*reference, r *sigResult) (*node, string, *sigResult) {
+	var qps []*node
+	for _, o := range objects {
+		qps = append(qps, xadesChild(o, "QualifyingProperties")...)
+	}
+	var spRefs []*reference
+	for _, ref := range refs {
+		if ref.typ == TypeSignedProperties || (ref.apex != nil && ref.apex.kind == elementNode &&
+			ref.apex.local == "SignedProperties" && isXAdESNS(ref.apex.uri)) {
+			spRefs = append(spRefs, ref)
+		}
+	}
+	if len(qps) == 0 && len(spRefs) == 0 {
+		if v.egov == nil {
+			r.warn(MsgSigPlainXMLDSig)
+		}
+		return nil, "", nil
+	}
+	if len(spRefs) == 0 {
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsNotSigned)
+	}
+	if len(spRefs) > 1 || len(qps) > 1 {
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, "more than one SignedProperties")
+	}
+	sp := spRefs[0].apex
+	if sp == nil || sp.kind != elementNode || sp.local != "SignedProperties" || !isXAdESNS(sp.uri) {
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, "the SignedProperties reference does not point at SignedProperties")
+	}
+	qp := sp.parent
+	sigID, _ := sig.attrValue("Id")
+	target, _ := qp.attrValue("Target")
+	if len(qps) != 1 || qp != qps[0] || qp.parent == nil || qp.parent.parent != sig || sigID == "" || target != "#"+sigID {
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsOutside, sp.path())
+	}
+	if len(xadesChild(qp, "SignedProperties")) != 1 {
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsNotSigned)
+	}
+	format := FormatXAdESBB
+	for _, up := range xadesChild(qp, "UnsignedProperties") {
+		for _, usp := range xadesChild(up, "UnsignedSignatureProperties") {
+			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
+				format = FormatXAdESBT
+				r.warn(MsgPropsTimestampUnseen)
+			}
+		}
+	}
+	r.passed("signed-properties", MsgCheckPropsOK)
+	return sp, format, nil
+}
