@@ -1,0 +1,11 @@
+// Package flow holds the workflows that the GUI and the CLI share: signing files with a
+// card (open the card, read the tries left, one VERIFY for the whole batch, sign every
+// file in the same session, self-verify each output before it is renamed into place)
+// and verifying files. It imports no Fyne code.
+//
+// Document formats plug in through two registries: sign profiles ("pades", "registry",
+// "xades", "egov", …; RegisterSignProfile) and verifiers ("pdf", "xml", "egov", …;
+// RegisterVerifier). Each format lives in its own file of this package
+// (sign_pdf.go, verify_pdf.go, sign_xml.go, verify_xml.go) and registers itself from
+// init.
+package flow

@@ -1,0 +1,217 @@
+package flow
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// Rect is a rectangle on a page, in PDF points (1/72 inch) from the page's lower left
+// corner.
+type Rect struct{ X, Y, W, H float64 }
+
+// Visible asks for a visible signature: the page (1-based) and the rectangle where the
+// appearance goes. Profiles that have no visible form ignore it.
+type Visible struct {
+	Page int
+	Rect Rect
+}
+
+// SignOptions are the choices a user makes for a signature, whatever the format.
+type SignOptions struct {
+	Visible     *Visible  // nil: invisible
+	Reason      string    // optional (PDF /Reason)
+	Location    string    // optional (PDF /Location)
+	ContactInfo string    // optional (PDF /ContactInfo)
+	Time        time.Time // the claimed signing time; zero means now
+}
+
+// SignRequest is one file to sign with one signer.
+type SignRequest struct {
+	// Input is the file (or, for e-Gov, the folder) to sign; it is never modified.
+	Input string
+	// Output is where the signed result goes. It is written to a temporary file in the
+	// same folder, self-verified, and only then renamed into place.
+	Output string
+	// Signer signs (the card's crypto.Signer in practice); Certificate is its certificate
+	// and Chain further certificates to embed (never trusted by a verifier).
+	Signer      crypto.Signer
+	Certificate *x509.Certificate
+	Chain       []*x509.Certificate
+	Options     SignOptions
+	// Policy, when set, is used for the self-verification report's certificate part. The
+	// self-verification always checks the document's integrity; a certificate the policy
+	// cannot validate (no fresh CRL offline, for example) does not stop the output.
+	Policy *trust.Policy
+	// Progress, when set, is called with the bytes processed so far and the total.
+	Progress func(done, total int64)
+}
+
+// SignResult is the outcome of one signed file.
+type SignResult struct {
+	Output string
+	// Report is the self-verification of the output (the integrity of every signature,
+	// plus the certificate checks when the request had a Policy).
+	Report *trust.DocumentReport
+}
+
+// SignProfile is a way to sign one kind of document.
+type SignProfile struct {
+	// Name is the profile's identifier on the command line and in settings:
+	// "pades", "registry", "xades", "egov".
+	Name string
+	// Kind is the document kind the profile signs ("pdf", "xml", "egov").
+	Kind string
+	// Accepts reports whether the profile can sign the file at path; head holds the
+	// file's first bytes (nil for a folder).
+	Accepts func(path string, head []byte) bool
+	// DefaultOutput proposes the output name for input (same folder).
+	DefaultOutput func(input string) string
+	// Sign signs one file. It must honour ctx, write the output atomically and
+	// self-verify it before it appears under req.Output.
+	Sign func(ctx context.Context, req SignRequest) (*SignResult, error)
+}
+
+// Verifier verifies one kind of document.
+type Verifier struct {
+	// Name is the document kind it handles ("pdf", "xml", "egov").
+	Name string
+	// Detect reports whether path is a document of this kind; head holds the first bytes
+	// of a file (nil for a folder).
+	Detect func(path string, head []byte) bool
+	// Verify validates every signature of the document at path with policy. An error is
+	// returned only when the verification could not run at all (the file vanished); a
+	// file that cannot be parsed is a report with Error set.
+	Verify func(ctx context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error)
+}
+
+var (
+	regMu     sync.RWMutex
+	profiles  = map[string]SignProfile{}
+	verifiers []Verifier
+)
+
+// RegisterSignProfile adds a sign profile. It panics on a duplicate or incomplete
+// profile: registration happens from init, and such a mistake is a programming error.
+func RegisterSignProfile(p SignProfile) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if p.Name == "" || p.Sign == nil || p.Accepts == nil || p.DefaultOutput == nil {
+		panic("flow: incomplete sign profile " + p.Name)
+	}
+	if _, dup := profiles[p.Name]; dup {
+		panic("flow: sign profile registered twice: " + p.Name)
+	}
+	profiles[p.Name] = p
+}
+
+// RegisterVerifier adds a verifier. Verifiers are tried in registration order.
+func RegisterVerifier(v Verifier) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	if v.Name == "" || v.Detect == nil || v.Verify == nil {
+		panic("flow: incomplete verifier " + v.Name)
+	}
+	for _, o := range verifiers {
+		if o.Name == v.Name {
+			panic("flow: verifier registered twice: " + v.Name)
+		}
+	}
+	verifiers = append(verifiers, v)
+}
+
+// SignProfiles returns the registered sign profiles, by name.
+func SignProfiles() []SignProfile {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	out := make([]SignProfile, 0, len(profiles))
+	for _, p := range profiles {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// LookupSignProfile finds a sign profile by name.
+func LookupSignProfile(name string) (SignProfile, bool) {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	p, ok := profiles[name]
+	return p, ok
+}
+
+// Verifiers returns the registered verifiers in registration order.
+func Verifiers() []Verifier {
+	regMu.RLock()
+	defer regMu.RUnlock()
+	return append([]Verifier(nil), verifiers...)
+}
+
+// ErrUnknownKind means no verifier recognizes a file.
+var ErrUnknownKind = errors.New("not a document mynasign can verify")
+
+// headSize is how much of a file Detect and Accepts get to see.
+const headSize = 4096
+
+// ReadHead returns the first bytes of the file at path (nil for a folder).
+func ReadHead(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, headSize)
+	n, err := io.ReadFull(f, b)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return b[:n], nil
+}
+
+// DetectVerifier finds the verifier for the document at path.
+func DetectVerifier(path string) (Verifier, error) {
+	head, err := ReadHead(path)
+	if err != nil {
+		return Verifier{}, err
+	}
+	for _, v := range Verifiers() {
+		if v.Detect(path, head) {
+			return v, nil
+		}
+	}
+	return Verifier{}, fmt.Errorf("%s: %w", path, ErrUnknownKind)
+}
+
+// VerifyFile verifies the document at path with the verifier that recognizes it.
+func VerifyFile(ctx context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {
+	v, err := DetectVerifier(path)
+	if err != nil {
+		return nil, err
+	}
+	return v.Verify(ctx, path, policy)
+}
+
+// SuffixedOutput returns input with suffix inserted before its extension
+// ("a/b.pdf", "_signed" → "a/b_signed.pdf"), a helper for DefaultOutput.
+func SuffixedOutput(input, suffix string) string {
+	ext := filepath.Ext(input)
+	return strings.TrimSuffix(input, ext) + suffix + ext
+}
