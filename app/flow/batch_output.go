@@ -1,0 +1,251 @@
+package flow
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// BatchSchema identifies the JSON document that WriteJSON produces (README.md, "Batch
+// verification (JSON/CSV)"). It changes only when a field changes meaning or goes away.
+const BatchSchema = "mynasign/batch-verification/v1"
+
+// OutputOptions controls WriteJSON and WriteCSV.
+type OutputOptions struct {
+	// AppVersion is written as app.version.
+	AppVersion string
+	// At is true when the validation time was chosen by the user (--at).
+	At bool
+	// ShowPersonalData keeps the signers' name, address, birth date, sex and certificate
+	// subject; otherwise they are removed (see MaskPersonalData).
+	ShowPersonalData bool
+	// L translates the summary column of the CSV (Japanese when nil).
+	L *i18n.Localizer
+}
+
+// BatchFile is one entry of the JSON "files" array: the document's status next to its
+// report.
+type BatchFile struct {
+	Status DocStatus `json:"status"`
+	*trust.DocumentReport
+}
+
+// BatchJSON is the top-level JSON object of a batch verification.
+type BatchJSON struct {
+	Schema string `json:"schema"`
+	App    struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	} `json:"app"`
+	ValidationTime time.Time `json:"validationTime"`
+	// ValidationTimeChosen is true when the validation time is a past time chosen with --at.
+	ValidationTimeChosen bool        `json:"validationTimeChosen"`
+	TrustStore           string      `json:"trustStore"`
+	PersonalData         bool        `json:"personalData"` // whether signer personal data is included
+	AllPassed            bool        `json:"allPassed"`
+	Totals               BatchTotals `json:"totals"`
+	Files                []BatchFile `json:"files"`
+}
+
+// JSON returns the batch as its JSON object (personal data masked unless asked for).
+func (r *BatchResult) JSON(opts OutputOptions) *BatchJSON {
+	out := &BatchJSON{
+		Schema:               BatchSchema,
+		ValidationTime:       r.ValidationTime,
+		ValidationTimeChosen: opts.At,
+		TrustStore:           r.TrustStore,
+		PersonalData:         opts.ShowPersonalData,
+		AllPassed:            r.Totals.AllPassed(),
+		Totals:               r.Totals,
+		Files:                []BatchFile{},
+	}
+	out.App.Name, out.App.Version = "mynasign", opts.AppVersion
+	for _, d := range r.Reports {
+		if d == nil {
+			continue
+		}
+		if !opts.ShowPersonalData {
+			d = MaskPersonalData(d)
+		}
+		out.Files = append(out.Files, BatchFile{Status: StatusOf(d), DocumentReport: d})
+	}
+	return out
+}
+
+// WriteJSON writes the batch as one indented JSON object.
+func (r *BatchResult) WriteJSON(w io.Writer, opts OutputOptions) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r.JSON(opts))
+}
+
+// CSVHeader lists the columns of WriteCSV.
+var CSVHeader = []string{
+	"file", "kind", "status", "indication", "subIndication", "signatures", "sha256",
+	"validationTime", "trustStore", "signer", "certificateGeneration", "crlThisUpdate",
+	"crlNextUpdate", "summary", "error",
+}
+
+// WriteCSV writes one row per document (RFC 4180, UTF-8, header first). Columns that
+// describe signatures join the values of several signatures with "; ".
+func (r *BatchResult) WriteCSV(w io.Writer, opts OutputOptions) error {
+	l := opts.L
+	if l == nil {
+		l = i18n.New(i18n.Japanese)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader); err != nil {
+		return err
+	}
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	for _, d := range r.Reports {
+		if d == nil {
+			continue
+		}
+		if !opts.ShowPersonalData {
+			d = MaskPersonalData(d)
+		}
+		var signers, gens, this, next []string
+		for _, s := range d.Signatures {
+			if s.Signer != nil && s.Signer.Name != "" {
+				signers = append(signers, s.Signer.Name)
+			}
+			if s.Certificate != nil && s.Certificate.Generation != "" {
+				gens = append(gens, s.Certificate.Generation)
+			}
+			if s.Revocation != nil && s.Revocation.ThisUpdate != nil {
+				this = append(this, stamp(s.Revocation.ThisUpdate))
+				next = append(next, stamp(s.Revocation.NextUpdate))
+			}
+		}
+		errText := ""
+		if d.Error != nil {
+			errText = translate(l, *d.Error)
+		}
+		row := []string{
+			d.File, d.Kind, string(StatusOf(d)), string(d.Indication), string(d.SubIndication),
+			fmt.Sprint(len(d.Signatures)), d.SHA256, d.ValidationTime.UTC().Format(time.RFC3339), d.TrustStore,
+			strings.Join(signers, "; "), strings.Join(gens, "; "), strings.Join(this, "; "), strings.Join(next, "; "),
+			translate(l, d.Summary), errText,
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// translate resolves a report message; a key without a text is shown as it is.
+func translate(l *i18n.Localizer, m trust.Message) string {
+	if m.Key == "" {
+		return ""
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = a
+	}
+	if !l.Has(m.Key) {
+		return strings.TrimSpace(m.Key + " " + strings.Join(m.Args, " "))
+	}
+	return l.T(m.Key, args...)
+}
+
+// Hidden replaces personal data in masked reports.
+const Hidden = "***"
+
+// MaskPersonalData returns a copy of r without the signers' personal data: name,
+// address, birth date (and era), sex and certificate subject are removed from Signer, the
+// signer's subject from the certificate path, and every message argument that contains
+// one of them is replaced by Hidden. r itself is not changed.
+func MaskPersonalData(r *trust.DocumentReport) *trust.DocumentReport {
+	var personal []string
+	for _, s := range r.Signatures {
+		if sg := s.Signer; sg != nil {
+			for _, p := range []string{sg.Name, sg.Address, sg.BirthDate, sg.Subject} {
+				if p != "" {
+					personal = append(personal, p)
+				}
+			}
+		}
+	}
+	mask := func(m trust.Message) trust.Message {
+		if len(m.Args) == 0 {
+			return m
+		}
+		args := append([]string(nil), m.Args...)
+		for i, a := range args {
+			for _, p := range personal {
+				if strings.Contains(a, p) {
+					args[i] = Hidden
+					break
+				}
+			}
+		}
+		m.Args = args
+		return m
+	}
+	maskAll := func(ms []trust.Message) []trust.Message {
+		if ms == nil {
+			return nil
+		}
+		out := make([]trust.Message, len(ms))
+		for i, m := range ms {
+			out[i] = mask(m)
+		}
+		return out
+	}
+
+	c := *r
+	c.Summary = mask(r.Summary)
+	if r.Error != nil {
+		e := mask(*r.Error)
+		c.Error = &e
+	}
+	c.Signatures = make([]trust.SignatureReport, len(r.Signatures))
+	for i, s := range r.Signatures {
+		s.Summary = mask(s.Summary)
+		s.Warnings = maskAll(s.Warnings)
+		if s.Checks != nil {
+			checks := make([]trust.Check, len(s.Checks))
+			for j, ch := range s.Checks {
+				ch.Detail = mask(ch.Detail)
+				checks[j] = ch
+			}
+			s.Checks = checks
+		}
+		if s.ChangesAfterSigning.Objects != nil {
+			objs := make([]trust.ChangedObject, len(s.ChangesAfterSigning.Objects))
+			for j, o := range s.ChangesAfterSigning.Objects {
+				o.Why = mask(o.Why)
+				objs[j] = o
+			}
+			s.ChangesAfterSigning.Objects = objs
+		}
+		if s.Signer != nil {
+			s.Signer = &trust.Signer{Subject: Hidden, Test: s.Signer.Test,
+				NameSubstituted: s.Signer.NameSubstituted, AddressSubstituted: s.Signer.AddressSubstituted}
+		}
+		if s.Certificate != nil {
+			ci := *s.Certificate
+			if len(ci.Chain) > 0 {
+				ci.Chain = append([]string{Hidden}, ci.Chain[1:]...)
+			}
+			s.Certificate = &ci
+		}
+		c.Signatures[i] = s
+	}
+	return &c
+}
