@@ -82,6 +82,28 @@ func (p *Policy) ValidationTime() time.Time { return p.at }
 // CRLDir returns the CRL store directory the policy reads.
 func (p *Policy) CRLDir() string { return p.crlDir }
 
+// CRLs describes every CRL the policy can use: the store directory's and, for the test
+// store, the built-in test CRLs (Builtin set), sorted by kind, generation and scope.
+func (p *Policy) CRLs() ([]CRLInfo, error) {
+	list, err := OpenStore(p.crlDir).List()
+	if err != nil {
+		return nil, err
+	}
+	if ms, ok := p.crls.(multiSource); ok {
+		for _, s := range ms {
+			if mem, ok := s.(*memorySource); ok {
+				for _, sets := range mem.byKey {
+					for _, set := range sets {
+						list = append(list, *set.info())
+					}
+				}
+			}
+		}
+	}
+	sortCRLs(list)
+	return list, nil
+}
+
 // Anchors returns the trusted CA certificates (callers must not modify them).
 func (p *Policy) Anchors() []*Anchor { return p.store.Anchors }
 

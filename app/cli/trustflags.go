@@ -8,8 +8,8 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// jst is Japan Standard Time (no daylight saving), the zone of a --at value without one.
-var jst = time.FixedZone("JST", 9*60*60)
+// japanTime is Japan Standard Time (no daylight saving), the zone of a --at value without one.
+var japanTime = time.FixedZone("JST", 9*60*60)
 
 // trustFlags are the flags shared by every command that validates certificates (verify,
 // sign's self-verification, crl):
@@ -45,7 +45,7 @@ func (f *trustFlags) options() (trust.Options, error) {
 		return opts, usagef("--trust must be %s or %s, not %q", trust.StoreProduction, trust.StoreTest, f.store)
 	}
 	if f.at != "" {
-		t, err := parseTime(f.at)
+		t, err := parseValidationTime(f.at)
 		if err != nil {
 			return opts, usagef("--at: %v", err)
 		}
@@ -71,14 +71,14 @@ func (f *trustFlags) crlDirectory() (string, error) {
 	return trust.DefaultCRLDir()
 }
 
-// parseTime reads a validation time: RFC 3339 with a zone, or a date / date-time without
+// parseValidationTime reads a validation time: RFC 3339 with a zone, or a date / date-time without
 // one, taken as Japan time.
-func parseTime(s string) (time.Time, error) {
+func parseValidationTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, jst); err == nil {
+		if t, err := time.ParseInLocation(layout, s, japanTime); err == nil {
 			return t, nil
 		}
 	}

@@ -1,0 +1,550 @@
+package trust
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Store is the local CRL cache: one index file per CRL scope (issuer key + partition) in a
+// directory, each replaced atomically by a newer CRL of its scope. See formats.md §4.
+//
+// Several processes may read a store while one imports into it: readers see either the
+// old or the new index of a scope, never a partial one. Two concurrent imports of the
+// same scope may race; the last rename wins (each is a complete, verified CRL).
+type Store struct {
+	dir string
+}
+
+// OpenStore returns the store in dir (DefaultCRLDir() for the user's). Nothing is read or
+// created until it is used; a missing directory is an empty store.
+func OpenStore(dir string) *Store { return &Store{dir: dir} }
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// ImportStatus says what an import did with one CRL.
+type ImportStatus string
+
+// ImportStatus values (the JSON encoding).
+const (
+	// ImportAdded: the CRL is now the store's CRL for its scope.
+	ImportAdded ImportStatus = "imported"
+	// ImportUnchanged: the store already holds this CRL number for the scope.
+	ImportUnchanged ImportStatus = "unchanged"
+	// ImportOlder: the store (or the same import) holds a newer CRL for the scope; the
+	// older one was not stored.
+	ImportOlder ImportStatus = "older"
+)
+
+// ImportedCRL is the outcome for one CRL of an import.
+type ImportedCRL struct {
+	File   string       `json:"file"`
+	Status ImportStatus `json:"status"`
+	CRL    CRLInfo      `json:"crl"`
+	// Kept is the CRL the store keeps for the scope when Status is not ImportAdded; when
+	// it is, Replaced is the CRL that was superseded (nil for a new scope).
+	Kept     *CRLInfo `json:"kept,omitempty"`
+	Replaced *CRLInfo `json:"replaced,omitempty"`
+}
+
+// ImportResult lists what an import did.
+type ImportResult struct {
+	CRLs []ImportedCRL `json:"crls"`
+	// Skipped lists files of folders and zips that were not looked at (not named like a
+	// CRL: .crl, .der, .pem, .arl).
+	Skipped []string `json:"skipped,omitempty"`
+}
+
+// ImportError is a failed import: every CRL that was refused, each naming its file. When
+// an import returns one, the store is exactly as it was.
+type ImportError struct {
+	Errors []*CRLError
+}
+
+func (e *ImportError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, ce := range e.Errors {
+		parts[i] = ce.Error()
+	}
+	return "CRL import failed (nothing was changed): " + strings.Join(parts, "; ")
+}
+
+// Unwrap returns the individual errors.
+func (e *ImportError) Unwrap() []error {
+	out := make([]error, len(e.Errors))
+	for i, ce := range e.Errors {
+		out[i] = ce
+	}
+	return out
+}
+
+// signersOf lists the CAs whose CRLs a trust store accepts: its anchors.
+func signersOf(ts *TrustStore) []crlSigner {
+	out := make([]crlSigner, 0, len(ts.Anchors))
+	for _, a := range ts.Anchors {
+		out = append(out, crlSigner{cert: a.Cert, anchor: a, keyID: a.KeyID})
+	}
+	return out
+}
+
+// Import reads CRL files (DER or PEM), folders of them and zip archives, verifies each CRL
+// against the trust store's CAs and stores it as the CRL of its scope unless the store
+// already has a newer one. It is all or nothing: if any CRL is refused (malformed,
+// truncated, unknown issuer, bad signature, delta CRL, unknown critical extension, …) an
+// *ImportError names every refused file and the store is left exactly as it was.
+func (s *Store) Import(ts *TrustStore, paths ...string) (*ImportResult, error) {
+	return s.importWith(signersOf(ts), paths, time.Now())
+}
+
+// staged is a verified CRL written to a temporary index file, waiting to be committed.
+type staged struct {
+	unit   crlUnit
+	info   CRLInfo
+	number *big.Int
+	tmp    string
+	final  string
+}
+
+func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (*ImportResult, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no CRL files given")
+	}
+	units, skipped, err := expandInputs(paths)
+	if err != nil {
+		var ce *CRLError
+		if errors.As(err, &ce) {
+			return nil, &ImportError{Errors: []*CRLError{ce}}
+		}
+		return nil, err
+	}
+	createdDir := false
+	if _, err := os.Stat(s.dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(s.dir, 0o700); err != nil {
+			return nil, &ImportError{Errors: []*CRLError{{File: s.dir, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}}}
+		}
+		createdDir = true
+	}
+	var stage []*staged
+	var failures []*CRLError
+	cleanup := func() {
+		for _, st := range stage {
+			os.Remove(st.tmp)
+		}
+		if createdDir {
+			os.Remove(s.dir) // only succeeds when empty
+		}
+	}
+	for _, u := range units {
+		st, cerr := s.stageUnit(u, signers, now)
+		if cerr != nil {
+			failures = append(failures, cerr)
+			continue
+		}
+		stage = append(stage, st)
+	}
+	if len(failures) > 0 {
+		cleanup()
+		return nil, &ImportError{Errors: failures}
+	}
+
+	// Per scope: the newest of this import, compared with what the store has.
+	res := &ImportResult{}
+	for _, sk := range skipped {
+		res.Skipped = append(res.Skipped, sk.name)
+	}
+	best := map[string]*staged{}
+	for _, st := range stage {
+		if b, ok := best[st.final]; !ok || newer(st.info, st.number, b.info, b.number) {
+			best[st.final] = st
+		}
+	}
+	var commits []*staged
+	for _, st := range stage {
+		out := ImportedCRL{File: st.unit.name, CRL: st.info}
+		if b := best[st.final]; b != st {
+			out.Status, out.Kept = ImportOlder, &b.info
+			if sameCRL(st, b) {
+				out.Status = ImportUnchanged
+			}
+			res.CRLs = append(res.CRLs, out)
+			continue
+		}
+		existing, err := readHeaderFile(st.final)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			out.Status = ImportAdded
+			commits = append(commits, st)
+		case err != nil:
+			// An unreadable index is replaced by a verified CRL.
+			out.Status = ImportAdded
+			commits = append(commits, st)
+		default:
+			exNum := parseNumber(existing.Number)
+			switch {
+			case newer(st.info, st.number, *existing, exNum):
+				out.Status, out.Replaced = ImportAdded, existing
+				commits = append(commits, st)
+			case existing.SHA256 == st.info.SHA256 || (exNum != nil && st.number != nil && exNum.Cmp(st.number) == 0):
+				out.Status, out.Kept = ImportUnchanged, existing
+			default:
+				out.Status, out.Kept = ImportOlder, existing
+			}
+		}
+		res.CRLs = append(res.CRLs, out)
+	}
+	for _, st := range stage {
+		committing := false
+		for _, c := range commits {
+			committing = committing || c == st
+		}
+		if !committing {
+			os.Remove(st.tmp)
+		}
+	}
+	for i, st := range commits {
+		if err := os.Rename(st.tmp, st.final); err != nil {
+			for _, rest := range commits[i:] {
+				os.Remove(rest.tmp)
+			}
+			return res, &ImportError{Errors: []*CRLError{{File: st.unit.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}}}
+		}
+	}
+	syncDir(s.dir)
+	return res, nil
+}
+
+func sameCRL(a, b *staged) bool {
+	return a.info.SHA256 == b.info.SHA256 || (a.number != nil && b.number != nil && a.number.Cmp(b.number) == 0)
+}
+
+// newer reports whether CRL a supersedes CRL b of the same scope: a higher CRL number,
+// or, when either has none, a later thisUpdate.
+func newer(a CRLInfo, an *big.Int, b CRLInfo, bn *big.Int) bool {
+	if an != nil && bn != nil {
+		return an.Cmp(bn) > 0
+	}
+	return a.ThisUpdate.After(b.ThisUpdate)
+}
+
+func parseNumber(s string) *big.Int {
+	if s == "" {
+		return nil
+	}
+	n, ok := new(big.Int).SetString(s, 10)
+	if !ok {
+		return nil
+	}
+	return n
+}
+
+// stageUnit verifies one CRL and writes its index to a temporary file in the store.
+func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*staged, *CRLError) {
+	var tmpPath string
+	info, number, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
+		f, err := os.CreateTemp(s.dir, ".import-*"+indexExt+".tmp")
+		if err != nil {
+			return err
+		}
+		tmpPath = f.Name()
+		w := bufio.NewWriterSize(f, 1<<20)
+		if err := writeIndex(w, info, keyWidth, recs); err != nil {
+			f.Close()
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	if cerr != nil {
+		if tmpPath != "" {
+			os.Remove(tmpPath)
+		}
+		return nil, cerr
+	}
+	return &staged{unit: u, info: *info, number: number, tmp: tmpPath, final: filepath.Join(s.dir, indexFileName(info))}, nil
+}
+
+// indexFileName names a scope's index: the issuer key, then a hash of the scope.
+func indexFileName(in *CRLInfo) string {
+	h := sha256.New()
+	h.Write([]byte(in.IssuerKeySHA256))
+	h.Write([]byte{0})
+	h.Write(in.IssuerDER)
+	for _, n := range in.ScopeNames {
+		h.Write([]byte{1})
+		h.Write(n)
+	}
+	if in.OnlyUserCerts {
+		h.Write([]byte("user"))
+	}
+	if in.OnlyCACerts {
+		h.Write([]byte("ca"))
+	}
+	key := in.IssuerKeySHA256
+	if len(key) > 16 {
+		key = key[:16]
+	}
+	return key + "-" + hex.EncodeToString(h.Sum(nil)[:8]) + indexExt
+}
+
+// buildCRL reads a CRL twice: the first pass checks it and its signature, the second
+// collects the entries into sorted records that write receives.
+func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo, int, []byte) error) (*CRLInfo, *big.Int, *CRLError) {
+	p, sum, err := parseUnit(u, nil)
+	if err != nil {
+		return nil, nil, unitError(u, err)
+	}
+	signer, err := p.findSigner(signers)
+	if err != nil {
+		return nil, nil, unitError(u, err)
+	}
+	info := &CRLInfo{
+		Issuer:        nameString(p.issuer),
+		IssuerDER:     p.issuer,
+		IssuerKeyID:   hex.EncodeToString(p.authorityKey),
+		ThisUpdate:    p.thisUpdate,
+		NextUpdate:    p.nextUpdate,
+		Entries:       p.entries,
+		SHA256:        hex.EncodeToString(sum),
+		File:          filepath.Base(u.name),
+		ImportedAt:    now.UTC().Truncate(time.Second),
+		ScopeNames:    p.scopeNames,
+		OnlyUserCerts: p.onlyUser,
+		OnlyCACerts:   p.onlyCA,
+		Scope:         "whole",
+	}
+	if archive, entry, ok := strings.Cut(u.name, "!"); ok {
+		info.File = filepath.Base(archive) + "!" + entry
+	}
+	keySum := sha256.Sum256(signer.cert.RawSubjectPublicKeyInfo)
+	info.IssuerKeySHA256 = hex.EncodeToString(keySum[:])
+	if info.IssuerKeyID == "" {
+		info.IssuerKeyID = hex.EncodeToString(signer.keyID)
+	}
+	if signer.anchor != nil {
+		info.Generation, info.Kind, info.Test = signer.anchor.Generation, signer.anchor.Kind, signer.anchor.Test
+	}
+	if p.number != nil {
+		info.Number = p.number.String()
+	}
+	if p.idpPresent {
+		var names []string
+		for _, n := range p.scopeNames {
+			names = append(names, nameString(n))
+		}
+		switch {
+		case len(names) > 0:
+			info.Scope = strings.Join(names, " | ")
+		case p.idpOtherNames:
+			info.Scope = "(a distribution point that is not a directory name)"
+			info.ScopeNames = [][]byte{{}} // matches no certificate
+		}
+	}
+
+	rb, err := newRecordBuilder(p.entries, p.maxSerialLen)
+	if err != nil {
+		return nil, nil, unitError(u, err)
+	}
+	p2, sum2, err := parseUnit(u, rb.add)
+	if err != nil {
+		return nil, nil, unitError(u, err)
+	}
+	if !bytes.Equal(sum, sum2) || p2.entries != p.entries || !bytes.Equal(p2.tbsDigest, p.tbsDigest) {
+		return nil, nil, unitError(u, refuse(MsgCRLChanged))
+	}
+	recs := rb.sortRecords()
+	if err := write(info, rb.keyWidth, recs); err != nil {
+		return nil, nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}
+	}
+	return info, p.number, nil
+}
+
+// parseUnit runs one pass of the parser over a unit and returns the file's SHA-256.
+func parseUnit(u crlUnit, visit crlEntryFunc) (*parsedCRL, []byte, error) {
+	br, finish, closer, err := u.reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closer.Close()
+	p, err := parseCRLStream(br, visit)
+	if err != nil {
+		return nil, nil, err
+	}
+	sum, err := finish()
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, sum, nil
+}
+
+// unitError turns a parser or I/O error into a CRLError naming the unit.
+func unitError(u crlUnit, err error) *CRLError {
+	var pe *parseError
+	var ce *CRLError
+	switch {
+	case errors.As(err, &ce):
+		return ce
+	case errors.As(err, &pe):
+		return &CRLError{File: u.name, Reason: Message{Key: pe.key, Args: pe.args}}
+	case errors.Is(err, errTruncated), errors.Is(err, io.ErrUnexpectedEOF):
+		return &CRLError{File: u.name, Reason: Message{Key: MsgCRLTruncated}, Err: err}
+	default:
+		return &CRLError{File: u.name, Reason: Message{Key: MsgCRLRead, Args: []string{errText(err)}}, Err: err}
+	}
+}
+
+// List describes every CRL in the store, sorted by kind, generation and scope. A missing
+// directory is an empty store.
+func (s *Store) List() ([]CRLInfo, error) {
+	matches, err := filepath.Glob(filepath.Join(s.dir, "*"+indexExt))
+	if err != nil {
+		return nil, err
+	}
+	var out []CRLInfo
+	for _, m := range matches {
+		in, err := readHeaderFile(m)
+		if err != nil {
+			return nil, fmt.Errorf("reading the CRL store: %w", err)
+		}
+		out = append(out, *in)
+	}
+	sortCRLs(out)
+	return out, nil
+}
+
+func sortCRLs(list []CRLInfo) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.Test != b.Test {
+			return !a.Test
+		}
+		if a.Kind != b.Kind {
+			return a.Kind > b.Kind // signature before authentication
+		}
+		if a.Generation != b.Generation {
+			return a.Generation > b.Generation // newest generation first
+		}
+		return a.Scope < b.Scope
+	})
+}
+
+// dirSource serves the CRLs of a store directory to the revocation check.
+type dirSource struct{ dir string }
+
+func (d dirSource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {
+	full := hex.EncodeToString(key[:])
+	matches, err := filepath.Glob(filepath.Join(d.dir, full[:16]+"-*"+indexExt))
+	if err != nil {
+		return nil, func() {}, err
+	}
+	var sets []crlSet
+	var opened []*crlIndex
+	release := func() {
+		for _, x := range opened {
+			x.close()
+		}
+	}
+	for _, m := range matches {
+		x, err := openIndexFile(m)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // replaced or removed meanwhile
+		}
+		if err != nil {
+			release()
+			return nil, func() {}, err
+		}
+		opened = append(opened, x)
+		if x.in.IssuerKeySHA256 == full {
+			sets = append(sets, x)
+		}
+	}
+	return sets, release, nil
+}
+
+// memorySource serves CRL indexes held in memory (the test store's built-in CRLs).
+type memorySource struct {
+	byKey map[string][]crlSet
+}
+
+func (m *memorySource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {
+	return m.byKey[hex.EncodeToString(key[:])], func() {}, nil
+}
+
+// multiSource combines sources.
+type multiSource []crlSource
+
+func (ms multiSource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {
+	var all []crlSet
+	var releases []func()
+	release := func() {
+		for _, r := range releases {
+			r()
+		}
+	}
+	for _, s := range ms {
+		sets, rel, err := s.crlsByIssuerKey(key)
+		if err != nil {
+			release()
+			return nil, func() {}, err
+		}
+		all, releases = append(all, sets...), append(releases, rel)
+	}
+	return all, release, nil
+}
+
+// buildMemoryIndex verifies a CRL held in memory and indexes it in memory.
+func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Time) (*crlIndex, error) {
+	u := crlUnit{name: name, pemBlock: -1, open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(der)), nil }}
+	var buf bytes.Buffer
+	_, _, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
+		info.Builtin = true
+		return writeIndex(&buf, info, keyWidth, recs)
+	})
+	if cerr != nil {
+		return nil, cerr
+	}
+	return openIndexBytes(buf.Bytes())
+}
+
+// newPolicySource combines the store directory with the trust store's built-in CRLs.
+func newPolicySource(store *TrustStore, dir string) (crlSource, error) {
+	src := multiSource{dirSource{dir: dir}}
+	if len(store.builtinCRLs) == 0 {
+		return src, nil
+	}
+	mem := &memorySource{byKey: map[string][]crlSet{}}
+	signers := signersOf(store)
+	for _, name := range store.sortedBuiltinCRLs() {
+		x, err := buildMemoryIndex(name, store.builtinCRLs[name], signers, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("built-in CRL: %w", err)
+		}
+		mem.byKey[x.in.IssuerKeySHA256] = append(mem.byKey[x.in.IssuerKeySHA256], x)
+	}
+	return append(src, mem), nil
+}
+
+// syncDir flushes a directory entry change to disk where the system supports it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
