@@ -19,18 +19,19 @@ const (
 	MsgDocNoSignature = "xades.doc.no_signature" //
 
 	// Structure and algorithms of one signature.
-	MsgSigDuplicateID   = "xades.sig.duplicate_id"   // Id value
-	MsgSigNested        = "xades.sig.nested"         //
-	MsgSigStructure     = "xades.sig.structure"      // detail
-	MsgSigSignedInfo    = "xades.sig.signedinfo"     // count
-	MsgSigAlgorithm     = "xades.sig.algorithm"      // kind (c14n, signature, digest, transform), URI
-	MsgSigTransforms    = "xades.sig.transforms"     // reference, detail
-	MsgSigWeakAlgorithm = "xades.sig.weak_algorithm" // algorithm name
-	MsgSigValueInvalid  = "xades.sig.value_invalid"  //
-	MsgSigNoKey         = "xades.sig.no_key"         //
-	MsgSigKeyInfo       = "xades.sig.keyinfo"        // detail
-	MsgSigNoCertificate = "xades.sig.no_certificate" //
-	MsgSigPlainXMLDSig  = "xades.sig.plain_xmldsig"  //
+	MsgSigDuplicateID    = "xades.sig.duplicate_id"     // Id value
+	MsgSigNested         = "xades.sig.nested"           //
+	MsgSigStructure      = "xades.sig.structure"        // detail
+	MsgSigSignedInfo     = "xades.sig.signedinfo"       // count
+	MsgSigAlgorithm      = "xades.sig.algorithm"        // kind (c14n, signature, digest, transform), URI
+	MsgSigTransforms     = "xades.sig.transforms"       // reference, detail
+	MsgSigWeakAlgorithm  = "xades.sig.weak_algorithm"   // algorithm name
+	MsgSigValueInvalid   = "xades.sig.value_invalid"    //
+	MsgSigNoKey          = "xades.sig.no_key"           //
+	MsgSigKeyInfo        = "xades.sig.keyinfo"          // detail
+	MsgSigNoCertificate  = "xades.sig.no_certificate"   //
+	MsgSigPlainXMLDSig   = "xades.sig.plain_xmldsig"    //
+	MsgSigCertNotChecked = "xades.sig.cert_not_checked" //
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -88,6 +89,7 @@ func MessageKeys() []string {
 		MsgDocNoSignature,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
+		MsgSigCertNotChecked,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,

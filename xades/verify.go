@@ -29,7 +29,8 @@ const (
 // Verify verifies every ds:Signature of an XML document (XAdES or plain XMLDSig) and
 // returns the report. name is what the report calls the file. References are resolved
 // only by identifier inside data; a reference to anything else is not followed
-// (SIGNED_DATA_NOT_FOUND). The signer certificates are validated with policy.
+// (SIGNED_DATA_NOT_FOUND). The signer certificates are validated with policy; with a nil
+// policy only the XML side is checked and no signature can be TOTAL-PASSED.
 func Verify(name string, data []byte, policy *trust.Policy) *trust.DocumentReport {
 	rep := newDocReport(name, data, "xml", policy)
 	if len(data) > MaxXMLSize {
@@ -106,8 +107,9 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 	rep := r.rep
 	if policy == nil {
 		if !r.decided {
+			// The XML side passed; without a policy nobody vouches for the certificate.
 			rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
-			rep.Summary = trust.Message{Key: trust.MsgCertNoSigner}
+			rep.Summary = trust.Message{Key: MsgSigCertNotChecked}
 		}
 		return rep
 	}
