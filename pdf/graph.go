@@ -1,0 +1,215 @@
+package pdf
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maxGraphObjects bounds the objects walked in one revision.
+const maxGraphObjects = 4 << 20
+
+// revGraph is the reference graph of one revision: what is reachable from the trailer,
+// and who refers to whom. The trailer is node -1.
+type revGraph struct {
+	rev      int
+	reach    map[int]bool
+	gens     map[int]int
+	parents  map[int][]int // distinct referrers of each object
+	children map[int][]int
+	first    map[int]int // the referrer through which the walk first reached an object
+	err      error
+}
+
+// graph returns (and caches) the reference graph of revision rev.
+func (a *analysis) graph(rev int) *revGraph {
+	if g, ok := a.graphs[rev]; ok {
+		return g
+	}
+	g := buildGraph(a.f, rev)
+	a.graphs[rev] = g
+	return g
+}
+
+func buildGraph(f *File, rev int) *revGraph {
+	g := &revGraph{rev: rev, reach: map[int]bool{}, gens: map[int]int{}, parents: map[int][]int{}, children: map[int][]int{}, first: map[int]int{}}
+	queue := []Ref{}
+	add := func(from int, r Ref) {
+		for _, p := range g.parents[r.Num] {
+			if p == from {
+				return
+			}
+		}
+		g.parents[r.Num] = append(g.parents[r.Num], from)
+		g.children[from] = append(g.children[from], r.Num)
+		if !g.reach[r.Num] {
+			g.reach[r.Num] = true
+			g.gens[r.Num] = r.Gen
+			g.first[r.Num] = from
+			queue = append(queue, r)
+		}
+	}
+	for _, e := range f.Revisions[rev].Trailer.Entries {
+		if isXRefKey(e.Key) {
+			continue
+		}
+		collectRefs(e.Value, 0, func(r Ref) { add(-1, r) })
+	}
+	for len(queue) > 0 {
+		if len(g.reach) > maxGraphObjects {
+			g.err = errors.New("too many objects")
+			return g
+		}
+		r := queue[0]
+		queue = queue[1:]
+		o, err := f.Resolve(rev, r)
+		if err != nil {
+			g.err = err
+			return g
+		}
+		collectRefs(o, 0, func(c Ref) { add(r.Num, c) })
+	}
+	return g
+}
+
+// isXRefKey reports keys of a trailer or cross-reference stream dictionary that describe
+// the file structure rather than the document.
+func isXRefKey(k Name) bool {
+	switch k {
+	case "Size", "Prev", "XRefStm", "Type", "W", "Index", "Length", "Filter", "DecodeParms", "DocChecksum":
+		return true
+	}
+	return false
+}
+
+// collectRefs calls fn for every reference inside o (a stream's dictionary included).
+func collectRefs(o Object, depth int, fn func(Ref)) {
+	if depth > maxDepth+2 {
+		return
+	}
+	switch x := o.(type) {
+	case Ref:
+		fn(x)
+	case Array:
+		for _, v := range x {
+			collectRefs(v, depth+1, fn)
+		}
+	case Dict:
+		for _, e := range x.Entries {
+			collectRefs(e.Value, depth+1, fn)
+		}
+	case *Stream:
+		collectRefs(x.Dict, depth+1, fn)
+	}
+}
+
+// refPaths lists the paths inside o at which object num is referenced ("/AP/N",
+// "/Kids[2]").
+func refPaths(o Object, num int) []string {
+	var out []string
+	var walk func(o Object, path string, depth int)
+	walk = func(o Object, path string, depth int) {
+		if depth > maxDepth+2 || len(out) > 16 {
+			return
+		}
+		switch x := o.(type) {
+		case Ref:
+			if x.Num == num {
+				out = append(out, path)
+			}
+		case Array:
+			for i, v := range x {
+				walk(v, path+"["+strconv.Itoa(i)+"]", depth+1)
+			}
+		case Dict:
+			for _, e := range x.Entries {
+				walk(e.Value, path+"/"+string(e.Key), depth+1)
+			}
+		case *Stream:
+			walk(x.Dict, path, depth+1)
+		}
+	}
+	walk(o, "", 0)
+	return out
+}
+
+// subtree returns the objects reachable from the references in o, in graph g.
+func subtree(g *revGraph, o Object) map[int]bool {
+	out := map[int]bool{}
+	var queue []int
+	collectRefs(o, 0, func(r Ref) {
+		if !out[r.Num] {
+			out[r.Num] = true
+			queue = append(queue, r.Num)
+		}
+	})
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, c := range g.children[n] {
+			if !out[c] {
+				out[c] = true
+				queue = append(queue, c)
+			}
+		}
+	}
+	return out
+}
+
+// value returns object num as of revision rev (its generation from the graph).
+func (a *analysis) value(g *revGraph, num int) Object {
+	gen := g.gens[num]
+	o, err := a.f.Resolve(g.rev, Ref{Num: num, Gen: gen})
+	if err != nil {
+		return nil
+	}
+	return o
+}
+
+// pathOf names how object num is reached from the trailer in g: "/Root/Pages/Kids[0]".
+func (a *analysis) pathOf(g *revGraph, num int) string {
+	var parts []string
+	cur := num
+	for hop := 0; hop < 32; hop++ {
+		p, ok := g.first[cur]
+		if !ok {
+			break
+		}
+		var holder Object
+		if p == -1 {
+			holder = a.f.Revisions[g.rev].Trailer
+		} else {
+			holder = a.value(g, p)
+		}
+		ps := refPaths(holder, cur)
+		step := "?"
+		if len(ps) > 0 {
+			step = ps[0]
+		}
+		parts = append(parts, step)
+		if p == -1 {
+			break
+		}
+		cur = p
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, "")
+}
+
+// describe names object num for a report: "12 0 R (/Root/Pages/Kids[0]/Contents)".
+func (a *analysis) describe(g *revGraph, num int) string {
+	return fmt.Sprintf("%d %d R (%s)", num, g.gens[num], a.pathOf(g, num))
+}
+
+func sortedKeys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,106 @@
+package pdf
+
+// Message keys this package puts in reports (trust.Message.Key). The app resolves them
+// in Japanese and English (app/i18n/ja.json, en.json). The comment lists the Args.
+const (
+	// Document-level errors.
+	MsgUnreadable = "pdf.doc.unreadable" // error text
+	MsgEncrypted  = "pdf.doc.encrypted"  //
+
+	// Signature outcomes decided by the PDF verifier (SignatureReport.Summary).
+	MsgSigByteRange         = "pdf.sig.byterange"          // problem
+	MsgSigNoContents        = "pdf.sig.no_contents"        //
+	MsgSigCMSMalformed      = "pdf.sig.cms_malformed"      // problem
+	MsgSigEContent          = "pdf.sig.econtent"           //
+	MsgSigDigestMismatch    = "pdf.sig.digest_mismatch"    //
+	MsgSigBadSignature      = "pdf.sig.bad_signature"      //
+	MsgSigNoCertificate     = "pdf.sig.no_certificate"     //
+	MsgSigSigningCertBad    = "pdf.sig.signing_cert_bad"   //
+	MsgSigUnsupportedAlg    = "pdf.sig.unsupported_alg"    // problem
+	MsgSigUnsupportedFilter = "pdf.sig.unsupported_filter" // subfilter
+	MsgSigCoverage          = "pdf.sig.coverage"           // covered end, file size
+	MsgSigChanged           = "pdf.sig.changed"            // revision, what
+	MsgSigIntactUnchecked   = "pdf.sig.intact_unchecked"   //
+	MsgSigBadDictionary     = "pdf.sig.bad_dictionary"     // problem
+
+	// Checks (Check.Detail).
+	MsgCheckByteRangeOK   = "pdf.check.byterange_ok" //
+	MsgCheckCMSOK         = "pdf.check.cms_ok"       //
+	MsgCheckDigestOK      = "pdf.check.digest_ok"    // digest algorithm
+	MsgCheckSignatureOK   = "pdf.check.signature_ok" // signature algorithm
+	MsgCheckSigningCertOK = "pdf.check.signing_cert_ok"
+	MsgCheckCoverageWhole = "pdf.check.coverage_whole"    //
+	MsgCheckCoverageRev   = "pdf.check.coverage_revision" // revision, revisions
+	MsgCheckNoChanges     = "pdf.check.no_changes"        //
+	MsgCheckPermitted     = "pdf.check.changes_permitted" // revisions after signing
+
+	// Warnings.
+	MsgWarnSHA1             = "pdf.warn.sha1"               //
+	MsgWarnNoSigningCert    = "pdf.warn.no_signing_cert"    //
+	MsgWarnSigningTime      = "pdf.warn.signing_time"       //
+	MsgWarnDocTimestampBad  = "pdf.warn.doc_timestamp_bad"  // revision, problem
+	MsgWarnDocTimestampSeen = "pdf.warn.doc_timestamp_seen" // revision
+	MsgWarnEncrypted        = "pdf.warn.encrypted"          //
+	MsgWarnNoPolicy         = "pdf.warn.no_policy"          //
+
+	// Changes after signing (ChangedObject.Why).
+	MsgChangeSignatureAdded = "pdf.change.signature_added" //
+	MsgChangeFormFilled     = "pdf.change.form_filled"     // field
+	MsgChangeDSS            = "pdf.change.dss"             //
+	MsgChangeDocTimestamp   = "pdf.change.doc_timestamp"   //
+	MsgChangeMetadata       = "pdf.change.metadata"        //
+	MsgChangePageContent    = "pdf.change.page_content"    // page, key
+	MsgChangePageTree       = "pdf.change.page_tree"       //
+	MsgChangeAnnotation     = "pdf.change.annotation"      // page, subtype
+	MsgChangeSigAltered     = "pdf.change.signature_altered"
+	MsgChangeFieldAltered   = "pdf.change.field_altered" // field, key
+	MsgChangeFieldAdded     = "pdf.change.field_added"   // field
+	MsgChangeFieldRemoved   = "pdf.change.field_removed" // field
+	MsgChangeCatalog        = "pdf.change.catalog"       // key
+	MsgChangeAcroForm       = "pdf.change.acroform"      // key
+	MsgChangeTrailer        = "pdf.change.trailer"       // key
+	MsgChangeShared         = "pdf.change.shared"        // path in the signed revision
+	MsgChangeFreed          = "pdf.change.freed"         //
+	MsgChangeUnexplained    = "pdf.change.unexplained"   //
+	MsgChangeTrailingData   = "pdf.change.trailing_data" // offset
+	MsgChangeCertified      = "pdf.change.certified"     // DocMDP permission
+	MsgChangeUnreadable     = "pdf.change.unreadable"    // error
+
+	// The registry conformance check (formats.md §1b), one per row.
+	MsgRegOK             = "pdf.reg.ok"              //
+	MsgRegMissing        = "pdf.reg.missing"         //
+	MsgRegWrongValue     = "pdf.reg.wrong_value"     // found, expected
+	MsgRegNameMismatch   = "pdf.reg.name_mismatch"   // found, certificate name
+	MsgRegNoCertName     = "pdf.reg.no_cert_name"    //
+	MsgRegDateFormat     = "pdf.reg.date_format"     // found
+	MsgRegByteRange      = "pdf.reg.byterange"       //
+	MsgRegNotWhole       = "pdf.reg.not_whole"       //
+	MsgRegContents       = "pdf.reg.contents"        // problem
+	MsgRegAlgorithm      = "pdf.reg.algorithm"       // digest, signature algorithm
+	MsgRegNoSignature    = "pdf.reg.no_signature"    //
+	MsgRegAttributes     = "pdf.reg.attributes"      //
+	MsgRegSignatureValid = "pdf.reg.signature_valid" // indication
+)
+
+// MessageKeys returns every message key this package can produce, for the app's
+// translation completeness test.
+func MessageKeys() []string {
+	return []string{
+		MsgUnreadable, MsgEncrypted,
+		MsgSigByteRange, MsgSigNoContents, MsgSigCMSMalformed, MsgSigEContent, MsgSigDigestMismatch,
+		MsgSigBadSignature, MsgSigNoCertificate, MsgSigSigningCertBad, MsgSigUnsupportedAlg,
+		MsgSigUnsupportedFilter, MsgSigCoverage, MsgSigChanged, MsgSigIntactUnchecked, MsgSigBadDictionary,
+		MsgCheckByteRangeOK, MsgCheckCMSOK, MsgCheckDigestOK, MsgCheckSignatureOK, MsgCheckSigningCertOK,
+		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
+		MsgWarnSHA1, MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
+		MsgWarnEncrypted, MsgWarnNoPolicy,
+		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
+		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
+		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
+		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
+		MsgChangeUnreadable,
+		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
+		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
+		MsgRegSignatureValid,
+	}
+}

@@ -1,0 +1,731 @@
+package pdf
+
+import (
+	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// sigKind is how a signature field's value is verified.
+type sigKind int
+
+const (
+	kindDetached    sigKind = iota // adbe.pkcs7.detached, ETSI.CAdES.detached
+	kindSHA1                       // adbe.pkcs7.sha1
+	kindTimestamp                  // ETSI.RFC3161 document timestamp
+	kindUnsupported                // anything else
+)
+
+// sigState is the verification state of one signature field.
+type sigState struct {
+	field     Field
+	dict      Dict
+	subFilter Name
+	kind      sigKind
+	rep       trust.SignatureReport
+
+	br      [4]int64
+	brOK    bool
+	sd      *cms.SignedData
+	si      *cms.SignerInfo
+	cert    *x509.Certificate
+	tst     *cms.TSTInfo
+	h       crypto.Hash // hash over the byte ranges
+	hasher  hash.Hash
+	digest  []byte
+	rev     int // the revision the signature covers, -1 when none
+	claimed *time.Time
+	mdp     int // DocMDP permission when this is a certification signature
+
+	ind     trust.Indication
+	sub     trust.SubIndication
+	summary trust.Message
+}
+
+// fail records an outcome of the PDF checks; a TOTAL-FAILED replaces an earlier
+// INDETERMINATE, otherwise the first outcome stays.
+func (s *sigState) fail(ind trust.Indication, sub trust.SubIndication, key string, args ...string) {
+	if s.ind == "" || (s.ind == trust.Indeterminate && ind == trust.TotalFailed) {
+		s.ind, s.sub, s.summary = ind, sub, trust.Message{Key: key, Args: args}
+	}
+}
+
+func (s *sigState) check(name string, passed bool, key string, args ...string) {
+	s.rep.Checks = append(s.rep.Checks, trust.Check{Name: name, Passed: passed, Detail: trust.Message{Key: key, Args: args}})
+}
+
+func (s *sigState) warn(key string, args ...string) {
+	s.rep.Warnings = append(s.rep.Warnings, trust.Message{Key: key, Args: args})
+}
+
+// analysis is the verification of one file.
+type analysis struct {
+	ctx    context.Context
+	f      *File
+	size   int64
+	policy *trust.Policy
+	sigs   []*sigState // document signatures, in revision order
+	stamps []*sigState // document timestamps
+	diffs  map[int]*revDiff
+	graphs map[int]*revGraph
+	sha    string
+}
+
+// VerifyFile verifies every signature of the PDF at path. With a nil policy only the
+// PDF-side checks run (integrity, coverage, changes) and no signature can be
+// TOTAL-PASSED. The error is for a file that cannot be opened; a file that is not a
+// readable PDF gives a report with Error set.
+func VerifyFile(ctx context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {
+	a, err := analyzeFile(ctx, path, policy)
+	if err != nil {
+		return nil, err
+	}
+	return a.report(path), nil
+}
+
+// Verify is VerifyFile on an io.ReaderAt of size bytes; name goes into the report.
+func Verify(ctx context.Context, r io.ReaderAt, size int64, name string, policy *trust.Policy) *trust.DocumentReport {
+	a := analyze(ctx, r, size, policy)
+	return a.report(name)
+}
+
+func analyzeFile(ctx context.Context, path string, policy *trust.Policy) (*analysis, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	a := analyze(ctx, fh, st.Size(), policy)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// docError is set on an analysis whose file could not be read.
+type docError struct{ msg trust.Message }
+
+func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Policy) *analysis {
+	a := &analysis{ctx: ctx, size: size, policy: policy, diffs: map[int]*revDiff{}, graphs: map[int]*revGraph{}}
+	f, err := NewFile(r, size)
+	if err != nil {
+		a.sha = hashWhole(ctx, r, size)
+		return a
+	}
+	a.f = f
+	last := f.Last()
+	fields, err := f.Fields(last)
+	if err != nil {
+		a.f = nil
+		a.sha = hashWhole(ctx, r, size)
+		return a
+	}
+	for _, fl := range fields {
+		if fl.Type != "Sig" {
+			continue
+		}
+		v := fl.Dict.Get("V")
+		if v == nil {
+			continue
+		}
+		if _, isNull := v.(Null); isNull {
+			continue
+		}
+		s := a.newSig(fl, v)
+		if s == nil {
+			continue
+		}
+		if s.kind == kindTimestamp {
+			a.stamps = append(a.stamps, s)
+		} else {
+			a.sigs = append(a.sigs, s)
+		}
+	}
+	a.hashPass(r)
+	for _, s := range a.stamps {
+		a.finishTimestamp(s)
+	}
+	for _, s := range a.sigs {
+		a.finishSignature(s)
+	}
+	return a
+}
+
+// newSig reads a signature field's value and runs the checks that need no hashing.
+func (a *analysis) newSig(fl Field, v Object) *sigState {
+	last := a.f.Last()
+	s := &sigState{field: fl, rev: -1}
+	s.rep.ID = fl.Name
+	s.rep.Checks = []trust.Check{}
+	s.rep.Coverage = trust.CoveragePartial
+	s.rep.ChangesAfterSigning.Level = trust.ChangesNone
+	d, ok, err := a.f.dictAt(last, v)
+	if err != nil || !ok {
+		s.rep.Format = "?"
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "value")
+		return s
+	}
+	s.dict = d
+	s.subFilter = NameOf(d.Get("SubFilter"))
+	typ := NameOf(d.Get("Type"))
+	switch {
+	case s.subFilter == "ETSI.RFC3161" || typ == "DocTimeStamp":
+		s.kind = kindTimestamp
+		s.rep.Format = "ETSI.RFC3161"
+	case s.subFilter == "adbe.pkcs7.detached":
+		s.rep.Format = "adbe.pkcs7.detached"
+	case s.subFilter == "ETSI.CAdES.detached":
+		s.rep.Format = "PAdES-B-B"
+	case s.subFilter == "adbe.pkcs7.sha1":
+		s.kind = kindSHA1
+		s.rep.Format = "adbe.pkcs7.sha1"
+	default:
+		s.kind = kindUnsupported
+		s.rep.Format = string(s.subFilter)
+		if s.rep.Format == "" {
+			s.rep.Format = "?"
+		}
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+	}
+	if typ != "" && typ != "Sig" && typ != "DocTimeStamp" {
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "/Type /"+string(typ))
+	}
+	if d.Dup {
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "duplicate keys")
+	}
+	if m, ok := d.Get("M").(String); ok {
+		if t, ok := ParsePDFDate(m.Text()); ok {
+			s.claimed = &t
+		}
+	}
+	s.mdp = a.f.mdpPermission(last, d)
+
+	// 1. ByteRange sanity.
+	contents, _ := d.Get("Contents").(String)
+	problem := byteRangeProblem(d.Get("ByteRange"), d.Get("Contents"), a.size)
+	if problem != "" {
+		s.check("byterange", false, MsgSigByteRange, problem)
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigByteRange, problem)
+	} else {
+		arr := d.Get("ByteRange").(Array)
+		for i := range s.br {
+			s.br[i], _ = IntOf(arr[i])
+		}
+		s.brOK = true
+		s.check("byterange", true, MsgCheckByteRangeOK)
+	}
+	if s.kind == kindUnsupported {
+		return s
+	}
+	// 2. CMS structure.
+	if len(contents.Bytes) == 0 {
+		s.check("cms", false, MsgSigNoContents)
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigNoContents)
+		return s
+	}
+	sd, rest, err := cms.Parse(contents.Bytes)
+	if err == nil {
+		for _, c := range rest {
+			if c != 0 {
+				err = errors.New("data after the CMS in /Contents")
+				break
+			}
+		}
+	}
+	if err == nil && len(sd.Signers) != 1 {
+		err = fmt.Errorf("%d signers, want exactly one", len(sd.Signers))
+	}
+	if err != nil {
+		s.check("cms", false, MsgSigCMSMalformed, err.Error())
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		return s
+	}
+	s.sd, s.si = sd, &sd.Signers[0]
+	switch s.kind {
+	case kindDetached:
+		if sd.HasEContent {
+			s.check("cms", false, MsgSigEContent)
+			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigEContent)
+			return s
+		}
+		if !sd.ContentType.Equal(cms.OIDData) {
+			s.check("cms", false, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
+			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
+			return s
+		}
+	case kindSHA1:
+		if !sd.HasEContent || len(sd.EContent) != 20 {
+			s.check("cms", false, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
+			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
+			return s
+		}
+	case kindTimestamp:
+		if !sd.ContentType.Equal(cms.OIDTSTInfo) || !sd.HasEContent {
+			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "not a time-stamp token")
+			return s
+		}
+		if s.tst, err = cms.ParseTSTInfo(sd.EContent); err != nil {
+			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+			return s
+		}
+	}
+	s.check("cms", true, MsgCheckCMSOK)
+	s.cert = s.si.FindCertificate(sd.Certificates)
+	if h, err := s.si.SignerHash(); err == nil {
+		s.rep.DigestAlgorithm = cms.HashName(h)
+	} else {
+		s.rep.DigestAlgorithm = s.si.DigestAlgorithm.OID.String()
+	}
+	s.rep.SignatureAlgorithm = s.si.DescribeAlgorithm()
+	if st, n := s.si.Attr(cms.OIDAttrSigningTime); n == 1 && len(st) == 1 {
+		if t, ok := parseASN1Time(st[0]); ok && s.subFilter != "ETSI.CAdES.detached" {
+			s.claimed = &t
+		}
+		if s.subFilter == "ETSI.CAdES.detached" {
+			s.warn(MsgWarnSigningTime)
+		}
+	}
+	if s.subFilter == "ETSI.CAdES.detached" && s.si.UnsignedAttr(cms.OIDAttrTimeStampToken) != nil {
+		s.rep.Format = "PAdES-B-T"
+	}
+	// The hash over the byte ranges.
+	switch s.kind {
+	case kindSHA1:
+		s.h = crypto.SHA1
+	case kindTimestamp:
+		h, ok := cms.HashByOID(s.tst.HashAlgorithm.OID)
+		if !ok {
+			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, s.tst.HashAlgorithm.OID.String())
+			return s
+		}
+		s.h = h
+	default:
+		h, err := s.si.SignerHash()
+		if err != nil {
+			s.check("message-digest", false, MsgSigUnsupportedAlg, err.Error())
+			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+			return s
+		}
+		s.h = h
+	}
+	if s.brOK {
+		s.hasher = s.h.New()
+	}
+	return s
+}
+
+// byteRangeProblem checks /ByteRange against the /Contents string: exactly four
+// non-negative integers, starting at 0, the gap exactly the /Contents hex string with its
+// delimiters, inside the file. It returns "" when the ranges are sane.
+func byteRangeProblem(brv, cv Object, size int64) string {
+	arr, ok := brv.(Array)
+	if !ok {
+		return "missing or not an array"
+	}
+	if len(arr) != 4 {
+		return fmt.Sprintf("%d numbers instead of 4", len(arr))
+	}
+	var br [4]int64
+	for i, v := range arr {
+		n, ok := v.(Int)
+		if !ok {
+			return "not all integers"
+		}
+		if n < 0 {
+			return "negative number"
+		}
+		br[i] = int64(n)
+	}
+	if br[0] != 0 {
+		return "does not start at 0"
+	}
+	c, ok := cv.(String)
+	if !ok || !c.Hex {
+		return "/Contents is not a hex string"
+	}
+	if c.Pos < 0 {
+		return "the signature dictionary is in a compressed object stream"
+	}
+	if br[1] != c.Pos || br[2] != c.End {
+		return "the gap is not exactly the /Contents string"
+	}
+	if br[2] > size || br[3] > size-br[2] {
+		return "the ranges extend beyond the file"
+	}
+	if br[1] > br[2] {
+		return "the ranges overlap"
+	}
+	return ""
+}
+
+// hashPass reads the file once: the whole-file SHA-256 and every signature's digest
+// over its byte ranges.
+func (a *analysis) hashPass(r io.ReaderAt) {
+	whole := sha256.New()
+	var all []*sigState
+	for _, s := range append(append([]*sigState{}, a.sigs...), a.stamps...) {
+		if s.hasher != nil {
+			all = append(all, s)
+		}
+	}
+	buf := make([]byte, 1<<20)
+	for pos := int64(0); pos < a.size; {
+		if a.ctx.Err() != nil {
+			return
+		}
+		n := int64(len(buf))
+		if pos+n > a.size {
+			n = a.size - pos
+		}
+		m, err := r.ReadAt(buf[:n], pos)
+		if int64(m) < n {
+			_ = err
+			return
+		}
+		chunk := buf[:n]
+		whole.Write(chunk)
+		for _, s := range all {
+			feed(s.hasher, chunk, pos, 0, s.br[1])
+			feed(s.hasher, chunk, pos, s.br[2], s.br[2]+s.br[3])
+		}
+		pos += n
+	}
+	a.sha = hex.EncodeToString(whole.Sum(nil))
+	for _, s := range all {
+		s.digest = s.hasher.Sum(nil)
+	}
+}
+
+// feed writes the part of chunk (at file offset pos) that lies in [from, to).
+func feed(h hash.Hash, chunk []byte, pos, from, to int64) {
+	lo, hi := max(from, pos), min(to, pos+int64(len(chunk)))
+	if lo < hi {
+		h.Write(chunk[lo-pos : hi-pos])
+	}
+}
+
+func hashWhole(ctx context.Context, r io.ReaderAt, size int64) string {
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err != nil || ctx.Err() != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// coverage finds the revision a signature ends at.
+func (a *analysis) coverage(s *sigState) {
+	end := s.br[2] + s.br[3]
+	for i, rv := range a.f.Revisions {
+		lo := rv.EOF
+		if lo < 0 {
+			lo = rv.End
+		}
+		if end >= lo && end <= rv.End {
+			s.rev = i
+		}
+	}
+	n := len(a.f.Revisions)
+	s.rep.SignedContent = fmt.Sprintf("bytes 0–%d and %d–%d of %d", s.br[1], s.br[2], end, a.size)
+	switch {
+	case s.rev < 0:
+		s.rep.Coverage = trust.CoveragePartial
+		s.check("coverage", false, MsgSigCoverage, strconv.FormatInt(end, 10), strconv.FormatInt(a.size, 10))
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCoverage, strconv.FormatInt(end, 10), strconv.FormatInt(a.size, 10))
+	case s.rev == n-1:
+		s.rep.Coverage = trust.CoverageWhole
+		s.rep.SignedContent += fmt.Sprintf(" (revision %d of %d)", s.rev+1, n)
+		s.check("coverage", true, MsgCheckCoverageWhole)
+	default:
+		s.rep.Coverage = trust.CoverageRevision
+		s.rep.SignedContent += fmt.Sprintf(" (revision %d of %d)", s.rev+1, n)
+		s.check("coverage", true, MsgCheckCoverageRev, strconv.Itoa(s.rev+1), strconv.Itoa(n))
+	}
+}
+
+// verifyCrypto checks the digest and the signature value of a signature whose ranges
+// were hashed. It returns whether the signed bytes verify.
+func (a *analysis) verifyCrypto(s *sigState) bool {
+	if s.digest == nil || s.si == nil {
+		return false
+	}
+	if s.cert == nil {
+		s.check("signing-certificate", false, MsgSigNoCertificate)
+		s.fail(trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigNoCertificate)
+		return false
+	}
+	content := s.digest
+	switch s.kind {
+	case kindSHA1:
+		if string(s.sd.EContent) != string(s.digest) {
+			s.check("message-digest", false, MsgSigDigestMismatch)
+			s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+			return false
+		}
+		fallthrough
+	case kindTimestamp:
+		if s.kind == kindTimestamp && string(s.tst.HashedMessage) != string(s.digest) {
+			s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+			return false
+		}
+		h, err := s.si.SignerHash()
+		if err != nil {
+			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+			return false
+		}
+		w := h.New()
+		w.Write(s.sd.EContent)
+		content = w.Sum(nil)
+	}
+	err := s.sd.VerifySigner(s.si, s.cert, content)
+	switch {
+	case err == nil:
+		s.check("message-digest", true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		s.check("signature-value", true, MsgCheckSignatureOK, s.rep.SignatureAlgorithm)
+	case errors.Is(err, cms.ErrDigestMismatch):
+		s.check("message-digest", false, MsgSigDigestMismatch)
+		s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+		return false
+	case errors.Is(err, cms.ErrBadSignature):
+		s.check("message-digest", true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		s.check("signature-value", false, MsgSigBadSignature)
+		s.fail(trust.TotalFailed, trust.SigCryptoFailure, MsgSigBadSignature)
+		return false
+	case errors.Is(err, cms.ErrUnsupported):
+		s.check("signature-value", false, MsgSigUnsupportedAlg, err.Error())
+		s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+		return false
+	default:
+		s.check("signature-value", false, MsgSigCMSMalformed, err.Error())
+		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		return false
+	}
+	if s.h == crypto.SHA1 || s.rep.DigestAlgorithm == "SHA-1" {
+		s.warn(MsgWarnSHA1)
+	}
+	sc := s.si.CheckSigningCertificate(s.cert)
+	switch {
+	case !sc.Present:
+		if s.subFilter == "ETSI.CAdES.detached" {
+			s.warn(MsgWarnNoSigningCert)
+		}
+	case sc.Err != nil || !sc.Match:
+		s.check("signing-certificate", false, MsgSigSigningCertBad)
+		s.fail(trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigSigningCertBad)
+		return true
+	default:
+		s.check("signing-certificate", true, MsgCheckSigningCertOK)
+	}
+	return true
+}
+
+func (a *analysis) finishTimestamp(s *sigState) {
+	if s.brOK {
+		a.coverage(s)
+	}
+	a.verifyCrypto(s)
+}
+
+func (a *analysis) finishSignature(s *sigState) {
+	if s.brOK {
+		a.coverage(s)
+		s.rep.Intact = a.verifyCrypto(s)
+	}
+	if s.brOK && s.rev >= 0 {
+		a.applyChanges(s)
+	}
+	s.rep.ClaimedSigningTime = s.claimed
+}
+
+// applyChanges runs the difference analysis of every revision after the signed one.
+func (a *analysis) applyChanges(s *sigState) {
+	last := a.f.Last()
+	ch := &s.rep.ChangesAfterSigning
+	ch.Level = trust.ChangesNone
+	bad := false
+	for k := s.rev + 1; k <= last; k++ {
+		d := a.diff(k)
+		for _, o := range d.objects {
+			ch.Objects = append(ch.Objects, o.ChangedObject)
+			if !o.permitted {
+				bad = true
+			}
+		}
+		if d.level > levelNone && ch.Level == trust.ChangesNone {
+			ch.Level = trust.ChangesPermitted
+		}
+		if s.mdp == 1 && d.level >= levelForm {
+			ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: k + 1, Object: "revision " + strconv.Itoa(k+1),
+				Change: "modified", Why: trust.Message{Key: MsgChangeCertified, Args: []string{"1"}}})
+			bad = true
+		}
+		for _, st := range a.stamps {
+			if st.rev == k {
+				if st.ind != "" {
+					s.warn(MsgWarnDocTimestampBad, strconv.Itoa(k+1), st.summary.Key)
+				} else {
+					s.warn(MsgWarnDocTimestampSeen, strconv.Itoa(k+1))
+				}
+			}
+		}
+	}
+	if a.f.TrailingData >= 0 {
+		ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: last + 2, Object: "end of file",
+			Change: "added", Why: trust.Message{Key: MsgChangeTrailingData, Args: []string{strconv.FormatInt(a.f.TrailingData, 10)}}})
+		bad = true
+	}
+	if bad {
+		ch.Level = trust.ChangesNotPermitted
+		what := ""
+		for _, o := range ch.Objects {
+			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeDSS &&
+				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata {
+				what = o.Object
+				s.check("changes", false, o.Why.Key, o.Why.Args...)
+				s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigChanged, strconv.Itoa(o.Revision), what)
+				break
+			}
+		}
+		return
+	}
+	if ch.Level == trust.ChangesNone {
+		s.check("changes", true, MsgCheckNoChanges)
+	} else {
+		s.check("changes", true, MsgCheckPermitted, strconv.Itoa(last-s.rev))
+	}
+}
+
+// report assembles the document report, applying the trust policy.
+func (a *analysis) report(name string) *trust.DocumentReport {
+	d := &trust.DocumentReport{File: name, SHA256: a.sha, Kind: "pdf", Signatures: []trust.SignatureReport{}}
+	now := time.Now().UTC()
+	if a.policy != nil {
+		d.TrustStore = a.policy.TrustStore()
+		d.ValidationTime = a.policy.ValidationTime()
+	} else {
+		d.ValidationTime = now
+	}
+	if a.f == nil {
+		msg := trust.Message{Key: MsgUnreadable}
+		d.Error = &msg
+		trust.Summarize(d)
+		return d
+	}
+	for _, s := range a.sigs {
+		rep := s.rep
+		rep.Indication, rep.SubIndication, rep.Summary = trust.TotalPassed, "", trust.Message{}
+		if s.ind != "" {
+			rep.Indication, rep.SubIndication, rep.Summary = s.ind, s.sub, s.summary
+		}
+		if a.f.Encrypted() {
+			rep.Warnings = append(rep.Warnings, trust.Message{Key: MsgWarnEncrypted})
+		}
+		if a.policy != nil {
+			var others []*x509.Certificate
+			if s.sd != nil {
+				for _, c := range s.sd.Certificates {
+					if s.cert == nil || !c.Equal(s.cert) {
+						others = append(others, c)
+					}
+				}
+			}
+			a.policy.CheckSigner(s.cert, others, s.claimed).ApplyTo(&rep)
+		} else {
+			rep.ValidationTime = now
+			if rep.Indication == trust.TotalPassed {
+				rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
+				rep.Summary = trust.Message{Key: MsgWarnNoPolicy}
+			}
+		}
+		d.Signatures = append(d.Signatures, rep)
+	}
+	trust.Summarize(d)
+	return d
+}
+
+// ParsePDFDate parses a PDF date string (D:YYYYMMDDHHmmSSOHH'mm', with the usual
+// omissions allowed).
+func ParsePDFDate(s string) (time.Time, bool) {
+	if len(s) >= 2 && s[:2] == "D:" {
+		s = s[2:]
+	}
+	num := func(i, n int, def int) (int, bool) {
+		if len(s) < i+n {
+			return def, len(s) <= i
+		}
+		v, err := strconv.Atoi(s[i : i+n])
+		return v, err == nil
+	}
+	y, ok := num(0, 4, 0)
+	if !ok || len(s) < 4 {
+		return time.Time{}, false
+	}
+	mo, ok1 := num(4, 2, 1)
+	d, ok2 := num(6, 2, 1)
+	h, ok3 := num(8, 2, 0)
+	mi, ok4 := num(10, 2, 0)
+	se, ok5 := num(12, 2, 0)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59 {
+		return time.Time{}, false
+	}
+	loc := time.UTC
+	if len(s) > 14 {
+		switch s[14] {
+		case 'Z':
+		case '+', '-':
+			oh, _ := num(15, 2, 0)
+			om := 0
+			if len(s) >= 20 && s[17] == '\'' {
+				om, _ = strconv.Atoi(s[18:20])
+			}
+			off := (oh*60 + om) * 60
+			if s[14] == '-' {
+				off = -off
+			}
+			loc = time.FixedZone("", off)
+		default:
+			return time.Time{}, false
+		}
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, se, 0, loc), true
+}
+
+// parseASN1Time reads a UTCTime or GeneralizedTime attribute value.
+func parseASN1Time(der []byte) (time.Time, bool) {
+	s := cryptobyte.String(der)
+	var t time.Time
+	switch {
+	case s.PeekASN1Tag(cbasn1.UTCTime):
+		if !s.ReadASN1UTCTime(&t) {
+			return t, false
+		}
+	case s.PeekASN1Tag(cbasn1.GeneralizedTime):
+		if !s.ReadASN1GeneralizedTime(&t) {
+			return t, false
+		}
+	default:
+		return t, false
+	}
+	return t, true
+}
