@@ -1,8 +1,10 @@
 package card
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/mynasign/mynasign/card/pcsc"
 )
@@ -79,8 +81,17 @@ func (c *Conn) ATR() ([]byte, error) {
 // the connection and returns an error matching ErrCardReset.
 func (c *Conn) Transmit(cmd []byte) ([]byte, error) {
 	resp, err := c.card.Transmit(cmd)
-	if err == nil {
+	if err == nil && len(resp) >= 2 {
 		return resp, nil
+	}
+	if err == nil {
+		// A reader that lost the card mid-exchange may hand back an empty response
+		// (vpcd does): a failed exchange, not an answer.
+		perr := &ProtocolError{Op: "SCardTransmit", Detail: fmt.Sprintf("%d-byte response", len(resp))}
+		if c.cardGone() {
+			return nil, fmt.Errorf("%w: %w", ErrCardRemoved, perr)
+		}
+		return nil, perr
 	}
 	if errors.Is(err, pcsc.ErrResetCard) {
 		if rerr := c.card.Reconnect(pcsc.ShareShared, pcsc.ProtocolAny, pcsc.LeaveCard); rerr != nil {
@@ -135,12 +146,33 @@ func (c *Conn) Close() error {
 func (c *Conn) classify(err error) error {
 	if errors.Is(err, pcsc.ErrNotTransacted) || errors.Is(err, pcsc.ErrCommError) ||
 		errors.Is(err, pcsc.ErrUnresponsiveCard) || errors.Is(err, pcsc.ErrUnpoweredCard) {
-		st, serr := c.card.Status()
-		if serr != nil && (errors.Is(serr, pcsc.ErrRemovedCard) || errors.Is(serr, pcsc.ErrNoSmartcard)) || serr == nil && !st.Present {
+		if c.cardGone() {
 			return fmt.Errorf("%w: %w", ErrCardRemoved, err)
 		}
 	}
 	return classifyPCSC(err)
+}
+
+// goneWait bounds how long a failed exchange waits for the service to notice that the
+// card left (pcscd polls some readers a few times a second).
+const goneWait = 2 * time.Second
+
+// cardGone reports whether the card left the reader, waiting on PC/SC events (not
+// polling) for at most goneWait. It is only called after an exchange failed.
+func (c *Conn) cardGone() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), goneWait)
+	defer cancel()
+	states := []pcsc.ReaderState{{Reader: c.reader}}
+	for {
+		if err := c.ctx.GetStatusChange(ctx, -1, states); err != nil {
+			return errors.Is(err, pcsc.ErrUnknownReader) || errors.Is(err, pcsc.ErrReaderUnavailable)
+		}
+		ev := states[0].EventState
+		if !ev.Has(pcsc.StatePresent) || ev.Has(pcsc.StateUnknown) || ev.Has(pcsc.StateUnavailable) {
+			return true
+		}
+		states[0].CurrentState = ev &^ pcsc.StateChanged
+	}
 }
 
 // classifyPCSC wraps a PC/SC error with the matching condition of this package.

@@ -70,8 +70,9 @@ func (c *Card) serveConn(ctx context.Context, conn net.Conn, changed <-chan stru
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
+		r := quickAckReader{conn}
 		for {
-			f, err := readFrame(conn)
+			f, err := readFrame(r)
 			if err != nil {
 				errc <- err
 				return
@@ -137,6 +138,14 @@ func (c *Card) handleVPCD(f []byte) (resp []byte, ok bool) {
 		return nil, false
 	}
 	return append(data, byte(sw>>8), byte(sw)), true
+}
+
+// quickAckReader re-arms quick acknowledgements before each read.
+type quickAckReader struct{ c net.Conn }
+
+func (r quickAckReader) Read(p []byte) (int, error) {
+	quickAck(r.c)
+	return r.c.Read(p)
 }
 
 // readFrame reads one length-prefixed vpcd message.

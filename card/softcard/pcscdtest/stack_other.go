@@ -1,0 +1,27 @@
+//go:build !linux
+
+package pcscdtest
+
+import (
+	"testing"
+
+	"github.com/mynasign/mynasign/testdata/testenv"
+)
+
+// Start needs pcsc-lite's pcscd and the vpcd driver: Linux only.
+func Start(t testing.TB, opts Options) *Stack {
+	testenv.Unavailable(t, "the pcscd + vpcd test stack runs on Linux only")
+	return nil
+}
+
+// StartDaemon is Linux only.
+func (s *Stack) StartDaemon() {}
+
+// StopDaemon is Linux only.
+func (s *Stack) StopDaemon() {}
+
+// WaitCard is Linux only.
+func (s *Stack) WaitCard(present bool) {}
+
+// Stop is Linux only.
+func (s *Stack) Stop() {}
