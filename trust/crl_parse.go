@@ -71,23 +71,25 @@ var sigAlgs = []sigAlg{
 
 // parsedCRL is what the streaming parser learned about a CRL, besides its entries.
 type parsedCRL struct {
-	issuer        []byte // DER Name
-	thisUpdate    time.Time
-	nextUpdate    *time.Time
-	number        *big.Int // nil when absent
-	authorityKey  []byte   // authority key identifier, nil when absent
-	scopeNames    [][]byte // issuingDistributionPoint directory names
-	onlyUser      bool
-	onlyCA        bool
-	alg           sigAlg
-	tbsDigest     []byte // hash of the TBSCertList (nil for Ed25519, which signs the message)
-	tbs           []byte // the TBSCertList itself, kept only for Ed25519 (bounded)
-	signature     []byte
-	entries       int64
-	maxSerialLen  int
-	v1            bool
-	idpPresent    bool
-	idpOtherNames bool // the IDP names something other than directory names (e.g. a URI)
+	issuer       []byte // DER Name
+	thisUpdate   time.Time
+	nextUpdate   *time.Time
+	number       *big.Int // nil when absent
+	authorityKey []byte   // authority key identifier, nil when absent
+	scopeNames   [][]byte // issuingDistributionPoint directory names
+	onlyUser     bool
+	onlyCA       bool
+	alg          sigAlg
+	tbsDigest    []byte // hash of the TBSCertList (nil for Ed25519, which signs the message)
+	tbs          []byte // the TBSCertList itself, kept only for Ed25519 (bounded)
+	signature    []byte
+	// signatureBadBits: the BIT STRING has unused bits, so no signature can verify.
+	signatureBadBits bool
+	entries          int64
+	maxSerialLen     int
+	v1               bool
+	idpPresent       bool
+	idpOtherNames    bool // the IDP names something other than directory names (e.g. a URI)
 }
 
 // crlEntryFunc receives each revoked certificate: the serial's DER INTEGER content (two's
@@ -407,11 +409,14 @@ func parseCRLStream(br *bufio.Reader, visit crlEntryFunc) (*parsedCRL, error) {
 		return nil, err
 	}
 	s := cryptobyte.String(sig)
-	var bits asn1.BitString
-	if tag != 0x03 || !s.ReadASN1BitString(&bits) || bits.BitLength%8 != 0 {
+	var bits cryptobyte.String
+	if tag != 0x03 || !s.ReadASN1(&bits, cbasn1.BIT_STRING) || len(bits) == 0 || bits[0] > 7 {
 		return nil, malformed("signature value")
 	}
-	p.signature = bits.Bytes
+	// A signature is a whole number of bytes; anything else cannot verify (and is
+	// reported as a bad signature, not as a malformed CRL).
+	p.signature = bits[1:]
+	p.signatureBadBits = bits[0] != 0
 	if d.off != end {
 		return nil, malformed("CertificateList length")
 	}
@@ -779,6 +784,9 @@ func (p *parsedCRL) issuingDistributionPoint(der []byte) error {
 
 // verify checks the CRL's signature with pub.
 func (p *parsedCRL) verify(pub crypto.PublicKey) error {
+	if p.signatureBadBits {
+		return errors.New("the signature BIT STRING has unused bits")
+	}
 	switch p.alg.kind {
 	case "rsa":
 		k, ok := pub.(*rsa.PublicKey)

@@ -193,7 +193,13 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 		if i > 0 {
 			dps = ParseJPKIProfile(pc.path[i]).CRLDistributionPoints
 		}
-		rc := checkRevocation(p.crls, pc.path[i], pc.path[i+1], dps, p.at, claimed, pc.position(i))
+		issuers := []*x509.Certificate{pc.path[i+1]}
+		for _, c := range pc.path[i+2:] {
+			if namesEqual(c.RawSubject, pc.path[i].RawIssuer) {
+				issuers = append(issuers, c)
+			}
+		}
+		rc := checkRevocation(p.crls, pc.path[i], issuers, dps, p.at, claimed, pc.position(i))
 		if i == 0 {
 			r.Revocation = rc.info
 		}

@@ -59,10 +59,12 @@ type revocationCheck struct {
 	warnings []Message
 }
 
-// checkRevocation decides the status of cert (issued by issuer) at time t from the CRLs
-// of src. position names the certificate in messages ("signer", "CA 1"); claimed is the
-// claimed signing time (may be nil).
-func checkRevocation(src crlSource, cert, issuer *x509.Certificate, dps [][]byte, t time.Time, claimed *time.Time, position string) revocationCheck {
+// checkRevocation decides the status of cert at time t from the CRLs of src signed by one
+// of issuers: the certificate's issuer first, then any other certificate of the validated
+// path with the same name (a CA that rolled its key over by a self-issued certificate
+// signs its CRLs with its current key). position names the certificate in messages
+// ("signer", "CA 1"); claimed is the claimed signing time (may be nil).
+func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Certificate, dps [][]byte, t time.Time, claimed *time.Time, position string) revocationCheck {
 	rc := revocationCheck{info: &RevocationInfo{Status: RevocationUnknown}}
 	unknown := func(key string, args ...string) revocationCheck {
 		rc.finding = &finding{ind: Indeterminate, sub: TryLater, msg: Message{Key: key, Args: args}, check: "revocation"}
@@ -72,11 +74,15 @@ func checkRevocation(src crlSource, cert, issuer *x509.Certificate, dps [][]byte
 	if src == nil {
 		return unknown(MsgRevNoCRL, position, scopeDesc)
 	}
-	sets, release, err := src.crlsByIssuerKey(sha256.Sum256(issuer.RawSubjectPublicKeyInfo))
-	if err != nil {
-		return unknown(MsgRevStoreError, position, err.Error())
+	var sets []crlSet
+	for _, issuer := range issuers {
+		s, release, err := src.crlsByIssuerKey(sha256.Sum256(issuer.RawSubjectPublicKeyInfo))
+		if err != nil {
+			return unknown(MsgRevStoreError, position, err.Error())
+		}
+		defer release()
+		sets = append(sets, s...)
 	}
-	defer release()
 
 	var covering []crlSet
 	for _, s := range sets {
