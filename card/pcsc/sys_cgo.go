@@ -52,10 +52,7 @@ static LONG mn_transmit(SCARDHANDLE h, DWORD proto, const unsigned char *cmd, DW
 */
 import "C"
 
-import (
-	"bytes"
-	"unsafe"
-)
+import "unsafe"
 
 const mnATRMax = C.MN_ATR_MAX
 
@@ -103,17 +100,6 @@ func sysListReaders(h uintptr) ([]string, error) {
 		}
 		return splitMultiString(data), nil
 	}
-}
-
-// splitMultiString splits a PC/SC multi-string (NUL-separated, ending in two NULs).
-func splitMultiString(b []byte) []string {
-	var out []string
-	for _, s := range bytes.Split(b, []byte{0}) {
-		if len(s) > 0 {
-			out = append(out, string(s))
-		}
-	}
-	return out
 }
 
 func sysGetStatusChange(h uintptr, timeout uint32, states []ReaderState) error {

@@ -1,6 +1,9 @@
 package pcsc
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // ShareMode says whether other programs may use the card while we are connected.
 type ShareMode uint32
@@ -124,3 +127,14 @@ const maxResponse = 4 + 3 + (1 << 16) + 3 + 2
 
 // infinite is the PC/SC timeout meaning "wait forever".
 const infinite = 0xFFFFFFFF
+
+// splitMultiString splits a PC/SC multi-string (NUL-separated, ending in two NULs).
+func splitMultiString(b []byte) []string {
+	var out []string
+	for _, s := range bytes.Split(b, []byte{0}) {
+		if len(s) > 0 {
+			out = append(out, string(s))
+		}
+	}
+	return out
+}
