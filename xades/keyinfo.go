@@ -144,8 +144,10 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 	return nil, nil
 }
 
-// verifySignatureValue checks a signature value over the canonical SignedInfo.
-func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []byte) error {
+// verifySignatureValue checks a signature value over the canonical SignedInfo. asn1 is
+// true when an ECDSA value verified only in its ASN.1 (DER) form, which some signers
+// write instead of XMLDSig's r || s.
+func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []byte) (asn1Form bool, err error) {
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
@@ -153,27 +155,33 @@ func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []
 	case keyRSA:
 		pub, ok := key.(*rsa.PublicKey)
 		if !ok {
-			return errKeyType
+			return false, errKeyType
 		}
-		return rsa.VerifyPKCS1v15(pub, alg.hash, digest, sig)
+		return false, rsa.VerifyPKCS1v15(pub, alg.hash, digest, sig)
 	case keyECDSA:
 		pub, ok := key.(*ecdsa.PublicKey)
 		if !ok {
-			return errKeyType
+			return false, errKeyType
 		}
-		// XMLDSig ECDSA values are r || s, each as long as the curve order.
+		// XMLDSig ECDSA values are r || s, each as long as the curve order. Some signers
+		// write each half one byte shorter (a known Java bug) or longer (zero-padded),
+		// or the whole value in ASN.1; it is still a pair (r, s) that only the key holder
+		// can make verify, so these forms are read too.
 		size := (pub.Curve.Params().BitSize + 7) / 8
-		if len(sig) != 2*size {
-			return fmt.Errorf("ECDSA signature value of %d bytes, want %d", len(sig), 2*size)
+		if len(sig)%2 == 0 && len(sig) >= 2 && len(sig)/2 <= size+1 {
+			half := len(sig) / 2
+			r := new(big.Int).SetBytes(sig[:half])
+			s := new(big.Int).SetBytes(sig[half:])
+			if ecdsa.Verify(pub, digest, r, s) {
+				return false, nil
+			}
 		}
-		r := new(big.Int).SetBytes(sig[:size])
-		s := new(big.Int).SetBytes(sig[size:])
-		if !ecdsa.Verify(pub, digest, r, s) {
-			return errors.New("ECDSA verification failed")
+		if ecdsa.VerifyASN1(pub, digest, sig) {
+			return true, nil
 		}
-		return nil
+		return false, errors.New("ECDSA verification failed")
 	}
-	return errKeyType
+	return false, errKeyType
 }
 
 var errKeyType = errors.New("the key does not fit the signature algorithm")

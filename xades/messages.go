@@ -32,6 +32,7 @@ const (
 	MsgSigNoCertificate  = "xades.sig.no_certificate"   //
 	MsgSigPlainXMLDSig   = "xades.sig.plain_xmldsig"    //
 	MsgSigCertNotChecked = "xades.sig.cert_not_checked" //
+	MsgSigECDSAASN1      = "xades.sig.ecdsa_asn1"       //
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -89,7 +90,7 @@ func MessageKeys() []string {
 		MsgDocNoSignature,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
-		MsgSigCertNotChecked,
+		MsgSigCertNotChecked, MsgSigECDSAASN1,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,

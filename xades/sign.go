@@ -165,7 +165,7 @@ func signInTree(orig *document, container *node, nrefs int, render func(signatur
 	if err != nil {
 		return nil, newError(err, MsgSignCard, err.Error())
 	}
-	if err := verifySignatureValue(opts.Certificate.PublicKey, signatureAlgs[algURI], canonical.Bytes(), value); err != nil {
+	if _, err := verifySignatureValue(opts.Certificate.PublicKey, signatureAlgs[algURI], canonical.Bytes(), value); err != nil {
 		return nil, newError(err, MsgSignCard, "the signature value does not verify with the certificate")
 	}
 	parts.sigValue = base64.StdEncoding.EncodeToString(value)

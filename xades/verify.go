@@ -329,8 +329,16 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	if err != nil || len(sigValue) == 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
 	}
+	var asn1Value bool
 	verifies := func(k crypto.PublicKey) bool {
-		return k != nil && verifySignatureValue(k, sigAlg, canonical.Bytes(), sigValue) == nil
+		if k == nil {
+			return false
+		}
+		a, err := verifySignatureValue(k, sigAlg, canonical.Bytes(), sigValue)
+		if err == nil && a {
+			asn1Value = true
+		}
+		return err == nil
 	}
 
 	var props *signedProps
@@ -387,6 +395,9 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
 	}
 	r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
+	if asn1Value {
+		r.warn(MsgSigECDSAASN1)
+	}
 	if len(bad) > 0 {
 		for _, b := range bad[1:] {
 			r.warn(MsgRefDigestMismatch, b)
