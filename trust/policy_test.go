@@ -17,7 +17,7 @@ func testPolicy(t *testing.T, store string) *Policy {
 	return p
 }
 
-func persona(t *testing.T, id string) *testpki.Persona {
+func persona(t testing.TB, id string) *testpki.Persona {
 	t.Helper()
 	p, err := testpki.PersonaByID(id)
 	if err != nil {
