@@ -63,8 +63,16 @@ func parseKousei(doc *document) (*kousei, error) {
 		}
 		return true
 	})
+	if len(infos) > 1 {
+		// Two 構成情報: one signed, one perhaps read by the application (wrapping).
+		var paths []string
+		for _, n := range infos {
+			paths = append(paths, n.path())
+		}
+		return nil, newError(fmt.Errorf("%d elements %s", len(infos), egovInfoName), MsgEGovWrapped, strings.Join(paths, ", "))
+	}
 	if len(infos) != 1 {
-		return nil, fmt.Errorf("%d elements %s (want exactly one)", len(infos), egovInfoName)
+		return nil, fmt.Errorf("no element %s", egovInfoName)
 	}
 	if len(sigInfos) != 1 {
 		return nil, fmt.Errorf("%d elements %s (want exactly one)", len(sigInfos), egovSigName)
@@ -449,6 +457,10 @@ func verifyPackage(name string, pkg *egovPackage, policy *trust.Policy) *trust.D
 	}
 	k, err := parseKousei(doc)
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return finishDoc(rep, &trust.Message{Key: e.Key, Args: e.Args})
+		}
 		return finishDoc(rep, &trust.Message{Key: MsgEGovStructure, Args: []string{err.Error()}})
 	}
 	v := &docVerifier{doc: doc, files: pkg.files, egov: k}

@@ -54,6 +54,10 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	}
 	k, err := parseKousei(doc)
 	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return e
+		}
 		return newError(err, MsgEGovStructure, err.Error())
 	}
 	if bad := pkg.files.unsafe(); len(bad) > 0 {

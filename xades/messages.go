@@ -52,7 +52,7 @@ const (
 	// e-Gov packages.
 	MsgEGovNoKousei     = "xades.egov.no_kousei"      //
 	MsgEGovStructure    = "xades.egov.structure"      // detail
-	MsgEGovWrapped      = "xades.egov.wrapped"        // path of the element the reference resolved to
+	MsgEGovWrapped      = "xades.egov.wrapped"        // path(s) of the signed 構成情報 and of any other one
 	MsgEGovUnlisted     = "xades.egov.unlisted"       // file name
 	MsgEGovMissing      = "xades.egov.missing"        // file name
 	MsgEGovUnsignedFile = "xades.egov.unsigned_file"  // file name

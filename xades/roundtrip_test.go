@@ -360,3 +360,28 @@ func rewriteZip(t testing.TB, src, dst, name string, change func([]byte) []byte)
 	}
 	zw.Close()
 }
+
+// rewriteZipNames copies a zip, renaming entries.
+func rewriteZipNames(t testing.TB, src, dst string, rename map[string]string) {
+	t.Helper()
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, _ := os.Create(dst)
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	for _, e := range zr.File {
+		rc, _ := e.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		name := e.Name
+		if n, ok := rename[name]; ok {
+			name = n
+		}
+		w, _ := zw.Create(name)
+		w.Write(b)
+	}
+	zw.Close()
+}
