@@ -42,8 +42,8 @@ type Config struct {
 	// Lang forces a language; empty means the saved preference, then MYNASIGN_LANG,
 	// then Japanese.
 	Lang i18n.Lang
-	// DataDir holds the CRL store; empty means the default folder.
-	DataDir string
+	// CRLDir is the CRL store; empty means the default folder (trust.DefaultCRLDir).
+	CRLDir string
 	// Cards is where cards come from; nil means the PC/SC service.
 	Cards CardSource
 	// Now is the clock (tests pin it); nil means time.Now.

@@ -2,18 +2,24 @@ package app
 
 import (
 	"context"
+	"errors"
+	"sort"
 	"sync"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mynasign/mynasign/card"
 )
 
 // CardSource is where the GUI gets cards from: the PC/SC service, or the software test
 // card (テストカードで試す).
 type CardSource interface {
 	// Watch reports the readers and what is in them, once at the start and again after
-	// every change, until ctx ends. It blocks; it waits for events, it does not poll.
+	// every change, until ctx ends. It waits for events; it does not poll.
 	Watch(ctx context.Context, report func(Readers))
+	// Open opens the card in the named reader.
+	Open(reader string) (*card.Session, error)
 	// Test reports whether this is the software test card.
 	Test() bool
 }
@@ -21,7 +27,9 @@ type CardSource interface {
 // Readers is a snapshot of the readers and cards.
 type Readers struct {
 	// Err is set when the card service cannot be reached (pcscd not running).
-	Err     error
+	Err error
+	// Known is false until the source has reported for the first time.
+	Known   bool
 	Readers []ReaderInfo
 }
 
@@ -30,33 +38,164 @@ type ReaderInfo struct {
 	Name    string
 	Present bool   // a card is in the reader
 	ATR     []byte // the card's ATR, when present
+	// Kind is what the card is (0 while not identified, or when that failed: IDErr).
+	Kind  card.Kind
+	IDErr error
+}
+
+// usable lists the readers holding a My Number Card.
+func (r Readers) usable() []ReaderInfo {
+	var out []ReaderInfo
+	for _, rd := range r.Readers {
+		if rd.Present && rd.Kind == card.KindMyNumberCard {
+			out = append(out, rd)
+		}
+	}
+	return out
+}
+
+// pcscSource is the real card service: card.Watch for the events, and a short session
+// on each inserted card to tell what it is (SELECT and the token label: no PIN is
+// involved, no try is spent).
+type pcscSource struct{}
+
+func newPCSCSource() CardSource { return pcscSource{} }
+
+func (pcscSource) Test() bool { return false }
+
+func (pcscSource) Open(reader string) (*card.Session, error) {
+	return card.OpenReader(reader, card.Options{})
+}
+
+func (pcscSource) Watch(ctx context.Context, report func(Readers)) {
+	events := make(chan card.Event)
+	done := make(chan error, 1)
+	go func() { done <- card.Watch(ctx, events) }()
+	state := Readers{}
+	byName := map[string]*ReaderInfo{}
+	emit := func() {
+		state.Known = true
+		state.Readers = state.Readers[:0]
+		for _, r := range byName {
+			state.Readers = append(state.Readers, *r)
+		}
+		sort.Slice(state.Readers, func(i, j int) bool { return state.Readers[i].Name < state.Readers[j].Name })
+		report(Readers{Err: state.Err, Known: true, Readers: append([]ReaderInfo(nil), state.Readers...)})
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			<-done
+			return
+		case err := <-done:
+			if ctx.Err() == nil && err != nil {
+				state.Err = err
+				emit()
+			}
+			<-ctx.Done()
+			return
+		case ev := <-events:
+			switch ev.Kind {
+			case card.ServiceAvailable:
+				state.Err = nil
+			case card.ServiceUnavailable:
+				state.Err = ev.Err
+				if state.Err == nil {
+					state.Err = card.ErrNoService
+				}
+			case card.ReaderAdded:
+				byName[ev.Reader] = &ReaderInfo{Name: ev.Reader}
+			case card.ReaderRemoved:
+				delete(byName, ev.Reader)
+			case card.CardInserted:
+				r := byName[ev.Reader]
+				if r == nil {
+					r = &ReaderInfo{Name: ev.Reader}
+					byName[ev.Reader] = r
+				}
+				r.Present, r.ATR, r.Kind, r.IDErr = true, ev.ATR, 0, nil
+				emit() // "a card is there" at once; what it is follows
+				r.Kind, r.IDErr = identify(ev.Reader)
+			case card.CardRemoved:
+				if r := byName[ev.Reader]; r != nil {
+					r.Present, r.ATR, r.Kind, r.IDErr = false, nil, 0, nil
+				}
+			}
+			// Several events in a row (the start) are reported once they are through.
+			if len(events) == 0 {
+				emit()
+			}
+		}
+	}
+}
+
+// identify opens the card in reader just long enough to read what it is.
+func identify(reader string) (card.Kind, error) {
+	s, err := card.OpenReader(reader, card.Options{})
+	if err != nil {
+		logrus.WithError(err).Info("identifying the inserted card")
+		return 0, err
+	}
+	defer s.Close()
+	return s.Kind(), nil
 }
 
 // cardWatch runs the current CardSource's Watch and keeps the last snapshot for the
-// screens (home status, reader selection).
+// screens (home status, reader choice).
 type cardWatch struct {
 	u      *UI
 	mu     sync.Mutex
 	last   Readers
 	cancel context.CancelFunc
 	done   chan struct{}
+	// subs are called (on the Fyne thread) after every change.
+	subs map[int]func(Readers)
+	next int
+	// shown is the last snapshot the screens were updated with, delivered counts the
+	// updates (tests wait on them).
+	shown     Readers
+	delivered int
 }
 
-func newCardWatch(u *UI) *cardWatch { return &cardWatch{u: u} }
+func newCardWatch(u *UI) *cardWatch { return &cardWatch{u: u, subs: map[int]func(Readers){}} }
 
-// start watches src (stopping the previous watch).
+// start watches src, stopping the previous watch.
 func (w *cardWatch) start(src CardSource) {
 	w.stop()
+	w.mu.Lock()
+	w.last = Readers{}
+	w.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	w.cancel, w.done = cancel, done
 	go func() {
 		defer close(done)
 		src.Watch(ctx, func(r Readers) {
+			if ctx.Err() != nil {
+				return
+			}
 			w.mu.Lock()
 			w.last = r
+			subs := make([]func(Readers), 0, len(w.subs))
+			keys := make([]int, 0, len(w.subs))
+			for k := range w.subs {
+				keys = append(keys, k)
+			}
+			sort.Ints(keys)
+			for _, k := range keys {
+				subs = append(subs, w.subs[k])
+			}
 			w.mu.Unlock()
-			fyne.Do(w.u.refreshCardStatus)
+			fyne.Do(func() {
+				w.u.refreshCardStatus()
+				for _, f := range subs {
+					f(r)
+				}
+				w.mu.Lock()
+				w.shown = r
+				w.delivered++
+				w.mu.Unlock()
+			})
 		})
 	}()
 }
@@ -75,27 +214,56 @@ func (w *cardWatch) snapshot() Readers {
 	return w.last
 }
 
-// refreshCardStatus redraws the home screen's reader and card lines.
-func (u *UI) refreshCardStatus() {
-	if u.home == nil || u.home.cards == nil {
-		return
+// subscribe calls f on the Fyne thread after every change until the returned function
+// is called.
+func (w *cardWatch) subscribe(f func(Readers)) (unsubscribe func()) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	id := w.next
+	w.next++
+	w.subs[id] = f
+	return func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		delete(w.subs, id)
 	}
-	r := u.watch.snapshot()
-	var objs []fyne.CanvasObject
+}
+
+// cardErrorKey is the message key that explains a card error to the user.
+func cardErrorKey(err error) string {
+	var unsup *card.UnsupportedCard
 	switch {
-	case r.Err != nil:
-		objs = append(objs, widget.NewLabel(u.t("gui.status.no_service")))
-	case len(r.Readers) == 0:
-		objs = append(objs, widget.NewLabel(u.t("gui.status.no_reader")))
-	default:
-		for _, rd := range r.Readers {
-			state := u.t("gui.status.no_card")
-			if rd.Present {
-				state = u.t("gui.status.card_present")
-			}
-			objs = append(objs, widget.NewLabel(u.t("gui.status.reader_line", rd.Name, state)))
-		}
+	case errors.Is(err, card.ErrCardRemoved), errors.Is(err, card.ErrNoCard):
+		return "gui.carderr.removed"
+	case errors.Is(err, card.ErrCardReset):
+		return "gui.carderr.reset"
+	case errors.Is(err, card.ErrNoReader):
+		return "gui.carderr.no_reader"
+	case errors.Is(err, card.ErrNoService):
+		return "gui.carderr.no_service"
+	case errors.Is(err, card.ErrCardBusy):
+		return "gui.carderr.busy"
+	case errors.Is(err, card.ErrNoSignCertificate):
+		return "gui.carderr.no_sign_cert"
+	case errors.As(err, &unsup):
+		return kindKey(unsup.Kind)
 	}
-	u.home.cards.Objects = objs
-	u.home.cards.Refresh()
+	return "gui.carderr.other"
+}
+
+// kindKey is the message key describing a kind of card.
+func kindKey(k card.Kind) string {
+	switch k {
+	case card.KindMyNumberCard:
+		return "gui.kind.mynumber"
+	case card.KindJukiCard:
+		return "gui.kind.juki"
+	case card.KindSmartphoneToken:
+		return "gui.kind.smartphone"
+	case card.KindUnknownJPKI:
+		return "gui.kind.unknown_jpki"
+	case card.KindNotJPKI:
+		return "gui.kind.not_jpki"
+	}
+	return "gui.kind.unidentified"
 }

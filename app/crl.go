@@ -1,0 +1,238 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/app/flow"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// trustOptions are the trust store and CRL store the app validates with: the production
+// store, or the test store while the test card is in use.
+func (u *UI) trustOptions() trust.Options {
+	store := trust.StoreProduction
+	if u.testCard != nil {
+		store = trust.StoreTest
+	}
+	return trust.Options{TrustStore: store, CRLDir: u.cfg.CRLDir}
+}
+
+// policy is a fresh validation policy (now, with the CRLs in the store).
+func (u *UI) policy() (*trust.Policy, error) {
+	return trust.NewPolicy(u.trustOptions())
+}
+
+// freshness classifies a CRL at t: fresh (more than a week left), expiring soon, or
+// stale (past its nextUpdate).
+func crlFreshness(c trust.CRLInfo, t time.Time) (key string, col fyne.ThemeColorName, icon fyne.Resource) {
+	switch {
+	case !c.FreshAt(t):
+		return "gui.crl.stale", colorNameBad, theme.ErrorIcon()
+	case c.NextUpdate != nil && c.NextUpdate.Sub(t) < 7*24*time.Hour:
+		return "gui.crl.expiring", colorNameWarn, theme.WarningIcon()
+	}
+	return "gui.crl.fresh", colorNameOK, theme.ConfirmIcon()
+}
+
+// refreshCRLStatus redraws the home screen's CRL freshness: how many CRLs are fresh and
+// when the first one needs replacing. Reading the store's headers is quick; it runs in
+// the background all the same.
+func (u *UI) refreshCRLStatus() {
+	if u.home == nil || u.home.crl == nil {
+		return
+	}
+	target := u.home.crl
+	opts := u.trustOptions()
+	u.goWork(func() {
+		ov, err := flow.CRLStatus(opts)
+		fyne.Do(func() {
+			if u.home == nil || u.home.crl != target {
+				return
+			}
+			var objs []fyne.CanvasObject
+			switch {
+			case err != nil:
+				objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.store_error", err.Error()), colorNameBad))
+			case len(ov.CRLs) == 0:
+				objs = append(objs, statusLine(theme.WarningIcon(), u.t("gui.crl.none"), colorNameWarn))
+			default:
+				if ov.Fresh > 0 {
+					objs = append(objs, statusLine(theme.ConfirmIcon(), u.t("gui.crl.summary_fresh", ov.Fresh, u.fmtDate(*ov.NextExpiry)), colorNameOK))
+				}
+				if ov.Stale > 0 {
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_stale", ov.Stale), colorNameBad))
+				}
+			}
+			if opts.TrustStore == trust.StoreTest {
+				objs = append(objs, statusLine(theme.InfoIcon(), u.t("gui.crl.test_store"), colorNameTest))
+			}
+			target.Objects = objs
+			target.Refresh()
+		})
+	})
+}
+
+// crlScreen is 失効リスト (CRL): the CRLs in the store with their freshness, import by
+// dialog or drop.
+type crlScreen struct {
+	u       *UI
+	list    *fyne.Container
+	message *fyne.Container
+	import_ *widget.Button
+	dirBtn  *widget.Button
+}
+
+func (u *UI) showCRLs() { u.startCRLs() }
+
+func (u *UI) startCRLs() *crlScreen {
+	c := &crlScreen{u: u, list: container.NewVBox(), message: container.NewVBox()}
+	c.import_ = widget.NewButtonWithIcon(u.t("gui.crl.import"), theme.ContentAddIcon(), c.chooseFiles)
+	c.import_.Importance = widget.HighImportance
+	c.dirBtn = widget.NewButtonWithIcon(u.t("gui.crl.import_folder"), theme.FolderIcon(), c.chooseFolder)
+	intro := wrapLabel(u.t("gui.crl.intro"))
+	u.show(&screen{
+		title: u.t("gui.crl.title"),
+		body: container.NewVScroll(container.NewPadded(container.NewVBox(
+			intro, container.NewHBox(c.import_, c.dirBtn), c.message, widget.NewSeparator(), c.list))),
+		drop:  c.importPaths,
+		focus: c.import_,
+	})
+	c.reload()
+	return c
+}
+
+// reload lists the store again.
+func (c *crlScreen) reload() {
+	u := c.u
+	opts := u.trustOptions()
+	u.goWork(func() {
+		ov, err := flow.CRLStatus(opts)
+		fyne.Do(func() { c.render(ov, err) })
+	})
+}
+
+func (c *crlScreen) render(ov *flow.CRLOverview, err error) {
+	u := c.u
+	var objs []fyne.CanvasObject
+	switch {
+	case err != nil:
+		objs = append(objs, noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.store_error", ""), err.Error()))
+	case len(ov.CRLs) == 0:
+		objs = append(objs, wrapLabel(u.t("gui.crl.none")))
+	default:
+		objs = append(objs, wrapLabel(u.t("gui.crl.dir", ov.Dir)))
+		for _, st := range ov.CRLs {
+			objs = append(objs, c.crlView(st.CRLInfo, ov.At), widget.NewSeparator())
+		}
+	}
+	c.list.Objects = objs
+	c.list.Refresh()
+}
+
+// crlView is one CRL: issuer, scope, thisUpdate / nextUpdate, freshness with a colour
+// (and an icon and a word: the colour is never the only sign).
+func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
+	u := c.u
+	key, col, icon := crlFreshness(in, at)
+	next := "—"
+	if in.NextUpdate != nil {
+		next = u.fmtTime(*in.NextUpdate)
+	}
+	scope := in.Scope
+	if scope == "whole" {
+		scope = u.t("gui.crl.scope_whole")
+	}
+	state := boldLabel(u.t(key))
+	state.Importance = importanceFor(col)
+	kind := u.t("gui.certkind." + string(in.Kind))
+	if in.Test {
+		kind += " " + u.t("gui.test.short")
+	}
+	source := in.File
+	if in.Builtin {
+		source = u.t("gui.crl.builtin")
+	}
+	form := widget.NewForm(
+		widget.NewFormItem(u.t("gui.crl.issuer"), wrapLabel(in.Issuer)),
+		widget.NewFormItem(u.t("gui.crl.kind"), wrapLabel(fmt.Sprintf("%s %s", kind, in.Generation))),
+		widget.NewFormItem(u.t("gui.crl.scope"), wrapLabel(scope)),
+		widget.NewFormItem(u.t("gui.crl.this_update"), widget.NewLabel(u.fmtTime(in.ThisUpdate))),
+		widget.NewFormItem(u.t("gui.crl.next_update"), widget.NewLabel(next)),
+		widget.NewFormItem(u.t("gui.crl.number_entries"), widget.NewLabel(u.t("gui.crl.number_entries_value", in.Number, in.Entries))),
+		widget.NewFormItem(u.t("gui.crl.source"), wrapLabel(source)),
+	)
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(state, form))
+}
+
+func (c *crlScreen) chooseFiles() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		p := r.URI().Path()
+		r.Close()
+		c.importPaths([]string{p})
+	}, c.u.win)
+}
+
+func (c *crlScreen) chooseFolder() {
+	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		c.importPaths([]string{l.Path()})
+	}, c.u.win)
+}
+
+// importPaths imports CRL files, folders or zips (all or nothing) and says what happened.
+func (c *crlScreen) importPaths(paths []string) {
+	u := c.u
+	opts := u.trustOptions()
+	c.import_.Disable()
+	c.dirBtn.Disable()
+	c.message.Objects = []fyne.CanvasObject{wrapLabel(u.t("gui.crl.importing")), widget.NewProgressBarInfinite()}
+	c.message.Refresh()
+	u.goWork(func() {
+		res, err := flow.ImportCRLs(opts, paths...)
+		fyne.Do(func() {
+			c.import_.Enable()
+			c.dirBtn.Enable()
+			c.message.Objects = c.importMessage(res, err)
+			c.message.Refresh()
+			c.reload()
+		})
+	})
+}
+
+func (c *crlScreen) importMessage(res *flow.CRLImport, err error) []fyne.CanvasObject {
+	u := c.u
+	var ie *trust.ImportError
+	if errors.As(err, &ie) {
+		objs := []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.import_failed"), u.t("gui.crl.import_nothing_changed"))}
+		for _, ce := range ie.Errors {
+			objs = append(objs, wrapLabel(u.t("gui.crl.refused_line", ce.File, u.msg(ce.Reason))))
+		}
+		return objs
+	}
+	if err != nil {
+		return []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.import_failed"), err.Error())}
+	}
+	var objs []fyne.CanvasObject
+	added := 0
+	for _, x := range res.CRLs {
+		if x.Status == trust.ImportAdded {
+			added++
+		}
+		objs = append(objs, wrapLabel(u.t("gui.crl.import_line", x.File, u.t("gui.crl.import_status."+string(x.Status)))))
+	}
+	head := noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.imported", added, len(res.CRLs)), "")
+	return append([]fyne.CanvasObject{head}, objs...)
+}

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// msg resolves a report message (a key and its arguments) in the UI language.
+func (u *UI) msg(m trust.Message) string {
+	if m.Key == "" {
+		return ""
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = a
+	}
+	return u.t(m.Key, args...)
+}
+
+// fmtTime formats a time for the user (Japan time; the layout is a translation).
+func (u *UI) fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(jst).Format(u.t("gui.fmt.datetime"))
+}
+
+// fmtDate formats a date for the user.
+func (u *UI) fmtDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(jst).Format(u.t("gui.fmt.date"))
+}
+
+var jst = time.FixedZone("JST", 9*3600)
+
+// wrapLabel is a label that wraps at word (or, for Japanese, character) boundaries.
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// boldLabel is a bold label.
+func boldLabel(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// box is a titled group with a bold heading.
+func box(title string, content ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(append([]fyne.CanvasObject{boldLabel(title)}, content...)...)
+}
+
+// noticeView is an explanation with an icon, used for errors and warnings inside a
+// screen (not in a dialog, so that it stays readable and reachable by keyboard).
+func noticeView(icon fyne.Resource, col fyne.ThemeColorName, title, text string) fyne.CanvasObject {
+	t := boldLabel(title)
+	t.Importance = importanceFor(col)
+	t.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil,
+		container.NewVBox(t, wrapLabel(text)))
+}
+
+// showError shows a dialog with a title, the explanation of err, and the technical
+// detail for support (error texts never carry a PIN or personal data).
+func (u *UI) showError(title string, err error) {
+	detail := widget.NewLabel(err.Error())
+	detail.Wrapping = fyne.TextWrapWord
+	detail.TextStyle.Monospace = true
+	content := container.NewVBox(
+		noticeView(theme.ErrorIcon(), colorNameBad, title, u.t(cardErrorKey(err))),
+		widget.NewAccordion(widget.NewAccordionItem(u.t("gui.common.technical"), detail)))
+	d := dialog.NewCustom(title, u.t("gui.common.close"), content, u.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
+}

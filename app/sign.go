@@ -1,0 +1,1179 @@
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"github.com/mynasign/mynasign/app/flow"
+	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// The steps of the signing wizard, in order.
+const (
+	stepFiles = iota
+	stepProfile
+	stepCard
+	stepPIN
+	stepDisclose
+	stepSigning
+	stepSave
+	stepResult
+	stepCount
+)
+
+// signWizard is 署名する: file(s) → profile and options → card → signature password →
+// what the certificate discloses → signing → save → the self-verification result.
+//
+// Nothing is written where the user can see it before the save step: the signatures are
+// made into a private temporary folder (each one self-verified by its profile), and
+// only the save step copies them next to the inputs (through a temporary file in the
+// target folder, renamed into place) and verifies the saved file again. Cancel, at any
+// step, closes the card session and removes the temporary folder.
+type signWizard struct {
+	u    *UI
+	step int
+
+	files   []signInput
+	profile flow.SignProfile
+	opts    flow.SignOptions
+
+	reader string
+	sess   *card.Session
+	cert   *x509.Certificate
+	chain  []*x509.Certificate
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	tmpDir string
+	outs   []signOutput
+
+	unwatch func()
+	ended   bool
+
+	// Widgets kept for the steps' logic (and for the tests, which drive them).
+	fileList    *fyne.Container
+	addFileBtn  *widget.Button
+	addDirBtn   *widget.Button
+	nextBtn     *widget.Button
+	cancelBtn   *widget.Button
+	profileRad  *widget.RadioGroup
+	visibleChk  *widget.Check
+	pageEntry   *widget.Entry
+	posSelect   *widget.Select
+	reasonEntry *widget.Entry
+	readerRad   *widget.RadioGroup
+	cardInfo    *fyne.Container
+	pin         *pinPrompt
+	signBtn     *widget.Button
+	progress    *widget.ProgressBar
+	progressMsg *widget.Label
+	saveDir     *widget.Entry
+	saveNames   []*widget.Entry
+	saveBtn     *widget.Button
+	saveMsg     *widget.Label
+	resultRows  []*resultRow
+	errorView   fyne.CanvasObject
+}
+
+// signInput is one file (or e-Gov folder) to sign and the profiles that accept it.
+type signInput struct {
+	path     string
+	kind     string // "pdf", "xml", "egov", or "" when no profile accepts it
+	profiles []flow.SignProfile
+}
+
+// signOutput is one signed result waiting in the temporary folder, then saved.
+type signOutput struct {
+	input   string
+	tmp     string // the signed file in the temporary folder ("" when signing failed)
+	err     error  // why signing failed
+	dest    string // where it was saved
+	report  *trust.DocumentReport
+	saveErr error
+}
+
+// visiblePositions are the corners offered for a visible signature.
+var visiblePositions = []string{"bottom-right", "bottom-left", "top-right", "top-left"}
+
+func (u *UI) showSignWizard() { u.startSignWizard(nil) }
+
+// startSignWizard opens the wizard, optionally with files already chosen (dropped).
+func (u *UI) startSignWizard(paths []string) *signWizard {
+	w := &signWizard{u: u}
+	w.ctx, w.cancel = context.WithCancel(context.Background())
+	w.unwatch = u.watch.subscribe(w.cardsChanged)
+	w.addFiles(paths)
+	w.showFiles()
+	return w
+}
+
+// stepTitle is the screen title: the wizard's name and the step.
+func (w *signWizard) stepTitle() string {
+	return w.u.t("gui.sign.title_step", w.step+1, stepCount, w.u.t(fmt.Sprintf("gui.sign.step.%d", w.step)))
+}
+
+// show puts a step on screen with the wizard's common buttons.
+func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions ...fyne.CanvasObject) {
+	w.cancelBtn = widget.NewButtonWithIcon(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
+	all := append([]fyne.CanvasObject{w.cancelBtn}, actions...)
+	w.u.show(&screen{
+		title:   w.stepTitle(),
+		body:    container.NewVScroll(container.NewPadded(body)),
+		actions: all,
+		cancel:  w.cancelWizard,
+		leave:   w.leave,
+		drop:    w.dropped,
+		focus:   focus,
+	})
+}
+
+// leave runs when the wizard's screen is replaced by another screen of the wizard or
+// by something else; only the latter ends the wizard.
+func (w *signWizard) leave() {}
+
+// cancelWizard is キャンセル: stop whatever runs, close the card session, remove the
+// temporary folder, go home. Nothing was written where the user can see it.
+func (w *signWizard) cancelWizard() {
+	w.end()
+	w.u.showHome()
+}
+
+// end releases everything the wizard holds. It is safe to call more than once.
+func (w *signWizard) end() {
+	if w.ended {
+		return
+	}
+	w.ended = true
+	w.cancel()
+	if w.unwatch != nil {
+		w.unwatch()
+	}
+	w.closeCard()
+	if w.tmpDir != "" {
+		if err := os.RemoveAll(w.tmpDir); err != nil {
+			logrus.WithError(err).Warn("removing the signing work folder")
+		}
+		w.tmpDir = ""
+	}
+}
+
+// closeCard forgets the verified password on the card (re-select) and closes the
+// session.
+func (w *signWizard) closeCard() {
+	if w.sess == nil {
+		return
+	}
+	sess := w.sess
+	w.sess = nil
+	_ = sess.Logout()
+	_ = sess.Close()
+}
+
+func (w *signWizard) dropped(paths []string) {
+	if w.step == stepFiles {
+		w.addFiles(paths)
+		w.refreshFiles()
+	}
+}
+
+// ---- step 1: files ----
+
+// addFiles adds files (or e-Gov folders), finding the profiles that accept each.
+func (w *signWizard) addFiles(paths []string) {
+	for _, p := range paths {
+		dup := false
+		for _, f := range w.files {
+			if f.path == p {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		in := signInput{path: p}
+		head, err := flow.ReadHead(p)
+		if err == nil {
+			for _, prof := range flow.SignProfiles() {
+				if prof.Accepts(p, head) {
+					in.profiles = append(in.profiles, prof)
+					if in.kind == "" {
+						in.kind = prof.Kind
+					}
+				}
+			}
+		}
+		w.files = append(w.files, in)
+	}
+}
+
+func (w *signWizard) showFiles() {
+	w.step = stepFiles
+	w.fileList = container.NewVBox()
+	w.addFileBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_file"), theme.FileIcon(), w.chooseFile)
+	w.addDirBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_folder"), theme.FolderIcon(), w.chooseFolder)
+	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.showProfile)
+	w.nextBtn.Importance = widget.HighImportance
+	w.refreshFiles()
+	body := container.NewVBox(
+		wrapLabel(w.u.t("gui.sign.files_intro")),
+		container.NewHBox(w.addFileBtn, w.addDirBtn),
+		w.fileList,
+	)
+	w.show(body, w.addFileBtn, w.nextBtn)
+}
+
+// kindName is the translated name of a document kind.
+func (u *UI) kindName(kind string) string {
+	if kind == "" {
+		return u.t("gui.sign.kind_unsupported")
+	}
+	return u.t("gui.dockind." + kind)
+}
+
+func (w *signWizard) refreshFiles() {
+	if w.fileList == nil {
+		return
+	}
+	var rows []fyne.CanvasObject
+	for i := range w.files {
+		f := w.files[i]
+		kind := w.u.kindName(f.kind)
+		lbl := widget.NewLabel(w.u.t("gui.sign.file_line", filepath.Base(f.path), kind))
+		if f.kind == "" {
+			lbl.Importance = widget.DangerImportance
+		}
+		rm := widget.NewButtonWithIcon(w.u.t("gui.sign.remove_file"), theme.DeleteIcon(), func() {
+			w.files = append(w.files[:i:i], w.files[i+1:]...)
+			w.refreshFiles()
+		})
+		rm.Importance = widget.LowImportance
+		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), rm, lbl))
+	}
+	problem := w.filesProblem()
+	if len(w.files) == 0 {
+		rows = append(rows, wrapLabel(w.u.t("gui.sign.no_files")))
+	} else if problem != "" {
+		l := wrapLabel(w.u.t(problem))
+		l.Importance = widget.DangerImportance
+		rows = append(rows, l)
+	}
+	w.fileList.Objects = rows
+	w.fileList.Refresh()
+	if w.nextBtn != nil {
+		if problem == "" && len(w.files) > 0 {
+			w.nextBtn.Enable()
+		} else {
+			w.nextBtn.Disable()
+		}
+	}
+}
+
+// filesProblem is the message key of what keeps the chosen files from being signed
+// together ("" when nothing does).
+func (w *signWizard) filesProblem() string {
+	if len(w.files) == 0 {
+		return "gui.sign.no_files"
+	}
+	for _, f := range w.files {
+		if f.kind == "" {
+			return "gui.sign.unsupported_file"
+		}
+	}
+	if len(w.commonProfiles()) == 0 {
+		return "gui.sign.mixed_kinds"
+	}
+	return ""
+}
+
+// commonProfiles are the profiles that accept every chosen file, in a stable order.
+func (w *signWizard) commonProfiles() []flow.SignProfile {
+	if len(w.files) == 0 {
+		return nil
+	}
+	count := map[string]int{}
+	byName := map[string]flow.SignProfile{}
+	for _, f := range w.files {
+		for _, p := range f.profiles {
+			count[p.Name]++
+			byName[p.Name] = p
+		}
+	}
+	var out []flow.SignProfile
+	for n, c := range count {
+		if c == len(w.files) {
+			out = append(out, byName[n])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return profileOrder(out[i].Name) < profileOrder(out[j].Name) })
+	return out
+}
+
+// profileOrder puts the general profiles first.
+func profileOrder(name string) string {
+	switch name {
+	case "pades":
+		return "0"
+	case "registry":
+		return "1"
+	case "xades":
+		return "2"
+	case "egov":
+		return "3"
+	}
+	return "9" + name
+}
+
+func (w *signWizard) chooseFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		w.addFiles([]string{path})
+		w.refreshFiles()
+	}, w.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF", ".xml", ".XML", ".zip", ".ZIP"}))
+	d.Show()
+}
+
+func (w *signWizard) chooseFolder() {
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		w.addFiles([]string{l.Path()})
+		w.refreshFiles()
+	}, w.u.win)
+	d.Show()
+}
+
+// ---- step 2: profile and options ----
+
+func (w *signWizard) showProfile() {
+	if w.filesProblem() != "" {
+		return
+	}
+	w.step = stepProfile
+	profs := w.commonProfiles()
+	labels := make([]string, len(profs))
+	for i, p := range profs {
+		labels[i] = w.u.t("gui.profile."+p.Name) + " — " + w.u.t("gui.profile_help."+p.Name)
+	}
+	w.profileRad = widget.NewRadioGroup(labels, nil)
+	w.profileRad.Required = true
+	sel := 0
+	for i, p := range profs {
+		if p.Name == w.profile.Name {
+			sel = i
+		}
+	}
+	w.profileRad.SetSelected(labels[sel])
+
+	w.visibleChk = widget.NewCheck(w.u.t("gui.sign.visible"), nil)
+	w.pageEntry = widget.NewEntry()
+	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
+	posLabels := make([]string, len(visiblePositions))
+	for i, p := range visiblePositions {
+		posLabels[i] = w.u.t("gui.sign.pos." + p)
+	}
+	w.posSelect = widget.NewSelect(posLabels, nil)
+	w.posSelect.SetSelectedIndex(0)
+	w.reasonEntry = widget.NewEntry()
+	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
+	w.reasonEntry.SetText(w.opts.Reason)
+	pageProblem := widget.NewLabel("")
+	pageProblem.Importance = widget.DangerImportance
+	pageProblem.Hide()
+	visibleOpts := container.NewVBox(
+		widget.NewForm(
+			widget.NewFormItem(w.u.t("gui.sign.page"), w.pageEntry),
+			widget.NewFormItem(w.u.t("gui.sign.position"), w.posSelect)),
+		pageProblem)
+	setVisible := func(on bool) {
+		if on {
+			w.pageEntry.Enable()
+			w.posSelect.Enable()
+		} else {
+			w.pageEntry.Disable()
+			w.posSelect.Disable()
+		}
+	}
+	w.visibleChk.OnChanged = setVisible
+	w.visibleChk.SetChecked(w.opts.Visible != nil)
+	setVisible(w.opts.Visible != nil)
+
+	pdfOpts := container.NewVBox(
+		boldLabel(w.u.t("gui.sign.pdf_options")),
+		w.visibleChk, visibleOpts,
+		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.reason"), w.reasonEntry)))
+	isPDF := w.files[0].kind == "pdf"
+	if !isPDF {
+		pdfOpts.Hide()
+	}
+	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
+		idx := -1
+		for i, l := range labels {
+			if l == w.profileRad.Selected {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return
+		}
+		w.profile = profs[idx]
+		w.opts = flow.SignOptions{}
+		if isPDF {
+			w.opts.Reason = strings.TrimSpace(w.reasonEntry.Text)
+			if w.visibleChk.Checked {
+				page, err := strconv.Atoi(strings.TrimSpace(w.pageEntry.Text))
+				if err != nil || page < 1 {
+					pageProblem.SetText(w.u.t("gui.sign.page_invalid"))
+					pageProblem.Show()
+					return
+				}
+				w.opts.Visible = &flow.Visible{Page: page, Rect: cornerRect(visiblePositions[w.posSelect.SelectedIndex()])}
+			}
+		}
+		w.showCard()
+	})
+	w.nextBtn.Importance = widget.HighImportance
+	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
+	body := container.NewVBox(
+		boldLabel(w.u.t("gui.sign.profile")),
+		w.profileRad,
+		widget.NewSeparator(),
+		pdfOpts)
+	w.show(body, w.nextBtn, back, w.nextBtn)
+}
+
+// cornerRect is the rectangle of a visible signature in a corner of an A4 portrait page
+// (595×842 pt), 36 pt from the edges, 200×60 pt.
+//
+// The page's real size is not known here: see the note in the report about a corner
+// placement resolved by the PDF package against the page's own box.
+func cornerRect(pos string) flow.Rect {
+	const pw, ph, m, w, h = 595.0, 842.0, 36.0, 200.0, 60.0
+	switch pos {
+	case "bottom-left":
+		return flow.Rect{X: m, Y: m, W: w, H: h}
+	case "top-right":
+		return flow.Rect{X: pw - m - w, Y: ph - m - h, W: w, H: h}
+	case "top-left":
+		return flow.Rect{X: m, Y: ph - m - h, W: w, H: h}
+	}
+	return flow.Rect{X: pw - m - w, Y: m, W: w, H: h}
+}
+
+// ---- step 3: reader and card ----
+
+func (w *signWizard) showCard() {
+	w.step = stepCard
+	w.closeCard()
+	w.readerRad = widget.NewRadioGroup(nil, nil)
+	w.readerRad.Required = true
+	w.cardInfo = container.NewVBox()
+	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.openCard)
+	w.nextBtn.Importance = widget.HighImportance
+	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showProfile)
+	w.refreshReaders(w.u.watch.snapshot())
+	body := container.NewVBox(
+		wrapLabel(w.u.t("gui.sign.card_intro")),
+		w.readerRad,
+		w.cardInfo)
+	w.show(body, w.nextBtn, back, w.nextBtn)
+}
+
+// readerChoices are the readers offered: those holding a My Number Card.
+func (w *signWizard) refreshReaders(r Readers) {
+	if w.readerRad == nil {
+		return
+	}
+	var names []string
+	for _, rd := range r.usable() {
+		names = append(names, w.u.readerName(rd))
+	}
+	prev := w.readerRad.Selected
+	w.readerRad.Options = names
+	w.readerRad.Selected = ""
+	for _, n := range names {
+		if n == prev {
+			w.readerRad.Selected = n
+		}
+	}
+	if w.readerRad.Selected == "" && len(names) == 1 {
+		w.readerRad.Selected = names[0]
+	}
+	w.readerRad.Refresh()
+	// Say why there is nothing to choose, or what the other cards are.
+	var info []fyne.CanvasObject
+	switch {
+	case !r.Known:
+		info = append(info, wrapLabel(w.u.t("gui.status.looking")))
+	case r.Err != nil:
+		info = append(info, noticeView(theme.ErrorIcon(), colorNameBad, w.u.t("gui.status.no_service"), w.u.t("gui.sign.no_service_help")))
+	case len(r.Readers) == 0:
+		info = append(info, noticeView(theme.WarningIcon(), colorNameWarn, w.u.t("gui.status.no_reader"), w.u.t("gui.sign.no_reader_help")))
+	default:
+		for _, rd := range r.Readers {
+			if rd.Present && rd.Kind == card.KindMyNumberCard {
+				continue
+			}
+			text, icon, col := w.u.cardState(rd)
+			info = append(info, statusLine(icon, w.u.t("gui.status.reader_line", w.u.readerName(rd), text), col))
+		}
+		if len(names) == 0 {
+			info = append(info, wrapLabel(w.u.t("gui.sign.insert_card")))
+		}
+	}
+	w.cardInfo.Objects = info
+	w.cardInfo.Refresh()
+	if w.nextBtn != nil && w.step == stepCard {
+		if w.readerRad.Selected != "" {
+			w.nextBtn.Enable()
+		} else {
+			w.nextBtn.Disable()
+		}
+	}
+}
+
+// selectedReader maps the chosen (displayed) name back to the reader.
+func (w *signWizard) selectedReader() string {
+	for _, rd := range w.u.watch.snapshot().usable() {
+		if w.u.readerName(rd) == w.readerRad.Selected {
+			return rd.Name
+		}
+	}
+	return ""
+}
+
+// cardsChanged follows the card watch: the reader list on the card step, and a card
+// taken out while the wizard needs it (card, password, disclosure and signing steps).
+func (w *signWizard) cardsChanged(r Readers) {
+	if w.ended {
+		return
+	}
+	switch w.step {
+	case stepCard:
+		w.refreshReaders(r)
+	case stepPIN, stepDisclose, stepSigning:
+		if w.reader == "" {
+			return
+		}
+		for _, rd := range r.Readers {
+			if rd.Name == w.reader && rd.Present {
+				return
+			}
+		}
+		w.cancel() // a running signature stops at once
+		w.fail(card.ErrCardRemoved)
+	}
+}
+
+// openCard opens the chosen card and reads the password's tries left (spending none).
+func (w *signWizard) openCard() {
+	reader := w.selectedReader()
+	if reader == "" {
+		return
+	}
+	w.reader = reader
+	w.nextBtn.Disable()
+	busy := widget.NewProgressBarInfinite()
+	w.cardInfo.Objects = []fyne.CanvasObject{wrapLabel(w.u.t("gui.sign.reading_card")), busy}
+	w.cardInfo.Refresh()
+	src := w.u.cards
+	w.u.goWork(func() {
+		sess, err := src.Open(reader)
+		var st card.PINStatus
+		if err == nil {
+			if k := sess.Kind(); k != card.KindMyNumberCard {
+				err = &card.UnsupportedCard{Kind: k, Label: sess.Label()}
+			} else {
+				st, err = sess.PINStatus(card.SignPassword)
+			}
+			if err != nil {
+				sess.Close()
+				sess = nil
+			}
+		}
+		fyne.Do(func() {
+			busy.Stop()
+			if w.ended {
+				if sess != nil {
+					sess.Close()
+				}
+				return
+			}
+			if err != nil {
+				w.fail(err)
+				return
+			}
+			w.sess = sess
+			w.showPIN(st)
+		})
+	})
+}
+
+// ---- step 4: signature password ----
+
+func (w *signWizard) showPIN(st card.PINStatus) {
+	w.step = stepPIN
+	sess := w.sess
+	w.pin = w.u.newPINPrompt(card.SignPassword, st,
+		func(pin []byte, allowLast bool) error {
+			var opts []card.VerifyOption
+			if allowLast {
+				opts = append(opts, card.AllowLastTry)
+			}
+			return sess.VerifySignPIN(pin, opts...)
+		},
+		w.readCertificate,
+		w.fail)
+	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
+	w.show(body, w.pin.focusable())
+}
+
+// readCertificate reads the signature certificate (readable once the password is
+// verified) and the CA certificate to embed.
+func (w *signWizard) readCertificate() {
+	sess := w.sess
+	w.u.goWork(func() {
+		cert, err := sess.SignCertificate()
+		var chain []*x509.Certificate
+		if err == nil {
+			if ca, cerr := sess.SignCACertificate(); cerr == nil {
+				chain = append(chain, ca)
+			}
+		}
+		fyne.Do(func() {
+			if w.ended {
+				return
+			}
+			if err != nil {
+				w.fail(err)
+				return
+			}
+			w.cert, w.chain = cert, chain
+			w.showDisclose()
+		})
+	})
+}
+
+// ---- step 5: what the certificate discloses ----
+
+func (w *signWizard) showDisclose() {
+	w.step = stepDisclose
+	view := w.u.disclosureView(w.cert, w.u.testCard != nil)
+	w.signBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
+	w.signBtn.Importance = widget.HighImportance
+	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.disclose_intro")), view)
+	w.show(body, w.signBtn, w.signBtn)
+}
+
+// disclosureView lists what a signature certificate tells whoever receives a signed
+// document: name, address, birth date, sex, and the certificate's validity.
+func (u *UI) disclosureView(cert *x509.Certificate, test bool) fyne.CanvasObject {
+	prof := trust.ParseJPKIProfile(cert)
+	items := []*widget.FormItem{}
+	add := func(key, value string) {
+		if value == "" {
+			value = u.t("gui.disclose.absent")
+		}
+		l := wrapLabel(value)
+		items = append(items, widget.NewFormItem(u.t(key), l))
+	}
+	pd := prof.Personal
+	if pd == nil {
+		pd = &trust.PersonalData{}
+	}
+	add("gui.disclose.name", pd.Name)
+	add("gui.disclose.address", pd.Address)
+	add("gui.disclose.birth", u.birthDate(pd))
+	add("gui.disclose.sex", u.sexName(pd.Sex))
+	add("gui.disclose.valid", u.t("gui.disclose.valid_range", u.fmtDate(cert.NotBefore), u.fmtDate(cert.NotAfter)))
+	objs := []fyne.CanvasObject{widget.NewForm(items...)}
+	if len(pd.NameSubstituted) > 0 || len(pd.AddressSubstituted) > 0 {
+		objs = append(objs, wrapLabel(u.t("gui.disclose.substituted")))
+	}
+	if test || prof.Test {
+		objs = append(objs, noticeView(theme.WarningIcon(), colorNameTest, u.t("gui.test.mark"), u.t("gui.test.cert_note")))
+	}
+	return container.NewVBox(objs...)
+}
+
+// birthDate formats a birth date from the certificate: the Gregorian date and the era.
+func (u *UI) birthDate(pd *trust.PersonalData) string {
+	if pd.BirthDate == "" {
+		return ""
+	}
+	s := pd.BirthDate
+	if pd.BirthEra != "" && pd.BirthEra != "unknown" && pd.BirthEraYear > 0 {
+		s = u.t("gui.disclose.birth_era", pd.BirthDate, u.t("gui.era."+pd.BirthEra), pd.BirthEraYear)
+	}
+	return s
+}
+
+// sexName translates "male", "female", "unknown".
+func (u *UI) sexName(s string) string {
+	if s == "" {
+		return ""
+	}
+	return u.t("gui.sex." + s)
+}
+
+// ---- step 6: signing ----
+
+func (w *signWizard) startSigning() {
+	w.step = stepSigning
+	w.progress = widget.NewProgressBar()
+	w.progressMsg = wrapLabel(w.u.t("gui.sign.signing_wait"))
+	busy := widget.NewProgressBarInfinite()
+	body := container.NewVBox(w.progressMsg, busy, w.progress)
+	w.show(body, w.cancelBtn)
+
+	dir, err := os.MkdirTemp("", "mynasign-sign-*")
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	w.tmpDir = dir
+	policy, perr := w.u.policy()
+	if perr != nil {
+		logrus.WithError(perr).Warn("no policy for the self-verification's certificate checks")
+	}
+	signer, err := w.sess.Signer()
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	ctx := w.ctx
+	files := append([]signInput(nil), w.files...)
+	prof, opts, cert, chain := w.profile, w.opts, w.cert, w.chain
+	w.u.goWork(func() {
+		outs := make([]signOutput, len(files))
+		for i, f := range files {
+			name := filepath.Base(f.path)
+			fyne.Do(func() {
+				w.progressMsg.SetText(w.u.t("gui.sign.signing_file", i+1, len(files), name))
+				w.progress.SetValue(float64(i) / float64(len(files)))
+			})
+			out := filepath.Join(dir, fmt.Sprintf("%d", i), filepath.Base(prof.DefaultOutput(f.path)))
+			outs[i].input = f.path
+			if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+				outs[i].err = err
+				continue
+			}
+			res, err := prof.Sign(ctx, flow.SignRequest{
+				Input: f.path, Output: out,
+				Signer: signer, Certificate: cert, Chain: chain,
+				Options: opts, Policy: policy,
+				Progress: func(done, total int64) {
+					if total > 0 {
+						fyne.Do(func() {
+							w.progress.SetValue((float64(i) + float64(done)/float64(total)) / float64(len(files)))
+						})
+					}
+				},
+			})
+			if err != nil {
+				outs[i].err = err
+				if isCardGone(err) || ctx.Err() != nil {
+					fyne.Do(func() { w.fail(err) })
+					return
+				}
+				continue
+			}
+			outs[i].tmp = res.Output
+			outs[i].report = res.Report
+		}
+		fyne.Do(func() {
+			if w.ended {
+				return
+			}
+			w.progress.SetValue(1)
+			busy.Stop()
+			w.outs = outs
+			// The card is not needed any more: forget the password on it now.
+			w.closeCard()
+			w.showSave()
+		})
+	})
+}
+
+// isCardGone reports an error that means the card left or was reset mid-operation.
+func isCardGone(err error) bool {
+	return errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) ||
+		errors.Is(err, card.ErrNoCard) || errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService)
+}
+
+// fail ends the wizard with an explanation: nothing was written, the card session is
+// closed, the temporary folder removed.
+func (w *signWizard) fail(err error) {
+	if w.ended {
+		return
+	}
+	logrus.WithError(err).Info("signing stopped")
+	w.end()
+	title := w.u.t("gui.sign.failed_title")
+	text := w.u.t(cardErrorKey(err))
+	if errors.Is(err, context.Canceled) {
+		title, text = w.u.t("gui.sign.cancelled_title"), w.u.t("gui.sign.cancelled_text")
+	}
+	detail := widget.NewLabel(err.Error())
+	detail.Wrapping = fyne.TextWrapWord
+	again := widget.NewButtonWithIcon(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
+		w.u.startSignWizard(w.paths())
+	})
+	again.Importance = widget.HighImportance
+	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	w.errorView = container.NewVBox(
+		noticeView(theme.ErrorIcon(), colorNameBad, title, text),
+		wrapLabel(w.u.t("gui.sign.nothing_written")),
+		widget.NewAccordion(widget.NewAccordionItem(w.u.t("gui.common.technical"), detail)))
+	w.u.show(&screen{
+		title:   w.u.t("gui.sign.title"),
+		body:    container.NewVScroll(container.NewPadded(w.errorView)),
+		actions: []fyne.CanvasObject{home, again},
+		focus:   again,
+	})
+}
+
+func (w *signWizard) paths() []string {
+	var out []string
+	for _, f := range w.files {
+		out = append(out, f.path)
+	}
+	return out
+}
+
+// ---- step 7: save ----
+
+func (w *signWizard) showSave() {
+	w.step = stepSave
+	signed := 0
+	for _, o := range w.outs {
+		if o.tmp != "" {
+			signed++
+		}
+	}
+	w.saveMsg = wrapLabel("")
+	w.saveMsg.Importance = widget.DangerImportance
+	w.saveMsg.Hide()
+	var rows []fyne.CanvasObject
+	w.saveNames = make([]*widget.Entry, len(w.outs))
+	for i, o := range w.outs {
+		if o.tmp == "" {
+			l := wrapLabel(w.u.t("gui.sign.file_failed", filepath.Base(o.input), w.u.signErrorText(o.err)))
+			l.Importance = widget.DangerImportance
+			rows = append(rows, l)
+			continue
+		}
+		e := widget.NewEntry()
+		e.SetText(filepath.Base(o.tmp))
+		w.saveNames[i] = e
+		rows = append(rows, widget.NewForm(widget.NewFormItem(filepath.Base(o.input), e)))
+	}
+	w.saveDir = widget.NewEntry()
+	w.saveDir.SetText(filepath.Dir(w.outs[0].input))
+	browse := widget.NewButtonWithIcon(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
+	w.saveBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
+	w.saveBtn.Importance = widget.HighImportance
+	if signed == 0 {
+		w.saveBtn.Disable()
+	}
+	body := container.NewVBox(
+		wrapLabel(w.u.t("gui.sign.save_intro", signed, len(w.outs))),
+		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.save_dir"), container.NewBorder(nil, nil, nil, browse, w.saveDir))),
+		container.NewVBox(rows...),
+		w.saveMsg)
+	w.show(body, w.saveBtn, w.saveBtn)
+}
+
+// browseSave opens the save dialog: for one file a file name (default
+// <name>-signed.pdf and the like), for several a folder.
+func (w *signWizard) browseSave() {
+	first := -1
+	count := 0
+	for i, o := range w.outs {
+		if o.tmp != "" {
+			count++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if first < 0 {
+		return
+	}
+	start, _ := storage.ListerForURI(storage.NewFileURI(w.saveDir.Text))
+	if count == 1 {
+		d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+			if err != nil || wc == nil {
+				return
+			}
+			path := wc.URI().Path()
+			// The dialog created an empty file: the save below replaces it atomically.
+			wc.Close()
+			os.Remove(path)
+			w.saveDir.SetText(filepath.Dir(path))
+			w.saveNames[first].SetText(filepath.Base(path))
+			w.save()
+		}, w.u.win)
+		d.SetFileName(w.saveNames[first].Text)
+		if start != nil {
+			d.SetLocation(start)
+		}
+		d.Show()
+		return
+	}
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if err != nil || l == nil {
+			return
+		}
+		w.saveDir.SetText(l.Path())
+	}, w.u.win)
+	if start != nil {
+		d.SetLocation(start)
+	}
+	d.Show()
+}
+
+// save copies every signed file to the chosen folder (temporary file there, then
+// rename), refusing to replace an input or an existing file, and verifies each saved
+// file again.
+func (w *signWizard) save() {
+	dir := strings.TrimSpace(w.saveDir.Text)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		w.saveMsg.SetText(w.u.t("gui.sign.save_dir_missing"))
+		w.saveMsg.Show()
+		return
+	}
+	type job struct {
+		i         int
+		src, dest string
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for i, o := range w.outs {
+		if o.tmp == "" {
+			continue
+		}
+		name := strings.TrimSpace(w.saveNames[i].Text)
+		if name == "" || strings.ContainsAny(name, `/\`) {
+			w.saveMsg.SetText(w.u.t("gui.sign.save_name_invalid", filepath.Base(o.input)))
+			w.saveMsg.Show()
+			return
+		}
+		dest := filepath.Join(dir, name)
+		if _, err := os.Lstat(dest); err == nil || seen[dest] {
+			w.saveMsg.SetText(w.u.t("gui.sign.save_exists", name))
+			w.saveMsg.Show()
+			return
+		}
+		seen[dest] = true
+		jobs = append(jobs, job{i, o.tmp, dest})
+	}
+	w.saveBtn.Disable()
+	w.saveMsg.Hide()
+	policy, _ := w.u.policy()
+	w.u.goWork(func() {
+		for _, j := range jobs {
+			err := copyIntoPlace(j.src, j.dest)
+			var rep *trust.DocumentReport
+			if err == nil && policy != nil {
+				rep, err = flow.VerifyFile(context.Background(), j.dest, policy)
+			}
+			i := j.i
+			fyne.Do(func() {
+				w.outs[i].saveErr = err
+				if err == nil {
+					w.outs[i].dest = j.dest
+					if rep != nil {
+						w.outs[i].report = rep
+					}
+				}
+			})
+		}
+		fyne.Do(func() {
+			w.end()
+			w.showResult()
+		})
+	})
+}
+
+// ---- step 8: result ----
+
+func (w *signWizard) showResult() {
+	w.step = stepResult
+	w.resultRows = nil
+	var rows []fyne.CanvasObject
+	for _, o := range w.outs {
+		r := w.u.newResultRow(o)
+		w.resultRows = append(w.resultRows, r)
+		rows = append(rows, r.view, widget.NewSeparator())
+	}
+	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	home.Importance = widget.HighImportance
+	body := container.NewVBox(append([]fyne.CanvasObject{wrapLabel(w.u.t("gui.sign.result_intro"))}, rows...)...)
+	w.u.show(&screen{
+		title:   w.stepTitle(),
+		body:    container.NewVScroll(container.NewPadded(body)),
+		actions: []fyne.CanvasObject{home},
+		focus:   home,
+	})
+}
+
+// resultRow is one signed file in the result: saved where, and what the verification of
+// the saved file says.
+type resultRow struct {
+	out     signOutput
+	status  *widget.Label
+	summary *widget.Label
+	view    fyne.CanvasObject
+}
+
+func (u *UI) newResultRow(o signOutput) *resultRow {
+	r := &resultRow{out: o}
+	var icon fyne.Resource
+	switch {
+	case o.err != nil:
+		icon = theme.ErrorIcon()
+		r.status = boldLabel(u.t("gui.sign.result_failed", filepath.Base(o.input)))
+		r.status.Importance = widget.DangerImportance
+		r.summary = wrapLabel(u.signErrorText(o.err))
+	case o.saveErr != nil:
+		icon = theme.ErrorIcon()
+		r.status = boldLabel(u.t("gui.sign.result_not_saved", filepath.Base(o.input)))
+		r.status.Importance = widget.DangerImportance
+		r.summary = wrapLabel(o.saveErr.Error())
+	default:
+		ok := o.report != nil && flow.StatusOf(o.report) == flow.DocPassed
+		icon = theme.ConfirmIcon()
+		r.status = boldLabel(u.t("gui.sign.result_saved", filepath.Base(o.dest)))
+		r.status.Importance = widget.SuccessImportance
+		txt := u.t("gui.sign.result_where", o.dest)
+		if o.report != nil {
+			txt += "\n" + u.t("gui.sign.result_check", u.msg(o.report.Summary))
+			if !ok {
+				icon = theme.WarningIcon()
+			}
+		}
+		r.summary = wrapLabel(txt)
+	}
+	parts := []fyne.CanvasObject{r.status, r.summary}
+	if o.report != nil && o.report.TrustStore == trust.StoreTest {
+		parts = append(parts, testMark(u))
+	}
+	if o.report != nil && o.dest != "" {
+		rep := o.report
+		parts = append(parts, container.NewHBox(widget.NewButtonWithIcon(u.t("gui.verify.details"), theme.InfoIcon(), func() {
+			u.showReportDetails(rep, u.showHome)
+		})))
+	}
+	r.view = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...))
+	return r
+}
+
+// testMark is the "test signature" marker next to anything made with the test card.
+func testMark(u *UI) fyne.CanvasObject {
+	l := boldLabel(u.t("gui.test.mark") + " — " + u.t("gui.test.signature_note"))
+	l.Importance = widget.WarningImportance
+	l.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l)
+}
+
+// signErrorText explains why a file could not be signed.
+func (u *UI) signErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	if isCardGone(err) {
+		return u.t(cardErrorKey(err))
+	}
+	return u.t("gui.sign.file_error", err.Error())
+}
+
+// copyIntoPlace copies src (a file or an e-Gov folder) to dest through a temporary
+// name in dest's folder, renamed into place when complete; dest must not exist.
+func copyIntoPlace(src, dest string) error {
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".mynasign-tmp")
+	_ = os.RemoveAll(tmp)
+	if st.IsDir() {
+		err = copyDir(src, tmp)
+	} else {
+		err = copyFile(src, tmp)
+	}
+	if err == nil {
+		if _, serr := os.Lstat(dest); serr == nil {
+			err = fmt.Errorf("%s: %w", dest, os.ErrExist)
+		} else {
+			err = os.Rename(tmp, dest)
+		}
+	}
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+	}
+	return err
+}
+
+func copyFile(src, dest string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func copyDir(src, dest string) error {
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		s, d := filepath.Join(src, e.Name()), filepath.Join(dest, e.Name())
+		if e.IsDir() {
+			err = copyDir(s, d)
+		} else if e.Type().IsRegular() {
+			err = copyFile(s, d)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

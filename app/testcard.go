@@ -1,0 +1,249 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/card/softcard"
+	"github.com/mynasign/mynasign/testdata/testpki"
+)
+
+// testReaderName names the test card's virtual reader (the screens show a translated
+// name instead).
+const testReaderName = "mynasign test card"
+
+// Extra test "cards" besides the personas: cards the app must recognize and refuse.
+const (
+	testCardSmartphone = "smartphone" // a smartphone JPKI token seen through a reader
+	testCardNotJPKI    = "not-jpki"   // some other smart card
+)
+
+// testCardSource is the software My Number Card in a virtual reader, in process: the
+// whole app can be tried without a reader or a card. It uses the test PKI, and
+// everything produced with it is validated against the test trust store and marked as
+// a test.
+type testCardSource struct {
+	id   string // persona ID, or testCardSmartphone / testCardNotJPKI
+	card *softcard.Card
+
+	mu      sync.Mutex
+	kind    card.Kind // identified at insertion
+	changed chan struct{}
+}
+
+func newTestCardSource(id string) (*testCardSource, error) {
+	var cfg softcard.Config
+	switch id {
+	case testCardSmartphone, testCardNotJPKI:
+		p, err := testpki.PersonaByID(testpki.DefaultPersona)
+		if err != nil {
+			return nil, err
+		}
+		cfg = softcard.ConfigFor(p)
+		if id == testCardSmartphone {
+			cfg.TokenLabel = card.LabelSmartphoneAndroid
+		} else {
+			cfg.NoJPKI = true
+		}
+	default:
+		p, err := testpki.PersonaByID(id)
+		if err != nil {
+			return nil, err
+		}
+		cfg = softcard.ConfigFor(p)
+	}
+	c, err := softcard.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &testCardSource{id: id, card: c, changed: make(chan struct{})}
+	s.identify()
+	return s, nil
+}
+
+func (s *testCardSource) Test() bool { return true }
+
+func (s *testCardSource) Open(reader string) (*card.Session, error) {
+	if reader != testReaderName {
+		return nil, fmt.Errorf("%s: %w", reader, card.ErrNoReader)
+	}
+	sess, err := card.Open(s.card)
+	if err != nil {
+		s.changedNow() // the card may have vanished (a test fault): tell the watchers
+	}
+	return sess, err
+}
+
+// identify reads what the card is (at start and after an insertion).
+func (s *testCardSource) identify() {
+	k := card.Kind(0)
+	if sess, err := card.Open(s.card); err == nil {
+		k = sess.Kind()
+		sess.Close()
+	}
+	s.mu.Lock()
+	s.kind = k
+	s.mu.Unlock()
+}
+
+// remove and insert move the test card out of and into its virtual reader.
+func (s *testCardSource) remove() {
+	s.card.Remove()
+	s.changedNow()
+}
+
+func (s *testCardSource) insert() {
+	s.card.Insert()
+	s.identify()
+	s.changedNow()
+}
+
+// changedNow wakes Watch to report the card's presence again.
+//
+// The software card has no exported change notification: the GUI learns of the card
+// moving when it moves it (remove, insert) and when an operation fails (a fault
+// injected by a test makes the card vanish mid-operation).
+func (s *testCardSource) changedNow() {
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+func (s *testCardSource) Watch(ctx context.Context, report func(Readers)) {
+	for {
+		s.mu.Lock()
+		ch, kind := s.changed, s.kind
+		s.mu.Unlock()
+		r := ReaderInfo{Name: testReaderName}
+		if s.card.Present() {
+			r.Present, r.ATR, r.Kind = true, s.card.ATR(), kind
+		}
+		report(Readers{Known: true, Readers: []ReaderInfo{r}})
+		select {
+		case <-ctx.Done():
+			return
+		case <-ch:
+		}
+	}
+}
+
+// useTestCard switches the app to the test card with the given persona (or back to the
+// real card service when id is "").
+func (u *UI) useTestCard(id string) error {
+	if id == "" {
+		u.testCard = nil
+		u.cards = u.realSrc
+		u.watch.start(u.cards)
+		return nil
+	}
+	src, err := newTestCardSource(id)
+	if err != nil {
+		return err
+	}
+	u.testCard = src
+	u.cards = src
+	u.watch.start(src)
+	return nil
+}
+
+// testBanner is shown on every screen while the test card is in use: what is made now is
+// a test, and the test card can be taken out and put back.
+func (u *UI) testBanner() fyne.CanvasObject {
+	txt := canvas.NewText(u.t("gui.testcard.banner", u.personaName(u.testCard.id)), theme.Color(colorNameTest))
+	txt.TextStyle.Bold = true
+	toggle := widget.NewButton("", nil)
+	setToggle := func() {
+		if u.testCard.card.Present() {
+			toggle.SetText(u.t("gui.testcard.remove"))
+		} else {
+			toggle.SetText(u.t("gui.testcard.insert"))
+		}
+	}
+	toggle.OnTapped = func() {
+		if u.testCard.card.Present() {
+			u.testCard.remove()
+		} else {
+			u.testCard.insert()
+		}
+		setToggle()
+	}
+	setToggle()
+	toggle.Importance = widget.LowImportance
+	stop := widget.NewButton(u.t("gui.testcard.stop"), func() {
+		_ = u.useTestCard("")
+		u.showHome()
+	})
+	stop.Importance = widget.LowImportance
+	return container.NewHBox(widget.NewIcon(theme.WarningIcon()), txt, toggle, stop)
+}
+
+// personaName is the translated name of a test persona or test card kind.
+func (u *UI) personaName(id string) string {
+	return u.t("gui.persona." + id)
+}
+
+// testCardChoices lists what the test card screen offers.
+func testCardChoices() []string {
+	return append(softcard.PersonaIDs(), testCardSmartphone, testCardNotJPKI)
+}
+
+// showTestCard is テストカードで試す: choose a persona and use the software card.
+func (u *UI) showTestCard() {
+	choices := testCardChoices()
+	names := make([]string, len(choices))
+	for i, id := range choices {
+		names[i] = u.personaName(id) + " — " + u.t("gui.persona_help."+id)
+	}
+	radio := widget.NewRadioGroup(names, nil)
+	cur := testpki.DefaultPersona
+	if u.testCard != nil {
+		cur = u.testCard.id
+	}
+	for i, id := range choices {
+		if id == cur {
+			radio.SetSelected(names[i])
+		}
+	}
+	intro := widget.NewLabel(u.t("gui.testcard.intro", testpki.SignPassword, testpki.TextPIN))
+	intro.Wrapping = fyne.TextWrapWord
+	start := widget.NewButtonWithIcon(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
+	start.Importance = widget.HighImportance
+	start.OnTapped = func() {
+		id := ""
+		for i, n := range names {
+			if n == radio.Selected {
+				id = choices[i]
+			}
+		}
+		if id == "" {
+			return
+		}
+		if err := u.useTestCard(id); err != nil {
+			u.showError(u.t("gui.testcard.failed"), err)
+			return
+		}
+		u.showHome()
+	}
+	actions := []fyne.CanvasObject{widget.NewButton(u.t("gui.common.cancel"), u.showHome), start}
+	if u.testCard != nil {
+		actions = append([]fyne.CanvasObject{widget.NewButton(u.t("gui.testcard.stop"), func() {
+			_ = u.useTestCard("")
+			u.showHome()
+		})}, actions...)
+	}
+	u.show(&screen{
+		title:   u.t("gui.testcard.title"),
+		body:    container.NewVScroll(container.NewVBox(intro, radio)),
+		actions: actions,
+		focus:   start,
+	})
+}
