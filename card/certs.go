@@ -1,7 +1,9 @@
 package card
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 )
@@ -70,4 +72,15 @@ func (s *Session) certificateLocked(fid uint16) (*x509.Certificate, error) {
 	}
 	s.certs[fid] = cert
 	return cert, nil
+}
+
+// ShortID identifies a card in logs and on screen without personal data: the first 8
+// hexadecimal digits of the SHA-256 of a certificate's serial number (use the
+// authentication certificate, which needs no PIN).
+func ShortID(cert *x509.Certificate) string {
+	if cert == nil || cert.SerialNumber == nil {
+		return ""
+	}
+	h := sha256.Sum256(cert.SerialNumber.Bytes())
+	return hex.EncodeToString(h[:4])
 }

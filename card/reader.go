@@ -194,3 +194,47 @@ func classifyPCSC(err error) error {
 	}
 	return fmt.Errorf("%w: %w", cond, err)
 }
+
+// ReaderStatus is a reader and what is in it, as the PC/SC service reports without
+// connecting to the card.
+type ReaderStatus struct {
+	Name        string
+	CardPresent bool
+	// Mute is true when a card is in the reader but does not answer.
+	Mute bool
+	ATR  []byte
+}
+
+// ReaderStatuses lists the readers and whether each holds a card. It does not connect
+// to any card.
+func ReaderStatuses() ([]ReaderStatus, error) {
+	pc, err := pcsc.EstablishContext()
+	if err != nil {
+		return nil, classifyPCSC(err)
+	}
+	defer pc.Release()
+	readers, err := pc.ListReaders()
+	if err != nil {
+		return nil, classifyPCSC(err)
+	}
+	if len(readers) == 0 {
+		return nil, nil
+	}
+	states := make([]pcsc.ReaderState, len(readers))
+	for i, r := range readers {
+		states[i].Reader = r
+	}
+	if err := pc.GetStatusChange(context.Background(), 0, states); err != nil && !errors.Is(err, pcsc.ErrTimeout) {
+		return nil, classifyPCSC(err)
+	}
+	out := make([]ReaderStatus, len(states))
+	for i, st := range states {
+		out[i] = ReaderStatus{
+			Name:        st.Reader,
+			CardPresent: st.EventState.Has(pcsc.StatePresent),
+			Mute:        st.EventState.Has(pcsc.StateMute),
+			ATR:         st.ATR,
+		}
+	}
+	return out, nil
+}

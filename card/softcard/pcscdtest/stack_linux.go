@@ -274,6 +274,13 @@ func (s *Stack) attach() {
 // Reader present or absent; it fails the test after a while.
 func (s *Stack) WaitCard(present bool) {
 	s.t.Helper()
+	s.WaitReader(s.Reader, present)
+}
+
+// WaitReader waits until pcscd reports a card present in (or absent from) reader, for
+// example SpareReader when a test attaches its own card to Port+1.
+func (s *Stack) WaitReader(reader string, present bool) {
+	s.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cardWait)
 	defer cancel()
 	pc, err := pcsc.EstablishContext()
@@ -281,10 +288,10 @@ func (s *Stack) WaitCard(present bool) {
 		s.fatalf("waiting for the card: %v", err)
 	}
 	defer pc.Release()
-	states := []pcsc.ReaderState{{Reader: s.Reader}}
+	states := []pcsc.ReaderState{{Reader: reader}}
 	for {
 		if err := pc.GetStatusChange(ctx, -1, states); err != nil {
-			s.fatalf("waiting for the card to be present=%v: %v", present, err)
+			s.fatalf("waiting for a card present=%v in %q: %v", present, reader, err)
 		}
 		ev := states[0].EventState
 		if ev.Has(pcsc.StatePresent) == present && !ev.Has(pcsc.StateMute) {

@@ -23,5 +23,8 @@ func (s *Stack) StopDaemon() {}
 // WaitCard is Linux only.
 func (s *Stack) WaitCard(present bool) {}
 
+// WaitReader is Linux only.
+func (s *Stack) WaitReader(reader string, present bool) {}
+
 // Stop is Linux only.
 func (s *Stack) Stop() {}
