@@ -176,8 +176,19 @@ func (u *UI) show(s *screen) {
 	}
 	u.cur = s
 	u.win.SetContent(u.frame(s))
+	u.relayout()
 	if s.focus != nil {
 		u.win.Canvas().Focus(s.focus)
+	}
+}
+
+// relayout lays the window's content out again from the top. Fyne sizes a wrapped
+// label by the width it had at the previous layout, and a container whose objects
+// changed does not make its parents grow: after a screen appears or a part of it is
+// rebuilt, a second pass from the top gives every text the height it needs.
+func (u *UI) relayout() {
+	if c := u.win.Content(); c != nil {
+		c.Refresh()
 	}
 }
 

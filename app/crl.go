@@ -76,6 +76,7 @@ func (u *UI) refreshCRLStatus() {
 			}
 			target.Objects = objs
 			target.Refresh()
+			u.relayout()
 		})
 	})
 }
@@ -135,6 +136,7 @@ func (c *crlScreen) render(ov *flow.CRLOverview, err error) {
 	}
 	c.list.Objects = objs
 	c.list.Refresh()
+	c.u.relayout()
 }
 
 // crlView is one CRL: issuer, scope, thisUpdate / nextUpdate, freshness with a colour
@@ -200,6 +202,7 @@ func (c *crlScreen) importPaths(paths []string) {
 	c.dirBtn.Disable()
 	c.message.Objects = []fyne.CanvasObject{wrapLabel(u.t("gui.crl.importing")), widget.NewProgressBarInfinite()}
 	c.message.Refresh()
+	c.u.relayout()
 	u.goWork(func() {
 		res, err := flow.ImportCRLs(opts, paths...)
 		fyne.Do(func() {
@@ -207,6 +210,7 @@ func (c *crlScreen) importPaths(paths []string) {
 			c.dirBtn.Enable()
 			c.message.Objects = c.importMessage(res, err)
 			c.message.Refresh()
+			c.u.relayout()
 			c.reload()
 		})
 	})

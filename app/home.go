@@ -50,8 +50,8 @@ func (u *UI) showHome() {
 	h.cards = container.NewVBox()
 	h.crl = container.NewVBox()
 	status := container.NewGridWithColumns(2,
-		widget.NewCard(u.t("gui.home.status_cards"), "", h.cards),
-		widget.NewCard(u.t("gui.home.status_crl"), "", h.crl))
+		box(u.t("gui.home.status_cards"), h.cards),
+		box(u.t("gui.home.status_crl"), h.crl))
 
 	langSel := widget.NewSelect([]string{u.t("gui.lang.ja"), u.t("gui.lang.en")}, nil)
 	if u.l.Lang() == i18n.English {

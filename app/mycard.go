@@ -104,6 +104,7 @@ func (m *myCardScreen) cardsChanged(r Readers) {
 			m.unwatch = m.u.watch.subscribe(m.cardsChanged)
 			m.body.Objects = []fyne.CanvasObject{noticeView(theme.WarningIcon(), colorNameWarn, m.u.t("gui.carderr.removed"), m.u.t("gui.mycard.removed"))}
 			m.body.Refresh()
+			m.u.relayout()
 		}
 	}
 }
@@ -128,6 +129,7 @@ func (m *myCardScreen) open() {
 	src := u.cards
 	m.body.Objects = []fyne.CanvasObject{widget.NewProgressBarInfinite()}
 	m.body.Refresh()
+	m.u.relayout()
 	u.goWork(func() {
 		sess, err := src.Open(reader)
 		var auth, authCA *x509.Certificate
@@ -144,6 +146,7 @@ func (m *myCardScreen) open() {
 			if err != nil {
 				m.body.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.t(cardErrorKey(err)))}
 				m.body.Refresh()
+				m.u.relayout()
 				return
 			}
 			m.sess = sess
@@ -158,6 +161,7 @@ func (m *myCardScreen) open() {
 				widget.NewSeparator(), boldLabel(u.t("gui.mycard.basic")), wrapLabel(u.t("gui.mycard.basic_needs_pin")), m.basicBtn, m.basicView,
 			}
 			m.body.Refresh()
+			m.u.relayout()
 		})
 	})
 }
@@ -238,6 +242,7 @@ func (m *myCardScreen) askSignPIN() {
 						m.certView("gui.mycard.sign_cert", cert, ca)}
 				}
 				m.signView.Refresh()
+				m.u.relayout()
 			})
 		})
 	})
@@ -260,6 +265,7 @@ func (m *myCardScreen) askTextPIN() {
 			hide := widget.NewButtonWithIcon(m.u.t("gui.mycard.hide"), theme.VisibilityOffIcon(), func() {
 				m.basicView.Objects = nil
 				m.basicView.Refresh()
+				m.u.relayout()
 				m.basicBtn.Enable()
 			})
 			m.basicView.Objects = []fyne.CanvasObject{
@@ -271,6 +277,7 @@ func (m *myCardScreen) askTextPIN() {
 				hide}
 			info = nil
 			m.basicView.Refresh()
+			m.u.relayout()
 		})
 }
 
@@ -307,16 +314,19 @@ func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *
 			if err != nil {
 				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
 				view.Refresh()
+				u.relayout()
 				btn.Enable()
 				return
 			}
 			m.pin = u.newPINPrompt(kind, st, verify, done, func(err error) {
 				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
 				view.Refresh()
+				u.relayout()
 				btn.Enable()
 			})
 			view.Objects = []fyne.CanvasObject{m.pin.view}
 			view.Refresh()
+			u.relayout()
 			if f := m.pin.focusable(); f != nil {
 				u.win.Canvas().Focus(f)
 			}

@@ -126,6 +126,7 @@ func (p *pinPrompt) showTries() {
 	}
 	p.tries.Refresh()
 	p.warning.Refresh()
+	p.u.relayout()
 }
 
 // validate checks what is typed and names the problem; the button is enabled only for
@@ -268,4 +269,5 @@ func (p *pinPrompt) showBlocked(now bool) {
 		box(p.u.t("gui.pin.blocked_where_title"), wrapLabel(p.u.t(p.keyFor("blocked_where")))),
 	}
 	p.view.Refresh()
+	p.u.relayout()
 }

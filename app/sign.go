@@ -275,6 +275,7 @@ func (w *signWizard) refreshFiles() {
 	}
 	w.fileList.Objects = rows
 	w.fileList.Refresh()
+	w.u.relayout()
 	if w.nextBtn != nil {
 		if problem == "" && len(w.files) > 0 {
 			w.nextBtn.Enable()
@@ -544,6 +545,7 @@ func (w *signWizard) refreshReaders(r Readers) {
 	}
 	w.cardInfo.Objects = info
 	w.cardInfo.Refresh()
+	w.u.relayout()
 	if w.nextBtn != nil && w.step == stepCard {
 		if w.readerRad.Selected != "" {
 			w.nextBtn.Enable()
@@ -597,6 +599,7 @@ func (w *signWizard) openCard() {
 	busy := widget.NewProgressBarInfinite()
 	w.cardInfo.Objects = []fyne.CanvasObject{wrapLabel(w.u.t("gui.sign.reading_card")), busy}
 	w.cardInfo.Refresh()
+	w.u.relayout()
 	src := w.u.cards
 	w.u.goWork(func() {
 		sess, err := src.Open(reader)

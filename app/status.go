@@ -77,4 +77,5 @@ func (u *UI) refreshCardStatus() {
 	}
 	u.home.cards.Objects = objs
 	u.home.cards.Refresh()
+	u.relayout()
 }

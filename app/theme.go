@@ -85,6 +85,9 @@ func (t *appTheme) Size(n fyne.ThemeSizeName) float32 {
 	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText,
 		theme.SizeNameCaptionText, theme.SizeNameInlineIcon:
 		return s * t.textScale
+	case theme.SizeNameLineSpacing:
+		// Japanese text set in BIZ UDGothic fills its em box: give wrapped lines air.
+		return (s + 3) * t.textScale
 	}
 	return s
 }
