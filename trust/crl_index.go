@@ -273,43 +273,45 @@ func readHeaderFile(path string) (*CRLInfo, error) {
 
 // lookup finds serial by binary search over the records.
 func (x *crlIndex) lookup(serial *big.Int) (CRLEntry, bool, error) {
-	key := serialKey(serial)
+	var want [1 + maxSerialBytes]byte
+	key := serial.Bytes()
+	if serial.Sign() < 0 || len(key) == 0 || key[0]&0x80 != 0 {
+		key = serialKey(serial)
+	}
 	if len(key) > x.keyWidth-1 {
 		return CRLEntry{}, false, nil
 	}
-	var want [256]byte // keyWidth ≤ 1 + maxSerialBytes
 	want[0] = byte(len(key))
 	copy(want[1:], key)
 	target := want[:x.keyWidth]
-	var buf [256]byte
-	read := func(i int64) ([]byte, error) {
-		off := x.recOff + i*int64(x.recSize)
-		if x.mem != nil {
-			return x.mem[off : off+int64(x.recSize)], nil
-		}
-		rec := buf[:x.recSize]
-		if _, err := x.ra.ReadAt(rec, off); err != nil {
-			return nil, err
-		}
-		return rec, nil
+	if x.mem == nil {
+		return x.lookupReadAt(target)
 	}
+	recs := x.mem[x.recOff : x.recOff+x.count*int64(x.recSize)]
+	return x.searchMem(recs, target)
+}
+
+// lookupReadAt searches with ReadAt: the last levels read their whole range at once (at
+// most rangeRead records), which saves most of the small reads.
+func (x *crlIndex) lookupReadAt(target []byte) (CRLEntry, bool, error) {
+	const rangeRead = 128
+	rec := make([]byte, x.recSize)
 	lo, hi := int64(0), x.count
 	for lo < hi {
+		if hi-lo <= rangeRead {
+			chunk := make([]byte, (hi-lo)*int64(x.recSize))
+			if _, err := x.ra.ReadAt(chunk, x.recOff+lo*int64(x.recSize)); err != nil {
+				return CRLEntry{}, false, err
+			}
+			return x.searchMem(chunk, target)
+		}
 		mid := int64(uint64(lo+hi) >> 1)
-		rec, err := read(mid)
-		if err != nil {
+		if _, err := x.ra.ReadAt(rec, x.recOff+mid*int64(x.recSize)); err != nil {
 			return CRLEntry{}, false, err
 		}
 		switch c := bytes.Compare(rec[:x.keyWidth], target); {
 		case c == 0:
-			e := CRLEntry{
-				RevokedAt: time.Unix(int64(binary.BigEndian.Uint64(rec[x.keyWidth:])), 0).UTC(),
-				Reason:    int(rec[x.keyWidth+8]),
-			}
-			if rec[x.keyWidth+8] == reasonByteNone {
-				e.Reason = reasonNone
-			}
-			return e, true, nil
+			return x.entry(rec), true, nil
 		case c < 0:
 			lo = mid + 1
 		default:
@@ -317,4 +319,34 @@ func (x *crlIndex) lookup(serial *big.Int) (CRLEntry, bool, error) {
 		}
 	}
 	return CRLEntry{}, false, nil
+}
+
+// searchMem binary-searches records held in memory.
+func (x *crlIndex) searchMem(recs []byte, target []byte) (CRLEntry, bool, error) {
+	size, kw := x.recSize, x.keyWidth
+	lo, hi := 0, len(recs)/size
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		switch c := bytes.Compare(recs[mid*size:mid*size+kw], target); {
+		case c == 0:
+			return x.entry(recs[mid*size : (mid+1)*size]), true, nil
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return CRLEntry{}, false, nil
+}
+
+// entry decodes the time and reason of a record.
+func (x *crlIndex) entry(rec []byte) CRLEntry {
+	e := CRLEntry{
+		RevokedAt: time.Unix(int64(binary.BigEndian.Uint64(rec[x.keyWidth:])), 0).UTC(),
+		Reason:    int(rec[x.keyWidth+8]),
+	}
+	if rec[x.keyWidth+8] == reasonByteNone {
+		e.Reason = reasonNone
+	}
+	return e
 }

@@ -27,11 +27,12 @@ import (
 // Limits of the streaming CRL parser. A CRL with millions of entries is fine (entries are
 // streamed); a single oversized element is refused.
 const (
-	maxCRLBytes       = 1 << 34 // 16 GiB: the declared size of the whole CRL
-	maxEntryBytes     = 1 << 16 // one revoked-certificate entry
-	maxSmallElement   = 1 << 16 // version, algorithm, issuer name, times, signature
-	maxCRLExtensions  = 1 << 20 // the crlExtensions block
-	maxSerialBytes    = 40      // RFC 5280 allows 20 octets; be lenient, not unbounded
+	maxCRLBytes       = 1 << 34    // 16 GiB: the declared size of the whole CRL
+	maxEntryBytes     = 1 << 16    // one revoked-certificate entry
+	maxSmallElement   = 1 << 16    // version, algorithm, issuer name, times, signature
+	maxCRLExtensions  = 1 << 20    // the crlExtensions block
+	maxSerialBytes    = 40         // RFC 5280 allows 20 octets; be lenient, not unbounded
+	maxCRLEntries     = 20_000_000 // the index is sorted in memory: about 0.5 GB at this size
 	crlReaderBufSize  = 1 << 16
 	crlVersion2       = 1
 	tagContext0Constr = 0xa0
@@ -570,6 +571,9 @@ func (p *parsedCRL) entry(content []byte, visit crlEntryFunc) error {
 		}
 	}
 	p.entries++
+	if p.entries > maxCRLEntries {
+		return refuse(MsgCRLTooLarge, "more than "+strconv.Itoa(maxCRLEntries)+" entries")
+	}
 	if len(serial) > p.maxSerialLen {
 		p.maxSerialLen = len(serial)
 	}

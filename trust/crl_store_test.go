@@ -360,3 +360,60 @@ func TestStoreImportFormats(t *testing.T) {
 		t.Errorf("expired persona: %+v", r.Revocation)
 	}
 }
+
+// A larger CRL in random serial order: every serial is found through the index, with its
+// time and reason, by both access paths (mapped and ReadAt); others are not.
+func TestStoreIndexLookups(t *testing.T) {
+	s := syntheticCRL{seed: 99, entries: 20000, base: time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC)}
+	src := filepath.Join(t.TempDir(), "big.crl")
+	f, err := os.Create(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeSyntheticCRL(t, f, "sign-ca-2023", s, 7, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	f.Close()
+	store := OpenStore(t.TempDir())
+	res, err := store.Import(testStoreNoBuiltin(t), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(store.Dir(), indexFileName(&res.CRLs[0].CRL))
+	mapped, err := openIndexFile(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mapped.close()
+	fh, err := os.Open(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	st, _ := fh.Stat()
+	viaReadAt, err := readIndexHeader(fh, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaReadAt.ra = fh
+	if viaReadAt.count != int64(s.entries) || viaReadAt.keyWidth != 17 {
+		t.Fatalf("index: %d records of key width %d", viaReadAt.count, viaReadAt.keyWidth)
+	}
+	for _, x := range []*crlIndex{mapped, viaReadAt} {
+		for i := 0; i < s.entries; i++ {
+			e, ok, err := x.lookup(s.serialInt(i))
+			if err != nil || !ok || !e.RevokedAt.Equal(s.time(i)) || e.Reason != s.reason(i) {
+				t.Fatalf("entry %d: %+v %v %v", i, e, ok, err)
+			}
+		}
+		for i := 0; i < 1000; i++ {
+			absent := (syntheticCRL{seed: 100}).serialInt(i)
+			if _, ok, _ := x.lookup(absent); ok {
+				t.Fatalf("absent serial %x found", absent)
+			}
+		}
+		for _, n := range []int64{0, 1, -1} {
+			if _, ok, _ := x.lookup(big.NewInt(n)); ok {
+				t.Fatalf("serial %d found", n)
+			}
+		}
+	}
+}
