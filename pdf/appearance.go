@@ -27,9 +27,13 @@ type Appearance struct {
 
 // appearanceLines are the lines drawn in a visible signature. The drawing is decoration:
 // a verifier shows the verified signer, never this text.
-func appearanceLines(name string, t time.Time) []string {
+func appearanceLines(name string, t time.Time, test bool) []string {
 	jt := t.In(jst)
 	lines := []string{"電子署名"}
+	if test {
+		// A test certificate is not a real identity, and the drawing says so.
+		lines[0] = "電子署名（テスト用証明書）"
+	}
 	if name != "" {
 		lines = append(lines, "署名者: "+name)
 	}

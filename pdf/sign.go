@@ -254,7 +254,7 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 		}
 		pageIdx = v.Page - 1
 		rect = Array{Real(v.X), Real(v.Y), Real(v.X + v.W), Real(v.Y + v.H)}
-		if apRef, err = appearanceStreams(inc, v, appearanceLines(name, when)); err != nil {
+		if apRef, err = appearanceStreams(inc, v, appearanceLines(name, when, trust.ParseJPKIProfile(opts.Certificate).Test)); err != nil {
 			return nil, err
 		}
 	} else {

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"os"
+	"sort"
 	"strconv"
 	"time"
 
@@ -170,7 +172,17 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 	for _, s := range a.sigs {
 		a.finishSignature(s)
 	}
+	// Revision order: by where each signature's signed bytes end.
+	sort.SliceStable(a.sigs, func(i, j int) bool { return a.sigs[i].order() < a.sigs[j].order() })
 	return a
+}
+
+// order sorts signatures in revision order; those without sane byte ranges go last.
+func (s *sigState) order() int64 {
+	if !s.brOK {
+		return math.MaxInt64
+	}
+	return s.br[2] + s.br[3]
 }
 
 // newSig reads a signature field's value and runs the checks that need no hashing.
@@ -178,6 +190,10 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	last := a.f.Last()
 	s := &sigState{field: fl, rev: -1}
 	s.rep.ID = fl.Name
+	if a.f.Encrypted() {
+		// Field names are encrypted strings: show a neutral name instead.
+		s.rep.ID = "(encrypted) " + strconv.Itoa(len(a.sigs)+len(a.stamps)+1)
+	}
 	s.rep.Checks = []trust.Check{}
 	s.rep.Coverage = trust.CoveragePartial
 	s.rep.ChangesAfterSigning.Level = trust.ChangesNone

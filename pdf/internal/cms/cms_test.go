@@ -165,3 +165,5 @@ func TestHashNames(t *testing.T) {
 		t.Fatal(HashName(crypto.SHA256))
 	}
 }
+
+func personaForFuzz() (*testpki.Persona, error) { return testpki.PersonaByID("valid") }

@@ -118,7 +118,9 @@ func Parse(der []byte) (sd *SignedData, rest []byte, err error) {
 	}
 	if sdSeq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var certs cryptobyte.String
-		sdSeq.ReadASN1(&certs, cbasn1.Tag(0).ContextSpecific().Constructed())
+		if !sdSeq.ReadASN1(&certs, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			return nil, nil, formatErr("bad certificates")
+		}
 		for !certs.Empty() {
 			var el cryptobyte.String
 			var tag cbasn1.Tag
@@ -138,7 +140,9 @@ func Parse(der []byte) (sd *SignedData, rest []byte, err error) {
 	}
 	if sdSeq.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		var crls cryptobyte.String
-		sdSeq.ReadASN1(&crls, cbasn1.Tag(1).ContextSpecific().Constructed())
+		if !sdSeq.ReadASN1(&crls, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+			return nil, nil, formatErr("bad crls")
+		}
 	}
 	var sis cryptobyte.String
 	if !sdSeq.ReadASN1(&sis, cbasn1.SET) || !sdSeq.Empty() {
@@ -246,7 +250,9 @@ func readSignerInfo(s *cryptobyte.String) (SignerInfo, error) {
 	switch {
 	case seq.PeekASN1Tag(cbasn1.SEQUENCE):
 		var ias, issuer cryptobyte.String
-		seq.ReadASN1(&ias, cbasn1.SEQUENCE)
+		if !seq.ReadASN1(&ias, cbasn1.SEQUENCE) {
+			return si, formatErr("bad signer identifier")
+		}
 		var tag cbasn1.Tag
 		if !ias.ReadAnyASN1Element(&issuer, &tag) || tag != cbasn1.SEQUENCE {
 			return si, formatErr("bad issuer")
@@ -258,7 +264,9 @@ func readSignerInfo(s *cryptobyte.String) (SignerInfo, error) {
 		}
 	case seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific()):
 		var ski cryptobyte.String
-		seq.ReadASN1(&ski, cbasn1.Tag(0).ContextSpecific())
+		if !seq.ReadASN1(&ski, cbasn1.Tag(0).ContextSpecific()) {
+			return si, formatErr("bad signer identifier")
+		}
 		si.SubjectKeyID = append([]byte{}, ski...)
 	default:
 		return si, formatErr("bad signer identifier")
@@ -270,7 +278,9 @@ func readSignerInfo(s *cryptobyte.String) (SignerInfo, error) {
 	if seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var el cryptobyte.String
 		var tag cbasn1.Tag
-		seq.ReadAnyASN1Element(&el, &tag)
+		if !seq.ReadAnyASN1Element(&el, &tag) || len(el) == 0 {
+			return si, formatErr("bad signed attributes")
+		}
 		der := append([]byte(nil), el...)
 		der[0] = 0x31 // signed over as a SET OF (RFC 5652 §5.4)
 		si.SignedAttrsDER = der
@@ -296,7 +306,9 @@ func readSignerInfo(s *cryptobyte.String) (SignerInfo, error) {
 	si.Signature = append([]byte{}, sig...)
 	if seq.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		var ua cryptobyte.String
-		seq.ReadASN1(&ua, cbasn1.Tag(1).ContextSpecific().Constructed())
+		if !seq.ReadASN1(&ua, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+			return si, formatErr("bad unsigned attributes")
+		}
 		if si.UnsignedAttrs, err = readAttributes(ua); err != nil {
 			return si, err
 		}

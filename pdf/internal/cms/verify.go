@@ -189,7 +189,9 @@ func parsePSSParams(der []byte) (crypto.Hash, int, error) {
 	}
 	if seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var x cryptobyte.String
-		seq.ReadASN1(&x, cbasn1.Tag(0).ContextSpecific().Constructed())
+		if !seq.ReadASN1(&x, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			return 0, 0, formatErr("bad RSASSA-PSS parameters")
+		}
 		a, err := readAlgorithm(&x)
 		if err != nil {
 			return 0, 0, err
@@ -201,7 +203,9 @@ func parsePSSParams(der []byte) (crypto.Hash, int, error) {
 	}
 	if seq.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		var x cryptobyte.String
-		seq.ReadASN1(&x, cbasn1.Tag(1).ContextSpecific().Constructed())
+		if !seq.ReadASN1(&x, cbasn1.Tag(1).ContextSpecific().Constructed()) {
+			return 0, 0, formatErr("bad RSASSA-PSS parameters")
+		}
 		a, err := readAlgorithm(&x)
 		if err != nil {
 			return 0, 0, err
@@ -221,7 +225,9 @@ func parsePSSParams(der []byte) (crypto.Hash, int, error) {
 	}
 	if seq.PeekASN1Tag(cbasn1.Tag(2).ContextSpecific().Constructed()) {
 		var x cryptobyte.String
-		seq.ReadASN1(&x, cbasn1.Tag(2).ContextSpecific().Constructed())
+		if !seq.ReadASN1(&x, cbasn1.Tag(2).ContextSpecific().Constructed()) {
+			return 0, 0, formatErr("bad RSASSA-PSS parameters")
+		}
 		var v int64
 		if !x.ReadASN1Int64WithTag(&v, cbasn1.INTEGER) || v < 0 || v > 1024 {
 			return 0, 0, formatErr("bad PSS salt length")
