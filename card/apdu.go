@@ -89,6 +89,7 @@ func (sw StatusWord) Tries() (int, bool) {
 	return 0, false
 }
 
+// String describes the StatusWord in English (for logs and errors).
 func (sw StatusWord) String() string {
 	return fmt.Sprintf("%04X", uint16(sw))
 }

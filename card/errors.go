@@ -43,6 +43,7 @@ type WrongPIN struct {
 	Left int
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *WrongPIN) Error() string {
 	return fmt.Sprintf("wrong %s: %d tries left", e.Kind, e.Left)
 }
@@ -55,6 +56,7 @@ type Blocked struct {
 	Now  bool
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *Blocked) Error() string {
 	if e.Now {
 		return fmt.Sprintf("wrong %s: it is now blocked", e.Kind)
@@ -68,6 +70,7 @@ type LastTry struct {
 	Kind PINKind
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *LastTry) Error() string {
 	return fmt.Sprintf("only one try of the %s is left: not sent without explicit confirmation", e.Kind)
 }
@@ -83,6 +86,7 @@ const (
 	PINLetterAndDigit                       // the signature password needs both a letter and a digit
 )
 
+// String describes the PINProblem in English (for logs and errors).
 func (p PINProblem) String() string {
 	switch p {
 	case PINEmpty:
@@ -103,6 +107,7 @@ type InvalidPIN struct {
 	Problem PINProblem
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *InvalidPIN) Error() string {
 	return fmt.Sprintf("%s not accepted (%s): %s; nothing was sent to the card", e.Kind, e.Problem, e.Kind.Rule())
 }
@@ -113,6 +118,7 @@ type StatusError struct {
 	SW StatusWord
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("%s: card answered %s", e.Op, e.SW)
 }
@@ -129,6 +135,7 @@ type UnsupportedCard struct {
 	Label string // the token label read from the card, if any
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *UnsupportedCard) Error() string {
 	return "unsupported card: " + e.Kind.String()
 }
@@ -140,4 +147,5 @@ type ProtocolError struct {
 	Detail string
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *ProtocolError) Error() string { return e.Op + ": " + e.Detail }

@@ -29,6 +29,7 @@ const (
 	LabelSmartphoneIOS     = "JPKIAPIOSTOKEN"
 )
 
+// String describes the Kind in English (for logs and errors).
 func (k Kind) String() string {
 	switch k {
 	case KindNotJPKI:

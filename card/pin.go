@@ -17,6 +17,7 @@ const (
 	TextPIN
 )
 
+// String describes the PINKind in English (for logs and errors).
 func (k PINKind) String() string {
 	switch k {
 	case SignPassword:

@@ -561,3 +561,13 @@ func TestOneTransactionPerOperation(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+func TestShortID(t *testing.T) {
+	a, b := persona(t, "valid").AuthCert, persona(t, "revoked").AuthCert
+	if id := card.ShortID(a); len(id) != 8 || id != card.ShortID(a) || id == card.ShortID(b) {
+		t.Fatalf("%q %q", id, card.ShortID(b))
+	}
+	if strings.Contains(card.ShortID(a), a.SerialNumber.Text(16)) || card.ShortID(nil) != "" {
+		t.Fatal("ShortID shows the serial or accepts nil")
+	}
+}

@@ -27,6 +27,15 @@ func TestRealStack(t *testing.T) {
 	if err != nil || !slices.Contains(readers, st.Reader) {
 		t.Fatalf("readers %q: %v", readers, err)
 	}
+	statuses, err := card.ReaderStatuses()
+	if err != nil || len(statuses) != 2 {
+		t.Fatalf("statuses %+v %v", statuses, err)
+	}
+	for _, rs := range statuses {
+		if want := rs.Name == st.Reader; rs.CardPresent != want || rs.Mute || want != bytes.Equal(rs.ATR, softcard.ATR) {
+			t.Fatalf("status %+v", rs)
+		}
+	}
 	if _, err := card.Connect(st.SpareReader); !errors.Is(err, card.ErrNoCard) {
 		t.Fatalf("empty reader: %v", err)
 	}

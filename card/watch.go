@@ -25,6 +25,7 @@ const (
 	ServiceUnavailable
 )
 
+// String describes the EventKind in English (for logs and errors).
 func (k EventKind) String() string {
 	switch k {
 	case ReaderAdded:

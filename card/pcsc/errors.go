@@ -95,6 +95,7 @@ type Error struct {
 	Code Code
 }
 
+// Error describes the failure in English; it never contains a PIN.
 func (e *Error) Error() string { return "pcsc: " + e.Op + ": " + e.Code.Error() }
 
 // Unwrap returns the Code, so that errors.Is(err, pcsc.ErrRemovedCard) works.

@@ -26,6 +26,7 @@ const (
 	ProtocolAny                = ProtocolT0 | ProtocolT1
 )
 
+// String describes the Protocol in English (for logs and errors).
 func (p Protocol) String() string {
 	switch p {
 	case ProtocolT0:
@@ -78,6 +79,7 @@ func (s State) Has(f State) bool { return s&f == f }
 // Count returns the change counter that pcsc-lite and Windows keep in the upper 16 bits.
 func (s State) Count() uint16 { return uint16(s >> 16) }
 
+// String describes the State in English (for logs and errors).
 func (s State) String() string {
 	names := []struct {
 		f State

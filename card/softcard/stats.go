@@ -56,6 +56,7 @@ type LogEntry struct {
 	Took        time.Duration // processing time inside the card
 }
 
+// String describes the LogEntry in English (for logs and errors).
 func (e LogEntry) String() string {
 	le := "-"
 	if e.Le >= 0 {

@@ -105,6 +105,9 @@ func (c *Card) serveConn(ctx context.Context, conn net.Conn, changed <-chan stru
 				if err := writeFrame(conn, resp); err != nil {
 					return err
 				}
+				// Sending switches the kernel back to delayed ACKs, while the reader
+				// may already be waiting for the next message: re-arm.
+				quickAck(conn)
 			}
 		}
 	}

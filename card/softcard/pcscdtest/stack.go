@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 
 	"github.com/mynasign/mynasign/card/softcard"
@@ -39,6 +40,7 @@ type Stack struct {
 	LogPath string
 
 	t        testing.TB
+	mu       sync.Mutex // guards cmd and waitErr (StopDaemon may run from another goroutine)
 	confDir  string
 	pcscd    string
 	cmd      *exec.Cmd

@@ -37,7 +37,7 @@ const socketPath = "/run/pcscd/pcscd.comm"
 const (
 	lockWait   = 10 * time.Minute
 	readyWait  = 20 * time.Second
-	stopWait   = 10 * time.Second
+	stopWait   = 3 * time.Second
 	cardWait   = 15 * time.Second
 	maxLogTail = 80
 )
@@ -199,6 +199,8 @@ func freePortPair(t testing.TB) int {
 // reader. The card's vpcd connector reconnects by itself.
 func (s *Stack) StartDaemon() {
 	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.cmd != nil {
 		s.t.Fatal("pcscdtest: pcscd is already running")
 	}
@@ -243,6 +245,8 @@ func listReaders() ([]string, error) {
 // StopDaemon stops pcscd (SIGTERM to its PID, SIGKILL after a while) and waits for it
 // to exit; the readers vanish. The lock stays held.
 func (s *Stack) StopDaemon() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.cmd == nil {
 		return
 	}
@@ -250,13 +254,14 @@ func (s *Stack) StopDaemon() {
 	select {
 	case <-s.waitErr:
 	case <-time.After(stopWait):
-		s.t.Logf("pcscdtest: pcscd did not stop within %v: killing it", stopWait)
+		s.t.Logf("pcscdtest: pcscd did not stop within %v: killing it; end of its log:\n%s", stopWait, tail(s.LogPath, maxLogTail))
 		s.cmd.Process.Kill()
 		<-s.waitErr
 	}
 	s.cmd = nil
-	// pcscd removes its socket on exit; make sure, so the next start is clean.
+	// pcscd removes its socket and PID file on exit; after a SIGKILL it could not.
 	os.Remove(socketPath)
+	os.Remove(filepath.Join(filepath.Dir(socketPath), "pcscd.pid"))
 }
 
 // attach serves the card on the vpcd port until Stop.
