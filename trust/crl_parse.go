@@ -235,6 +235,12 @@ func (d *derStream) peek() (byte, error) {
 // CRLs, reason-partitioned CRLs and unknown critical extensions) and computes the hash the
 // signature covers; the caller verifies the signature with parsed.verify.
 func parseCRLStream(br *bufio.Reader, visit crlEntryFunc) (*parsedCRL, error) {
+	return parseCRL(br, visit, true)
+}
+
+// parseCRL is parseCRLStream; without hashTBS it skips the signature hash (the importer's
+// second pass, which compares the whole file's hash with the first pass instead).
+func parseCRL(br *bufio.Reader, visit crlEntryFunc, hashTBS bool) (*parsedCRL, error) {
 	d := &derStream{r: br}
 	p := &parsedCRL{}
 
@@ -292,7 +298,9 @@ func parseCRLStream(br *bufio.Reader, visit crlEntryFunc) (*parsedCRL, error) {
 		return nil, err
 	}
 	p.alg = alg
-	if alg.hash != 0 {
+	if !hashTBS {
+		d.tbsStart, d.tbsBuf = false, nil
+	} else if alg.hash != 0 {
 		d.tbsHash = alg.hash.New()
 		d.tbsHash.Write(d.tbsBuf)
 		d.tbsBuf = nil
@@ -389,9 +397,11 @@ func parseCRLStream(br *bufio.Reader, visit crlEntryFunc) (*parsedCRL, error) {
 		return nil, malformed("TBSCertList length")
 	}
 	d.tbsStart = false
-	if d.tbsHash != nil {
+	switch {
+	case !hashTBS:
+	case d.tbsHash != nil:
 		p.tbsDigest = d.tbsHash.Sum(nil)
-	} else {
+	default:
 		if d.tbsOverflow {
 			return nil, refuse(MsgCRLTooLarge, "Ed25519 CRL")
 		}

@@ -366,7 +366,7 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 	if err != nil {
 		return nil, nil, unitError(u, err)
 	}
-	if !bytes.Equal(sum, sum2) || p2.entries != p.entries || !bytes.Equal(p2.tbsDigest, p.tbsDigest) {
+	if !bytes.Equal(sum, sum2) || p2.entries != p.entries {
 		return nil, nil, unitError(u, refuse(MsgCRLChanged))
 	}
 	recs := rb.sortRecords()
@@ -383,7 +383,9 @@ func parseUnit(u crlUnit, visit crlEntryFunc) (*parsedCRL, []byte, error) {
 		return nil, nil, err
 	}
 	defer closer.Close()
-	p, err := parseCRLStream(br, visit)
+	// The first pass (no visit) hashes the TBSCertList for the signature; the second
+	// relies on the whole file's hash being the same as in the first.
+	p, err := parseCRL(br, visit, visit == nil)
 	if err != nil {
 		return nil, nil, err
 	}

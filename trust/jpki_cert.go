@@ -195,15 +195,14 @@ func distributionPointNames(dpName cryptobyte.String, rawIssuer []byte) ([][]byt
 	}
 }
 
-// nameString renders a DER Name as an RFC 4514 string (best effort, for display).
+// nameString renders a DER Name as an RFC 4514 string, keeping its RDNs as they are
+// (pkix.Name would merge repeated attributes such as the two L= of a JPKI subject).
 func nameString(der []byte) string {
 	var seq pkix.RDNSequence
 	if rest, err := asn1.Unmarshal(der, &seq); err != nil || len(rest) != 0 {
 		return "(unreadable name)"
 	}
-	var n pkix.Name
-	n.FillFromRDNSequence(&seq)
-	return n.String()
+	return seq.String()
 }
 
 // keyUsageNames lists the keyUsage bits of c by their RFC 5280 names.

@@ -62,7 +62,7 @@ func NewPolicy(opts Options) (*Policy, error) {
 	}
 	at := opts.At
 	if at.IsZero() {
-		at = time.Now()
+		at = time.Now().Truncate(time.Second)
 	}
 	src, err := newPolicySource(store, dir)
 	if err != nil {
@@ -123,7 +123,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 	}
 	prof := ParseJPKIProfile(signer)
 	r.Certificate = certificateInfo(signer, prof)
-	r.Signer = &Signer{Subject: signer.Subject.String(), Test: prof.Test}
+	r.Signer = &Signer{Subject: nameString(signer.RawSubject), Test: prof.Test}
 
 	var findings []finding
 	chain := buildPaths(signer, others, p.store.Anchors)
@@ -161,7 +161,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 		ci.IssuerKeyID = hex.EncodeToString(pc.path[1].SubjectKeyId)
 	}
 	for _, c := range pc.path {
-		ci.Chain = append(ci.Chain, c.Subject.String())
+		ci.Chain = append(ci.Chain, nameString(c.RawSubject))
 	}
 	r.Signer.Test = ci.Test
 	if ci.Kind == KindSignature && prof.Personal != nil {
@@ -222,7 +222,7 @@ func certificateInfo(c *x509.Certificate, prof *JPKIProfile) *CertificateInfo {
 	return &CertificateInfo{
 		Kind:                  prof.Kind,
 		Serial:                serialHex(c),
-		Issuer:                c.Issuer.String(),
+		Issuer:                nameString(c.RawIssuer),
 		NotBefore:             c.NotBefore.UTC(),
 		NotAfter:              c.NotAfter.UTC(),
 		SHA256:                hex.EncodeToString(fp[:]),

@@ -235,5 +235,5 @@ func describeScope(cert *x509.Certificate, dps [][]byte) string {
 	if len(dps) > 0 {
 		return nameString(dps[0])
 	}
-	return cert.Issuer.String()
+	return nameString(cert.RawIssuer)
 }
