@@ -30,6 +30,7 @@ type diagScreen struct {
 // diagCard is what the diagnostics found about one reader.
 type diagCard struct {
 	reader  ReaderInfo
+	mute    bool // a card is there but does not answer
 	kind    card.Kind
 	label   string
 	openErr error
@@ -77,20 +78,22 @@ func (d *diagScreen) run() {
 		var cards []diagCard
 		svcErr := snap.Err
 		readers := snap.Readers
+		mute := map[string]bool{}
 		if !src.Test() {
-			// Ask the service directly too: the watch may not have reported yet.
-			rs, err := card.Readers()
+			// Ask the service directly: the state now, whatever the watch last saw.
+			rs, err := card.ReaderStatuses()
 			svcErr = err
-			if err == nil && !snap.Known {
+			if err == nil {
 				readers = nil
 				for _, r := range rs {
-					readers = append(readers, ReaderInfo{Name: r})
+					readers = append(readers, ReaderInfo{Name: r.Name, Present: r.CardPresent, ATR: r.ATR})
+					mute[r.Name] = r.Mute
 				}
 			}
 		}
 		for _, r := range readers {
-			dc := diagCard{reader: r}
-			if r.Present || !snap.Known {
+			dc := diagCard{reader: r, mute: mute[r.Name]}
+			if r.Present && !dc.mute {
 				sess, err := src.Open(r.Name)
 				if err != nil {
 					dc.openErr = err
@@ -139,12 +142,16 @@ func (d *diagScreen) format(test bool, svcErr error, cards []diagCard) string {
 	for i, c := range cards {
 		b.WriteString("\n")
 		line("gui.diag.r.reader", i+1, u.readerName(c.reader))
-		if !c.reader.Present && c.openErr == nil && c.kind == 0 {
+		if !c.reader.Present {
 			line("gui.diag.r.no_card")
 			continue
 		}
 		if len(c.reader.ATR) > 0 {
 			line("gui.diag.r.atr", strings.ToUpper(hex.EncodeToString(c.reader.ATR)))
+		}
+		if c.mute {
+			line("gui.diag.r.mute")
+			continue
 		}
 		if c.openErr != nil {
 			if errors.Is(c.openErr, card.ErrNoCard) || errors.Is(c.openErr, card.ErrCardRemoved) {
