@@ -116,7 +116,7 @@ func appearanceStreams(inc *increment, a *Appearance, lines []string) (Ref, erro
 		return Ref{}, err
 	}
 	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw, _ := zlib.NewWriterLevel(&z, zlib.DefaultCompression)
 	zw.Write(img.Pix)
 	zw.Close()
 	id := Dict{}
