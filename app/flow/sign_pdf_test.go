@@ -248,7 +248,10 @@ func TestSoftCardPINSafety(t *testing.T) {
 	t.Run("blocked: no password asked", func(t *testing.T) {
 		c, sc := softSigningCard(t, personaConfig(t, "blocked"))
 		_, err := c.run(context.Background(), prof, SignFilesRequest{Jobs: jobs,
-			AskPIN: func(card.PINStatus) ([]byte, bool, error) { t.Fatal("asked for a blocked password"); return nil, false, nil }})
+			AskPIN: func(card.PINStatus) ([]byte, bool, error) {
+				t.Fatal("asked for a blocked password")
+				return nil, false, nil
+			}})
 		var b *card.Blocked
 		if !errors.As(err, &b) || sc.Stats().VerifySign != 0 {
 			t.Fatalf("blocked: %v, %d VERIFY", err, sc.Stats().VerifySign)
