@@ -10,13 +10,12 @@ import (
 // lists its Args.
 const (
 	// The file as a whole (DocumentReport.Error, Error.Key).
-	MsgDocMalformed   = "xades.doc.malformed"    // detail
-	MsgDocDOCTYPE     = "xades.doc.doctype"      //
-	MsgDocEncoding    = "xades.doc.encoding"     // detail
-	MsgDocTooDeep     = "xades.doc.too_deep"     // limit
-	MsgDocTooLarge    = "xades.doc.too_large"    // limit in MB
-	MsgDocUnreadable  = "xades.doc.unreadable"   // detail
-	MsgDocNoSignature = "xades.doc.no_signature" //
+	MsgDocMalformed  = "xades.doc.malformed"  // detail
+	MsgDocDOCTYPE    = "xades.doc.doctype"    //
+	MsgDocEncoding   = "xades.doc.encoding"   // detail
+	MsgDocTooDeep    = "xades.doc.too_deep"   // limit
+	MsgDocTooLarge   = "xades.doc.too_large"  // limit in MB
+	MsgDocUnreadable = "xades.doc.unreadable" // detail
 
 	// Structure and algorithms of one signature.
 	MsgSigDuplicateID    = "xades.sig.duplicate_id"     // Id value
@@ -87,7 +86,6 @@ const (
 func MessageKeys() []string {
 	return []string{
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
-		MsgDocNoSignature,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1,
