@@ -1,11 +1,11 @@
 package trust
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
-	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"regexp"
@@ -171,10 +171,19 @@ func Fingerprint(c *x509.Certificate) string {
 	return string(out)
 }
 
-// anchorByKeySHA256 finds an anchor by the SHA-256 of its public key.
-func (s *TrustStore) anchorByKeySHA256(h [32]byte) *Anchor {
+// IssuerOf returns the anchor that issued cert directly, matched by key identifier and
+// name and proved by the signature, or nil. It tells a certificate's CA generation without
+// a full validation (the signing wizard shows it before signing); CheckSigner is what
+// validates.
+func (s *TrustStore) IssuerOf(cert *x509.Certificate) *Anchor {
 	for _, a := range s.Anchors {
-		if a.KeySHA256 == h {
+		if len(cert.AuthorityKeyId) > 0 && len(a.KeyID) > 0 && !bytes.Equal(cert.AuthorityKeyId, a.KeyID) {
+			continue
+		}
+		if !namesEqual(cert.RawIssuer, a.Cert.RawSubject) {
+			continue
+		}
+		if a.Cert.CheckSignature(cert.SignatureAlgorithm, cert.RawTBSCertificate, cert.Signature) == nil {
 			return a
 		}
 	}
@@ -197,5 +206,3 @@ func pemTrim(b []byte) []byte {
 	}
 	return b
 }
-
-func hexKey(b []byte) string { return hex.EncodeToString(b) }

@@ -118,3 +118,27 @@ func TestTrustStores(t *testing.T) {
 		t.Error("unknown trust store accepted")
 	}
 }
+
+func TestIssuerOf(t *testing.T) {
+	test, err := LoadTrustStore(StoreTest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod, _ := LoadTrustStore(StoreProduction)
+	for id, want := range map[string]string{"valid": "test-2023", "expired": "test-2019", "impostor": ""} {
+		a := test.IssuerOf(persona(t, id).SignCert)
+		got := ""
+		if a != nil {
+			got = a.Generation
+		}
+		if got != want {
+			t.Errorf("%s: generation %q, want %q", id, got, want)
+		}
+		if prod.IssuerOf(persona(t, id).SignCert) != nil {
+			t.Errorf("%s: issued by a production anchor?", id)
+		}
+	}
+	if a := test.IssuerOf(persona(t, "valid").AuthCert); a == nil || a.Kind != KindAuthentication {
+		t.Errorf("auth certificate issuer: %+v", a)
+	}
+}

@@ -135,6 +135,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		}
 		createdDir = true
 	}
+	removeStaleTemps(s.dir, now)
 	var stage []*staged
 	var failures []*CRLError
 	cleanup := func() {
@@ -541,6 +542,17 @@ func newPolicySource(store *TrustStore, dir string) (crlSource, error) {
 		mem.byKey[x.in.IssuerKeySHA256] = append(mem.byKey[x.in.IssuerKeySHA256], x)
 	}
 	return append(src, mem), nil
+}
+
+// removeStaleTemps deletes temporary index files an interrupted import left behind (an
+// hour old or more; a running import's are younger).
+func removeStaleTemps(dir string, now time.Time) {
+	matches, _ := filepath.Glob(filepath.Join(dir, ".import-*"+indexExt+".tmp"))
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Hour {
+			os.Remove(m)
+		}
+	}
 }
 
 // syncDir flushes a directory entry change to disk where the system supports it.
