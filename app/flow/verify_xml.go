@@ -1,0 +1,52 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/mynasign/mynasign/trust"
+	"github.com/mynasign/mynasign/xades"
+)
+
+// The XML verifiers, recognized by content: "egov" for an e-Gov package (a folder or a
+// zip holding a kousei.xml that is an e-Gov 構成管理XML, or that kousei.xml itself),
+// registered before "xml" for any other XML document (XAdES or plain XMLDSig).
+func init() {
+	RegisterVerifier(Verifier{
+		Name:   "egov",
+		Detect: func(path string, _ []byte) bool { return xades.IsEGovPackage(path) },
+		Verify: func(_ context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {
+			if _, err := os.Stat(path); err != nil {
+				return nil, err
+			}
+			return xades.VerifyEGov(path, policy), nil
+		},
+	})
+	RegisterVerifier(Verifier{
+		Name:   "xml",
+		Detect: func(_ string, head []byte) bool { return head != nil && xades.LooksLikeXML(head) },
+		Verify: verifyXML,
+	})
+}
+
+func verifyXML(_ context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() > xades.MaxXMLSize {
+		rep := &trust.DocumentReport{File: path, Kind: "xml", Signatures: []trust.SignatureReport{},
+			Error: &trust.Message{Key: xades.MsgDocTooLarge, Args: []string{fmt.Sprint(xades.MaxXMLSize >> 20)}}}
+		if policy != nil {
+			rep.TrustStore, rep.ValidationTime = policy.TrustStore(), policy.ValidationTime()
+		}
+		trust.Summarize(rep)
+		return rep, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return xades.Verify(path, data, policy), nil
+}
