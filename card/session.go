@@ -156,6 +156,11 @@ func (s *Session) do(op string, f func(*Session) error) error {
 	if s.closed {
 		return fmt.Errorf("%s: %w", op, ErrClosed)
 	}
+	// Between our transactions another program may have selected another EF (which
+	// keeps the verified state): the current EF is only trusted within one
+	// transaction. The application is re-selected when the card says a file is gone
+	// (see inApp).
+	s.ef = 0
 	if s.tx != nil {
 		s.stats.Transactions++
 		reset, err := s.tx.BeginTransaction()

@@ -571,3 +571,54 @@ func TestShortID(t *testing.T) {
 		t.Fatal("ShortID shows the serial or accepts nil")
 	}
 }
+
+// TestOtherProgramSelectsAnotherEF: between our operations another program selects
+// other files of the JPKI application (which keeps the verified state). The session
+// must still read the right file and sign with the signature key, without a new
+// verification.
+func TestOtherProgramSelectsAnotherEF(t *testing.T) {
+	p := persona(t, "valid")
+	d := sha256.Sum256([]byte("y"))
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			c := newCard(t, "valid", nil)
+			s := open(t, c, m.opts)
+			if err := s.VerifySignPIN(pin("TEST1234")); err != nil {
+				t.Fatal(err)
+			}
+			signer, err := s.Signer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := signer.Sign(nil, d[:], crypto.SHA256); err != nil {
+				t.Fatal(err)
+			}
+			// The other program verifies the authentication PIN and leaves the
+			// authentication key selected, then the authentication CA certificate.
+			for _, cmd := range [][]byte{
+				{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18},
+				{0x00, 0x20, 0x00, 0x80, 0x04, '1', '2', '3', '4'},
+				{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x17},
+			} {
+				if out, err := c.Transmit(cmd); err != nil || !bytes.Equal(out, []byte{0x90, 0x00}) {
+					t.Fatalf("%X: %X %v", cmd, out, err)
+				}
+			}
+			sig, err := signer.Sign(nil, d[:], crypto.SHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := rsa.VerifyPKCS1v15(p.SignCert.PublicKey.(*rsa.PublicKey), crypto.SHA256, d[:], sig); err != nil {
+				t.Fatal("not signed with the signature key")
+			}
+			c.Transmit([]byte{0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0B})
+			auth, err := s.AuthCertificate()
+			if err != nil || !bytes.Equal(auth.Raw, p.AuthCert.Raw) {
+				t.Fatalf("read the wrong file: %v", err)
+			}
+			if c.Stats().VerifySign != 1 {
+				t.Fatal("verified again")
+			}
+		})
+	}
+}

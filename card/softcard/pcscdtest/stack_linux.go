@@ -30,6 +30,21 @@ var driverPaths = []string{
 	"/usr/local/lib/pcsc/drivers/serial/libifdvpcd.so",
 }
 
+// findPcscd looks for pcscd on PATH and in the sbin directories (not on a normal
+// user's PATH on Debian).
+func findPcscd(t testing.TB) string {
+	if p, err := exec.LookPath("pcscd"); err == nil {
+		return p
+	}
+	for _, p := range []string{"/usr/sbin/pcscd", "/sbin/pcscd", "/usr/local/sbin/pcscd"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	testenv.Unavailable(t, "pcscd is not installed (Debian: pcscd)")
+	return ""
+}
+
 // socketPath is where pcsc-lite's daemon and clients meet.
 const socketPath = "/run/pcscd/pcscd.comm"
 
@@ -49,7 +64,7 @@ const (
 func Start(t testing.TB, opts Options) *Stack {
 	t.Helper()
 	s := &Stack{t: t}
-	s.pcscd = testenv.Tool(t, "pcscd")
+	s.pcscd = findPcscd(t)
 	// Created before Stop is registered, removed after it ran (cleanups run last
 	// first): Stop can still show the log.
 	dir := t.TempDir()
