@@ -48,9 +48,9 @@ const (
 	MsgRevStale             = "trust.rev.stale"              // position, scope, nextUpdate
 	MsgRevNoNextUpdate      = "trust.rev.no_next_update"     // position, scope
 	MsgRevStoreError        = "trust.rev.store_error"        // position, error
-	MsgRevRevoked           = "trust.rev.revoked"            // revocation time, position
-	MsgRevRevokedCompromise = "trust.rev.revoked_compromise" // revocation time, position
-	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"     // revocation time, position
+	MsgRevRevoked           = "trust.rev.revoked"            // revocation time
+	MsgRevRevokedCompromise = "trust.rev.revoked_compromise" // revocation time
+	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"     // revocation time
 	MsgRevCARevoked         = "trust.rev.ca_revoked"         // revocation time, position
 	MsgRevOnHold            = "trust.rev.on_hold"            // position, hold time
 	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
@@ -79,10 +79,10 @@ const (
 	MsgSigPassedTestPermitted = "trust.sig.passed_test_permitted" // name, CRL thisUpdate
 
 	// A document's summary (Summarize): total, passed, failed, indeterminate.
-	MsgDocPassed        = "trust.doc.passed"
-	MsgDocFailed        = "trust.doc.failed"
-	MsgDocIndeterminate = "trust.doc.indeterminate"
-	MsgDocUnsigned      = "trust.doc.unsigned" //
+	MsgDocPassed        = "trust.doc.passed"        // total, passed, failed, indeterminate
+	MsgDocFailed        = "trust.doc.failed"        // total, passed, failed, indeterminate
+	MsgDocIndeterminate = "trust.doc.indeterminate" // total, passed, failed, indeterminate
+	MsgDocUnsigned      = "trust.doc.unsigned"      //
 )
 
 // MessageKeys returns every message key this package can produce, for the translation

@@ -74,3 +74,67 @@ func TestMessageKeysComplete(t *testing.T) {
 		})
 	}
 }
+
+// declaredArgs reads, from the comment after each Msg constant, how many arguments the
+// message takes ("// name, CRL thisUpdate" → 2; "//" → 0).
+func declaredArgs(t *testing.T) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	fset := token.NewFileSet()
+	for _, f := range []string{"messages.go", "crl_errors.go"} {
+		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			vs, ok := n.(*ast.ValueSpec)
+			if !ok || len(vs.Values) != 1 || vs.Comment == nil {
+				return true
+			}
+			lit, ok := vs.Values[0].(*ast.BasicLit)
+			if !ok {
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			text := strings.TrimSpace(vs.Comment.Text())
+			if strings.HasPrefix(text, "+") {
+				return true // a prefix
+			}
+			count := 0
+			if text != "" {
+				count = strings.Count(text, ",") + 1
+			}
+			out[key] = count
+			return true
+		})
+	}
+	return out
+}
+
+// Each translation uses exactly the arguments its key declares.
+func TestMessageArguments(t *testing.T) {
+	decl := declaredArgs(t)
+	if len(decl) < 60 {
+		t.Fatalf("only %d keys with declared arguments found", len(decl))
+	}
+	for _, lang := range []i18n.Lang{i18n.Japanese, i18n.English} {
+		l := i18n.New(lang)
+		for key, n := range decl {
+			args := make([]any, n)
+			for i := range args {
+				args[i] = "⟨" + strconv.Itoa(i+1) + "⟩"
+			}
+			text := l.T(key, args...)
+			if strings.Contains(text, "%!") {
+				t.Errorf("%s %s: %q", lang, key, text)
+			}
+			// The document summaries pick the counts they need.
+			partial := key == MsgDocPassed || key == MsgDocFailed || key == MsgDocIndeterminate
+			for _, a := range args {
+				if !partial && !strings.Contains(text, a.(string)) {
+					t.Errorf("%s %s does not show argument %s: %q", lang, key, a, text)
+				}
+			}
+		}
+	}
+}

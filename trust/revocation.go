@@ -132,7 +132,11 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 			// Signed (as claimed) before the revocation, but nothing proves the claim.
 			key, sub, ind = MsgRevRevokedNoPOE, RevokedNoPOE, Indeterminate
 		}
-		rc.finding = &finding{ind: ind, sub: sub, msg: Message{Key: key, Args: []string{isoTime(at), position}}, check: "revocation"}
+		args := []string{isoTime(at)}
+		if key == MsgRevCARevoked {
+			args = append(args, position)
+		}
+		rc.finding = &finding{ind: ind, sub: sub, msg: Message{Key: key, Args: args}, check: "revocation"}
 		rc.warnings = append(rc.warnings, reasonMessage(hit.Reason))
 		return rc
 	}
