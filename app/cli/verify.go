@@ -21,7 +21,7 @@ func init() {
 }
 
 // runVerify: mynasign verify [--json|--csv] [--report DIR] [--report-scope S]
-// [--show-personal-data] [--jobs N] [--trust S] [--crl-dir DIR] [--at TIME] PATH...
+// [--show-personal-data] [--jobs N] [--profile registry] [--trust S] [--crl-dir DIR] [--at TIME] PATH...
 //
 // Exit code 0 only when every document has at least one signature and every signature
 // is TOTAL-PASSED; 1 when any is not; 2 on usage errors.
@@ -34,7 +34,11 @@ func runVerify(env *Env, args []string) error {
 	scope := fs.String("report-scope", "", "records to write: file, batch or both (default: file for one document, both for more)")
 	personal := fs.Bool("show-personal-data", false, "include the signers' name, address, birth date and sex")
 	jobs := fs.Int("jobs", 0, "documents verified at once (default: the number of CPUs)")
+	profile := addProfileFlag(fs)
 	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	if err := checkProfileUsage(*profile, *asCSV); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -78,11 +82,15 @@ func runVerify(env *Env, args []string) error {
 	if err != nil && res == nil {
 		return err
 	}
+	conf, cerr := runConformance(ctx, *profile, res)
+	if cerr != nil {
+		return cerr
+	}
 
 	out := flow.OutputOptions{AppVersion: version.String(), At: !topts.At.IsZero(), ShowPersonalData: *personal, L: env.L}
 	switch {
 	case *asJSON:
-		if werr := res.WriteJSON(env.Stdout, out); werr != nil {
+		if werr := writeVerifyJSON(env, res, out, conf); werr != nil {
 			return werr
 		}
 	case *asCSV:
@@ -91,6 +99,7 @@ func runVerify(env *Env, args []string) error {
 		}
 	default:
 		printVerifyText(env, res, *personal)
+		printConformance(env, conf)
 	}
 	if err != nil { // cancelled: the results so far were printed
 		return err
@@ -105,7 +114,7 @@ func runVerify(env *Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stderr, env.L.T("cli.verify.records", *reportDir, len(paths)))
 	}
-	if !res.Totals.AllPassed() {
+	if !res.Totals.AllPassed() || !conf.passed() {
 		return &ExitError{Code: ExitFailure}
 	}
 	return nil

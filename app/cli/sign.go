@@ -1,0 +1,286 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mynasign/mynasign/app/flow"
+	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/card/softcard"
+	"github.com/mynasign/mynasign/pdf"
+	"github.com/mynasign/mynasign/trust"
+)
+
+func init() {
+	register(command{name: "sign", summary: "sign files with the My Number Card (PDF: pades, registry; XML: xades, egov)", run: runSign})
+}
+
+// runSign: mynasign sign --profile P [--testcard [--persona NAME]] [--reader NAME]
+// [--pin-fd N] [--confirm-last-try] [-o OUT | -o DIR] [--visible PAGE:x,y,w,h]
+// [--reason TEXT] [--location TEXT] [--trust S] [--crl-dir DIR] [--at TIME] FILE...
+//
+// One password and one VERIFY for all files; every file is signed in the same card
+// session; a file that fails is reported and the others are still signed. Exit code 0
+// only when every file was signed.
+func runSign(env *Env, args []string) error {
+	fs := newFlags("sign")
+	profileName := fs.String("profile", "", "signature profile: "+strings.Join(profileNames(), ", "))
+	testCard := fs.Bool("testcard", false, "sign with the software test card (test certificates, not a real identity)")
+	persona := fs.String("persona", "", "test card persona (with --testcard): "+strings.Join(softPersonas(), ", "))
+	reader := fs.String("reader", "", "card reader to use (default: the only reader holding a card)")
+	pinFD := addPINFlag(fs)
+	confirmLast := fs.Bool("confirm-last-try", false, "send the password even when only one try is left (a wrong one locks it)")
+	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: next to each input")
+	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the lower left corner")
+	reason := fs.String("reason", "", "reason for signing (PDF /Reason)")
+	location := fs.String("location", "", "place of signing (PDF /Location)")
+	tf := addTrustFlags(fs)
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	if *profileName == "" {
+		return usagef("sign: choose --profile (%s)", strings.Join(profileNames(), ", "))
+	}
+	profile, ok := flow.LookupSignProfile(*profileName)
+	if !ok {
+		return usagef("sign: unknown --profile %q (%s)", *profileName, strings.Join(profileNames(), ", "))
+	}
+	if fs.NArg() == 0 {
+		return usagef("sign: name at least one file")
+	}
+	if *persona != "" && !*testCard {
+		return usagef("sign: --persona needs --testcard")
+	}
+	if *persona != "" && !slices.Contains(softPersonas(), *persona) {
+		return usagef("sign: unknown --persona %q (%s)", *persona, strings.Join(softPersonas(), ", "))
+	}
+	if *testCard && *reader != "" {
+		return usagef("sign: --testcard and --reader exclude each other")
+	}
+	opts := flow.SignOptions{Reason: *reason, Location: *location}
+	if *visible != "" {
+		v, err := parseVisible(*visible)
+		if err != nil {
+			return usagef("sign: --visible: %v", err)
+		}
+		opts.Visible = v
+	}
+	jobs, err := signJobs(profile, fs.Args(), *output)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if _, err := os.Lstat(j.Output); err == nil {
+			return errors.New(env.L.T("cli.sign.err.exists", j.Output))
+		}
+	}
+	if *testCard && tf.store == trust.StoreProduction {
+		// The test card's certificates verify only with the test store; its outputs are
+		// self-verified with it.
+		tf.store = trust.StoreTest
+	}
+	policy, err := tf.policy()
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *testCard {
+		p := *persona
+		if p == "" {
+			p = softPersonas()[0]
+		}
+		fmt.Fprintln(env.Stderr, env.L.T("cli.sign.test_card", p))
+	}
+	pins := newPINReader(env, *pinFD)
+	req := flow.SignFilesRequest{
+		Card:    flow.CardOptions{Reader: *reader, TestCard: *testCard, Persona: *persona},
+		Profile: profile.Name, Jobs: jobs, Options: opts, Policy: policy,
+		AskPIN: func(st card.PINStatus) ([]byte, bool, error) {
+			fmt.Fprintln(env.Stderr, env.L.T("cli.sign.tries", st.Left))
+			last := false
+			if st.Left == 1 {
+				if last = *confirmLast || confirmLastTry(env); !last {
+					return nil, false, errors.New(env.L.T("cli.sign.last_try_declined"))
+				}
+			}
+			pin, err := pins.read(card.SignPassword)
+			return pin, last, err
+		},
+		Confirm: func(*x509.Certificate, bool) error {
+			fmt.Fprintln(env.Stderr, env.L.T("cli.sign.discloses"))
+			return nil
+		},
+		Progress: func(p flow.FileProgress) {
+			if p.Done == 0 {
+				fmt.Fprintln(env.Stderr, env.L.T("cli.sign.signing", p.Index+1, p.Count, p.Input))
+			}
+		},
+	}
+	results, err := flow.SignFiles(ctx, req)
+	if err != nil {
+		return errors.New(signErrorText(env, err))
+	}
+	signed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintln(env.Stdout, env.L.T("cli.sign.failed", r.Job.Input, signErrorText(env, r.Err)))
+			continue
+		}
+		signed++
+		fmt.Fprintln(env.Stdout, env.L.T("cli.sign.done", r.Result.Output))
+		if r.Result.Report != nil {
+			st := flow.StatusOf(r.Result.Report)
+			fmt.Fprintln(env.Stdout, env.L.T("cli.sign.self_check", env.L.T("cli.verify.status."+string(st))))
+		}
+	}
+	fmt.Fprintln(env.Stderr, env.L.T("cli.sign.summary", len(results), signed))
+	if signed != len(results) {
+		return &ExitError{Code: ExitFailure}
+	}
+	return nil
+}
+
+func profileNames() []string {
+	var out []string
+	for _, p := range flow.SignProfiles() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// softPersonas lists the software card's personas, the default first.
+func softPersonas() []string { return softcard.PersonaIDs() }
+
+// signJobs decides every output path: -o names the output of a single input or an
+// existing folder for several; without it, each output goes next to its input.
+func signJobs(profile flow.SignProfile, inputs []string, output string) ([]flow.SignJob, error) {
+	dirOut := false
+	if output != "" {
+		if st, err := os.Stat(output); err == nil && st.IsDir() {
+			dirOut = true
+		} else if len(inputs) > 1 {
+			return nil, usagef("sign: with several files, -o must be an existing folder")
+		}
+	}
+	seen := map[string]bool{}
+	var jobs []flow.SignJob
+	for _, in := range inputs {
+		out := profile.DefaultOutput(in)
+		switch {
+		case dirOut:
+			out = filepath.Join(output, filepath.Base(out))
+		case output != "":
+			out = output
+		}
+		abs, _ := filepath.Abs(out)
+		if seen[abs] {
+			return nil, usagef("sign: two inputs would be written to %s", out)
+		}
+		seen[abs] = true
+		jobs = append(jobs, flow.SignJob{Input: in, Output: out})
+	}
+	return jobs, nil
+}
+
+// parseVisible reads PAGE:x,y,w,h.
+func parseVisible(s string) (*flow.Visible, error) {
+	page, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return nil, errors.New("want PAGE:x,y,w,h")
+	}
+	p, err := strconv.Atoi(page)
+	if err != nil || p < 1 {
+		return nil, fmt.Errorf("bad page %q", page)
+	}
+	parts := strings.Split(rest, ",")
+	if len(parts) != 4 {
+		return nil, errors.New("want four numbers x,y,w,h")
+	}
+	var n [4]float64
+	for i, part := range parts {
+		if n[i], err = strconv.ParseFloat(strings.TrimSpace(part), 64); err != nil || n[i] < 0 || n[i] > 14400 {
+			return nil, fmt.Errorf("bad number %q", part)
+		}
+	}
+	if n[2] <= 0 || n[3] <= 0 {
+		return nil, errors.New("width and height must be positive")
+	}
+	return &flow.Visible{Page: p, Rect: flow.Rect{X: n[0], Y: n[1], W: n[2], H: n[3]}}, nil
+}
+
+// confirmLastTry asks for "yes" on the terminal before the last try is spent.
+func confirmLastTry(env *Env) bool {
+	if _, ok := stdinTerminal(); !ok {
+		return false
+	}
+	fmt.Fprint(env.Stderr, env.L.T("cli.sign.last_try_confirm"))
+	line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+	return strings.EqualFold(strings.TrimSpace(line), "yes")
+}
+
+// signErrorText explains an error of the signing flow in the user's language.
+func signErrorText(env *Env, err error) string {
+	l := env.L
+	var (
+		re  *pdf.ReadError
+		ce  *pdf.CertifiedError
+		pe  *pdf.PageError
+		sc  *pdf.SelfCheckError
+		rc  *flow.ReaderChoiceError
+		ue  *UsageError
+		lte *localizedError
+	)
+	switch {
+	case errors.As(err, &lte), errors.As(err, &ue):
+		return err.Error()
+	case errors.Is(err, pdf.ErrEncrypted):
+		return l.T("cli.sign.err.encrypted")
+	case errors.As(err, &re):
+		return l.T("cli.sign.err.unreadable", re.Err.Error())
+	case errors.As(err, &ce):
+		return l.T("cli.sign.err.certified", ce.P)
+	case errors.As(err, &pe):
+		return l.T("cli.sign.err.page", pe.Page, pe.Pages)
+	case errors.As(err, &sc):
+		return l.T("cli.sign.err.self_check", sc.Reason)
+	case errors.Is(err, pdf.ErrSignatureTooLarge):
+		return l.T("cli.sign.err.too_large")
+	case errors.Is(err, pdf.ErrSameFile):
+		return l.T("cli.sign.err.same_file")
+	case errors.Is(err, pdf.ErrNoSignerName):
+		return l.T("cli.sign.err.no_name")
+	case errors.Is(err, flow.ErrNotAccepted):
+		return l.T("cli.sign.err.not_accepted")
+	case errors.As(err, &rc):
+		return l.T("cli.sign.err.reader_choice", strings.Join(rc.Readers, ", "))
+	case isCardError(err):
+		return cardErrorText(l, err)
+	}
+	return err.Error()
+}
+
+// isCardError reports errors that package card defines.
+func isCardError(err error) bool {
+	var (
+		wrong   *card.WrongPIN
+		blocked *card.Blocked
+		last    *card.LastTry
+		invalid *card.InvalidPIN
+		unsup   *card.UnsupportedCard
+	)
+	return errors.As(err, &wrong) || errors.As(err, &blocked) || errors.As(err, &last) || errors.As(err, &invalid) ||
+		errors.As(err, &unsup) || errors.Is(err, card.ErrNoSignCertificate) || errors.Is(err, card.ErrSecurityStatusNotSatisfied) ||
+		errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) || errors.Is(err, card.ErrNoCard) ||
+		errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService) || errors.Is(err, card.ErrCardBusy)
+}

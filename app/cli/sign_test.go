@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
+	"github.com/mynasign/mynasign/testdata/testpki"
+)
+
+// runWithPIN runs the CLI with a password readable on --pin-fd.
+func runWithPIN(t *testing.T, pin string, args ...string) (int, string, string) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString(pin + "\n")
+	w.Close()
+	defer r.Close()
+	full := []string{args[0], "--pin-fd", strconv.Itoa(int(r.Fd()))}
+	full = append(full, args[1:]...)
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, L: i18n.New(i18n.English)}
+	code := Run(env, full)
+	return code, out.String(), errb.String()
+}
+
+func runPlain(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, L: i18n.New(i18n.English)}
+	return Run(env, args), out.String(), errb.String()
+}
+
+func TestSignAndVerifyCommands(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	outDir := filepath.Join(dir, "out")
+	os.Mkdir(in, 0o755)
+	os.Mkdir(outDir, 0o755)
+	a := filepath.Join(in, "a.pdf")
+	b := filepath.Join(in, "b.pdf")
+	os.WriteFile(a, samplepdf.Make(samplepdf.Spec{}), 0o644)
+	os.WriteFile(b, samplepdf.Make(samplepdf.Spec{XRefStream: true, AcroForm: "direct"}), 0o644)
+	crl := t.TempDir()
+
+	// Two files, one password, the registry profile, a visible signature.
+	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "registry", "--testcard",
+		"--visible", "1:300,40,240,70", "--crl-dir", crl, "-o", outDir, a, b)
+	if code != 0 {
+		t.Fatalf("sign: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if strings.Count(stdout, "Signed: ") != 2 || !strings.Contains(stderr, "5 tries left") || strings.Contains(stdout+stderr, testpki.SignPassword) {
+		t.Fatalf("sign output:\n%s\n%s", stdout, stderr)
+	}
+	outA := filepath.Join(outDir, "a_signed.pdf")
+	outB := filepath.Join(outDir, "b_signed.pdf")
+
+	// verify: exit 0 only when every signature passes (the test card needs --trust test).
+	if code, out, _ := runPlain(t, "verify", "--trust", "test", "--crl-dir", crl, outA, outB); code != 0 {
+		t.Fatalf("verify: exit %d\n%s", code, out)
+	}
+	if code, _, _ := runPlain(t, "verify", "--crl-dir", crl, outA); code != 1 {
+		t.Fatalf("verify with the production store: exit %d, want 1", code)
+	}
+	if code, _, _ := runPlain(t, "verify", "--trust", "test", "--crl-dir", crl, a); code != 1 {
+		t.Fatalf("verify of an unsigned file: exit %d, want 1", code)
+	}
+
+	// verify --profile registry: the registry output conforms; a PAdES one does not.
+	if code, out, _ := runPlain(t, "verify", "--profile", "registry", "--trust", "test", "--crl-dir", crl, outA); code != 0 || !strings.Contains(out, "[conforms] Name") {
+		t.Fatalf("verify --profile registry: exit %d\n%s", code, out)
+	}
+	pades := filepath.Join(outDir, "a_pades.pdf")
+	if code, out, errs := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--testcard", "--crl-dir", crl, "-o", pades, a); code != 0 {
+		t.Fatalf("sign pades: %d\n%s\n%s", code, out, errs)
+	}
+	code, out, _ := runPlain(t, "verify", "--profile", "registry", "--trust", "test", "--crl-dir", crl, "--json", pades)
+	if code != 1 {
+		t.Fatalf("a PAdES file against the registry profile: exit %d", code)
+	}
+	var doc struct {
+		Conformance struct {
+			Passed  bool
+			Results []struct {
+				Signatures []struct {
+					Rows []struct {
+						Key    string
+						Passed bool
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, out)
+	}
+	failed := map[string]bool{}
+	for _, r := range doc.Conformance.Results[0].Signatures[0].Rows {
+		if !r.Passed {
+			failed[r.Key] = true
+		}
+	}
+	if doc.Conformance.Passed || !failed["SubFilter"] || !failed["Name"] || len(failed) != 2 {
+		t.Fatalf("failed rows %v", failed)
+	}
+
+	// No overwriting, a wrong password, usage errors.
+	if code, _, errs := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--testcard", "--crl-dir", crl, "-o", pades, a); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Fatalf("overwrite: %d %s", code, errs)
+	}
+	if code, _, errs := runWithPIN(t, "WRONG999", "sign", "--profile", "pades", "--testcard", "--crl-dir", crl, "-o", filepath.Join(outDir, "x.pdf"), a); code != 1 || !strings.Contains(errs, "4 tries left") {
+		t.Fatalf("wrong password: %d %s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(outDir, "x.pdf")); !os.IsNotExist(err) {
+		t.Fatal("output written after a wrong password")
+	}
+	for _, args := range [][]string{
+		{"sign", a},
+		{"sign", "--profile", "nope", a},
+		{"sign", "--profile", "pades", "--persona", "valid", a},
+		{"sign", "--profile", "pades", "--testcard", "--visible", "1:0,0,0,10", a},
+		{"sign", "--profile", "pades", "--testcard", "-o", filepath.Join(dir, "nofolder"), a, b},
+		{"verify", "--profile", "nope", a},
+	} {
+		if code, _, _ := runPlain(t, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
