@@ -65,6 +65,7 @@ type CRLError struct {
 	Err    error // the underlying error, when there is one
 }
 
+// Error is the English form: "<file>: <reason>".
 func (e *CRLError) Error() string {
 	text, ok := crlErrorText[e.Reason.Key]
 	if !ok {
@@ -81,6 +82,7 @@ func (e *CRLError) Error() string {
 	return e.File + ": " + msg
 }
 
+// Unwrap returns the underlying error (nil for a refusal found in the CRL itself).
 func (e *CRLError) Unwrap() error { return e.Err }
 
 // crlErr builds a CRLError.

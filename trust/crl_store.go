@@ -72,6 +72,7 @@ type ImportError struct {
 	Errors []*CRLError
 }
 
+// Error lists every refused file in English.
 func (e *ImportError) Error() string {
 	parts := make([]string, len(e.Errors))
 	for i, ce := range e.Errors {
