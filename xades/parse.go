@@ -44,6 +44,8 @@ type parser struct {
 	doc   *document
 	order int
 	buf   []byte
+	slab  []node // nodes are allocated in blocks: a big document has millions
+	eslab []elemFields
 }
 
 func (p *parser) fail(kind error, at int, format string, args ...any) error {
@@ -229,7 +231,16 @@ func (p *parser) misc(after bool) error {
 }
 
 func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
-	n := &node{kind: kind, parent: parent, start: start, order: p.order}
+	if len(p.slab) == cap(p.slab) {
+		size := 64
+		if p.order > 4096 {
+			size = 4096
+		}
+		p.slab = make([]node, 0, size)
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	n := &p.slab[len(p.slab)-1]
+	n.kind, n.parent, n.start, n.order = kind, parent, start, p.order
 	p.order++
 	parent.children = append(parent.children, n)
 	return n
@@ -510,6 +521,15 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		return nil, err
 	}
 	el := p.newNode(elementNode, parent, start)
+	if len(p.eslab) == cap(p.eslab) {
+		size := 64
+		if p.order > 4096 {
+			size = 2048
+		}
+		p.eslab = make([]elemFields, 0, size)
+	}
+	p.eslab = p.eslab[:len(p.eslab)+1]
+	el.elemFields = &p.eslab[len(p.eslab)-1]
 	var raws []rawAttr
 	for {
 		sp := p.skipSpace()
@@ -549,9 +569,9 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	}
 
 	// Namespace declarations first: they apply to the element's own name and attributes.
-	scope := parent.scope
-	if parent.kind == documentNode {
-		scope = nil
+	var scope []nsBinding
+	if parent.kind == elementNode {
+		scope = parent.scope
 	}
 	var others []rawAttr
 	for _, a := range raws {

@@ -49,21 +49,14 @@ func (a *attr) qname() string {
 	return a.prefix + ":" + a.local
 }
 
-// node is one node of a parsed document.
+// node is one node of a parsed document. Element-only fields live behind elemFields
+// (nil for other nodes), which keeps the many text nodes of a big document small.
 type node struct {
-	kind     nodeKind
-	parent   *node
-	children []*node
-
-	// Elements.
-	prefix, local string
-	uri           string      // the element's namespace ("" for none)
-	decls         []nsBinding // namespace declarations written on this element, in document order
-	attrs         []attr      // other attributes, in document order
-	// scope holds the in-scope namespaces after this element's declarations, sorted by
-	// prefix, without the implicit xml prefix and without an empty default namespace.
-	// Elements without declarations share their parent's slice.
-	scope []nsBinding
+	kind        nodeKind
+	selfClosing bool
+	parent      *node
+	children    []*node
+	*elemFields
 
 	// Text, comments and processing instructions.
 	data   string
@@ -73,11 +66,25 @@ type node struct {
 	// end tag (or after "/>"); inner is where its end tag begins ("</"), or the position
 	// of "/>" for an empty-element tag.
 	start, end, inner int
-	selfClosing       bool
 	order             int // preorder position in the document (document order)
 }
 
+// elemFields are an element's name, namespaces and attributes.
+type elemFields struct {
+	prefix, local string
+	uri           string      // the element's namespace ("" for none)
+	decls         []nsBinding // namespace declarations written on this element, in document order
+	attrs         []attr      // other attributes, in document order
+	// scope holds the in-scope namespaces after this element's declarations, sorted by
+	// prefix, without the implicit xml prefix and without an empty default namespace.
+	// Elements without declarations share their parent's slice.
+	scope []nsBinding
+}
+
 func (n *node) qname() string {
+	if n.elemFields == nil {
+		return ""
+	}
 	if n.prefix == "" {
 		return n.local
 	}
