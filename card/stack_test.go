@@ -7,6 +7,8 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
+	"os"
+	"strings"
 	"slices"
 	"testing"
 	"time"
@@ -210,11 +212,20 @@ func TestWatch(t *testing.T) {
 	st.StartDaemon()
 	expect(ev(card.ServiceAvailable, ""), ev(card.ReaderAdded, st.Reader), ev(card.ReaderAdded, st.SpareReader), ev(card.CardInserted, st.Reader))
 
-	// Nothing more happens: no event, and no busy loop behind the silence.
+	// Nothing more happens: no event, and no busy loop behind the silence (pcscd logs
+	// every wait request it receives).
+	waits := func() int {
+		b, _ := os.ReadFile(st.LogPath)
+		return strings.Count(string(b), "Received command: CMD_WAIT_READER_STATE_CHANGE")
+	}
+	before := waits()
 	select {
 	case e := <-events:
 		t.Fatalf("unexpected %v", e)
-	case <-time.After(500 * time.Millisecond):
+	case <-time.After(time.Second):
+	}
+	if n := waits() - before; n > 2 {
+		t.Fatalf("the watcher sent %d wait requests in a second of silence", n)
 	}
 	cancel()
 	select {
