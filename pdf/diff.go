@@ -139,6 +139,14 @@ func (x *differ) explain(num int, level changeLevel, key string, args []string, 
 	if !x.changed[num] && !x.added[num] {
 		return
 	}
+	// Only form filling names something (the field); keep every key's arguments fixed.
+	if key == MsgChangeFormFilled {
+		if len(args) != 1 {
+			args = []string{"?"}
+		}
+	} else {
+		args = nil
+	}
 	x.expl[num] = append(x.expl[num], explanation{level: level, why: trust.Message{Key: key, Args: args}, accept: accept})
 }
 

@@ -38,7 +38,7 @@ const (
 	MsgWarnSHA1             = "pdf.warn.sha1"               //
 	MsgWarnNoSigningCert    = "pdf.warn.no_signing_cert"    //
 	MsgWarnSigningTime      = "pdf.warn.signing_time"       //
-	MsgWarnDocTimestampBad  = "pdf.warn.doc_timestamp_bad"  // revision, problem
+	MsgWarnDocTimestampBad  = "pdf.warn.doc_timestamp_bad"  // revision
 	MsgWarnDocTimestampSeen = "pdf.warn.doc_timestamp_seen" // revision
 	MsgWarnEncrypted        = "pdf.warn.encrypted"          //
 	MsgWarnNoPolicy         = "pdf.warn.no_policy"          //
@@ -67,19 +67,18 @@ const (
 	MsgChangeUnreadable     = "pdf.change.unreadable"    // error
 
 	// The registry conformance check (formats.md §1b), one per row.
-	MsgRegOK             = "pdf.reg.ok"              //
-	MsgRegMissing        = "pdf.reg.missing"         //
-	MsgRegWrongValue     = "pdf.reg.wrong_value"     // found, expected
-	MsgRegNameMismatch   = "pdf.reg.name_mismatch"   // found, certificate name
-	MsgRegNoCertName     = "pdf.reg.no_cert_name"    //
-	MsgRegDateFormat     = "pdf.reg.date_format"     // found
-	MsgRegByteRange      = "pdf.reg.byterange"       //
-	MsgRegNotWhole       = "pdf.reg.not_whole"       //
-	MsgRegContents       = "pdf.reg.contents"        // problem
-	MsgRegAlgorithm      = "pdf.reg.algorithm"       // digest, signature algorithm
-	MsgRegNoSignature    = "pdf.reg.no_signature"    //
-	MsgRegAttributes     = "pdf.reg.attributes"      //
-	MsgRegSignatureValid = "pdf.reg.signature_valid" // indication
+	MsgRegOK           = "pdf.reg.ok"            //
+	MsgRegMissing      = "pdf.reg.missing"       //
+	MsgRegWrongValue   = "pdf.reg.wrong_value"   // found, expected
+	MsgRegNameMismatch = "pdf.reg.name_mismatch" // found, certificate name
+	MsgRegNoCertName   = "pdf.reg.no_cert_name"  //
+	MsgRegDateFormat   = "pdf.reg.date_format"   // found
+	MsgRegByteRange    = "pdf.reg.byterange"     //
+	MsgRegNotWhole     = "pdf.reg.not_whole"     //
+	MsgRegContents     = "pdf.reg.contents"      //
+	MsgRegAlgorithm    = "pdf.reg.algorithm"     // digest, signature algorithm
+	MsgRegNoSignature  = "pdf.reg.no_signature"  //
+	MsgRegAttributes   = "pdf.reg.attributes"    //
 )
 
 // MessageKeys returns every message key this package can produce, for the app's
@@ -101,6 +100,5 @@ func MessageKeys() []string {
 		MsgChangeUnreadable,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
-		MsgRegSignatureValid,
 	}
 }

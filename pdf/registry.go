@@ -121,9 +121,9 @@ func CheckRegistryFile(ctx context.Context, path string) (*RegistryReport, error
 		want := "PKCS#7 SignedData, SHA-256, RSA PKCS#1 v1.5"
 		switch {
 		case s.sd == nil:
-			add("Contents", want, "", false, MsgRegContents, s.summary.Key)
+			add("Contents", want, "", false, MsgRegContents)
 		case s.sd.HasEContent:
-			add("Contents", want, "eContent", false, MsgRegContents, MsgSigEContent)
+			add("Contents", want, "eContent", false, MsgRegContents)
 		default:
 			si := s.si
 			alg := si.SignatureAlgorithm.OID
@@ -137,7 +137,7 @@ func CheckRegistryFile(ctx context.Context, path string) (*RegistryReport, error
 			case ct != 1 || md != 1:
 				add("Contents", want, got, false, MsgRegAttributes)
 			case !s.rep.Intact:
-				add("Contents", want, got, false, MsgRegContents, s.summary.Key)
+				add("Contents", want, got, false, MsgRegContents)
 			default:
 				add("Contents", want, got+", "+strconv.Itoa(len(si.SignedAttrs))+" signed attributes", true, "")
 			}

@@ -397,16 +397,25 @@ func byteRangeProblem(brv, cv Object, size int64) string {
 }
 
 // hashPass reads the file once: the whole-file SHA-256 and every signature's digest
-// over its byte ranges.
+// over its byte ranges. A SHA-256 signature shares the whole-file hash up to the start
+// of its /Contents (the state is cloned there), so a file costs about one hash pass
+// however many signatures it has.
 func (a *analysis) hashPass(r io.ReaderAt) {
 	whole := sha256.New()
+	_, canClone := whole.(hash.Cloner)
 	var all []*sigState
+	split := map[int64][]*sigState{} // clone points: the start of each shared signature's gap
 	for _, s := range append(append([]*sigState{}, a.sigs...), a.stamps...) {
-		if s.hasher != nil {
-			all = append(all, s)
+		if s.hasher == nil {
+			continue
+		}
+		all = append(all, s)
+		if canClone && s.h == crypto.SHA256 {
+			s.hasher = nil
+			split[s.br[1]] = append(split[s.br[1]], s)
 		}
 	}
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, min(a.size, 1<<20))
 	for pos := int64(0); pos < a.size; {
 		if a.ctx.Err() != nil {
 			return
@@ -415,23 +424,62 @@ func (a *analysis) hashPass(r io.ReaderAt) {
 		if pos+n > a.size {
 			n = a.size - pos
 		}
-		m, err := r.ReadAt(buf[:n], pos)
-		if int64(m) < n {
-			_ = err
+		if m, _ := r.ReadAt(buf[:n], pos); int64(m) < n {
 			return
 		}
 		chunk := buf[:n]
-		whole.Write(chunk)
+		// The whole-file hash, cloned at the clone points inside this chunk.
+		done := pos
+		for _, p := range sortedPoints(split, pos, pos+n) {
+			whole.Write(chunk[done-pos : p-pos])
+			done = p
+			for _, s := range split[p] {
+				c, err := whole.(hash.Cloner).Clone()
+				if err != nil {
+					return
+				}
+				s.hasher = c.(hash.Hash)
+			}
+		}
+		whole.Write(chunk[done-pos:])
 		for _, s := range all {
-			feed(s.hasher, chunk, pos, 0, s.br[1])
+			if s.hasher == nil {
+				continue // still sharing the whole-file hash
+			}
+			if _, shared := split[s.br[1]]; !shared || !containsSig(split[s.br[1]], s) {
+				feed(s.hasher, chunk, pos, 0, s.br[1])
+			}
 			feed(s.hasher, chunk, pos, s.br[2], s.br[2]+s.br[3])
 		}
 		pos += n
 	}
 	a.sha = hex.EncodeToString(whole.Sum(nil))
 	for _, s := range all {
-		s.digest = s.hasher.Sum(nil)
+		if s.hasher != nil {
+			s.digest = s.hasher.Sum(nil)
+		}
 	}
+}
+
+// sortedPoints returns the clone points p with from < p <= to, ascending.
+func sortedPoints(split map[int64][]*sigState, from, to int64) []int64 {
+	var out []int64
+	for p := range split {
+		if p > from && p <= to {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func containsSig(list []*sigState, s *sigState) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // feed writes the part of chunk (at file offset pos) that lies in [from, to).
@@ -599,7 +647,7 @@ func (a *analysis) applyChanges(s *sigState) {
 		for _, st := range a.stamps {
 			if st.rev == k {
 				if st.ind != "" {
-					s.warn(MsgWarnDocTimestampBad, strconv.Itoa(k+1), st.summary.Key)
+					s.warn(MsgWarnDocTimestampBad, strconv.Itoa(k+1))
 				} else {
 					s.warn(MsgWarnDocTimestampSeen, strconv.Itoa(k+1))
 				}
