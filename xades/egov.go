@@ -190,6 +190,9 @@ func (d *dirFiles) read(name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
+	if fi.Size() > maxPackage {
+		return nil, &packageError{name: name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -199,7 +202,11 @@ func (d *dirFiles) read(name string) ([]byte, error) {
 	if fi2, err := f.Stat(); err != nil || !os.SameFile(fi, fi2) {
 		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
-	return io.ReadAll(io.LimitReader(f, maxPackage))
+	data, err := io.ReadAll(io.LimitReader(f, maxPackage+1))
+	if err == nil && len(data) > maxPackage {
+		return nil, &packageError{name: name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
+	}
+	return data, err
 }
 
 func (d *dirFiles) names() []string  { return d.plain }
@@ -286,7 +293,7 @@ var errNoKousei = errors.New("no single kousei.xml in the package")
 
 func readZipFile(f *zip.File) ([]byte, error) {
 	if f.UncompressedSize64 > maxPackage {
-		return nil, fmt.Errorf("%s is too large", f.Name)
+		return nil, &packageError{name: f.Name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
 	}
 	rc, err := f.Open()
 	if err != nil {

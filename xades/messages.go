@@ -57,6 +57,7 @@ const (
 	MsgEGovUnsignedFile = "xades.egov.unsigned_file"  // file name
 	MsgEGovUnsafeEntry  = "xades.egov.unsafe_entry"   // name
 	MsgEGovNotPlainFile = "xades.egov.not_plain_file" // name
+	MsgEGovTooLarge     = "xades.egov.too_large"      // file name
 	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
 
 	// Coverage.
@@ -93,7 +94,7 @@ func MessageKeys() []string {
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
-		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovUncovered,
+		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered,
 		MsgCoveragePartial,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
