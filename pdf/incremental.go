@@ -154,6 +154,12 @@ func (inc *increment) serialize(base int64, sigNum int, leadingNewline bool) (*s
 		trailer.Set("Info", info)
 	}
 	trailer.Set("ID", newID(prev.Trailer.Get("ID"), base))
+	// Every other document-level key of the previous trailer carries over unchanged.
+	for _, e := range prev.Trailer.Entries {
+		if !isXRefKey(e.Key) && e.Key != "Root" && e.Key != "Info" && e.Key != "ID" && !trailer.Has(e.Key) {
+			trailer.Set(e.Key, e.Value)
+		}
+	}
 	trailer.Set("Prev", Int(prev.XRefOff))
 	xrefAt := base + int64(b.Len())
 	if prev.IsStream {
