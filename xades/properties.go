@@ -77,7 +77,7 @@ func parseXSDDateTime(s string) (time.Time, error) {
 
 // signedPropertiesXML renders xades:SignedProperties for a B-B signature (the
 // QualifyingProperties element declares the xades and ds prefixes).
-func signedPropertiesXML(id string, signingTime time.Time, cert *x509.Certificate) (string, error) {
+func signedPropertiesXML(id string, signingTime time.Time, cert *x509.Certificate, dataRefID string) (string, error) {
 	certDigest := sha256.Sum256(cert.Raw)
 	is, err := issuerSerialV2(cert)
 	if err != nil {
@@ -94,6 +94,9 @@ func signedPropertiesXML(id string, signingTime time.Time, cert *x509.Certificat
 	b.WriteString(`<xades:IssuerSerialV2>` + base64.StdEncoding.EncodeToString(is) + `</xades:IssuerSerialV2>`)
 	b.WriteString(`</xades:Cert></xades:SigningCertificateV2>`)
 	b.WriteString(`</xades:SignedSignatureProperties>`)
+	// EN 319 132-1 baseline: the format of the signed data object (the document).
+	b.WriteString(`<xades:SignedDataObjectProperties><xades:DataObjectFormat ObjectReference="#` + dataRefID + `">`)
+	b.WriteString(`<xades:MimeType>text/xml</xades:MimeType></xades:DataObjectFormat></xades:SignedDataObjectProperties>`)
 	b.WriteString(`</xades:SignedProperties>`)
 	return b.String(), nil
 }
@@ -111,6 +114,8 @@ type signedProps struct {
 	signingTime *time.Time
 	certRefs    []certRef
 	v2          bool
+	// objectRefs are the ObjectReference attributes of DataObjectFormat elements.
+	objectRefs []string
 }
 
 func isXAdESNS(uri string) bool { return uri == NSXAdES || uri == NSXAdES141 }
@@ -129,6 +134,15 @@ func xadesChild(n *node, local string) []*node {
 // element sp (the one the signature's reference resolved to).
 func readSignedProps(sp *node) (*signedProps, error) {
 	out := &signedProps{}
+	for _, sdop := range xadesChild(sp, "SignedDataObjectProperties") {
+		for _, dof := range xadesChild(sdop, "DataObjectFormat") {
+			ref, ok := dof.attrValue("ObjectReference")
+			if !ok {
+				return nil, errors.New("DataObjectFormat without ObjectReference")
+			}
+			out.objectRefs = append(out.objectRefs, ref)
+		}
+	}
 	ssps := xadesChild(sp, "SignedSignatureProperties")
 	if len(ssps) > 1 {
 		return nil, errors.New("more than one SignedSignatureProperties")

@@ -217,7 +217,7 @@ func SignXAdES(data []byte, opts SignOptions) ([]byte, error) {
 		return nil, err
 	}
 	spID := id + "-signedprops"
-	sp, err := signedPropertiesXML(spID, opts.signingTime(), opts.Certificate)
+	sp, err := signedPropertiesXML(spID, opts.signingTime(), opts.Certificate, id+"-ref0")
 	if err != nil {
 		return nil, err
 	}

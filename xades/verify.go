@@ -349,6 +349,19 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 		rep.ClaimedSigningTime = props.signingTime
 		r.claimed = props.signingTime
+		// A DataObjectFormat describes one of this signature's references.
+		for _, or := range props.objectRefs {
+			found := false
+			for _, ref := range refs {
+				if id, ok := ref.el.attrValue("Id"); ok && "#"+id == or {
+					found = true
+				}
+			}
+			if !found {
+				return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed,
+					"DataObjectFormat "+or+" names no reference of this signature")
+			}
+		}
 	}
 
 	var sigOK, certMismatch bool
