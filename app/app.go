@@ -12,6 +12,7 @@ package app
 import (
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -57,7 +58,8 @@ type UI struct {
 	cfg Config
 	l   *i18n.Localizer
 
-	jobs sync.WaitGroup // background work started by goWork
+	jobs    sync.WaitGroup // background work started by goWork
+	running atomic.Int32   // how much of it is still running
 
 	cur  *screen // the screen shown
 	home *homeScreen
@@ -156,18 +158,22 @@ func (u *UI) t(key string, args ...any) string { return u.l.T(key, args...) }
 // now is the clock.
 func (u *UI) now() time.Time { return u.cfg.Now() }
 
+// doUI runs f on Fyne's thread (fyne.Do). Background work changes widgets only through
+// it. Tests replace it with a queue that the test goroutine drains: Fyne's test driver
+// would otherwise run f at once on the calling goroutine, concurrently with the test.
+var doUI = fyne.Do
+
 // goWork runs work on a goroutine, tracked so that tests (and Close) can wait for it.
-// work changes widgets only through fyne.Do.
+// work changes widgets only through doUI.
 func (u *UI) goWork(work func()) {
 	u.jobs.Add(1)
+	u.running.Add(1)
 	go func() {
 		defer u.jobs.Done()
+		defer u.running.Add(-1)
 		work()
 	}()
 }
-
-// WaitIdle waits until the background work started so far has ended (tests).
-func (u *UI) WaitIdle() { u.jobs.Wait() }
 
 // show replaces the window's content with s.
 func (u *UI) show(s *screen) {

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"sync"
 
-	"fyne.io/fyne/v2"
 	"github.com/sirupsen/logrus"
 
 	"github.com/mynasign/mynasign/card"
@@ -186,7 +185,7 @@ func (w *cardWatch) start(src CardSource) {
 				subs = append(subs, w.subs[k])
 			}
 			w.mu.Unlock()
-			fyne.Do(func() {
+			doUI(func() {
 				w.u.refreshCardStatus()
 				for _, f := range subs {
 					f(r)

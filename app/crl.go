@@ -53,7 +53,7 @@ func (u *UI) refreshCRLStatus() {
 	opts := u.trustOptions()
 	u.goWork(func() {
 		ov, err := flow.CRLStatus(opts)
-		fyne.Do(func() {
+		doUI(func() {
 			if u.home == nil || u.home.crl != target {
 				return
 			}
@@ -116,7 +116,7 @@ func (c *crlScreen) reload() {
 	opts := u.trustOptions()
 	u.goWork(func() {
 		ov, err := flow.CRLStatus(opts)
-		fyne.Do(func() { c.render(ov, err) })
+		doUI(func() { c.render(ov, err) })
 	})
 }
 
@@ -205,7 +205,7 @@ func (c *crlScreen) importPaths(paths []string) {
 	c.u.relayout()
 	u.goWork(func() {
 		res, err := flow.ImportCRLs(opts, paths...)
-		fyne.Do(func() {
+		doUI(func() {
 			c.import_.Enable()
 			c.dirBtn.Enable()
 			c.message.Objects = c.importMessage(res, err)

@@ -111,7 +111,7 @@ func (d *diagScreen) run() {
 			cards = append(cards, dc)
 		}
 		text := d.format(src.Test(), svcErr, cards)
-		fyne.Do(func() {
+		doUI(func() {
 			d.text = text
 			d.report.SetText(text)
 			d.copy.Enable()

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,9 +26,69 @@ func (noCards) Watch(ctx context.Context, report func(Readers)) {
 func (noCards) Open(string) (*card.Session, error) { return nil, card.ErrNoReader }
 func (noCards) Test() bool                         { return false }
 
+// uiQueue stands in for Fyne's thread in tests: background work queues its widget
+// updates, and the test goroutine runs them (pump), as the real event loop would, one
+// at a time and never concurrently with the test's own actions.
+type uiQueue struct {
+	mu    sync.Mutex
+	items []func()
+}
+
+func (q *uiQueue) push(f func()) {
+	q.mu.Lock()
+	q.items = append(q.items, f)
+	q.mu.Unlock()
+}
+
+// pump runs what is queued; it reports whether anything ran.
+func (q *uiQueue) pump() bool {
+	ran := false
+	for {
+		q.mu.Lock()
+		items := q.items
+		q.items = nil
+		q.mu.Unlock()
+		if len(items) == 0 {
+			return ran
+		}
+		for _, f := range items {
+			f()
+		}
+		ran = true
+	}
+}
+
+var testQueue = &uiQueue{}
+
+// pump runs the queued widget updates on the test goroutine.
+func (u *UI) pump() { testQueue.pump() }
+
+// WaitIdle runs the queued widget updates until no background work is left.
+func (u *UI) WaitIdle() {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ran := testQueue.pump()
+		if !ran && u.running.Load() == 0 {
+			// Work that just ended may have queued a last update.
+			if !testQueue.pump() {
+				return
+			}
+			continue
+		}
+		if time.Now().After(deadline) {
+			panic("WaitIdle: background work did not end within 60s")
+		}
+		if !ran {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
 // newTestUI builds the GUI on Fyne's test driver, with an empty CRL store.
 func newTestUI(t *testing.T, lang i18n.Lang) *UI {
 	t.Helper()
+	doUI = testQueue.push
+	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
 	a := test.NewTempApp(t)
 	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), Cards: noCards{}})
 	u.win.Resize(fyne.NewSize(1000, 760))
@@ -54,6 +115,7 @@ func waitCards(t *testing.T, u *UI, cond func(Readers) bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		u.pump()
 		u.watch.mu.Lock()
 		ok := u.watch.delivered > 0 && cond(u.watch.shown)
 		u.watch.mu.Unlock()

@@ -142,7 +142,7 @@ func (m *myCardScreen) open() {
 				sess = nil
 			}
 		}
-		fyne.Do(func() {
+		doUI(func() {
 			if err != nil {
 				m.body.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.t(cardErrorKey(err)))}
 				m.body.Refresh()
@@ -233,7 +233,7 @@ func (m *myCardScreen) askSignPIN() {
 			if err == nil {
 				ca, _ = sess.SignCACertificate()
 			}
-			fyne.Do(func() {
+			doUI(func() {
 				if err != nil {
 					m.signView.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, m.u.t("gui.mycard.read_failed"), m.u.t(cardErrorKey(err)))}
 				} else {
@@ -310,7 +310,7 @@ func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *
 	btn.Disable()
 	u.goWork(func() {
 		st, err := sess.PINStatus(kind)
-		fyne.Do(func() {
+		doUI(func() {
 			if err != nil {
 				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
 				view.Refresh()

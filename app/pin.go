@@ -216,7 +216,7 @@ func (p *pinPrompt) send(allowLast bool) {
 	p.u.goWork(func() {
 		err := p.verify(pin, allowLast) // clears pin
 		clear(pin)
-		fyne.Do(func() { p.answer(err) })
+		doUI(func() { p.answer(err) })
 	})
 }
 

@@ -615,7 +615,7 @@ func (w *signWizard) openCard() {
 				sess = nil
 			}
 		}
-		fyne.Do(func() {
+		doUI(func() {
 			busy.Stop()
 			if w.ended {
 				if sess != nil {
@@ -664,7 +664,7 @@ func (w *signWizard) readCertificate() {
 				chain = append(chain, ca)
 			}
 		}
-		fyne.Do(func() {
+		doUI(func() {
 			if w.ended {
 				return
 			}
@@ -772,7 +772,7 @@ func (w *signWizard) startSigning() {
 		outs := make([]signOutput, len(files))
 		for i, f := range files {
 			name := filepath.Base(f.path)
-			fyne.Do(func() {
+			doUI(func() {
 				w.progressMsg.SetText(w.u.t("gui.sign.signing_file", i+1, len(files), name))
 				w.progress.SetValue(float64(i) / float64(len(files)))
 			})
@@ -788,7 +788,7 @@ func (w *signWizard) startSigning() {
 				Options: opts, Policy: policy,
 				Progress: func(done, total int64) {
 					if total > 0 {
-						fyne.Do(func() {
+						doUI(func() {
 							w.progress.SetValue((float64(i) + float64(done)/float64(total)) / float64(len(files)))
 						})
 					}
@@ -797,7 +797,7 @@ func (w *signWizard) startSigning() {
 			if err != nil {
 				outs[i].err = err
 				if isCardGone(err) || ctx.Err() != nil {
-					fyne.Do(func() { w.fail(err) })
+					doUI(func() { w.fail(err) })
 					return
 				}
 				continue
@@ -805,7 +805,7 @@ func (w *signWizard) startSigning() {
 			outs[i].tmp = res.Output
 			outs[i].report = res.Report
 		}
-		fyne.Do(func() {
+		doUI(func() {
 			if w.ended {
 				return
 			}
@@ -1006,7 +1006,7 @@ func (w *signWizard) save() {
 				rep, err = flow.VerifyFile(context.Background(), j.dest, policy)
 			}
 			i := j.i
-			fyne.Do(func() {
+			doUI(func() {
 				w.outs[i].saveErr = err
 				if err == nil {
 					w.outs[i].dest = j.dest
@@ -1016,7 +1016,7 @@ func (w *signWizard) save() {
 				}
 			})
 		}
-		fyne.Do(func() {
+		doUI(func() {
 			w.end()
 			w.showResult()
 		})

@@ -133,7 +133,7 @@ func (v *verifyScreen) start(paths []string) {
 		res, err := flow.VerifyBatch(ctx, paths, flow.BatchOptions{
 			Policy: policy,
 			Progress: func(p flow.BatchProgress) {
-				fyne.Do(func() {
+				doUI(func() {
 					if len(v.reports) < p.Total {
 						grown := make([]*trust.DocumentReport, p.Total)
 						copy(grown, v.reports)
@@ -147,7 +147,7 @@ func (v *verifyScreen) start(paths []string) {
 				})
 			},
 		})
-		fyne.Do(func() {
+		doUI(func() {
 			v.running = false
 			v.screen.cancel = nil
 			v.addBtn.Enable()
@@ -317,7 +317,7 @@ func (v *verifyScreen) saveRecord() {
 		dir := l.Path()
 		v.u.goWork(func() {
 			files, err := record.Write(reports, record.Options{Lang: v.u.l.Lang()}, dir)
-			fyne.Do(func() {
+			doUI(func() {
 				if err != nil {
 					v.summary.SetText(v.u.t("gui.verify.record_failed", err.Error()))
 					return
