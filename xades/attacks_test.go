@@ -302,7 +302,8 @@ func TestWrappingAttacksEGov(t *testing.T) {
 			t.Fatal(err)
 		}
 		files, _ := openDirFiles(dir)
-		r := (&docVerifier{doc: d, files: files}).verifyAll()[0]
+		results, _ := newDocVerifier(d, files, nil).verifyAll()
+		r := results[0]
 		if !r.intact {
 			t.Fatalf("the attack is not a real one: %s %v", r.rep.Summary.Key, r.rep.Summary.Args)
 		}

@@ -27,6 +27,29 @@ const (
 	AlgExcC14NWithComments = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
 )
 
+// budget bounds the canonicalization work of one verification: a small hostile
+// document could otherwise make every one of many references canonicalize all of it.
+type budget struct{ left int64 }
+
+func (b *budget) exceeded() bool { return b.left < 0 }
+
+// budgetWriter counts what is written against a budget.
+type budgetWriter struct {
+	w io.Writer
+	b *budget
+}
+
+func (bw *budgetWriter) Write(p []byte) (int, error) {
+	bw.b.left -= int64(len(p))
+	if bw.b.left < 0 {
+		return 0, errBudget
+	}
+	return bw.w.Write(p)
+}
+
+// errBudget: the verification needed more canonicalization than its budget.
+var errBudget = errors.New("the signatures need too much processing")
+
 // errC14N11Base is returned when Canonical XML 1.1 would have to join xml:base values of
 // omitted ancestors, which mynasign does not implement.
 var errC14N11Base = errors.New("canonical XML 1.1 xml:base fix-up is not supported")
@@ -92,7 +115,7 @@ type nodeSet interface {
 // excluded subtrees (the enveloped signature) and optionally without comments.
 type subtreeSet struct {
 	comments bool
-	exclude  []*node
+	exclude  *node // the enveloped signature
 	// excludeSignatures drops every ds:Signature element (the XPath idiom
 	// not(ancestor-or-self::ds:Signature)).
 	excludeSignatures bool
@@ -109,12 +132,7 @@ func (s *subtreeSet) skip(n *node) bool {
 	if s.excludeSignatures && n.is(nsDSig, "Signature") {
 		return true
 	}
-	for _, e := range s.exclude {
-		if e == n {
-			return true
-		}
-	}
-	return false
+	return n == s.exclude
 }
 
 // frame is an element of the node-set on the way down, with its namespace nodes that
@@ -133,11 +151,15 @@ type utilized struct {
 }
 
 type canonicalizer struct {
-	w            *bufio.Writer
-	m            c14nMethod
-	set          nodeSet
-	frames       []frame
-	util         []utilized
+	w      *bufio.Writer
+	m      c14nMethod
+	set    nodeSet
+	frames []frame
+	// util holds, per prefix, the output elements (outermost first) that visibly
+	// utilize it (exclusive canonicalization).
+	util map[string][]utilized
+	// limit, when set, stops the canonicalization once too much has been written.
+	limit        *budget
 	doc          *node
 	scratchAttrs []*attr
 	scratchNS    []nsBinding
@@ -151,7 +173,10 @@ func canonicalize(w io.Writer, start *node, set nodeSet, m c14nMethod) error {
 	if !ok {
 		bw = bufio.NewWriterSize(w, 64*1024)
 	}
-	c := &canonicalizer{w: bw, m: m, set: set}
+	c := &canonicalizer{w: bw, m: m, set: set, util: map[string][]utilized{}}
+	if b, ok := w.(*budgetWriter); ok {
+		c.limit = b.b
+	}
 	for d := start; d != nil; d = d.parent {
 		c.doc = d
 	}
@@ -279,10 +304,13 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 	}
 	w.WriteByte('>')
 
+	if c.limit != nil && c.limit.exceeded() {
+		return errBudget
+	}
 	c.frames = append(c.frames, frame{el: n, nsInSet: nsInSet})
-	utilMark := len(c.util)
+	var pushed []string
 	if c.m.exclusive {
-		c.pushUtilized(n, nsInSet)
+		pushed = c.pushUtilized(n, nsInSet)
 	}
 	for _, ch := range n.children {
 		if err := c.node(ch, true); err != nil {
@@ -290,7 +318,10 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 		}
 	}
 	c.frames = c.frames[:len(c.frames)-1]
-	c.util = c.util[:utilMark]
+	for _, prefix := range pushed {
+		st := c.util[prefix]
+		c.util[prefix] = st[:len(st)-1]
+	}
 
 	w.WriteString("</")
 	w.WriteString(n.qname())
@@ -312,14 +343,11 @@ func (c *canonicalizer) namespaceNodes(el *node) []nsBinding {
 	return out
 }
 
+// findNS looks prefix up in a list sorted by prefix.
 func findNS(list []nsBinding, prefix string) (nsBinding, bool) {
-	for _, b := range list {
-		if b.prefix == prefix {
-			return b, true
-		}
-		if b.prefix > prefix {
-			break
-		}
+	i := sort.Search(len(list), func(i int) bool { return list[i].prefix >= prefix })
+	if i < len(list) && list[i].prefix == prefix {
+		return list[i], true
 	}
 	return nsBinding{}, false
 }
@@ -379,15 +407,18 @@ func (c *canonicalizer) renderedNamespaces(el *node, nsInSet []nsBinding) []nsBi
 
 	// Exclusive: prefixes visibly utilized by the element's name and its attributes in
 	// the set, plus the InclusiveNamespaces PrefixList treated as in Canonical XML.
+	var seen map[string]bool
 	consider := func(prefix string) {
 		if prefix == "xml" || c.m.inclusive[prefix] {
 			return
 		}
-		for _, o := range out {
-			if o.prefix == prefix {
-				return
-			}
+		if seen == nil {
+			seen = map[string]bool{}
 		}
+		if seen[prefix] {
+			return
+		}
+		seen[prefix] = true
 		b, inSet := findNS(nsInSet, prefix)
 		anc := c.nearestUtilizing(prefix)
 		if inSet {
@@ -420,27 +451,31 @@ func (c *canonicalizer) renderedNamespaces(el *node, nsInSet []nsBinding) []nsBi
 }
 
 func (c *canonicalizer) nearestUtilizing(prefix string) *utilized {
-	for i := len(c.util) - 1; i >= 0; i-- {
-		if c.util[i].prefix == prefix {
-			return &c.util[i]
-		}
+	st := c.util[prefix]
+	if len(st) == 0 {
+		return nil
 	}
-	return nil
+	return &st[len(st)-1]
 }
 
-func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) {
-	mark := len(c.util)
+// pushUtilized records the prefixes el visibly utilizes and returns them, for popping.
+func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
+	var pushed []string
+	var seen map[string]bool
 	push := func(prefix string) {
 		if prefix == "xml" {
 			return
 		}
-		for _, u := range c.util[mark:] {
-			if u.prefix == prefix {
-				return
-			}
+		if seen == nil {
+			seen = map[string]bool{}
 		}
+		if seen[prefix] {
+			return
+		}
+		seen[prefix] = true
 		b, ok := findNS(nsInSet, prefix)
-		c.util = append(c.util, utilized{prefix: prefix, uri: b.uri, inSet: ok})
+		c.util[prefix] = append(c.util[prefix], utilized{prefix: prefix, uri: b.uri, inSet: ok})
+		pushed = append(pushed, prefix)
 	}
 	push(el.prefix)
 	for i := range el.attrs {
@@ -448,6 +483,7 @@ func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) {
 			push(el.attrs[i].prefix)
 		}
 	}
+	return pushed
 }
 
 // attributes returns the attributes to write on a visible element, in canonical order:

@@ -308,7 +308,7 @@ func TestXmlsecSuite(t *testing.T) {
 				t.Errorf("%s: does not parse: %v", name, err)
 				continue
 			default:
-				results = (&docVerifier{doc: doc}).verifyAll()
+				results, _ = newDocVerifier(doc, nil, nil).verifyAll()
 				if len(results) == 0 {
 					t.Errorf("%s: no signature found", name)
 					continue

@@ -470,11 +470,12 @@ func verifyPackage(name string, pkg *egovPackage, policy *trust.Policy) *trust.D
 		}
 		return finishDoc(rep, &trust.Message{Key: MsgEGovStructure, Args: []string{err.Error()}})
 	}
-	v := &docVerifier{doc: doc, files: pkg.files, egov: k}
-	for _, r := range v.verifyAll() {
+	v := newDocVerifier(doc, pkg.files, k)
+	results, errMsg := v.verifyAll()
+	for _, r := range results {
 		rep.Signatures = append(rep.Signatures, r.apply(policy))
 	}
-	return finishDoc(rep, nil)
+	return finishDoc(rep, errMsg)
 }
 
 // egovPackage is an opened package.

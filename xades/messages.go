@@ -10,12 +10,14 @@ import (
 // lists its Args.
 const (
 	// The file as a whole (DocumentReport.Error, Error.Key).
-	MsgDocMalformed  = "xades.doc.malformed"  // detail
-	MsgDocDOCTYPE    = "xades.doc.doctype"    //
-	MsgDocEncoding   = "xades.doc.encoding"   // detail
-	MsgDocTooDeep    = "xades.doc.too_deep"   // limit
-	MsgDocTooLarge   = "xades.doc.too_large"  // limit in MB
-	MsgDocUnreadable = "xades.doc.unreadable" // detail
+	MsgDocMalformed         = "xades.doc.malformed"           // detail
+	MsgDocDOCTYPE           = "xades.doc.doctype"             //
+	MsgDocEncoding          = "xades.doc.encoding"            // detail
+	MsgDocTooDeep           = "xades.doc.too_deep"            // limit
+	MsgDocTooLarge          = "xades.doc.too_large"           // limit in MB
+	MsgDocUnreadable        = "xades.doc.unreadable"          // detail
+	MsgDocTooManySignatures = "xades.doc.too_many_signatures" // count, limit
+	MsgDocTooComplex        = "xades.doc.too_complex"         //
 
 	// Structure and algorithms of one signature.
 	MsgSigDuplicateID    = "xades.sig.duplicate_id"     // Id value
@@ -87,6 +89,7 @@ const (
 func MessageKeys() []string {
 	return []string{
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
+		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1,

@@ -3,6 +3,7 @@ package xades
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,9 +22,13 @@ var (
 	ErrTooDeep = errors.New("the XML is nested too deeply")
 )
 
-// MaxDepth is the deepest element nesting accepted. Real application data is far
-// shallower; the limit keeps hostile input from exhausting the stack.
-const MaxDepth = 1000
+// Structural limits. Real application data stays far below them; they keep hostile
+// input from exhausting the stack or the memory, or making canonicalization quadratic.
+const (
+	MaxDepth      = 1000  // deepest element nesting
+	MaxAttributes = 10000 // attributes and namespace declarations on one element
+	MaxNamespaces = 1000  // namespace bindings in scope at one element
+)
 
 // SyntaxError says where and why a document is not acceptable XML.
 type SyntaxError struct {
@@ -566,6 +571,9 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			return nil, err
 		}
 		raws = append(raws, rawAttr{qname: an, value: val, at: at})
+		if len(raws) > MaxAttributes {
+			return nil, p.fail(ErrMalformed, at, "more than %d attributes on <%s>", MaxAttributes, qn)
+		}
 	}
 
 	// Namespace declarations first: they apply to the element's own name and attributes.
@@ -574,6 +582,7 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		scope = parent.scope
 	}
 	var others []rawAttr
+	var declared map[string]bool
 	for _, a := range raws {
 		var prefix string
 		switch {
@@ -588,11 +597,13 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			others = append(others, a)
 			continue
 		}
-		for _, d := range el.decls {
-			if d.prefix == prefix {
-				return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
-			}
+		if declared == nil {
+			declared = map[string]bool{}
 		}
+		if declared[prefix] {
+			return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
+		}
+		declared[prefix] = true
 		switch {
 		case prefix == "xmlns":
 			return nil, p.fail(ErrMalformed, a.at, "the xmlns prefix cannot be declared")
@@ -611,6 +622,9 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	}
 	if len(el.decls) > 0 {
 		scope = applyDecls(scope, el.decls)
+		if len(scope) > MaxNamespaces {
+			return nil, p.fail(ErrMalformed, start, "more than %d namespaces in scope at <%s>", MaxNamespaces, qn)
+		}
 	}
 	el.scope = scope
 
@@ -680,35 +694,24 @@ func (p *parser) startTag(parent *node) (*node, error) {
 
 // applyDecls returns a new sorted scope: base with decls applied.
 func applyDecls(base []nsBinding, decls []nsBinding) []nsBinding {
-	out := make([]nsBinding, 0, len(base)+len(decls))
-	out = append(out, base...)
+	m := make(map[string]string, len(base)+len(decls))
+	for _, b := range base {
+		m[b.prefix] = b.uri
+	}
 	for _, d := range decls {
-		if d.prefix == "xml" {
-			continue
-		}
-		found := -1
-		for i := range out {
-			if out[i].prefix == d.prefix {
-				found = i
-				break
-			}
-		}
 		switch {
-		case d.uri == "" && found >= 0: // xmlns="" undeclares the default namespace
-			out = append(out[:found], out[found+1:]...)
-		case d.uri == "":
-		case found >= 0:
-			out[found].uri = d.uri
+		case d.prefix == "xml":
+		case d.uri == "": // xmlns="" undeclares the default namespace
+			delete(m, d.prefix)
 		default:
-			out = append(out, d)
+			m[d.prefix] = d.uri
 		}
 	}
-	// insertion sort: scopes are small
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].prefix < out[j-1].prefix; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
+	out := make([]nsBinding, 0, len(m))
+	for prefix, uri := range m {
+		out = append(out, nsBinding{prefix, uri})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].prefix < out[j].prefix })
 	return out
 }
 

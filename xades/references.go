@@ -1,10 +1,9 @@
 package xades
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"hash"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -270,13 +269,13 @@ func (ref *reference) checkTransforms() *refError {
 
 // digestNodes computes the digest of a same-document reference. sig is the signature
 // element that holds the reference (the one the enveloped transform removes).
-func (ref *reference) digestNodes(h hash.Hash, sig *node) error {
+func (ref *reference) digestNodes(h io.Writer, sig *node) error {
 	set := &subtreeSet{comments: ref.comments}
 	m := c14nMethod{} // the default conversion of a node-set to octets: C14N 1.0
 	for _, t := range ref.transforms {
 		switch t.kind {
 		case tEnveloped:
-			set.exclude = append(set.exclude, sig)
+			set.exclude = sig
 		case tNoSignatures:
 			set.excludeSignatures = true
 		case tC14N:
@@ -284,22 +283,6 @@ func (ref *reference) digestNodes(h hash.Hash, sig *node) error {
 		}
 	}
 	return canonicalize(h, ref.apex, set, m)
-}
-
-// digestMatches computes the reference's digest over data (a node-set reference is
-// canonicalized) and compares it with DigestValue.
-func (ref *reference) digestMatches(sig *node, files packageFiles) (bool, error) {
-	h := ref.digest.hash.New()
-	if ref.file != "" {
-		data, err := files.read(ref.file)
-		if err != nil {
-			return false, err
-		}
-		h.Write(data)
-	} else if err := ref.digestNodes(h, sig); err != nil {
-		return false, err
-	}
-	return bytes.Equal(h.Sum(nil), ref.digestValue), nil
 }
 
 // describe says what the reference covers, computed from what it resolved to.

@@ -269,14 +269,13 @@ func selfCheck(out []byte, files packageFiles, id string) error {
 	if err != nil {
 		return newError(err, MsgSignSelfCheck, err.Error())
 	}
-	v := &docVerifier{doc: doc, files: files}
+	var k *kousei
 	if files != nil {
-		k, err := parseKousei(doc)
-		if err != nil {
+		if k, err = parseKousei(doc); err != nil {
 			return newError(err, MsgSignSelfCheck, err.Error())
 		}
-		v.egov = k
 	}
+	v := newDocVerifier(doc, files, k)
 	for i, sig := range signatureElements(doc) {
 		if sid, _ := sig.attrValue("Id"); sid != id {
 			continue

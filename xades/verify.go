@@ -15,8 +15,14 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// MaxXMLSize is the largest XML file (or kousei.xml) read for signing or verification.
-const MaxXMLSize = 256 << 20
+// Limits of one verification. Real documents are far below them; a hostile one can be
+// small and still ask for much work (thousands of signatures or references, each over
+// the whole document): past these limits the verification stops with a clear reason.
+const (
+	MaxXMLSize    = 256 << 20 // the largest XML file (or kousei.xml) read for signing or verification
+	MaxSignatures = 200       // signatures verified in one document
+	MaxReferences = 1000      // references of one signature
+)
 
 // Signature formats as reported in trust.SignatureReport.Format.
 const (
@@ -41,11 +47,12 @@ func Verify(name string, data []byte, policy *trust.Policy) *trust.DocumentRepor
 		key, args := parseErrorMessage(err)
 		return finishDoc(rep, &trust.Message{Key: key, Args: args})
 	}
-	v := &docVerifier{doc: doc}
-	for _, r := range v.verifyAll() {
+	v := newDocVerifier(doc, nil, nil)
+	results, errMsg := v.verifyAll()
+	for _, r := range results {
 		rep.Signatures = append(rep.Signatures, r.apply(policy))
 	}
-	return finishDoc(rep, nil)
+	return finishDoc(rep, errMsg)
 }
 
 func newDocReport(name string, data []byte, kind string, policy *trust.Policy) *trust.DocumentReport {
@@ -69,6 +76,41 @@ type docVerifier struct {
 	doc   *document
 	files packageFiles // the e-Gov package, nil otherwise
 	egov  *kousei      // the e-Gov structure of kousei.xml, nil otherwise
+	// work bounds the canonicalization of the whole verification; fileDigests keeps
+	// each package file's digest per algorithm, so that no file is read twice for one.
+	work        *budget
+	fileDigests map[string][]byte
+}
+
+func newDocVerifier(doc *document, files packageFiles, k *kousei) *docVerifier {
+	return &docVerifier{doc: doc, files: files, egov: k,
+		work:        &budget{left: 16*int64(len(doc.src)) + 64<<20},
+		fileDigests: map[string][]byte{}}
+}
+
+// digestMatches computes a reference's digest (over the canonical node-set, or over the
+// package file's bytes) and compares it with DigestValue.
+func (v *docVerifier) digestMatches(ref *reference, sig *node) (bool, error) {
+	if ref.file != "" {
+		key := ref.digest.name + "\x00" + ref.file
+		sum, ok := v.fileDigests[key]
+		if !ok {
+			data, err := v.files.read(ref.file)
+			if err != nil {
+				return false, err
+			}
+			h := ref.digest.hash.New()
+			h.Write(data)
+			sum = h.Sum(nil)
+			v.fileDigests[key] = sum
+		}
+		return bytes.Equal(sum, ref.digestValue), nil
+	}
+	h := ref.digest.hash.New()
+	if err := ref.digestNodes(&budgetWriter{w: h, b: v.work}, sig); err != nil {
+		return false, err
+	}
+	return bytes.Equal(h.Sum(nil), ref.digestValue), nil
 }
 
 // sigResult is the XML side of one signature's validation.
@@ -93,12 +135,18 @@ func signatureElements(doc *document) []*node {
 	return out
 }
 
-func (v *docVerifier) verifyAll() []*sigResult {
+// verifyAll checks every signature; a document with more than MaxSignatures is not
+// verified at all (the message says why).
+func (v *docVerifier) verifyAll() ([]*sigResult, *trust.Message) {
+	sigs := signatureElements(v.doc)
+	if len(sigs) > MaxSignatures {
+		return nil, &trust.Message{Key: MsgDocTooManySignatures, Args: []string{fmt.Sprint(len(sigs)), fmt.Sprint(MaxSignatures)}}
+	}
 	var out []*sigResult
-	for i, sig := range signatureElements(v.doc) {
+	for i, sig := range sigs {
 		out = append(out, v.check(sig, i))
 	}
-	return out
+	return out, nil
 }
 
 // apply merges the certificate validation into the report (policy nil: XML side only,
@@ -239,6 +287,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	}
 	rep.SignatureAlgorithm = sigAlg.name
 
+	if len(sik)-2 > MaxReferences {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure,
+			fmt.Sprintf("more than %d references", MaxReferences))
+	}
 	var refs []*reference
 	for _, e := range sik[2:] {
 		if !e.is(NSDSig, "Reference") {
@@ -281,10 +333,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	for _, ref := range refs {
 		desc := ref.describe(sig)
 		descs = append(descs, desc)
-		ok, err := ref.digestMatches(sig, v.files)
+		ok, err := v.digestMatches(ref, sig)
 		if err != nil {
 			var pe *packageError
 			switch {
+			case errors.Is(err, errBudget):
+				return r.set(trust.Indeterminate, trust.FormatFailure, "references", MsgDocTooComplex)
 			case errors.As(err, &pe):
 				return r.set(pe.ind, pe.sub, "references", pe.key, pe.name)
 			case errors.Is(err, fs.ErrNotExist):
@@ -322,7 +376,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "keyinfo", MsgSigKeyInfo, err.Error())
 	}
 	var canonical bytes.Buffer
-	if err := canonicalize(&canonical, si, &subtreeSet{comments: siMethod.comments}, siMethod); err != nil {
+	if err := canonicalize(&budgetWriter{w: &canonical, b: v.work}, si, &subtreeSet{comments: siMethod.comments}, siMethod); err != nil {
+		if errors.Is(err, errBudget) {
+			return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgDocTooComplex)
+		}
 		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, "SignedInfo", err.Error())
 	}
 	sigValue, err := decodeBase64(sv.text())
@@ -350,14 +407,14 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		rep.ClaimedSigningTime = props.signingTime
 		r.claimed = props.signingTime
 		// A DataObjectFormat describes one of this signature's references.
-		for _, or := range props.objectRefs {
-			found := false
-			for _, ref := range refs {
-				if id, ok := ref.el.attrValue("Id"); ok && "#"+id == or {
-					found = true
-				}
+		refIDs := map[string]bool{}
+		for _, ref := range refs {
+			if id, ok := ref.el.attrValue("Id"); ok {
+				refIDs["#"+id] = true
 			}
-			if !found {
+		}
+		for _, or := range props.objectRefs {
+			if !refIDs[or] {
 				return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed,
 					"DataObjectFormat "+or+" names no reference of this signature")
 			}

@@ -1,0 +1,55 @@
+package xades
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// TestHostileLimits: documents that are cheap to write but expensive to verify hit a
+// limit and say so, instead of running for a long time.
+func TestHostileLimits(t *testing.T) {
+	pol := testPolicy(t)
+
+	var decls strings.Builder
+	for i := range MaxNamespaces + 1 {
+		fmt.Fprintf(&decls, ` xmlns:p%d="urn:%d"`, i, i)
+	}
+	var attrs strings.Builder
+	for i := range MaxAttributes + 1 {
+		fmt.Fprintf(&attrs, ` a%d="1"`, i)
+	}
+	for name, doc := range map[string]string{
+		"namespaces in scope": "<a" + decls.String() + "/>",
+		"attributes":          "<a" + attrs.String() + "/>",
+	} {
+		rep := Verify(name, []byte(doc), pol)
+		if rep.Error == nil || rep.Error.Key != MsgDocMalformed || rep.Indication == trust.TotalPassed {
+			t.Errorf("%s: %v", name, rep.Error)
+		}
+	}
+
+	// More signatures than MaxSignatures: none is verified.
+	sig := `<ds:Signature xmlns:ds="` + NSDSig + `"/>`
+	rep := Verify("many.xml", []byte("<a>"+strings.Repeat(sig, MaxSignatures+1)+"</a>"), pol)
+	if rep.Error == nil || rep.Error.Key != MsgDocTooManySignatures || len(rep.Signatures) != 0 {
+		t.Errorf("too many signatures: %v, %d reports", rep.Error, len(rep.Signatures))
+	}
+
+	// One signature whose MaxReferences references each canonicalize the whole document:
+	// the canonicalization budget stops it.
+	var refs strings.Builder
+	for range MaxReferences {
+		refs.WriteString(`<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="` + AlgExcC14N + `"/></ds:Transforms>` +
+			`<ds:DigestMethod Algorithm="` + AlgSHA256 + `"/><ds:DigestValue>` + placeholderDigests(1)[0] + `</ds:DigestValue></ds:Reference>`)
+	}
+	doc := `<a><filler>` + strings.Repeat("x", 200<<10) + `</filler><ds:Signature xmlns:ds="` + NSDSig + `"><ds:SignedInfo>` +
+		`<ds:CanonicalizationMethod Algorithm="` + AlgExcC14N + `"/><ds:SignatureMethod Algorithm="` + AlgRSASHA256 + `"/>` +
+		refs.String() + `</ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></a>`
+	rep = Verify("work.xml", []byte(doc), pol)
+	if len(rep.Signatures) != 1 || rep.Signatures[0].Summary.Key != MsgDocTooComplex || rep.Indication != trust.Indeterminate {
+		t.Errorf("canonicalization budget: %s %+v", rep.Indication, rep.Signatures)
+	}
+}
