@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
 	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
 	"github.com/mynasign/mynasign/testdata/testpki"
 )
@@ -133,5 +134,38 @@ func TestSignAndVerifyCommands(t *testing.T) {
 		if code, _, _ := runPlain(t, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+// TestSignThroughPCSC signs through the real PC/SC stack: the project's binding, a
+// private pcscd with the vpcd reader, and the software card attached to it.
+func TestSignThroughPCSC(t *testing.T) {
+	st := pcscdtest.Start(t, pcscdtest.Options{Persona: "valid"})
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	os.WriteFile(in, samplepdf.Make(samplepdf.Spec{AcroForm: "direct"}), 0o644)
+	crl := t.TempDir()
+	out := filepath.Join(dir, "out.pdf")
+	// No --reader: the only reader holding a card is chosen (the spare slot is empty).
+	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "registry", "--trust", "test",
+		"--crl-dir", crl, "-o", out, in)
+	if code != 0 {
+		t.Fatalf("sign over pcscd: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	out2 := filepath.Join(dir, "out2.pdf")
+	if code, o, e := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--reader", st.Reader, "--trust", "test",
+		"--crl-dir", crl, "-o", out2, out); code != 0 {
+		t.Fatalf("second signature over pcscd: exit %d\n%s\n%s", code, o, e)
+	}
+	if code, o, _ := runPlain(t, "verify", "--trust", "test", "--crl-dir", crl, out2); code != 0 {
+		t.Fatalf("verify: exit %d\n%s", code, o)
+	}
+	if s := st.Card.Stats(); s.VerifySign != 2 || s.Signatures != 2 {
+		t.Fatalf("the card saw %d VERIFY and %d signatures, want 2 and 2", s.VerifySign, s.Signatures)
+	}
+	// The spare slot holds no card.
+	if code, _, e := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--reader", st.SpareReader, "--trust", "test",
+		"--crl-dir", crl, "-o", filepath.Join(dir, "none.pdf"), in); code != 1 || !strings.Contains(e, "no card") {
+		t.Fatalf("empty reader: exit %d %s", code, e)
 	}
 }
