@@ -670,8 +670,20 @@ func (b *builder) revocation(s *trust.SignatureReport) {
 		row{Label: b.t("record.field.crl_number"), Value: rv.CRLNumber, Mono: true},
 		row{Label: b.t("record.field.this_update"), Value: b.timep(rv.ThisUpdate)},
 		row{Label: b.t("record.field.next_update"), Value: b.timep(rv.NextUpdate)},
+		row{Label: b.t("record.field.crl_file"), Value: b.crlFile(rv)},
 		row{Label: b.t("record.field.crl_sha256"), Value: rv.CRLSHA256, Mono: true},
 		row{Label: b.t("record.field.freshness"), Value: fresh, Tone: freshTone},
 	)
 	b.rows(rows...)
+}
+
+// crlFile names the file the CRL came from, and says when it is a built-in test CRL.
+func (b *builder) crlFile(rv *trust.RevocationInfo) string {
+	switch {
+	case rv.Builtin && rv.CRLFile != "":
+		return rv.CRLFile + " " + b.t("record.crl_builtin")
+	case rv.Builtin:
+		return b.t("record.crl_builtin")
+	}
+	return rv.CRLFile
 }
