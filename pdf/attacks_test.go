@@ -66,6 +66,23 @@ func serializeObj(t testing.TB, data []byte, num int, edit func(d Dict) Dict) st
 	return b.String()
 }
 
+func acroFormNum(t testing.TB, data []byte) int {
+	t.Helper()
+	f, err := NewFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _, err := f.Catalog(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := cat.Get("AcroForm").(Ref)
+	if !ok {
+		t.Fatal("no indirect AcroForm")
+	}
+	return r.Num
+}
+
 func sigDictNum(t testing.TB, data []byte) int {
 	t.Helper()
 	f, err := NewFile(bytes.NewReader(data), int64(len(data)))
@@ -131,6 +148,35 @@ func TestAttacksOnOurSignatures(t *testing.T) {
 				41: fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Length %d>>\nstream\n%s\nendstream", len(ap), ap),
 			}, "")
 		}, trust.FormatFailure, MsgChangeAnnotation},
+		{"empty signature field drawn over the page", func() []byte {
+			page := serializeObj(t, signed, 6, func(d Dict) Dict {
+				a, _ := d.Get("Annots").(Array)
+				d.Set("Annots", append(append(Array{}, a...), Ref{Num: 40}))
+				return d
+			})
+			af := serializeObj(t, signed, acroFormNum(t, signed), func(d Dict) Dict {
+				f, _ := d.Get("Fields").(Array)
+				d.Set("Fields", append(append(Array{}, f...), Ref{Num: 40}))
+				return d
+			})
+			ap := "q 1 1 1 rg 0 0 595 842 re f Q"
+			return appendUpdate(t, signed, map[int]string{
+				6:                      page,
+				acroFormNum(t, signed): af,
+				40:                     "<</Type /Annot /Subtype /Widget /FT /Sig /T (Cover) /Rect [0 0 595 842] /F 4 /P 6 0 R /AP <</N 41 0 R>>>>",
+				41:                     fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 595 842] /Length %d>>\nstream\n%s\nendstream", len(ap), ap),
+			}, "")
+		}, trust.FormatFailure, MsgChangeFieldAdded},
+		{"JavaScript run on opening", func() []byte {
+			cat := serializeObj(t, signed, 1, func(d Dict) Dict {
+				js := Dict{}
+				js.Set("S", Name("JavaScript"))
+				js.Set("JS", String{Bytes: []byte("app.alert('changed')")})
+				d.Set("OpenAction", js)
+				return d
+			})
+			return appendUpdate(t, signed, map[int]string{1: cat}, "")
+		}, trust.FormatFailure, MsgChangeCatalog},
 		{"signature dictionary replaced with /Contents copied", func() []byte {
 			sd := serializeObj(t, signed, sigNum, func(d Dict) Dict {
 				d.Set("Reason", TextString("I did not agree to this"))

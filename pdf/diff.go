@@ -487,6 +487,12 @@ func (x *differ) newField(fn *fieldNode) {
 	if x.isDocTimestamp(fn) {
 		level, why = levelLTA, MsgChangeDocTimestamp
 	}
+	if !fn.dict.Has("V") && x.visible(fn) {
+		// An empty signature field that shows something: nobody vouches for what it
+		// draws over the page.
+		x.violate(fn.ref.Num, MsgChangeFieldAdded, fn.name)
+		return
+	}
 	x.explain(fn.ref.Num, level, why, nil, x.fieldish)
 	for _, w := range fn.widgets {
 		x.explain(w, level, why, nil, x.fieldish)
@@ -498,6 +504,31 @@ func (x *differ) newField(fn *fieldNode) {
 			x.newDeps(wd, level, why, nil)
 		}
 	}
+}
+
+// visible reports whether any widget of the field has an area and is not hidden.
+func (x *differ) visible(fn *fieldNode) bool {
+	for _, w := range fn.widgets {
+		wd, ok := x.a.value(x.gN, w).(Dict)
+		if !ok {
+			continue
+		}
+		if flags, _ := IntOf(wd.Get("F")); flags&2 != 0 {
+			continue // hidden
+		}
+		r, _ := wd.Get("Rect").(Array)
+		if len(r) != 4 {
+			continue
+		}
+		var v [4]float64
+		for i := range v {
+			v[i], _ = NumberOf(r[i])
+		}
+		if (v[2]-v[0])*(v[3]-v[1]) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *differ) isDocTimestamp(fn *fieldNode) bool {
