@@ -56,6 +56,7 @@ const (
 	MsgChangeFieldAltered   = "pdf.change.field_altered" // field, key
 	MsgChangeFieldAdded     = "pdf.change.field_added"   // field
 	MsgChangeFieldRemoved   = "pdf.change.field_removed" // field
+	MsgChangeFieldLocked    = "pdf.change.field_locked"  // field
 	MsgChangeCatalog        = "pdf.change.catalog"       // key
 	MsgChangeAcroForm       = "pdf.change.acroform"      // key
 	MsgChangeTrailer        = "pdf.change.trailer"       // key
@@ -95,7 +96,7 @@ func MessageKeys() []string {
 		MsgWarnEncrypted, MsgWarnNoPolicy,
 		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
-		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
+		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
 		MsgChangeUnreadable,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,

@@ -477,6 +477,65 @@ func (f *File) mdpPermission(rev int, sig Dict) int {
 	return 0
 }
 
+// fieldLock is a FieldMDP transform of a signature: the form fields it locks.
+type fieldLock struct {
+	action Name // All, Include or Exclude
+	fields map[string]bool
+}
+
+// locks reports whether the lock covers the field of that fully qualified name (a lock
+// on a parent field covers its descendants).
+func (l *fieldLock) locks(name string) bool {
+	if l == nil {
+		return false
+	}
+	listed := false
+	for f := range l.fields {
+		if name == f || strings.HasPrefix(name, f+".") {
+			listed = true
+		}
+	}
+	switch l.action {
+	case "All":
+		return true
+	case "Include":
+		return listed
+	case "Exclude":
+		return !listed
+	}
+	return false
+}
+
+// fieldLockOf reads the FieldMDP transform of a signature dictionary, or nil.
+func (f *File) fieldLockOf(rev int, sig Dict) *fieldLock {
+	refs, err := f.deref(rev, sig.Get("Reference"))
+	if err != nil {
+		return nil
+	}
+	arr, _ := refs.(Array)
+	for _, r := range arr {
+		d, ok, err := f.dictAt(rev, r)
+		if err != nil || !ok || NameOf(d.Get("TransformMethod")) != "FieldMDP" {
+			continue
+		}
+		tp, ok, err := f.dictAt(rev, d.Get("TransformParams"))
+		if err != nil || !ok {
+			continue
+		}
+		l := &fieldLock{action: NameOf(tp.Get("Action")), fields: map[string]bool{}}
+		if fv, err := f.deref(rev, tp.Get("Fields")); err == nil {
+			list, _ := fv.(Array)
+			for _, x := range list {
+				if str, ok := x.(String); ok {
+					l.fields[str.Text()] = true
+				}
+			}
+		}
+		return l
+	}
+	return nil
+}
+
 // progressWriter counts bytes written and reports them.
 type progressWriter struct {
 	w     io.Writer

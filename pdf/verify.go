@@ -53,6 +53,7 @@ type sigState struct {
 	rev     int // the revision the signature covers, -1 when none
 	claimed *time.Time
 	mdp     int // DocMDP permission when this is a certification signature
+	lock    *fieldLock
 
 	ind     trust.Indication
 	sub     trust.SubIndication
@@ -237,6 +238,7 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		}
 	}
 	s.mdp = a.f.mdpPermission(last, d)
+	s.lock = a.f.fieldLockOf(last, d)
 
 	// 1. ByteRange sanity.
 	contents, _ := d.Get("Contents").(String)
@@ -631,7 +633,13 @@ func (a *analysis) applyChanges(s *sigState) {
 	for k := s.rev + 1; k <= last; k++ {
 		d := a.diff(k)
 		for _, o := range d.objects {
-			ch.Objects = append(ch.Objects, o.ChangedObject)
+			co := o.ChangedObject
+			if o.permitted && co.Why.Key == MsgChangeFormFilled && len(co.Why.Args) == 1 && s.lock.locks(co.Why.Args[0]) {
+				// The signature locked this field (FieldMDP).
+				co.Why = trust.Message{Key: MsgChangeFieldLocked, Args: co.Why.Args}
+				o.permitted = false
+			}
+			ch.Objects = append(ch.Objects, co)
 			if !o.permitted {
 				bad = true
 			}
