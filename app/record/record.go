@@ -9,7 +9,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -115,42 +117,70 @@ func Write(reports []*trust.DocumentReport, opts Options, dir string) ([]string,
 		return nil, fmt.Errorf("record: %w", err)
 	}
 	var written []string
-	emit := func(base string, reports []*trust.DocumentReport) error {
+	// emit writes one record in the chosen formats and returns the paths written.
+	emit := func(base string, reports []*trust.DocumentReport) ([]string, error) {
+		var out []string
 		if opts.Formats&PDF != 0 {
 			var buf bytes.Buffer
 			if err := RenderPDF(&buf, reports, opts); err != nil {
-				return err
+				return out, err
 			}
 			p, err := writeFile(dir, base+".pdf", buf.Bytes())
 			if err != nil {
-				return err
+				return out, err
 			}
-			written = append(written, p)
+			out = append(out, p)
 		}
 		if opts.Formats&HTML != 0 {
 			var buf bytes.Buffer
 			if err := RenderHTML(&buf, reports, opts); err != nil {
-				return err
+				return out, err
 			}
 			p, err := writeFile(dir, base+".html", buf.Bytes())
 			if err != nil {
-				return err
+				return out, err
 			}
-			written = append(written, p)
+			out = append(out, p)
 		}
-		return nil
+		return out, nil
 	}
 	if opts.Scope&PerBatch != 0 {
 		base := "batch-record-" + opts.Created.In(jst).Format("20060102-150405")
-		if err := emit(uniqueBase(dir, base, nil), rs); err != nil {
+		paths, err := emit(base, rs)
+		written = append(written, paths...)
+		if err != nil {
 			return written, err
 		}
 	}
 	if opts.Scope&PerFile != 0 {
+		// Names first (in order, collisions resolved), then the records in parallel.
 		used := map[string]bool{}
-		for _, r := range rs {
-			if err := emit(uniqueBase(dir, recordBase(r), used), []*trust.DocumentReport{r}); err != nil {
-				return written, err
+		bases := make([]string, len(rs))
+		for i, r := range rs {
+			bases[i] = uniqueBase(recordBase(r), used)
+		}
+		paths := make([][]string, len(rs))
+		errs := make([]error, len(rs))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(rs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					paths[i], errs[i] = emit(bases[i], []*trust.DocumentReport{rs[i]})
+				}
+			}()
+		}
+		for i := range rs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i := range rs {
+			written = append(written, paths[i]...)
+			if errs[i] != nil {
+				return written, errs[i]
 			}
 		}
 	}
@@ -191,10 +221,7 @@ func safeName(s string) string {
 
 // uniqueBase avoids two records of one run landing on the same name (two copies of a
 // file in different folders, say).
-func uniqueBase(dir, base string, used map[string]bool) string {
-	if used == nil {
-		return base
-	}
+func uniqueBase(base string, used map[string]bool) string {
 	name := base
 	for i := 2; used[name]; i++ {
 		name = fmt.Sprintf("%s-%d", base, i)

@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 )
@@ -129,6 +130,12 @@ func (d *Document) fontIndex(f *Font) int {
 	panic("pdfdoc: font not added to this document")
 }
 
+// zlibPool reuses compressors: a new one allocates about a megabyte.
+var zlibPool = sync.Pool{New: func() any {
+	zw, _ := zlib.NewWriterLevel(nil, zlib.BestCompression)
+	return zw
+}}
+
 // writer numbers objects and records their offsets.
 type writer struct {
 	buf     bytes.Buffer
@@ -147,9 +154,11 @@ func (w *writer) object(n int, body string) {
 
 func (w *writer) stream(n int, dict string, data []byte) {
 	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	zw := zlibPool.Get().(*zlib.Writer)
+	zw.Reset(&z)
 	zw.Write(data)
 	zw.Close()
+	zlibPool.Put(zw)
 	w.offsets[n-1] = w.buf.Len()
 	fmt.Fprintf(&w.buf, "%d 0 obj\n<< %s /Filter /FlateDecode /Length %d >>\nstream\n", n, dict, z.Len())
 	w.buf.Write(z.Bytes())
