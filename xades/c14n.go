@@ -407,18 +407,11 @@ func (c *canonicalizer) renderedNamespaces(el *node, nsInSet []nsBinding) []nsBi
 
 	// Exclusive: prefixes visibly utilized by the element's name and its attributes in
 	// the set, plus the InclusiveNamespaces PrefixList treated as in Canonical XML.
-	var seen map[string]bool
+	seen := newPrefixSet(len(el.attrs))
 	consider := func(prefix string) {
-		if prefix == "xml" || c.m.inclusive[prefix] {
+		if prefix == "xml" || c.m.inclusive[prefix] || !seen.add(prefix) {
 			return
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		if seen[prefix] {
-			return
-		}
-		seen[prefix] = true
 		b, inSet := findNS(nsInSet, prefix)
 		anc := c.nearestUtilizing(prefix)
 		if inSet {
@@ -461,18 +454,11 @@ func (c *canonicalizer) nearestUtilizing(prefix string) *utilized {
 // pushUtilized records the prefixes el visibly utilizes and returns them, for popping.
 func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
 	var pushed []string
-	var seen map[string]bool
+	seen := newPrefixSet(len(el.attrs))
 	push := func(prefix string) {
-		if prefix == "xml" {
+		if prefix == "xml" || !seen.add(prefix) {
 			return
 		}
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		if seen[prefix] {
-			return
-		}
-		seen[prefix] = true
 		b, ok := findNS(nsInSet, prefix)
 		c.util[prefix] = append(c.util[prefix], utilized{prefix: prefix, uri: b.uri, inSet: ok})
 		pushed = append(pushed, prefix)
@@ -484,6 +470,40 @@ func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
 		}
 	}
 	return pushed
+}
+
+// prefixSet remembers the prefixes seen on one element: a short list for the usual few,
+// a map when an element has many attributes.
+type prefixSet struct {
+	few  [4]string
+	n    int
+	many map[string]bool
+}
+
+func newPrefixSet(attrs int) prefixSet {
+	if attrs > 3 {
+		return prefixSet{many: make(map[string]bool, attrs+1)}
+	}
+	return prefixSet{}
+}
+
+// add reports whether prefix is new, and remembers it.
+func (s *prefixSet) add(prefix string) bool {
+	if s.many != nil {
+		if s.many[prefix] {
+			return false
+		}
+		s.many[prefix] = true
+		return true
+	}
+	for _, p := range s.few[:s.n] {
+		if p == prefix {
+			return false
+		}
+	}
+	s.few[s.n] = prefix
+	s.n++
+	return true
 }
 
 // attributes returns the attributes to write on a visible element, in canonical order:
