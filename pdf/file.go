@@ -26,9 +26,10 @@ type File struct {
 	// white space (data appended without a cross-reference section), or -1.
 	TrailingData int64
 
-	cache   map[objLoc]Object
-	objStms map[int64]*objStm
-	closer  io.Closer
+	cache       map[objLoc]Object
+	objStms     map[int64]*objStm
+	objStmBytes int64
+	closer      io.Closer
 }
 
 // Revision is one revision: the original document or one incremental update.
@@ -281,7 +282,7 @@ func (f *File) resolve(rev int, ref Ref, depth int) (Object, error) {
 		if got.Num != ref.Num || got.Gen != ref.Gen {
 			return nil, fmt.Errorf("object %s: the cross-reference entry points to object %s", ref, got)
 		}
-		f.cache[loc] = o
+		f.remember(loc, o)
 		return o, nil
 	case 'c':
 		if ref.Gen != 0 {
@@ -323,8 +324,25 @@ func (f *File) resolveCompressed(rev int, ref Ref, stmNum, idx, depth int) (Obje
 	if err != nil {
 		return nil, fmt.Errorf("object %s in object stream %d: %w", ref, stmNum, err)
 	}
-	f.cache[loc] = o
+	f.remember(loc, o)
 	return o, nil
+}
+
+// maxCached bounds the parsed objects kept; past it the cache starts over (objects are
+// parsed again when needed), so that huge documents cost bounded memory.
+const maxCached = 200000
+
+// Object streams: the most one may decode to, and the most kept decoded at once.
+const (
+	maxObjStmBytes = 32 << 20
+	maxObjStmCache = 64 << 20
+)
+
+func (f *File) remember(loc objLoc, o Object) {
+	if len(f.cache) >= maxCached {
+		f.cache = map[objLoc]Object{}
+	}
+	f.cache[loc] = o
 }
 
 func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
@@ -344,7 +362,7 @@ func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
 	if !ok1 || !ok2 || n < 0 || n > 1<<20 || first < 0 {
 		return nil, fmt.Errorf("object stream %d: bad /N or /First", num)
 	}
-	data, err := f.decodeStream(st, 256<<20)
+	data, err := f.decodeStream(st, maxObjStmBytes)
 	if err != nil {
 		return nil, fmt.Errorf("object stream %d: %w", num, err)
 	}
@@ -362,13 +380,16 @@ func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
 		os.nums = append(os.nums, int(t1.i))
 		os.offs = append(os.offs, t2.i)
 	}
-	if len(f.objStms) > 64 {
-		for k := range f.objStms {
-			delete(f.objStms, k)
+	// Keep at most maxObjStmCache bytes of decoded object streams.
+	for k, v := range f.objStms {
+		if f.objStmBytes+int64(len(data)) <= maxObjStmCache {
 			break
 		}
+		f.objStmBytes -= int64(len(v.data))
+		delete(f.objStms, k)
 	}
 	f.objStms[off] = os
+	f.objStmBytes += int64(len(data))
 	return os, nil
 }
 

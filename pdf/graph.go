@@ -9,7 +9,7 @@ import (
 )
 
 // maxGraphObjects bounds the objects walked in one revision.
-const maxGraphObjects = 4 << 20
+const maxGraphObjects = 1 << 20
 
 // revGraph is the reference graph of one revision: what is reachable from the trailer,
 // and who refers to whom. The trailer is node -1.

@@ -171,8 +171,9 @@ func (f *File) readXRefStream(off int64) (*xrefSection, error) {
 	for i := 1; i < len(index); i += 2 {
 		total += index[i]
 	}
-	if total*int64(rowLen) > 512<<20 {
-		return nil, errors.New("cross-reference stream too large")
+	// Objects take at least a few bytes each: more entries than that cannot be real.
+	if total > f.size/2+1024 || total*int64(rowLen) > 512<<20 {
+		return nil, errors.New("cross-reference stream too large for the file")
 	}
 	data, err := f.decodeStream(st, total*int64(rowLen)+1)
 	if err != nil {
