@@ -11,10 +11,9 @@ import (
 
 // Limits that keep a hostile file from exhausting the stack or memory.
 const (
-	maxDepth       = 64       // nesting of arrays and dictionaries
-	maxTokenLen    = 64 << 20 // one string or name token
-	blockSize      = 64 << 10 // read granularity of the windowed reader
-	maxObjectBytes = 32 << 20 // bytes a single non-stream object may span
+	maxDepth    = 64       // nesting of arrays and dictionaries
+	maxTokenLen = 64 << 20 // one string or name token
+	blockSize   = 64 << 10 // read granularity of the windowed reader
 )
 
 // errSyntax is wrapped by every parse error of the lexer.

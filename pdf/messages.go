@@ -5,7 +5,6 @@ package pdf
 const (
 	// Document-level errors.
 	MsgUnreadable = "pdf.doc.unreadable" // error text
-	MsgEncrypted  = "pdf.doc.encrypted"  //
 
 	// Signature outcomes decided by the PDF verifier (SignatureReport.Summary).
 	MsgSigByteRange         = "pdf.sig.byterange"          // problem
@@ -20,7 +19,6 @@ const (
 	MsgSigUnsupportedFilter = "pdf.sig.unsupported_filter" // subfilter
 	MsgSigCoverage          = "pdf.sig.coverage"           // covered end, file size
 	MsgSigChanged           = "pdf.sig.changed"            // revision, what
-	MsgSigIntactUnchecked   = "pdf.sig.intact_unchecked"   //
 	MsgSigBadDictionary     = "pdf.sig.bad_dictionary"     // problem
 
 	// Checks (Check.Detail).
@@ -86,10 +84,10 @@ const (
 // translation completeness test.
 func MessageKeys() []string {
 	return []string{
-		MsgUnreadable, MsgEncrypted,
+		MsgUnreadable,
 		MsgSigByteRange, MsgSigNoContents, MsgSigCMSMalformed, MsgSigEContent, MsgSigDigestMismatch,
 		MsgSigBadSignature, MsgSigNoCertificate, MsgSigSigningCertBad, MsgSigUnsupportedAlg,
-		MsgSigUnsupportedFilter, MsgSigCoverage, MsgSigChanged, MsgSigIntactUnchecked, MsgSigBadDictionary,
+		MsgSigUnsupportedFilter, MsgSigCoverage, MsgSigChanged, MsgSigBadDictionary,
 		MsgCheckByteRangeOK, MsgCheckCMSOK, MsgCheckDigestOK, MsgCheckSignatureOK, MsgCheckSigningCertOK,
 		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
 		MsgWarnSHA1, MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,

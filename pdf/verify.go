@@ -127,9 +127,6 @@ func analyzeFile(ctx context.Context, path string, policy *trust.Policy) (*analy
 	return a, nil
 }
 
-// docError is set on an analysis whose file could not be read.
-type docError struct{ msg trust.Message }
-
 func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Policy) *analysis {
 	a := &analysis{ctx: ctx, size: size, policy: policy, diffs: map[int]*revDiff{}, graphs: map[int]*revGraph{}}
 	f, err := NewFile(r, size)

@@ -12,41 +12,40 @@ import (
 
 // Object identifiers.
 var (
-	OIDData                = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
-	OIDSignedData          = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
-	OIDTSTInfo             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
-	OIDAttrContentType     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
-	OIDAttrMessageDigest   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
-	OIDAttrSigningTime     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
-	OIDAttrSigningCert     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
-	OIDAttrSigningCertV2   = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
-	OIDAttrTimeStampToken  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
-	OIDAttrAdbeRevocation  = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
-	OIDSHA1                = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
-	OIDSHA224              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 4}
-	OIDSHA256              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
-	OIDSHA384              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
-	OIDSHA512              = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
-	OIDSHAKE256            = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 12}
-	OIDRSAEncryption       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
-	OIDSHA1WithRSA         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
-	OIDSHA256WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
-	OIDSHA384WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
-	OIDSHA512WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
-	OIDSHA224WithRSA       = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 14}
-	OIDRSAPSS              = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
-	OIDMGF1                = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
-	OIDECDSAWithSHA1       = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
-	OIDECDSAWithSHA224     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 1}
-	OIDECDSAWithSHA256     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	OIDECDSAWithSHA384     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	OIDECDSAWithSHA512     = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-	OIDECPublicKey         = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
-	OIDEd25519             = asn1.ObjectIdentifier{1, 3, 101, 112}
-	OIDEd448               = asn1.ObjectIdentifier{1, 3, 101, 113}
-	OIDDSAWithSHA1         = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 3}
-	OIDDSA                 = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
-	oidContentTypeSignedAt = OIDAttrContentType
+	OIDData               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 1}
+	OIDSignedData         = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 7, 2}
+	OIDTSTInfo            = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 1, 4}
+	OIDAttrContentType    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}
+	OIDAttrMessageDigest  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 4}
+	OIDAttrSigningTime    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 5}
+	OIDAttrSigningCert    = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 12}
+	OIDAttrSigningCertV2  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 47}
+	OIDAttrTimeStampToken = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 16, 2, 14}
+	OIDAttrAdbeRevocation = asn1.ObjectIdentifier{1, 2, 840, 113583, 1, 1, 8}
+	OIDSHA1               = asn1.ObjectIdentifier{1, 3, 14, 3, 2, 26}
+	OIDSHA224             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 4}
+	OIDSHA256             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}
+	OIDSHA384             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 2}
+	OIDSHA512             = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 3}
+	OIDSHAKE256           = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 12}
+	OIDRSAEncryption      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	OIDSHA1WithRSA        = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 5}
+	OIDSHA256WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 11}
+	OIDSHA384WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 12}
+	OIDSHA512WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 13}
+	OIDSHA224WithRSA      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 14}
+	OIDRSAPSS             = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 10}
+	OIDMGF1               = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 8}
+	OIDECDSAWithSHA1      = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 1}
+	OIDECDSAWithSHA224    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 1}
+	OIDECDSAWithSHA256    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	OIDECDSAWithSHA384    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	OIDECDSAWithSHA512    = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
+	OIDECPublicKey        = asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	OIDEd25519            = asn1.ObjectIdentifier{1, 3, 101, 112}
+	OIDEd448              = asn1.ObjectIdentifier{1, 3, 101, 113}
+	OIDDSAWithSHA1        = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 3}
+	OIDDSA                = asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}
 )
 
 // HashByOID maps a digest algorithm identifier to a crypto.Hash.
