@@ -186,6 +186,7 @@ func (p *pinPrompt) askLastTry() {
 	p.confirmBack = widget.NewButton(u.t("gui.pin.last_try_back"), func() {
 		p.confirm.Hide()
 		p.confirm = nil
+		p.entry.SetText("") // "type it again": nothing of the doubtful input stays
 		u.win.Canvas().Focus(p.entry)
 	})
 	p.confirmSend = widget.NewButtonWithIcon(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {

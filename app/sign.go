@@ -776,7 +776,7 @@ func (w *signWizard) startSigning() {
 				w.progressMsg.SetText(w.u.t("gui.sign.signing_file", i+1, len(files), name))
 				w.progress.SetValue(float64(i) / float64(len(files)))
 			})
-			out := filepath.Join(dir, fmt.Sprintf("%d", i), filepath.Base(prof.DefaultOutput(f.path)))
+			out := filepath.Join(dir, fmt.Sprintf("%d", i), signedName(f.path))
 			outs[i].input = f.path
 			if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 				outs[i].err = err
@@ -817,6 +817,16 @@ func (w *signWizard) startSigning() {
 			w.showSave()
 		})
 	})
+}
+
+// signedName is the default name of a signed file: <name>-signed.pdf (.xml, .zip), or
+// <folder>-signed for an e-Gov folder.
+func signedName(input string) string {
+	base := filepath.Base(filepath.Clean(input))
+	if st, err := os.Stat(input); err == nil && st.IsDir() {
+		return base + "-signed"
+	}
+	return filepath.Base(flow.SuffixedOutput(base, "-signed"))
 }
 
 // isCardGone reports an error that means the card left or was reset mid-operation.

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
+)
+
+// TestVerifyFolder verifies a folder of valid, revoked and tampered PDFs and XML files
+// (with the test trust store and its CRLs, as the test card mode does) and checks the
+// status, the masked signer and the reason in each row, then a details view.
+func TestVerifyFolder(t *testing.T) {
+	dir := t.TempDir()
+	// The first seven categories of the batch corpus: valid PDF and XML, a registry
+	// PDF, revoked PDF and XML, tampered PDF and XML.
+	corpus, err := batchcorpus.Generate(dir, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid") // the test trust store
+	v := u.startVerify([]string{dir})
+	u.WaitIdle()
+	noMissingKeys(t, u, "verify results")
+	if len(v.rows) != len(corpus.Expect) {
+		t.Fatalf("%d rows for %d documents; summary: %s", len(v.rows), len(corpus.Expect), v.summary.Text)
+	}
+	seen := map[string]bool{}
+	for _, i := range v.rows {
+		r := v.reports[i]
+		want, ok := corpus.Expect[r.File]
+		if !ok {
+			t.Errorf("unexpected row for %s", r.File)
+			continue
+		}
+		seen[want.Category] = true
+		cells := u.rowCells(r)
+		wantStatus := map[string]string{
+			"passed": u.t("gui.status.passed"), "failed": u.t("gui.status.failed"),
+		}[want.Status]
+		if cells[colStatus] != wantStatus {
+			t.Errorf("%s (%s): status %q, want %q", r.File, want.Category, cells[colStatus], wantStatus)
+		}
+		if want.Status == "passed" && cells[colReason] != "" {
+			t.Errorf("%s: a reason for a valid document: %q", r.File, cells[colReason])
+		}
+		if want.Status != "passed" && cells[colReason] == "" {
+			t.Errorf("%s: no reason given for %s", r.File, want.Status)
+		}
+		for _, s := range r.Signatures {
+			if s.Signer != nil && s.Signer.Name != "" {
+				if cells[colSigner] == "" || strings.Contains(cells[colSigner], s.Signer.Name) {
+					t.Errorf("%s: the signer is not masked in the table: %q", r.File, cells[colSigner])
+				}
+			}
+		}
+	}
+	for _, c := range []string{"pdf-valid", "xml-valid", "pdf-revoked", "xml-revoked", "pdf-tampered", "xml-tampered"} {
+		if !seen[c] {
+			t.Errorf("no row of category %s", c)
+		}
+	}
+	// Details of the revoked PDF: the personal data is shown there, with the ETSI
+	// indication and the date the revocation status is "as of".
+	for _, i := range v.rows {
+		r := v.reports[i]
+		if corpus.Expect[r.File].Category != "pdf-revoked" {
+			continue
+		}
+		u.showReportDetails(r, v.back)
+		noMissingKeys(t, u, "details")
+		mustShow(t, u, "TOTAL-FAILED / REVOKED")
+		mustShow(t, u, r.Signatures[0].Signer.Name)
+		rv := r.Signatures[0].Revocation
+		if rv == nil || rv.ThisUpdate == nil {
+			t.Fatal("no revocation data in the report")
+		}
+		mustShow(t, u, u.fmtTime(*rv.ThisUpdate))
+		mustShow(t, u, u.t("gui.test.mark"))
+		v.back()
+		mustShow(t, u, u.t("gui.verify.col.0"))
+	}
+}
