@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -18,6 +20,7 @@ import (
 func TestSignCorpusFiles(t *testing.T) {
 	dir := corpusDir(t)
 	pol := testPolicy(t)
+	pdfsig := testenv.Tool(t, "pdfsig")
 	var files []string
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && strings.HasSuffix(p, ".pdf") {
@@ -62,6 +65,15 @@ func TestSignCorpusFiles(t *testing.T) {
 			}
 			if s := byID[res.Field]; s.Indication != trust.TotalPassed || s.Coverage != trust.CoverageWhole {
 				t.Fatalf("our signature: %s/%s %v", s.Indication, s.SubIndication, s.Summary)
+			}
+			// poppler accepts our signature on the real-world file too.
+			ps, _ := exec.Command(pdfsig, "-nocert", out).CombinedOutput()
+			lastSig := string(ps)
+			if i := strings.LastIndex(lastSig, "Signature #"); i >= 0 {
+				lastSig = lastSig[i:]
+			}
+			if !strings.Contains(lastSig, "Signature is Valid.") || !strings.Contains(lastSig, "Total document signed") {
+				t.Errorf("pdfsig on our signature:\n%s", ps)
 			}
 			for i, b := range before.Signatures {
 				a, ok := byID[b.ID]
