@@ -356,6 +356,7 @@ func TestXmlsecSuite(t *testing.T) {
 				var ia x509.InsecureAlgorithmError
 				if errors.As(err, &ia) || strings.Contains(err.Error(), "insecure algorithm") {
 					// The row's CA signs with MD5: no chain can be accepted for it.
+					run--
 					na++
 					fmt.Fprintf(&table, "%-4d %-70s n/a  %s\n", row.line, row.file, naMD5Chain.why)
 					continue
