@@ -26,7 +26,7 @@ func addPINFlag(fs *flag.FlagSet) *int {
 type pinReader struct {
 	env *Env
 	fd  int
-	// file is the --pin-fd descriptor, opened once; it is read byte by byte so that
+	// file is a duplicate of the --pin-fd descriptor, opened once; it is read byte by byte so that
 	// nothing beyond one line is consumed and no copy of a PIN stays in a buffer.
 	file *os.File
 	// terminal returns the terminal to prompt on (stdin), or false. Tests replace it.
@@ -67,10 +67,11 @@ func (r *pinReader) read(kind card.PINKind) ([]byte, error) {
 // it, are dropped; end of file ends the line).
 func (r *pinReader) readFD() ([]byte, error) {
 	if r.file == nil {
-		if !validFD(r.fd) {
+		f, err := openPINFD(r.fd)
+		if err != nil {
 			return nil, usagef("%s", r.env.L.T("cli.pin.bad_fd", r.fd))
 		}
-		r.file = os.NewFile(uintptr(r.fd), "pin-fd")
+		r.file = f
 	}
 	buf := make([]byte, 0, maxPINInput)
 	var b [1]byte
@@ -104,6 +105,16 @@ func (r *pinReader) readFD() ([]byte, error) {
 		buf = buf[:n-1]
 	}
 	return buf, nil
+}
+
+// Close releases the duplicate of the --pin-fd descriptor, if one was opened.
+func (r *pinReader) Close() error {
+	if r.file == nil {
+		return nil
+	}
+	err := r.file.Close()
+	r.file = nil
+	return err
 }
 
 // pinPromptKey is the message key of the prompt for a PIN.

@@ -1,6 +1,13 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package cli
 
-// validFD accepts any non-negative descriptor; a bad one fails at the first read.
-func validFD(fd int) bool { return fd >= 0 }
+import (
+	"errors"
+	"os"
+)
+
+// openPINFD: descriptors cannot be duplicated portably here, so --pin-fd is refused.
+func openPINFD(fd int) (*os.File, error) {
+	return nil, errors.ErrUnsupported
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,6 +35,17 @@ func TestPINFromFD(t *testing.T) {
 	}
 	if _, err := pr.read(card.SignPassword); err == nil || !strings.Contains(err.Error(), "no password left") {
 		t.Fatalf("after the end: %v", err)
+	}
+	// The reader works on its own duplicate: closing it, or the garbage collector
+	// finalizing it, leaves the caller's descriptor open.
+	if err := pr.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pr = nil
+	runtime.GC()
+	runtime.GC()
+	if _, err := r.Stat(); err != nil {
+		t.Fatalf("the caller's descriptor was closed: %v", err)
 	}
 	// A long line is refused, not truncated.
 	r2, w2, _ := os.Pipe()

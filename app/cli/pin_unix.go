@@ -2,10 +2,19 @@
 
 package cli
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
-// validFD reports whether fd is an open descriptor.
-func validFD(fd int) bool {
-	var st syscall.Stat_t
-	return syscall.Fstat(fd, &st) == nil
+// openPINFD returns a private duplicate of descriptor fd. Reading through a duplicate
+// means that closing it — by pinReader.Close or by the garbage collector — never closes
+// the caller's descriptor (which may by then be reused for another file).
+func openPINFD(fd int) (*os.File, error) {
+	d, err := syscall.Dup(fd)
+	if err != nil {
+		return nil, err
+	}
+	syscall.CloseOnExec(d)
+	return os.NewFile(uintptr(d), "pin-fd"), nil
 }

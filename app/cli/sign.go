@@ -103,6 +103,7 @@ func runSign(env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, env.L.T("cli.sign.test_card", p))
 	}
 	pins := newPINReader(env, *pinFD)
+	defer pins.Close()
 	req := flow.SignFilesRequest{
 		Card:    flow.CardOptions{Reader: *reader, TestCard: *testCard, Persona: *persona},
 		Profile: profile.Name, Jobs: jobs, Options: opts, Policy: policy,
