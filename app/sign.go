@@ -648,7 +648,10 @@ func (w *signWizard) showPIN(st card.PINStatus) {
 		},
 		w.readCertificate,
 		w.fail)
-	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
+	body := container.NewVBox(w.pin.view)
+	if !w.pin.blocked {
+		body = container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
+	}
 	w.show(body, w.pin.focusable())
 }
 

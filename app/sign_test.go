@@ -449,3 +449,28 @@ func TestCardTakenOutAtPassword(t *testing.T) {
 		t.Fatal("the password field is still there")
 	}
 }
+
+// TestSignEGovFolderThroughWizard signs an e-Gov application folder (kousei.xml and its
+// forms): the signed copy is a new folder next to the original.
+func TestSignEGovFolderThroughWizard(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "shinsei-1")
+	if err := copyDir(filepath.Join(repoRoot(t), "testdata", "egov", "shinsei-1"), in); err != nil {
+		t.Fatal(err)
+	}
+	w := wizardToPIN(t, u, []string{in}, "egov", nil)
+	enterPIN(t, u, w, testpki.SignPassword)
+	signAndSave(t, u, w, dir)
+	out := filepath.Join(dir, "shinsei-1-signed")
+	rep := checkSaved(t, out)
+	if rep.Kind != "egov" {
+		t.Errorf("the saved folder verified as %q", rep.Kind)
+	}
+	mustShow(t, u, u.t("gui.sign.result_saved", "shinsei-1-signed"))
+	orig, _ := os.ReadFile(filepath.Join(repoRoot(t), "testdata", "egov", "shinsei-1", "kousei.xml"))
+	if now, _ := os.ReadFile(filepath.Join(in, "kousei.xml")); !bytes.Equal(now, orig) {
+		t.Error("the input folder was modified")
+	}
+}

@@ -63,7 +63,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), colCount },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, widget.NewLabel(""))
+			return container.New(iconLabelLayout{}, widget.NewIcon(nil), widget.NewLabel(""))
 		},
 		v.updateCell)
 	v.table.ShowHeaderColumn = false
@@ -73,7 +73,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 			o.(*widget.Label).SetText(u.t(fmt.Sprintf("gui.verify.col.%d", id.Col)))
 		}
 	}
-	for c, w := range []float32{170, 240, 150, 170, 420} {
+	for c, w := range []float32{160, 240, 170, 200, 460} {
 		v.table.SetColumnWidth(c, w)
 	}
 	v.table.OnSelected = func(id widget.TableCellID) {
@@ -175,6 +175,31 @@ func (v *verifyScreen) start(paths []string) {
 	})
 }
 
+// iconLabelLayout places an icon (when visible) and a label after it on one line.
+type iconLabelLayout struct{}
+
+func (iconLabelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	icon, lbl := objs[0], objs[1]
+	x := float32(0)
+	if icon.Visible() {
+		s := icon.MinSize()
+		icon.Resize(s)
+		icon.Move(fyne.NewPos(theme.Padding(), (size.Height-s.Height)/2))
+		x = s.Width + theme.Padding()
+	}
+	lbl.Move(fyne.NewPos(x, 0))
+	lbl.Resize(fyne.NewSize(size.Width-x, size.Height))
+}
+
+func (iconLabelLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := objs[1].MinSize()
+	if objs[0].Visible() {
+		i := objs[0].MinSize()
+		s = fyne.NewSize(s.Width+i.Width+theme.Padding(), max(s.Height, i.Height))
+	}
+	return s
+}
+
 // docStatus is the status column: an icon and the translated status.
 func (u *UI) docStatus(r *trust.DocumentReport) (fyne.Resource, string, widget.Importance) {
 	switch flow.StatusOf(r) {
@@ -208,16 +233,19 @@ func (v *verifyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	r := v.reports[v.rows[id.Row]]
 	cells := v.u.rowCells(r)
 	icon.SetResource(nil)
+	icon.Hide()
 	lbl.Importance = widget.MediumImportance
 	lbl.TextStyle = fyne.TextStyle{}
 	if id.Col == colStatus {
 		res, _, imp := v.u.docStatus(r)
 		icon.SetResource(res)
+		icon.Show()
 		lbl.Importance = imp
 		lbl.TextStyle.Bold = true
 	}
 	lbl.Truncation = fyne.TextTruncateEllipsis
 	lbl.SetText(cells[id.Col])
+	b.Refresh() // the icon may have appeared or gone: lay the cell out again
 }
 
 // rowCells are the texts of a document's row: status, file, signer (masked), signing
