@@ -474,3 +474,27 @@ func TestSignEGovFolderThroughWizard(t *testing.T) {
 		t.Error("the input folder was modified")
 	}
 }
+
+// TestRegistryProfileAndConformance signs with the 登記用 profile, then checks the saved
+// file against the registry's table from the result's details; a PAdES file fails it.
+func TestRegistryProfileAndConformance(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	dir := t.TempDir()
+	for _, prof := range []string{"registry", "pades"} {
+		in := filepath.Join(dir, prof+".pdf")
+		os.WriteFile(in, minimalPDF(prof), 0o644)
+		w := wizardToPIN(t, u, []string{in}, prof, nil)
+		enterPIN(t, u, w, testpki.SignPassword)
+		signAndSave(t, u, w, dir)
+		tap(t, u, button(t, u, u.t("gui.verify.details")))
+		tap(t, u, button(t, u, u.t("gui.conf.check")))
+		noMissingKeys(t, u, "conformance")
+		want, not := "gui.conf.passed", "gui.conf.failed"
+		if prof == "pades" {
+			want, not = not, want
+		}
+		mustShow(t, u, u.t(want, "Signature1"))
+		mustNotShow(t, u, u.t(not, "Signature1"))
+	}
+}

@@ -380,6 +380,9 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 	for i := range r.Signatures {
 		objs = append(objs, widget.NewSeparator(), u.signatureDetails(i+1, &r.Signatures[i]))
 	}
+	if r.Kind == "pdf" && len(r.Signatures) > 0 && !strings.Contains(r.File, "!") {
+		objs = append(objs, widget.NewSeparator(), u.conformanceView(r.File))
+	}
 	backBtn := widget.NewButtonWithIcon(u.t("gui.common.back"), theme.NavigateBackIcon(), back)
 	backBtn.Importance = widget.HighImportance
 	u.show(&screen{
@@ -389,6 +392,62 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 		cancel:  back,
 		focus:   backBtn,
 	})
+}
+
+// conformanceView offers the registry (登記・供託オンライン申請) conformance check of a
+// PDF: each prescribed value, what the file has, and which row fails (the registry
+// itself gives no reason when it rejects a file).
+func (u *UI) conformanceView(path string) fyne.CanvasObject {
+	out := container.NewVBox()
+	var btn *widget.Button
+	btn = widget.NewButtonWithIcon(u.t("gui.conf.check"), theme.SearchIcon(), func() {
+		btn.Disable()
+		u.goWork(func() {
+			res, err := flow.CheckConformance(context.Background(), "registry", path)
+			doUI(func() {
+				out.Objects = u.conformanceRows(res, err)
+				out.Refresh()
+				u.relayout()
+			})
+		})
+	})
+	return container.NewVBox(boldLabel(u.t("gui.conf.title")), wrapLabel(u.t("gui.conf.intro")),
+		container.NewHBox(btn), out)
+}
+
+func (u *UI) conformanceRows(c *flow.Conformance, err error) []fyne.CanvasObject {
+	if err != nil {
+		return []fyne.CanvasObject{wrapLabel(u.t("gui.conf.error", err.Error()))}
+	}
+	if c.Problem != nil {
+		return []fyne.CanvasObject{wrapLabel(u.msg(*c.Problem))}
+	}
+	var objs []fyne.CanvasObject
+	for _, s := range c.Signatures {
+		head := boldLabel(u.t("gui.conf.passed", s.Signature))
+		head.Importance = widget.SuccessImportance
+		if !s.Passed {
+			head = boldLabel(u.t("gui.conf.failed", s.Signature))
+			head.Importance = widget.DangerImportance
+		}
+		objs = append(objs, head)
+		for _, row := range s.Rows {
+			ic := theme.ConfirmIcon()
+			if !row.Passed {
+				ic = theme.CancelIcon()
+			}
+			text := u.t("gui.conf.row", row.Key, row.Want, row.Got)
+			if d := u.msg(row.Detail); d != "" {
+				text += " — " + d
+			}
+			l := wrapLabel(text)
+			if !row.Passed {
+				l.Importance = widget.DangerImportance
+			}
+			objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(ic), nil, l))
+		}
+	}
+	return objs
 }
 
 func storeKey(s string) string {
