@@ -528,9 +528,9 @@ func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Tim
 }
 
 // newPolicySource combines the store directory with the trust store's built-in CRLs.
-func newPolicySource(store *TrustStore, dir string) (crlSource, error) {
+func newPolicySource(store *TrustStore, dir string, builtin bool) (crlSource, error) {
 	src := multiSource{dirSource{dir: dir}}
-	if len(store.builtinCRLs) == 0 {
+	if !builtin || len(store.builtinCRLs) == 0 {
 		return src, nil
 	}
 	mem := &memorySource{byKey: map[string][]crlSet{}}

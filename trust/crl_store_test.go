@@ -37,7 +37,7 @@ func testStoreNoBuiltin(t testing.TB) *TrustStore {
 // policyOn builds a policy over the given trust store and CRL directory.
 func policyOn(t testing.TB, ts *TrustStore, dir string, at time.Time) *Policy {
 	t.Helper()
-	src, err := newPolicySource(ts, dir)
+	src, err := newPolicySource(ts, dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func runPKITS(t *testing.T, dir string, c pkitsCase) (*SignerResult, []string, e
 			refused = append(refused, n+": "+ie.Errors[0].Reason.Key)
 		}
 	}
-	src, err := newPolicySource(ts, store.Dir())
+	src, err := newPolicySource(ts, store.Dir(), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,10 @@ type Options struct {
 	// Validating at a past time needs proof of existence (a timestamp) from the caller's
 	// side: formats.md §3.
 	At time.Time
+	// ImportedCRLsOnly leaves out the test store's built-in CRLs: only the CRLs imported
+	// into CRLDir count, as with the production store. It lets the test card show what a
+	// counter without CRLs (or with stale ones) sees.
+	ImportedCRLsOnly bool
 }
 
 // Policy is what both verifiers validate a signer certificate against: the trust anchors,
@@ -64,7 +68,7 @@ func NewPolicy(opts Options) (*Policy, error) {
 	if at.IsZero() {
 		at = time.Now().Truncate(time.Second)
 	}
-	src, err := newPolicySource(store, dir)
+	src, err := newPolicySource(store, dir, !opts.ImportedCRLsOnly)
 	if err != nil {
 		return nil, err
 	}

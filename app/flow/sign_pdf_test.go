@@ -2,10 +2,7 @@ package flow
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/x509"
 	"errors"
-	"math/big"
 	"os"
 	"path/filepath"
 	"testing"
@@ -178,66 +175,58 @@ func TestSoftCardCertificateOutcomes(t *testing.T) {
 			t.Fatalf("impostor persona: %s/%s", s.Indication, s.SubIndication)
 		}
 	})
-	t.Run("stale CRL", func(t *testing.T) {
-		// A test certificate that outlives the test CA's fresh CRL (next update 20 years
-		// after the test PKI was made), validated after that CRL went stale.
-		cfg := personaConfig(t, "valid")
-		cfg.SignCert = longLivedCopy(t, cfg.SignCert)
-		crl, err := x509.ParseRevocationList(mustCRL(t))
+	// Only imported CRLs count (the test store's built-in fresh CRLs are left out).
+	importedOnly := func(t *testing.T, crls ...string) *trust.Policy {
+		dir := t.TempDir()
+		var paths []string
+		for _, name := range crls {
+			der, err := testpki.CRL(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(p, der, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
+		}
+		if len(paths) > 0 {
+			ts, err := trust.LoadTrustStore(trust.StoreTest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := trust.OpenStore(dir).Import(ts, paths...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, CRLDir: dir, ImportedCRLsOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		at := crl.NextUpdate.Add(30 * 24 * time.Hour)
-		rep := sign(t, cfg, testPolicyAt(t, at))
+		return p
+	}
+	t.Run("missing CRL", func(t *testing.T) {
+		rep := sign(t, personaConfig(t, "valid"), importedOnly(t))
 		s := rep.Signatures[0]
-		if s.Indication != trust.Indeterminate || s.SubIndication != trust.TryLater || s.Revocation == nil || s.Revocation.StaleSince == nil {
+		if s.Indication != trust.Indeterminate || s.SubIndication != trust.TryLater || !s.Intact ||
+			s.Revocation == nil || s.Revocation.Status != trust.RevocationUnknown || s.Revocation.StaleSince != nil {
+			t.Fatalf("missing CRL: %s/%s %+v", s.Indication, s.SubIndication, s.Revocation)
+		}
+	})
+	t.Run("stale CRL", func(t *testing.T) {
+		rep := sign(t, personaConfig(t, "valid"), importedOnly(t, testpki.CRLSignStale))
+		s := rep.Signatures[0]
+		if s.Indication != trust.Indeterminate || s.SubIndication != trust.TryLater || !s.Intact ||
+			s.Revocation == nil || s.Revocation.StaleSince == nil {
 			t.Fatalf("stale CRL: %s/%s %+v", s.Indication, s.SubIndication, s.Revocation)
 		}
 	})
-}
-
-func mustCRL(t *testing.T) []byte {
-	b, err := testpki.CRL(testpki.CRLSignFresh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// longLivedCopy re-issues cert (same key, subject, extensions) from the 2023 test CA
-// with a validity ending in 2060.
-func longLivedCopy(t *testing.T, cert *x509.Certificate) *x509.Certificate {
-	t.Helper()
-	key, err := testpki.CAKey("sign-ca-2023")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := testpki.CACert("sign-ca-2023")
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(0x5eed),
-		Subject:               cert.Subject,
-		NotBefore:             cert.NotBefore,
-		NotAfter:              time.Date(2060, 1, 1, 0, 0, 0, 0, time.UTC),
-		KeyUsage:              cert.KeyUsage,
-		BasicConstraintsValid: true,
-		Policies:              cert.Policies,
-		SubjectKeyId:          cert.SubjectKeyId,
-	}
-	for _, e := range cert.Extensions {
-		switch e.Id.String() {
-		case "2.5.29.17", "2.5.29.31": // subjectAltName (personal data), CRL distribution point
-			tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, e)
+	t.Run("fresh imported CRL", func(t *testing.T) {
+		rep := sign(t, personaConfig(t, "valid"), importedOnly(t, testpki.CRLSignFresh))
+		if s := rep.Signatures[0]; s.Indication != trust.TotalPassed {
+			t.Fatalf("fresh imported CRL: %s/%s %+v", s.Indication, s.SubIndication, s.Revocation)
 		}
-	}
-	raw, err := x509.CreateCertificate(rand.Reader, tmpl, ca, cert.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := x509.ParseCertificate(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	})
 }
 
 func TestSoftCardPINSafety(t *testing.T) {
