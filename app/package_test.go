@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mynasign/mynasign/testdata/testenv"
 )
 
 // TestMakePackage runs `make package` (fyne package, Linux) and checks the archive: the
@@ -39,7 +41,7 @@ func TestMakePackage(t *testing.T) {
 	}
 
 	archive := filepath.Join(root, "out", "package", "mynasign.tar.xz")
-	xz := exec.Command("xz", "-dc", archive)
+	xz := exec.Command(testenv.Tool(t, "xz"), "-dc", archive)
 	raw, err := xz.Output()
 	if err != nil {
 		t.Fatalf("xz -dc %s: %v", archive, err)
