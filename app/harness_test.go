@@ -84,13 +84,20 @@ func (u *UI) WaitIdle() {
 	}
 }
 
-// newTestUI builds the GUI on Fyne's test driver, with an empty CRL store.
+// newTestUI builds the GUI on Fyne's test driver, with an empty CRL store and no card
+// reader (tests use the test card).
 func newTestUI(t *testing.T, lang i18n.Lang) *UI {
+	t.Helper()
+	return newTestUIWith(t, lang, noCards{})
+}
+
+// newTestUIWith is newTestUI with a card source (nil: the real PC/SC service).
+func newTestUIWith(t *testing.T, lang i18n.Lang, cards CardSource) *UI {
 	t.Helper()
 	doUI = testQueue.push
 	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
 	a := test.NewTempApp(t)
-	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), Cards: noCards{}})
+	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), Cards: cards})
 	u.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(u.Close)
 	waitCards(t, u, func(r Readers) bool { return r.Known })

@@ -17,6 +17,7 @@ import (
 type homeScreen struct {
 	*screen
 	signBtn, verifyBtn *widget.Button
+	langSel            *widget.Select
 	cards              *fyne.Container // the reader/card lines, rebuilt on every event
 	crl                *fyne.Container // the CRL freshness lines
 }
@@ -54,6 +55,7 @@ func (u *UI) showHome() {
 		box(u.t("gui.home.status_crl"), h.crl))
 
 	langSel := widget.NewSelect([]string{u.t("gui.lang.ja"), u.t("gui.lang.en")}, nil)
+	h.langSel = langSel
 	if u.l.Lang() == i18n.English {
 		langSel.SetSelectedIndex(1)
 	} else {
