@@ -65,6 +65,8 @@ type signWizard struct {
 
 	unwatch func()
 	ended   bool
+	// switching is set while the wizard replaces one of its screens by the next.
+	switching bool
 
 	// Widgets kept for the steps' logic (and for the tests, which drive them).
 	fileList    *fyne.Container
@@ -132,6 +134,8 @@ func (w *signWizard) stepTitle() string {
 func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions ...fyne.CanvasObject) {
 	w.cancelBtn = widget.NewButtonWithIcon(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
 	all := append([]fyne.CanvasObject{w.cancelBtn}, actions...)
+	w.switching = true
+	defer func() { w.switching = false }()
 	w.u.show(&screen{
 		title:   w.stepTitle(),
 		body:    container.NewVScroll(container.NewPadded(body)),
@@ -144,8 +148,13 @@ func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions 
 }
 
 // leave runs when the wizard's screen is replaced by another screen of the wizard or
-// by something else; only the latter ends the wizard.
-func (w *signWizard) leave() {}
+// by something else (the test card stopped from the banner, say); only the latter ends
+// the wizard, as キャンセル would.
+func (w *signWizard) leave() {
+	if !w.switching {
+		w.end()
+	}
+}
 
 // cancelWizard is キャンセル: stop whatever runs, close the card session, remove the
 // temporary folder, go home. Nothing was written where the user can see it.

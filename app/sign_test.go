@@ -498,3 +498,42 @@ func TestRegistryProfileAndConformance(t *testing.T) {
 		mustNotShow(t, u, u.t(not, "Signature1"))
 	}
 }
+
+// TestCardWithoutSignatureCertificate: a child's card (no signature certificate) is
+// explained at the card step; nothing is asked.
+func TestCardWithoutSignatureCertificate(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "child")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.pdf")
+	os.WriteFile(in, minimalPDF("a"), 0o644)
+	w := u.startSignWizard([]string{in})
+	tap(t, u, w.nextBtn)
+	tap(t, u, w.nextBtn)
+	tap(t, u, w.nextBtn)
+	if w.errorView == nil {
+		t.Fatalf("no explanation; screen:\n%s", screenText(u))
+	}
+	mustShow(t, u, u.t("gui.carderr.no_sign_cert"))
+	if len(passwordEntries(u)) != 0 {
+		t.Fatal("a password is asked for a card that cannot sign")
+	}
+}
+
+// TestLeavingTheWizardEndsIt: stopping the test card from the banner in the middle of
+// the wizard closes the card session (as キャンセル does).
+func TestLeavingTheWizardEndsIt(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.pdf")
+	os.WriteFile(in, minimalPDF("a"), 0o644)
+	w := wizardToPIN(t, u, []string{in}, "pades", nil)
+	if w.sess == nil {
+		t.Fatal("no session at the password step")
+	}
+	tap(t, u, button(t, u, u.t("gui.testcard.stop")))
+	if !w.ended || w.sess != nil {
+		t.Fatal("the wizard still holds the card after its screen was left")
+	}
+}

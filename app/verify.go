@@ -37,6 +37,9 @@ type verifyScreen struct {
 	saveBtn  *widget.Button
 	screen   *screen
 	result   *flow.BatchResult
+	// details is set while a details view opened from the table is shown: the batch
+	// goes on behind it.
+	details bool
 }
 
 // The columns of the results table.
@@ -80,6 +83,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 		if id.Row >= 0 && id.Row < len(v.rows) {
 			rep := v.reports[v.rows[id.Row]]
 			v.table.UnselectAll()
+			v.details = true
 			u.showReportDetails(rep, v.back)
 		}
 	}
@@ -90,6 +94,11 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 		actions: []fyne.CanvasObject{v.saveBtn},
 		drop:    v.start,
 		focus:   v.addBtn,
+		leave: func() {
+			if !v.details && v.cancel != nil {
+				v.cancel() // leaving the screen stops a running batch
+			}
+		},
 	}
 	u.show(v.screen)
 	if len(paths) > 0 {
@@ -100,6 +109,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 
 // back returns from a details view to the table, as it was.
 func (v *verifyScreen) back() {
+	v.details = false
 	v.u.show(v.screen)
 }
 
