@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -134,6 +135,7 @@ func New(fa fyne.App, cfg Config) *UI {
 		}
 	})
 	u.watch = newCardWatch(u)
+	u.setMenu()
 	u.showHome()
 	u.watch.start(u.cards)
 	return u
@@ -266,7 +268,44 @@ func (u *UI) setLanguage(l i18n.Lang) {
 	u.fa.Preferences().SetString(prefLang, string(l))
 	applyFyneLanguage(l)
 	u.win.SetTitle(u.t("gui.app.title"))
+	u.setMenu()
 	u.showHome()
+}
+
+// setMenu puts the main menu on the window: every tool, and 戻る / ホーム with
+// shortcuts that work wherever the keyboard focus is (Escape reaches the window only
+// when no field has the focus).
+func (u *UI) setMenu() {
+	item := func(key string, f func(), sc fyne.Shortcut) *fyne.MenuItem {
+		it := fyne.NewMenuItem(u.t(key), f)
+		it.Shortcut = sc
+		return it
+	}
+	goHome := func() {
+		if u.cur != nil && !u.cur.isHome {
+			if u.cur.cancel != nil {
+				u.cur.cancel() // a screen with work under way ends it first
+				if u.cur != nil && u.cur.isHome {
+					return
+				}
+			}
+			u.showHome()
+		}
+	}
+	tools := fyne.NewMenu(u.t("gui.menu.tools"),
+		item("gui.home.sign", u.showSignWizard, nil),
+		item("gui.home.verify", func() { u.showVerify(nil) }, nil),
+		fyne.NewMenuItemSeparator(),
+		item("gui.home.mycard", u.showMyCard, nil),
+		item("gui.home.crl", u.showCRLs, nil),
+		item("gui.home.diagnostics", u.showDiagnostics, nil),
+		item("gui.home.testcard", u.showTestCard, nil),
+	)
+	move := fyne.NewMenu(u.t("gui.menu.go"),
+		item("gui.menu.back", u.cancelScreen, &desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}),
+		item("gui.menu.home", goHome, &desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierAlt}),
+	)
+	u.win.SetMainMenu(fyne.NewMainMenu(tools, move))
 }
 
 // setTextScale changes the text size factor (on top of the system's scale).

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -77,5 +78,21 @@ func TestKeyboardOnly(t *testing.T) {
 	if focusedText(u) != w.signBtn.Text {
 		t.Fatalf("the disclosure starts with focus on %q, want the sign button", focusedText(u))
 	}
-	tap(t, u, w.cancelBtn)
+	// The menu's 戻る (Alt+←) works wherever the focus is: here it cancels the wizard.
+	var back *fyne.MenuItem
+	for _, m := range u.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if sc, ok := it.Shortcut.(*desktop.CustomShortcut); ok && sc.KeyName == fyne.KeyLeft && sc.Modifier == fyne.KeyModifierAlt {
+				back = it
+			}
+		}
+	}
+	if back == nil || back.Label != u.t("gui.menu.back") {
+		t.Fatal("no 戻る item with Alt+← in the main menu")
+	}
+	back.Action()
+	u.WaitIdle()
+	if !w.ended || !u.cur.isHome {
+		t.Fatal("Alt+← did not cancel the wizard")
+	}
 }
