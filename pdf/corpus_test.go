@@ -12,18 +12,10 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// corpusDir is the shared conformance corpus (../shared/corpus/pdf from the repository
-// root), read in place.
+// corpusDir is the shared PDF conformance corpus, read in place.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus", "pdf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "INDEX.md")); err != nil {
-		testenv.Unavailable(t, "the conformance corpus is not at %s", dir)
-	}
-	return dir
+	return testenv.Shared(t, "corpus", "pdf")
 }
 
 // sigWant is the verdict a correct verifier gives one signature.

@@ -14,15 +14,10 @@ import (
 	"github.com/mynasign/mynasign/testdata/testenv"
 )
 
-// corpusRoot returns the shared corpus (../shared/corpus next to the repository;
-// MYNASIGN_CORPUS overrides it). It is read in place, never copied into the repository.
+// corpusRoot returns the shared corpus, read in place.
 func corpusRoot(t testing.TB) string {
 	t.Helper()
-	root := os.Getenv("MYNASIGN_CORPUS")
-	if root == "" {
-		root = filepath.Join("..", "..", "shared", "corpus")
-	}
-	return root
+	return testenv.Shared(t, "corpus")
 }
 
 // pkitsCase is one entry of pkits.json.
@@ -44,7 +39,7 @@ func loadPKITS(t *testing.T) (string, []pkitsCase) {
 	dir := filepath.Join(corpusRoot(t), "pki", "nist_pkits")
 	raw, err := os.ReadFile(filepath.Join(dir, "pkits.json"))
 	if err != nil {
-		testenv.Unavailable(t, "the PKITS corpus is not at %s (set MYNASIGN_CORPUS): %v", dir, err)
+		testenv.Unavailable(t, "the PKITS corpus is not at %s: %v", dir, err)
 	}
 	var cases []pkitsCase
 	if err := json.Unmarshal(raw, &cases); err != nil {
