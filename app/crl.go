@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -82,13 +83,18 @@ func (u *UI) refreshCRLStatus() {
 }
 
 // crlScreen is 失効リスト (CRL): the CRLs in the store with their freshness, import by
-// dialog or drop.
+// dialog or drop, removal of one CRL after a confirmation.
 type crlScreen struct {
 	u       *UI
 	list    *fyne.Container
 	message *fyne.Container
 	import_ *widget.Button
 	dirBtn  *widget.Button
+
+	// confirm is the removal confirmation while it is shown.
+	confirm       *widget.PopUp
+	confirmRemove *widget.Button
+	confirmBack   *widget.Button
 }
 
 func (u *UI) showCRLs() { u.startCRLs() }
@@ -105,6 +111,7 @@ func (u *UI) startCRLs() *crlScreen {
 			intro, container.NewHBox(c.import_, c.dirBtn), c.message, widget.NewSeparator(), c.list))),
 		drop:  c.importPaths,
 		focus: c.import_,
+		leave: c.closeConfirm,
 	})
 	c.reload()
 	return c
@@ -162,6 +169,12 @@ func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 	if in.Builtin {
 		source = u.t("gui.crl.builtin")
 	}
+	var actions []fyne.CanvasObject
+	if in.ID != "" { // a stored CRL (the built-in test CRLs cannot be removed)
+		remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+		remove.Importance = widget.LowImportance
+		actions = append(actions, container.NewHBox(remove))
+	}
 	form := widget.NewForm(
 		widget.NewFormItem(u.t("gui.crl.issuer"), wrapLabel(in.Issuer)),
 		widget.NewFormItem(u.t("gui.crl.kind"), wrapLabel(fmt.Sprintf("%s %s", kind, in.Generation))),
@@ -171,7 +184,67 @@ func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 		widget.NewFormItem(u.t("gui.crl.number_entries"), widget.NewLabel(u.t("gui.crl.number_entries_value", in.Number, in.Entries))),
 		widget.NewFormItem(u.t("gui.crl.source"), wrapLabel(source)),
 	)
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(state, form))
+	body := container.NewVBox(append([]fyne.CanvasObject{state, form}, actions...)...)
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)
+}
+
+// askRemove asks before a CRL is removed: which one, and what it means (signatures it
+// covers cannot be checked for revocation until a CRL of that scope is imported again).
+// The safe choice has the focus.
+func (c *crlScreen) askRemove(in trust.CRLInfo) {
+	u := c.u
+	c.closeConfirm()
+	c.confirmBack = widget.NewButton(u.t("gui.common.cancel"), c.closeConfirm)
+	c.confirmRemove = widget.NewButtonWithIcon(u.t("gui.crl.remove_confirm"), theme.DeleteIcon(), func() {
+		c.closeConfirm()
+		c.remove(in)
+	})
+	c.confirmRemove.Importance = widget.DangerImportance
+	scope := in.Scope
+	if scope == "whole" {
+		scope = u.t("gui.crl.scope_whole")
+	}
+	content := container.NewVBox(
+		noticeView(theme.WarningIcon(), colorNameWarn, u.t("gui.crl.remove_title"), u.t("gui.crl.remove_text")),
+		widget.NewForm(
+			widget.NewFormItem(u.t("gui.crl.issuer"), wrapLabel(in.Issuer)),
+			widget.NewFormItem(u.t("gui.crl.scope"), wrapLabel(scope)),
+			widget.NewFormItem(u.t("gui.crl.source"), wrapLabel(in.File))),
+		container.NewHBox(layout.NewSpacer(), c.confirmBack, c.confirmRemove))
+	c.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
+	c.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
+	c.confirm.Show()
+	u.win.Canvas().Focus(c.confirmBack)
+}
+
+// closeConfirm hides the removal confirmation (also when the screen is left).
+func (c *crlScreen) closeConfirm() {
+	if c.confirm != nil {
+		c.confirm.Hide()
+		c.confirm = nil
+	}
+}
+
+// remove takes one CRL out of the store, says so, and lists the store again.
+func (c *crlScreen) remove(in trust.CRLInfo) {
+	u := c.u
+	opts := u.trustOptions()
+	u.goWork(func() {
+		res, err := flow.RemoveCRL(opts, in.ID)
+		doUI(func() {
+			switch {
+			case errors.Is(err, trust.ErrUnknownCRL):
+				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.remove_failed"), u.t("gui.crl.remove_unknown"))}
+			case err != nil:
+				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.remove_failed"), err.Error())}
+			default:
+				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.removed", res.Removed.File), "")}
+			}
+			c.message.Refresh()
+			c.u.relayout()
+			c.reload()
+		})
+	})
 }
 
 func (c *crlScreen) chooseFiles() {

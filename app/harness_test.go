@@ -139,6 +139,15 @@ func waitCards(t *testing.T, u *UI, cond func(Readers) bool) {
 // objects lists every canvas object under the window's content and its overlays
 // (dialogs, pop-ups), depth first.
 func objects(u *UI) []fyne.CanvasObject {
+	out := objectsUnder(u.win.Canvas().Content())
+	for _, o := range u.win.Canvas().Overlays().List() {
+		out = append(out, objectsUnder(o)...)
+	}
+	return out
+}
+
+// objectsUnder lists o and every visible canvas object under it, depth first.
+func objectsUnder(o fyne.CanvasObject) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -158,10 +167,7 @@ func objects(u *UI) []fyne.CanvasObject {
 			}
 		}
 	}
-	walk(u.win.Canvas().Content())
-	for _, o := range u.win.Canvas().Overlays().List() {
-		walk(o)
-	}
+	walk(o)
 	return out
 }
 

@@ -7,6 +7,10 @@ import (
 // CRLInfo describes one CRL held by the store: who issued it, what it covers, how new it is
 // and where it came from. It is what `mynasign crl list` shows.
 type CRLInfo struct {
+	// ID identifies the CRL's scope in the store directory (what Store.Remove takes). It
+	// is set by Store.List (and Policy.CRLs) and empty for the test store's built-in
+	// CRLs, which are not in the store.
+	ID string `json:"id,omitempty"`
 	// Issuer is the CRL issuer's name (RFC 4514).
 	Issuer string `json:"issuer"`
 	// IssuerDER is the issuer name as encoded in the CRL.

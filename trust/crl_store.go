@@ -427,6 +427,7 @@ func (s *Store) List() ([]CRLInfo, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading the CRL store: %w", err)
 		}
+		in.ID = crlIDFromFile(m)
 		out = append(out, *in)
 	}
 	sortCRLs(out)
@@ -545,11 +546,12 @@ func newPolicySource(store *TrustStore, dir string, builtin bool) (crlSource, er
 	return append(src, mem), nil
 }
 
-// removeStaleTemps deletes temporary index files an interrupted import left behind (an
-// hour old or more; a running import's are younger).
+// removeStaleTemps deletes temporary index files an interrupted import or removal left
+// behind (an hour old or more; a running import's are younger).
 func removeStaleTemps(dir string, now time.Time) {
 	matches, _ := filepath.Glob(filepath.Join(dir, ".import-*"+indexExt+".tmp"))
-	for _, m := range matches {
+	removing, _ := filepath.Glob(filepath.Join(dir, removingPrefix+"*"+indexExt+".tmp"))
+	for _, m := range append(matches, removing...) {
 		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Hour {
 			os.Remove(m)
 		}

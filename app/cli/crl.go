@@ -16,6 +16,7 @@ import (
 func init() {
 	register(command{name: "crl import", summary: "import CRL files (DER/PEM), folders or zips into the local CRL store", run: runCRLImport})
 	register(command{name: "crl list", summary: "list the CRLs in the local store and their freshness", run: runCRLList})
+	register(command{name: "crl remove", summary: "remove one CRL (by the ID crl list shows) from the local store", run: runCRLRemove})
 }
 
 // runCRLImport: mynasign crl import [--trust S] [--crl-dir DIR] [--json] FILE|DIR|ZIP...
@@ -148,8 +149,38 @@ func runCRLList(env *Env, args []string) error {
 			file = env.L.T("cli.crl.builtin", c.File)
 		}
 		fmt.Fprintln(env.Stdout, env.L.T("cli.crl.list_row", issuerLabel(env.L, c.CRLInfo), scopeLabel(env.L, c.CRLInfo),
-			crlOrDash(c.Number), strconv.FormatInt(c.Entries, 10), crlTime(c.ThisUpdate), nextUpdateLabel(env.L, c.CRLInfo), state, file))
+			crlOrDash(c.Number), strconv.FormatInt(c.Entries, 10), crlTime(c.ThisUpdate), nextUpdateLabel(env.L, c.CRLInfo), state, file,
+			crlOrDash(c.ID)))
 	}
+	return nil
+}
+
+// runCRLRemove: mynasign crl remove [--crl-dir DIR] [--json] ID
+//
+// ID is what `crl list` shows (and its JSON's "id"). Only that CRL's scope is removed.
+func runCRLRemove(env *Env, args []string) error {
+	fs := newFlags("crl remove")
+	crlDirFlag := fs.String("crl-dir", "", "CRL store directory (default: <user config dir>/mynasign/crl)")
+	asJSON := fs.Bool("json", false, "print the removed CRL as JSON")
+	if err := parseFlags(env, fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("crl remove: name one CRL ID (see mynasign crl list)")
+	}
+	id := fs.Arg(0)
+	res, err := flow.RemoveCRL(trust.Options{CRLDir: *crlDirFlag}, id)
+	if errors.Is(err, trust.ErrUnknownCRL) {
+		return &localizedError{text: env.L.T("cli.crl.unknown_id", id), err: err}
+	}
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return crlWriteJSON(env.Stdout, res)
+	}
+	fmt.Fprintln(env.Stdout, env.L.T("cli.crl.removed", issuerLabel(env.L, *res.Removed), scopeLabel(env.L, *res.Removed),
+		crlOrDash(res.Removed.Number), crlOrDash(res.Removed.File), res.Dir))
 	return nil
 }
 

@@ -148,3 +148,95 @@ func TestTrustFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestCRLRemove: `crl list` shows each stored CRL's ID; `crl remove ID` removes that CRL
+// only; an unknown ID is a clear failure that changes nothing; a missing ID is a usage
+// error.
+func TestCRLRemove(t *testing.T) {
+	src, store := t.TempDir(), filepath.Join(t.TempDir(), "crl")
+	fresh := writeTestCRL(t, src, testpki.CRLSignFresh)
+	auth := writeTestCRL(t, src, testpki.CRLAuthFresh)
+	env, _, errb := crlTestEnv(i18n.English)
+	if code := Run(env, []string{"crl", "import", "--trust", "test", "--crl-dir", store, fresh, auth}); code != ExitOK {
+		t.Fatalf("import: exit %d, stderr %q", code, errb.String())
+	}
+	type listed struct {
+		CRLs []struct {
+			ID   string `json:"id"`
+			File string `json:"file"`
+		} `json:"crls"`
+	}
+	list := func() listed {
+		t.Helper()
+		env, out, _ := crlTestEnv(i18n.English)
+		if code := Run(env, []string{"crl", "list", "--crl-dir", store, "--json"}); code != ExitOK {
+			t.Fatalf("list: exit %d", code)
+		}
+		var l listed
+		if err := json.Unmarshal(out.Bytes(), &l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	before := list()
+	if len(before.CRLs) != 2 || before.CRLs[0].ID == "" || before.CRLs[1].ID == "" {
+		t.Fatalf("list: %+v", before)
+	}
+	var authID, signID string
+	for _, c := range before.CRLs {
+		if c.File == testpki.CRLAuthFresh {
+			authID = c.ID
+		} else {
+			signID = c.ID
+		}
+	}
+	// The text list shows the IDs too.
+	env, out, _ := crlTestEnv(i18n.English)
+	if code := Run(env, []string{"crl", "list", "--crl-dir", store}); code != ExitOK || !strings.Contains(out.String(), "ID: "+authID) {
+		t.Fatalf("text list without the ID %s:\n%s", authID, out.String())
+	}
+
+	env, out, errb = crlTestEnv(i18n.English)
+	if code := Run(env, []string{"crl", "remove", "--crl-dir", store, authID}); code != ExitOK {
+		t.Fatalf("remove: exit %d, stderr %q", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Removed: ") || !strings.Contains(out.String(), testpki.CRLAuthFresh) {
+		t.Errorf("remove output: %s", out.String())
+	}
+	after := list()
+	if len(after.CRLs) != 1 || after.CRLs[0].ID != signID {
+		t.Fatalf("after removal: %+v", after)
+	}
+
+	// The same ID again: unknown, exit 1, a sentence that says where to find the IDs.
+	snap, _ := os.ReadDir(store)
+	env, _, errb = crlTestEnv(i18n.Japanese)
+	if code := Run(env, []string{"crl", "remove", "--crl-dir", store, authID}); code != ExitFailure ||
+		!strings.Contains(errb.String(), authID) || !strings.Contains(errb.String(), "mynasign crl list") {
+		t.Errorf("unknown ID: exit %d, stderr %q", code, errb.String())
+	}
+	if now, _ := os.ReadDir(store); len(now) != len(snap) {
+		t.Errorf("a refused removal changed the store: %v → %v", snap, now)
+	}
+	// JSON output names the removed CRL.
+	env, out, _ = crlTestEnv(i18n.English)
+	if code := Run(env, []string{"crl", "remove", "--crl-dir", store, "--json", signID}); code != ExitOK {
+		t.Fatalf("remove --json: exit %d", code)
+	}
+	var res struct {
+		Dir     string `json:"dir"`
+		Removed struct {
+			ID   string `json:"id"`
+			File string `json:"file"`
+		} `json:"removed"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Dir != store || res.Removed.ID != signID || res.Removed.File != testpki.CRLSignFresh {
+		t.Errorf("remove --json: %+v %v\n%s", res, err, out.String())
+	}
+	for _, args := range [][]string{{"crl", "remove"}, {"crl", "remove", "a", "b"}} {
+		env, _, _ = crlTestEnv(i18n.English)
+		if code := Run(env, args); code != ExitUsage {
+			t.Errorf("%v: exit %d, want usage", args, code)
+		}
+	}
+}

@@ -80,6 +80,30 @@ func CRLStatus(opts trust.Options) (*CRLOverview, error) {
 	return ov, nil
 }
 
+// CRLRemoval is the outcome of RemoveCRL: the store directory and the CRL that was taken
+// out of it.
+type CRLRemoval struct {
+	Dir     string         `json:"dir"`
+	Removed *trust.CRLInfo `json:"removed"`
+}
+
+// RemoveCRL removes the CRL of one scope from the CRL store named by opts (opts.CRLDir,
+// or the user's default): id is the CRLInfo.ID that CRLStatus lists. The other scopes are
+// untouched. An id that names no stored CRL (the test store's built-in CRLs have none)
+// gives an error matching trust.ErrUnknownCRL. The GUI's CRL screen and `mynasign crl
+// remove` both call it.
+func RemoveCRL(opts trust.Options, id string) (*CRLRemoval, error) {
+	dir, err := crlDir(opts)
+	if err != nil {
+		return nil, err
+	}
+	removed, err := trust.OpenStore(dir).Remove(id)
+	if err != nil {
+		return nil, err
+	}
+	return &CRLRemoval{Dir: dir, Removed: removed}, nil
+}
+
 func crlDir(opts trust.Options) (string, error) {
 	if opts.CRLDir != "" {
 		return opts.CRLDir, nil
