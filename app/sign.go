@@ -54,9 +54,10 @@ type signWizard struct {
 	opts    flow.SignOptions
 
 	reader string
-	sess   *card.Session
-	cert   *x509.Certificate
-	chain  []*x509.Certificate
+	// card is the open card: the flow's signing steps (tries, one VERIFY, certificate,
+	// signing) on the session the wizard opened.
+	card *flow.SigningCard
+	cert *x509.Certificate
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -185,13 +186,12 @@ func (w *signWizard) end() {
 // closeCard forgets the verified password on the card (re-select) and closes the
 // session.
 func (w *signWizard) closeCard() {
-	if w.sess == nil {
+	if w.card == nil {
 		return
 	}
-	sess := w.sess
-	w.sess = nil
-	_ = sess.Logout()
-	_ = sess.Close()
+	sc := w.card
+	w.card = nil
+	_ = sc.Close()
 }
 
 func (w *signWizard) dropped(paths []string) {
@@ -611,24 +611,23 @@ func (w *signWizard) openCard() {
 	w.u.relayout()
 	src := w.u.cards
 	w.u.goWork(func() {
-		sess, err := src.Open(reader)
+		var sc *flow.SigningCard
 		var st card.PINStatus
+		sess, err := src.Open(reader)
 		if err == nil {
-			if k := sess.Kind(); k != card.KindMyNumberCard {
-				err = &card.UnsupportedCard{Kind: k, Label: sess.Label()}
-			} else {
-				st, err = sess.PINStatus(card.SignPassword)
-			}
-			if err != nil {
-				sess.Close()
-				sess = nil
+			sc, err = flow.NewSigningCard(sess, src.Test()) // closes a card it refuses
+		}
+		if err == nil {
+			if st, err = sc.PINStatus(); err != nil {
+				sc.Close()
+				sc = nil
 			}
 		}
 		doUI(func() {
 			busy.Stop()
 			if w.ended {
-				if sess != nil {
-					sess.Close()
+				if sc != nil {
+					sc.Close()
 				}
 				return
 			}
@@ -636,7 +635,7 @@ func (w *signWizard) openCard() {
 				w.fail(err)
 				return
 			}
-			w.sess = sess
+			w.card = sc
 			w.showPIN(st)
 		})
 	})
@@ -646,17 +645,7 @@ func (w *signWizard) openCard() {
 
 func (w *signWizard) showPIN(st card.PINStatus) {
 	w.step = stepPIN
-	sess := w.sess
-	w.pin = w.u.newPINPrompt(card.SignPassword, st,
-		func(pin []byte, allowLast bool) error {
-			var opts []card.VerifyOption
-			if allowLast {
-				opts = append(opts, card.AllowLastTry)
-			}
-			return sess.VerifySignPIN(pin, opts...)
-		},
-		w.readCertificate,
-		w.fail)
+	w.pin = w.u.newPINPrompt(card.SignPassword, st, w.card.Verify, w.readCertificate, w.fail)
 	body := container.NewVBox(w.pin.view)
 	if !w.pin.blocked {
 		body = container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
@@ -667,15 +656,9 @@ func (w *signWizard) showPIN(st card.PINStatus) {
 // readCertificate reads the signature certificate (readable once the password is
 // verified) and the CA certificate to embed.
 func (w *signWizard) readCertificate() {
-	sess := w.sess
+	sc := w.card
 	w.u.goWork(func() {
-		cert, err := sess.SignCertificate()
-		var chain []*x509.Certificate
-		if err == nil {
-			if ca, cerr := sess.SignCACertificate(); cerr == nil {
-				chain = append(chain, ca)
-			}
-		}
+		cert, _, err := sc.Certificate()
 		doUI(func() {
 			if w.ended {
 				return
@@ -684,7 +667,7 @@ func (w *signWizard) readCertificate() {
 				w.fail(err)
 				return
 			}
-			w.cert, w.chain = cert, chain
+			w.cert = cert
 			w.showDisclose()
 		})
 	})
@@ -772,50 +755,44 @@ func (w *signWizard) startSigning() {
 	if perr != nil {
 		logrus.WithError(perr).Warn("no policy for the self-verification's certificate checks")
 	}
-	signer, err := w.sess.Signer()
-	if err != nil {
-		w.fail(err)
-		return
+	// Each output gets a folder of its own, so that equal names of inputs from
+	// different folders do not collide.
+	jobs := make([]flow.SignJob, len(w.files))
+	for i, f := range w.files {
+		out := filepath.Join(dir, strconv.Itoa(i), signedName(f.path))
+		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
+			w.fail(err)
+			return
+		}
+		jobs[i] = flow.SignJob{Input: f.path, Output: out}
 	}
-	ctx := w.ctx
-	files := append([]signInput(nil), w.files...)
-	prof, opts, cert, chain := w.profile, w.opts, w.cert, w.chain
+	ctx, sc := w.ctx, w.card
+	prof, opts := w.profile, w.opts
 	w.u.goWork(func() {
-		outs := make([]signOutput, len(files))
-		for i, f := range files {
-			name := filepath.Base(f.path)
+		results := sc.SignAll(ctx, prof, jobs, opts, policy, func(p flow.FileProgress) {
 			doUI(func() {
-				w.progressMsg.SetText(w.u.t("gui.sign.signing_file", i+1, len(files), name))
-				w.progress.SetValue(float64(i) / float64(len(files)))
+				if p.Total == 0 {
+					w.progressMsg.SetText(w.u.t("gui.sign.signing_file", p.Index+1, p.Count, filepath.Base(p.Input)))
+					w.progress.SetValue(float64(p.Index) / float64(p.Count))
+					return
+				}
+				w.progress.SetValue((float64(p.Index) + float64(p.Done)/float64(p.Total)) / float64(p.Count))
 			})
-			out := filepath.Join(dir, fmt.Sprintf("%d", i), signedName(f.path))
-			outs[i].input = f.path
-			if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
-				outs[i].err = err
-				continue
-			}
-			res, err := prof.Sign(ctx, flow.SignRequest{
-				Input: f.path, Output: out,
-				Signer: signer, Certificate: cert, Chain: chain,
-				Options: opts, Policy: policy,
-				Progress: func(done, total int64) {
-					if total > 0 {
-						doUI(func() {
-							w.progress.SetValue((float64(i) + float64(done)/float64(total)) / float64(len(files)))
-						})
-					}
-				},
-			})
-			if err != nil {
-				outs[i].err = err
-				if isCardGone(err) || ctx.Err() != nil {
-					doUI(func() { w.fail(err) })
+		})
+		outs := make([]signOutput, len(results))
+		for i, r := range results {
+			outs[i].input = r.Job.Input
+			if r.Err != nil {
+				outs[i].err = r.Err
+				if flow.IsCardGone(r.Err) || ctx.Err() != nil {
+					// The card left (or キャンセル): nothing is saved.
+					doUI(func() { w.fail(r.Err) })
 					return
 				}
 				continue
 			}
-			outs[i].tmp = res.Output
-			outs[i].report = res.Report
+			outs[i].tmp = r.Result.Output
+			outs[i].report = r.Result.Report
 		}
 		doUI(func() {
 			if w.ended {
@@ -839,12 +816,6 @@ func signedName(input string) string {
 		return base + "-signed"
 	}
 	return filepath.Base(flow.SuffixedOutput(base, "-signed"))
-}
-
-// isCardGone reports an error that means the card left or was reset mid-operation.
-func isCardGone(err error) bool {
-	return errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) ||
-		errors.Is(err, card.ErrNoCard) || errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService)
 }
 
 // fail ends the wizard with an explanation: nothing was written, the card session is
@@ -1131,7 +1102,7 @@ func (u *UI) signErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if isCardGone(err) {
+	if flow.IsCardGone(err) {
 		return u.t(cardErrorKey(err))
 	}
 	return u.t("gui.sign.file_error", err.Error())

@@ -382,7 +382,7 @@ func TestCardRemovedWhileSigning(t *testing.T) {
 	if got := listDir(t, dir); len(got) != 3 {
 		t.Fatalf("files were written: %v", got)
 	}
-	if w.tmpDir != "" || w.sess != nil {
+	if w.tmpDir != "" || w.card != nil {
 		t.Fatal("the work folder or the card session was left open")
 	}
 	waitCards(t, u, func(r Readers) bool { return len(r.Readers) == 1 && !r.Readers[0].Present })
@@ -529,11 +529,11 @@ func TestLeavingTheWizardEndsIt(t *testing.T) {
 	in := filepath.Join(dir, "a.pdf")
 	os.WriteFile(in, minimalPDF("a"), 0o644)
 	w := wizardToPIN(t, u, []string{in}, "pades", nil)
-	if w.sess == nil {
+	if w.card == nil {
 		t.Fatal("no session at the password step")
 	}
 	tap(t, u, button(t, u, u.t("gui.testcard.stop")))
-	if !w.ended || w.sess != nil {
+	if !w.ended || w.card != nil {
 		t.Fatal("the wizard still holds the card after its screen was left")
 	}
 }

@@ -35,7 +35,7 @@ func softSigningCard(t *testing.T, cfg softcard.Config) (*SigningCard, *softcard
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := newSigningCard(sess, true)
+	c, err := NewSigningCard(sess, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,16 +73,31 @@ func OpenSigningCard(opts CardOptions) (*SigningCard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSigningCard(sess, opts.TestCard)
+	return NewSigningCard(sess, opts.TestCard)
 }
 
-// newSigningCard wraps an open session.
-func newSigningCard(sess *card.Session, test bool) (*SigningCard, error) {
+// NewSigningCard wraps a session the caller opened (the GUI opens the reader the user
+// chose, or its test card) so that the signing steps are this package's: PINStatus,
+// Verify, Certificate, Sign or SignAll, Close. test says the card is the software test
+// card. The SigningCard owns the session from then on: Close closes it. A card that is
+// not a My Number Card is refused with *card.UnsupportedCard and its session closed.
+func NewSigningCard(sess *card.Session, test bool) (*SigningCard, error) {
+	if sess == nil {
+		return nil, errors.New("no card session")
+	}
 	if k := sess.Kind(); k != card.KindMyNumberCard {
 		sess.Close()
 		return nil, &card.UnsupportedCard{Kind: k, Label: sess.Label()}
 	}
 	return &SigningCard{sess: sess, test: test}, nil
+}
+
+// IsCardGone reports an error that means the card left its reader, was reset, or the
+// reader or the PC/SC service went away: the session cannot go on (a reset also
+// forgets the verified password).
+func IsCardGone(err error) bool {
+	return errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) ||
+		errors.Is(err, card.ErrNoCard) || errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService)
 }
 
 func onlyReaderWithCard() (string, error) {
@@ -191,13 +206,19 @@ func (c *SigningCard) Sign(ctx context.Context, profile SignProfile, job SignJob
 }
 
 // SignAll signs every job in this card session. A failure on one file is reported in its
-// result and the others still complete; a cancelled ctx stops before the next file.
+// result and the others still complete; a cancelled ctx stops before the next file, and
+// so does a card that went away (IsCardGone): the files not tried get that error.
 func (c *SigningCard) SignAll(ctx context.Context, profile SignProfile, jobs []SignJob, opts SignOptions, policy *trust.Policy, progress func(FileProgress)) []FileResult {
 	out := make([]FileResult, len(jobs))
+	var gone error
 	for i, job := range jobs {
 		out[i].Job = job
 		if err := ctx.Err(); err != nil {
 			out[i].Err = err
+			continue
+		}
+		if gone != nil {
+			out[i].Err = gone
 			continue
 		}
 		var fp func(done, total int64)
@@ -210,6 +231,9 @@ func (c *SigningCard) SignAll(ctx context.Context, profile SignProfile, jobs []S
 		out[i].Result, out[i].Err = c.Sign(ctx, profile, job, opts, policy, fp)
 		if out[i].Err != nil {
 			logrus.WithField("file", i+1).WithError(out[i].Err).Info("a file could not be signed")
+			if IsCardGone(out[i].Err) {
+				gone = out[i].Err
+			}
 		}
 	}
 	return out
