@@ -88,7 +88,7 @@ func usedKeys(t *testing.T) map[string]string {
 		dyn("gui.profile_help." + p)
 	}
 	for _, pos := range visiblePositions {
-		dyn("gui.sign.pos." + pos)
+		dyn("gui.sign.pos." + string(pos))
 	}
 	for _, id := range append(softcard.PersonaIDs(), testCardSmartphone, testCardNotJPKI) {
 		dyn("gui.persona." + id)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -111,8 +112,12 @@ type signOutput struct {
 	saveErr error
 }
 
-// visiblePositions are the corners offered for a visible signature.
-var visiblePositions = []string{"bottom-right", "bottom-left", "top-right", "top-left"}
+// visiblePositions are the corners offered for a visible signature (of the page as shown:
+// the PDF package places the box against the page's own size and rotation).
+var visiblePositions = []pdf.Corner{pdf.BottomRight, pdf.BottomLeft, pdf.TopRight, pdf.TopLeft}
+
+// visibleW and visibleH are the size of a visible signature, in points as shown.
+const visibleW, visibleH = 200, 60
 
 func (u *UI) showSignWizard() { u.startSignWizard(nil) }
 
@@ -401,7 +406,7 @@ func (w *signWizard) showProfile() {
 	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
 	posLabels := make([]string, len(visiblePositions))
 	for i, p := range visiblePositions {
-		posLabels[i] = w.u.t("gui.sign.pos." + p)
+		posLabels[i] = w.u.t("gui.sign.pos." + string(p))
 	}
 	w.posSelect = widget.NewSelect(posLabels, nil)
 	w.posSelect.SetSelectedIndex(0)
@@ -437,7 +442,8 @@ func (w *signWizard) showProfile() {
 	if !isPDF {
 		pdfOpts.Hide()
 	}
-	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
+	var next *widget.Button
+	next = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
 		idx := -1
 		for i, l := range labels {
 			if l == w.profileRad.Selected {
@@ -449,20 +455,44 @@ func (w *signWizard) showProfile() {
 		}
 		w.profile = profs[idx]
 		w.opts = flow.SignOptions{}
-		if isPDF {
-			w.opts.Reason = strings.TrimSpace(w.reasonEntry.Text)
-			if w.visibleChk.Checked {
-				page, err := strconv.Atoi(strings.TrimSpace(w.pageEntry.Text))
-				if err != nil || page < 1 {
-					pageProblem.SetText(w.u.t("gui.sign.page_invalid"))
+		if !isPDF {
+			w.showCard()
+			return
+		}
+		w.opts.Reason = strings.TrimSpace(w.reasonEntry.Text)
+		if !w.visibleChk.Checked {
+			w.showCard()
+			return
+		}
+		page, err := strconv.Atoi(strings.TrimSpace(w.pageEntry.Text))
+		if err != nil || page < 1 {
+			pageProblem.SetText(w.u.t("gui.sign.page_invalid"))
+			pageProblem.Show()
+			return
+		}
+		w.opts.Visible = &flow.Visible{Page: page, Corner: visiblePositions[w.posSelect.SelectedIndex()],
+			Rect: flow.Rect{W: visibleW, H: visibleH}}
+		// The page must exist in every file, and the box fit on it: checked against the
+		// files before the card is used.
+		next.Disable()
+		prof, opts, paths := w.profile, w.opts, w.paths()
+		w.u.goWork(func() {
+			err := flow.CheckOptions(prof, paths, opts)
+			doUI(func() {
+				if w.ended || w.nextBtn != next {
+					return // the screen was left meanwhile
+				}
+				next.Enable()
+				if err != nil {
+					pageProblem.SetText(w.u.optionsProblem(err))
 					pageProblem.Show()
 					return
 				}
-				w.opts.Visible = &flow.Visible{Page: page, Rect: cornerRect(visiblePositions[w.posSelect.SelectedIndex()])}
-			}
-		}
-		w.showCard()
+				w.showCard()
+			})
+		})
 	})
+	w.nextBtn = next
 	w.nextBtn.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
 	body := container.NewVBox(
@@ -473,22 +503,23 @@ func (w *signWizard) showProfile() {
 	w.show(body, w.nextBtn, back, w.nextBtn)
 }
 
-// cornerRect is the rectangle of a visible signature in a corner of an A4 portrait page
-// (595×842 pt), 36 pt from the edges, 200×60 pt.
-//
-// The page's real size is not known here: see the note in the report about a corner
-// placement resolved by the PDF package against the page's own box.
-func cornerRect(pos string) flow.Rect {
-	const pw, ph, m, w, h = 595.0, 842.0, 36.0, 200.0, 60.0
-	switch pos {
-	case "bottom-left":
-		return flow.Rect{X: m, Y: m, W: w, H: h}
-	case "top-right":
-		return flow.Rect{X: pw - m - w, Y: ph - m - h, W: w, H: h}
-	case "top-left":
-		return flow.Rect{X: m, Y: ph - m - h, W: w, H: h}
+// optionsProblem says why the chosen visible signature does not suit a file: the page
+// is not in it, or the box does not fit on that page.
+func (u *UI) optionsProblem(err error) string {
+	name := ""
+	var oe *flow.OptionsError
+	if errors.As(err, &oe) {
+		name = filepath.Base(oe.Input)
 	}
-	return flow.Rect{X: pw - m - w, Y: m, W: w, H: h}
+	var pe *pdf.PageError
+	var ple *pdf.PlacementError
+	switch {
+	case errors.As(err, &pe):
+		return u.t("gui.sign.page_out_of_range", name, pe.Pages, pe.Page)
+	case errors.As(err, &ple):
+		return u.t("gui.sign.box_too_big", name, ple.Page)
+	}
+	return u.t("gui.sign.options_error", name, err.Error())
 }
 
 // ---- step 3: reader and card ----

@@ -19,6 +19,8 @@ import (
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
+	"github.com/mynasign/mynasign/pdf"
+	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
 	"github.com/mynasign/mynasign/testdata/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -535,5 +537,82 @@ func TestLeavingTheWizardEndsIt(t *testing.T) {
 	tap(t, u, button(t, u, u.t("gui.testcard.stop")))
 	if !w.ended || w.card != nil {
 		t.Fatal("the wizard still holds the card after its screen was left")
+	}
+}
+
+// TestVisibleSignatureOnTheRealPage: the page number is checked against the document
+// before the card is used (page 3 of a two-page PDF is refused on the profile step, the
+// card sees nothing); the box is then placed in the chosen corner of the real page — here
+// a landscape US Letter page — inside it and the margin from its edges.
+func TestVisibleSignatureOnTheRealPage(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "landscape.pdf")
+	spec := samplepdf.Spec{Pages: 2, PageBoxes: []string{"/MediaBox [0 0 595 842]", "/MediaBox [0 0 792 612]"}}
+	if err := os.WriteFile(in, samplepdf.Make(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := u.startSignWizard([]string{in})
+	tap(t, u, w.nextBtn)
+	before := u.testCard.card.Stats()
+	w.visibleChk.SetChecked(true)
+	w.pageEntry.SetText("3")
+	w.posSelect.SetSelectedIndex(2) // top right
+	tap(t, u, w.nextBtn)
+	if w.step != stepProfile {
+		t.Fatalf("page 3 of 2 was accepted; step %d", w.step)
+	}
+	noMissingKeys(t, u, "page check")
+	mustShow(t, u, u.t("gui.sign.page_out_of_range", "landscape.pdf", 2, 3))
+	if after := u.testCard.card.Stats(); after.Commands != before.Commands || after.Transactions != before.Transactions {
+		t.Fatalf("the card was used before the page was checked: %+v → %+v", before, after)
+	}
+
+	w.pageEntry.SetText("2")
+	tap(t, u, w.nextBtn)
+	if w.step != stepCard {
+		t.Fatalf("page 2 of 2 was refused; screen:\n%s", screenText(u))
+	}
+	tap(t, u, w.nextBtn)
+	enterPIN(t, u, w, testpki.SignPassword)
+	signAndSave(t, u, w, dir)
+	out := filepath.Join(dir, "landscape-signed.pdf")
+	checkSaved(t, out)
+
+	f, err := pdf.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pages, err := f.Pages(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := f.Fields(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rect []float64
+	for _, fl := range fields {
+		if fl.Type != "Sig" {
+			continue
+		}
+		o, err := f.Resolve(f.Last(), fl.Widget[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		wd := o.(pdf.Dict)
+		if p, _ := wd.Get("P").(pdf.Ref); p != pages[1] {
+			t.Errorf("the widget is on %v, want page 2 (%v)", wd.Get("P"), pages[1])
+		}
+		for _, v := range wd.Get("Rect").(pdf.Array) {
+			n, _ := pdf.NumberOf(v)
+			rect = append(rect, n)
+		}
+	}
+	want := []float64{792 - 36 - visibleW, 612 - 36 - visibleH, 792 - 36, 612 - 36}
+	if fmt.Sprint(rect) != fmt.Sprint(want) {
+		t.Fatalf("signature /Rect %v, want %v (top right of the 792×612 page)", rect, want)
 	}
 }

@@ -17,10 +17,17 @@ import (
 	"github.com/mynasign/mynasign/assets"
 )
 
-// Appearance places a visible signature: a page (1-based) and a rectangle in PDF points
-// from the page's lower left corner.
+// Appearance places a visible signature on a page (1-based).
+//
+// With Corner set, the box is W×H points as the page is shown (after its /Rotate) and
+// goes into that corner of the page's visible area (its /CropBox), Margin points from the
+// edges (DefaultMargin when 0); X and Y are not used. Without Corner, X, Y, W, H are a
+// rectangle in the page's default user space (points from the unrotated page's lower left
+// corner). Either way the drawing is turned with a rotated page so that it reads upright.
 type Appearance struct {
 	Page          int
+	Corner        Corner
+	Margin        float64
 	X, Y, W, H    float64
 	pixelsPerUnit float64 // raster resolution; 0 means the default
 }
@@ -105,13 +112,14 @@ func renderAppearance(lines []string, w, h, ppu float64) (*image.Gray, error) {
 }
 
 // appearanceStreams builds the image XObject and the form XObject (the /AP /N stream) of
-// a visible signature.
-func appearanceStreams(inc *increment, a *Appearance, lines []string) (Ref, error) {
+// a visible signature of w×h points as shown; on a page shown rotated by rotate degrees
+// clockwise, the form's /Matrix turns it back so that it reads upright.
+func appearanceStreams(inc *increment, a *Appearance, w, h float64, rotate int, lines []string) (Ref, error) {
 	ppu := a.pixelsPerUnit
 	if ppu == 0 {
 		ppu = 4
 	}
-	img, err := renderAppearance(lines, a.W, a.H, ppu)
+	img, err := renderAppearance(lines, w, h, ppu)
 	if err != nil {
 		return Ref{}, err
 	}
@@ -132,13 +140,22 @@ func appearanceStreams(inc *increment, a *Appearance, lines []string) (Ref, erro
 	fd := Dict{}
 	fd.Set("Type", Name("XObject"))
 	fd.Set("Subtype", Name("Form"))
-	fd.Set("BBox", Array{Int(0), Int(0), Real(a.W), Real(a.H)})
+	fd.Set("BBox", Array{Int(0), Int(0), Real(w), Real(h)})
+	// Counter-clockwise by rotate: the viewer's clockwise turn of the page undoes it.
+	switch rotate {
+	case 90:
+		fd.Set("Matrix", Array{Int(0), Int(1), Int(-1), Int(0), Int(0), Int(0)})
+	case 180:
+		fd.Set("Matrix", Array{Int(-1), Int(0), Int(0), Int(-1), Int(0), Int(0)})
+	case 270:
+		fd.Set("Matrix", Array{Int(0), Int(-1), Int(1), Int(0), Int(0), Int(0)})
+	}
 	xo := Dict{}
 	xo.Set("Im0", imgRef)
 	res := Dict{}
 	res.Set("XObject", xo)
 	fd.Set("Resources", res)
-	content := fmt.Sprintf("q %s 0 0 %s 0 0 cm /Im0 Do Q", formatReal(a.W), formatReal(a.H))
+	content := fmt.Sprintf("q %s 0 0 %s 0 0 cm /Im0 Do Q", formatReal(w), formatReal(h))
 	return inc.add(&Stream{Dict: fd, Data: []byte(content)}), nil
 }
 

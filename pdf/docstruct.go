@@ -62,6 +62,30 @@ func (f *File) Catalog(rev int) (Dict, Ref, error) {
 
 // Pages returns the page objects in order as of revision rev.
 func (f *File) Pages(rev int) ([]Ref, error) {
+	nodes, err := f.pageNodes(rev)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Ref, len(nodes))
+	for i, n := range nodes {
+		out[i] = n.ref
+	}
+	return out, nil
+}
+
+// pageNode is one page of the page tree with the attributes it inherits (or has):
+// /MediaBox, /CropBox and /Rotate, as found (possibly references).
+type pageNode struct {
+	ref                       Ref
+	mediaBox, cropBox, rotate Object
+}
+
+// inheritedAttrs are the page attributes a page tree node passes on to its kids.
+var inheritedAttrs = []Name{"MediaBox", "CropBox", "Rotate"}
+
+// pageNodes walks the page tree as of revision rev: the pages in order, each with its
+// inheritable attributes resolved from its ancestors.
+func (f *File) pageNodes(rev int) ([]pageNode, error) {
 	cat, _, err := f.Catalog(rev)
 	if err != nil {
 		return nil, err
@@ -70,10 +94,10 @@ func (f *File) Pages(rev int) ([]Ref, error) {
 	if !ok {
 		return nil, errors.New("the catalog has no /Pages reference")
 	}
-	var out []Ref
+	var out []pageNode
 	seen := map[Ref]bool{}
-	var walk func(r Ref, depth int) error
-	walk = func(r Ref, depth int) error {
+	var walk func(r Ref, depth int, inh pageNode) error
+	walk = func(r Ref, depth int, inh pageNode) error {
 		if depth > maxTreeDepth {
 			return errors.New("page tree too deep")
 		}
@@ -88,12 +112,28 @@ func (f *File) Pages(rev int) ([]Ref, error) {
 		if !ok {
 			return fmt.Errorf("page tree node %s is not a dictionary", r)
 		}
+		for _, k := range inheritedAttrs {
+			if v := d.Get(k); v != nil {
+				if _, isNull := v.(Null); isNull {
+					continue
+				}
+				switch k {
+				case "MediaBox":
+					inh.mediaBox = v
+				case "CropBox":
+					inh.cropBox = v
+				case "Rotate":
+					inh.rotate = v
+				}
+			}
+		}
 		kids, isNode := d.Get("Kids").(Array)
 		if NameOf(d.Get("Type")) == "Page" || (!isNode && NameOf(d.Get("Type")) != "Pages") {
 			if len(out) >= maxPages {
 				return errors.New("too many pages")
 			}
-			out = append(out, r)
+			inh.ref = r
+			out = append(out, inh)
 			return nil
 		}
 		if !isNode {
@@ -110,13 +150,13 @@ func (f *File) Pages(rev int) ([]Ref, error) {
 			if !ok {
 				return fmt.Errorf("page tree node %s has a direct kid", r)
 			}
-			if err := walk(kr, depth+1); err != nil {
+			if err := walk(kr, depth+1, inh); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(root, 0); err != nil {
+	if err := walk(root, 0, pageNode{}); err != nil {
 		return nil, err
 	}
 	return out, nil

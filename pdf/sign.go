@@ -199,7 +199,7 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	} else if p == 1 {
 		return nil, &CertifiedError{P: p}
 	}
-	pages, err := f.Pages(last)
+	pages, err := f.pageNodes(last)
 	if err != nil {
 		return nil, &ReadError{Err: err}
 	}
@@ -249,18 +249,20 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 		if v.Page < 1 || v.Page > len(pages) {
 			return nil, &PageError{Page: v.Page, Pages: len(pages)}
 		}
-		if v.W <= 0 || v.H <= 0 {
-			return nil, errors.New("the signature rectangle needs a positive width and height")
-		}
 		pageIdx = v.Page - 1
-		rect = Array{Real(v.X), Real(v.Y), Real(v.X + v.W), Real(v.Y + v.H)}
-		if apRef, err = appearanceStreams(inc, v, appearanceLines(name, when, trust.ParseJPKIProfile(opts.Certificate).Test)); err != nil {
+		pl, err := v.place(f.pageBox(last, pages[pageIdx]))
+		if err != nil {
+			return nil, err
+		}
+		rect = Array{Real(pl.rect[0]), Real(pl.rect[1]), Real(pl.rect[2]), Real(pl.rect[3])}
+		lines := appearanceLines(name, when, trust.ParseJPKIProfile(opts.Certificate).Test)
+		if apRef, err = appearanceStreams(inc, v, pl.w, pl.h, pl.rotate, lines); err != nil {
 			return nil, err
 		}
 	} else {
 		apRef = emptyAppearance(inc)
 	}
-	pageRef := pages[pageIdx]
+	pageRef := pages[pageIdx].ref
 
 	// The signature dictionary is written as raw bytes with its placeholders.
 	sigRef := inc.reserve()

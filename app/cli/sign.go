@@ -40,7 +40,7 @@ func runSign(env *Env, args []string) error {
 	pinFD := addPINFlag(fs)
 	confirmLast := fs.Bool("confirm-last-try", false, "send the password even when only one try is left (a wrong one locks it)")
 	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: next to each input")
-	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the lower left corner")
+	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the unrotated page's lower left corner (the page must exist)")
 	reason := fs.String("reason", "", "reason for signing (PDF /Reason)")
 	location := fs.String("location", "", "place of signing (PDF /Location)")
 	tf := addTrustFlags(fs)
@@ -239,12 +239,15 @@ func signErrorText(env *Env, err error) string {
 		pe  *pdf.PageError
 		sc  *pdf.SelfCheckError
 		rc  *flow.ReaderChoiceError
+		oe  *flow.OptionsError
 		ue  *UsageError
 		lte *localizedError
 	)
 	switch {
 	case errors.As(err, &lte), errors.As(err, &ue):
 		return err.Error()
+	case errors.As(err, &oe):
+		return oe.Input + ": " + signErrorText(env, oe.Err)
 	case errors.Is(err, pdf.ErrEncrypted):
 		return l.T("cli.sign.err.encrypted")
 	case errors.As(err, &re):

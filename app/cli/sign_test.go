@@ -123,6 +123,16 @@ func TestSignAndVerifyCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outDir, "x.pdf")); !os.IsNotExist(err) {
 		t.Fatal("output written after a wrong password")
 	}
+	// A visible signature on a page the document does not have: refused before the card
+	// is asked anything (no tries read), naming the file, nothing written.
+	code, stdout, stderr = runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--testcard", "--crl-dir", crl,
+		"--visible", "2:36,36,200,60", "-o", filepath.Join(outDir, "p2.pdf"), a)
+	if code != 1 || !strings.Contains(stderr, a+": there is no page 2 (the document has 1)") || strings.Contains(stderr, "tries left") {
+		t.Fatalf("page 2 of 1: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(outDir, "p2.pdf")); !os.IsNotExist(err) {
+		t.Fatal("output written for a page that does not exist")
+	}
 	for _, args := range [][]string{
 		{"sign", a},
 		{"sign", "--profile", "nope", a},
@@ -162,6 +172,15 @@ func TestSignThroughPCSC(t *testing.T) {
 	}
 	if s := st.Card.Stats(); s.VerifySign != 2 || s.Signatures != 2 {
 		t.Fatalf("the card saw %d VERIFY and %d signatures, want 2 and 2", s.VerifySign, s.Signatures)
+	}
+	// A visible signature past the last page: refused before the card sees anything.
+	before := st.Card.Stats()
+	if code, o, e := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--reader", st.Reader, "--trust", "test",
+		"--crl-dir", crl, "--visible", "3:36,36,200,60", "-o", filepath.Join(dir, "p3.pdf"), in); code != 1 || !strings.Contains(e, "there is no page 3") {
+		t.Fatalf("page 3 of 1: exit %d\n%s\n%s", code, o, e)
+	}
+	if after := st.Card.Stats(); after.Commands != before.Commands || after.Transactions != before.Transactions {
+		t.Fatalf("the card was used for a refused page: %+v → %+v", before, after)
 	}
 	// The spare slot holds no card.
 	if code, _, e := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--reader", st.SpareReader, "--trust", "test",

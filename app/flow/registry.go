@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -21,11 +22,17 @@ import (
 // corner.
 type Rect struct{ X, Y, W, H float64 }
 
-// Visible asks for a visible signature: the page (1-based) and the rectangle where the
-// appearance goes. Profiles that have no visible form ignore it.
+// Visible asks for a visible signature on a page (1-based). Profiles that have no visible
+// form ignore it.
+//
+// With Corner set, the box is Rect.W×Rect.H points as the page is shown (its rotation
+// applied) and goes into that corner of the page's visible area, resolved against the
+// page's own size (Rect.X and Rect.Y are not used). Without it, Rect is a rectangle in the
+// page's user space (points from the unrotated page's lower left corner).
 type Visible struct {
-	Page int
-	Rect Rect
+	Page   int
+	Corner pdf.Corner
+	Rect   Rect
 }
 
 // SignOptions are the choices a user makes for a signature, whatever the format.
@@ -81,6 +88,37 @@ type SignProfile struct {
 	// Sign signs one file. It must honour ctx, write the output atomically and
 	// self-verify it before it appears under req.Output.
 	Sign func(ctx context.Context, req SignRequest) (*SignResult, error)
+	// Check, when set, checks the options against an input before the card is used (a
+	// visible signature's page exists in the PDF and the box fits on it). See CheckOptions.
+	Check func(input string, opts SignOptions) error
+}
+
+// OptionsError: the sign options do not suit an input (a visible signature on a page the
+// PDF does not have, …). Err is the profile's reason (*pdf.PageError,
+// *pdf.PlacementError, *pdf.ReadError, …).
+type OptionsError struct {
+	Input string
+	Err   error
+}
+
+// Error names the input and the profile's reason.
+func (e *OptionsError) Error() string { return e.Input + ": " + e.Err.Error() }
+
+// Unwrap returns the profile's reason.
+func (e *OptionsError) Unwrap() error { return e.Err }
+
+// CheckOptions checks opts against every input with the profile's Check, before the
+// card is touched; the first problem is an *OptionsError naming the input.
+func CheckOptions(profile SignProfile, inputs []string, opts SignOptions) error {
+	if profile.Check == nil {
+		return nil
+	}
+	for _, in := range inputs {
+		if err := profile.Check(in, opts); err != nil {
+			return &OptionsError{Input: in, Err: err}
+		}
+	}
+	return nil
 }
 
 // Verifier verifies one kind of document.

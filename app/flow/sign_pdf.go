@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"errors"
 
 	"github.com/mynasign/mynasign/pdf"
 )
@@ -14,8 +15,35 @@ func init() {
 			Accepts:       isPDF,
 			DefaultOutput: func(in string) string { return SuffixedOutput(in, "_signed") },
 			Sign:          signPDF(p),
+			Check:         checkPDF,
 		})
 	}
+}
+
+// checkPDF checks a visible signature against the PDF's pages: the page exists and the
+// box fits where it goes. A file the profile does not accept, or cannot read, is left to
+// Sign, which reports it for that file alone (the other files are still signed).
+func checkPDF(input string, opts SignOptions) error {
+	if opts.Visible == nil {
+		return nil
+	}
+	if head, err := ReadHead(input); err != nil || !isPDF(input, head) {
+		return nil
+	}
+	err := pdf.CheckAppearance(input, pdfAppearance(opts.Visible))
+	var re *pdf.ReadError
+	if errors.As(err, &re) {
+		return nil
+	}
+	return err
+}
+
+// pdfAppearance is the pdf package's form of a visible signature (nil for none).
+func pdfAppearance(v *Visible) *pdf.Appearance {
+	if v == nil {
+		return nil
+	}
+	return &pdf.Appearance{Page: v.Page, Corner: v.Corner, X: v.Rect.X, Y: v.Rect.Y, W: v.Rect.W, H: v.Rect.H}
 }
 
 // signPDF signs with one of the pdf package's profiles.
@@ -33,9 +61,7 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 			Policy:      req.Policy,
 			Progress:    req.Progress,
 		}
-		if v := req.Options.Visible; v != nil {
-			opts.Visible = &pdf.Appearance{Page: v.Page, X: v.Rect.X, Y: v.Rect.Y, W: v.Rect.W, H: v.Rect.H}
-		}
+		opts.Visible = pdfAppearance(req.Options.Visible)
 		res, err := pdf.SignFile(ctx, req.Input, req.Output, opts)
 		if err != nil {
 			return nil, err

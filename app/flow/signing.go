@@ -262,13 +262,21 @@ type SignFilesRequest struct {
 	Progress func(FileProgress)
 }
 
-// SignFiles runs the signing flow: open the card, read the tries left, ask for the
-// password, one VERIFY, read the certificate, sign every file in the same session. The
-// error is for the run as a whole; per-file failures are in the results.
+// SignFiles runs the signing flow: check the options against every file (CheckOptions),
+// open the card, read the tries left, ask for the password, one VERIFY, read the
+// certificate, sign every file in the same session. The error is for the run as a whole;
+// per-file failures are in the results.
 func SignFiles(ctx context.Context, req SignFilesRequest) ([]FileResult, error) {
 	profile, ok := LookupSignProfile(req.Profile)
 	if !ok {
 		return nil, fmt.Errorf("unknown signature profile %q", req.Profile)
+	}
+	inputs := make([]string, len(req.Jobs))
+	for i, j := range req.Jobs {
+		inputs[i] = j.Input
+	}
+	if err := CheckOptions(profile, inputs, req.Options); err != nil {
+		return nil, err
 	}
 	c, err := OpenSigningCard(req.Card)
 	if err != nil {

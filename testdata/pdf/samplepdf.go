@@ -23,6 +23,24 @@ type Spec struct {
 	Annots     string // "", "direct" or "indirect": page 1 carries a link annotation
 	NoEOL      bool   // no end of line after the final %%EOF
 	Padding    int    // bytes of an extra content stream (to make big files)
+	// PageBoxes, when set, gives page i's size entries instead of "/MediaBox [0 0 595 842]"
+	// (A4 portrait), e.g. "/MediaBox [0 0 612 792] /Rotate 90"; "" leaves them out (the page
+	// inherits them from TreeAttrs).
+	PageBoxes []string
+	// TreeAttrs are extra entries of the page tree's root (inheritable /MediaBox,
+	// /CropBox, /Rotate).
+	TreeAttrs string
+}
+
+// pageBox is the size entries of page i.
+func (s Spec) pageBox(i int) string {
+	if s.PageBoxes == nil {
+		return " /MediaBox [0 0 595 842]"
+	}
+	if i < len(s.PageBoxes) && s.PageBoxes[i] != "" {
+		return " " + s.PageBoxes[i]
+	}
+	return ""
 }
 
 // Make writes a small, valid PDF (or a large one with Padding).
@@ -80,11 +98,11 @@ func Make(s Spec) []byte {
 			}
 			if padRef != 0 {
 				c2 := fmt.Sprintf("[%d 0 R %d 0 R]", c, padRef)
-				objs[p] = fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 %d 0 R>>>> /Contents %s%s>>", pages, font, c2, extra)
+				objs[p] = fmt.Sprintf("<</Type /Page /Parent %d 0 R%s /Resources <</Font <</F1 %d 0 R>>>> /Contents %s%s>>", pages, s.pageBox(i), font, c2, extra)
 				continue
 			}
 		}
-		objs[p] = fmt.Sprintf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 %d 0 R>>>> /Contents %d 0 R%s>>", pages, font, c, extra)
+		objs[p] = fmt.Sprintf("<</Type /Page /Parent %d 0 R%s /Resources <</Font <</F1 %d 0 R>>>> /Contents %d 0 R%s>>", pages, s.pageBox(i), font, c, extra)
 	}
 	if padRef != 0 {
 		var b bytes.Buffer
@@ -93,7 +111,7 @@ func Make(s Spec) []byte {
 		}
 		streams[padRef] = [2]string{"<<>>", b.String()}
 	}
-	objs[pages] = fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d>>", kids, s.Pages)
+	objs[pages] = fmt.Sprintf("<</Type /Pages /Kids [%s] /Count %d%s>>", kids, s.Pages, prefixed(s.TreeAttrs))
 	objs[font] = "<</Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 126 /Widths [" + strings.Repeat("556 ", 95) + fmt.Sprintf("] /FontDescriptor %d 0 R>>", fdesc)
 	objs[fdesc] = "<</Type /FontDescriptor /FontName /Helvetica /Flags 32 /FontBBox [-166 -225 1000 931] /ItalicAngle 0 /Ascent 718 /Descent -207 /CapHeight 718 /StemV 88>>"
 	objs[info] = "<</Producer (mynasign test) /Title (Test document)>>"
@@ -201,6 +219,13 @@ func Make(s Spec) []byte {
 
 func dictWithLength(d string, n int) string {
 	return d[:len(d)-2] + fmt.Sprintf(" /Length %d>>", n)
+}
+
+func prefixed(attrs string) string {
+	if attrs == "" {
+		return ""
+	}
+	return " " + attrs
 }
 
 func join(l []string) string {
