@@ -790,7 +790,8 @@ func (w *signWizard) startSigning() {
 	// different folders do not collide.
 	jobs := make([]flow.SignJob, len(w.files))
 	for i, f := range w.files {
-		out := filepath.Join(dir, strconv.Itoa(i), signedName(f.path))
+		// The profile's default name: <name>-signed.pdf (.xml, .zip), <folder>-signed.
+		out := filepath.Join(dir, strconv.Itoa(i), filepath.Base(w.profile.DefaultOutput(f.path)))
 		if err := os.MkdirAll(filepath.Dir(out), 0o700); err != nil {
 			w.fail(err)
 			return
@@ -837,16 +838,6 @@ func (w *signWizard) startSigning() {
 			w.showSave()
 		})
 	})
-}
-
-// signedName is the default name of a signed file: <name>-signed.pdf (.xml, .zip), or
-// <folder>-signed for an e-Gov folder.
-func signedName(input string) string {
-	base := filepath.Base(filepath.Clean(input))
-	if st, err := os.Stat(input); err == nil && st.IsDir() {
-		return base + "-signed"
-	}
-	return filepath.Base(flow.SuffixedOutput(base, "-signed"))
 }
 
 // fail ends the wizard with an explanation: nothing was written, the card session is

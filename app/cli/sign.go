@@ -39,7 +39,7 @@ func runSign(env *Env, args []string) error {
 	reader := fs.String("reader", "", "card reader to use (default: the only reader holding a card)")
 	pinFD := addPINFlag(fs)
 	confirmLast := fs.Bool("confirm-last-try", false, "send the password even when only one try is left (a wrong one locks it)")
-	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: next to each input")
+	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: <name>-signed.<ext> next to each input")
 	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the unrotated page's lower left corner (the page must exist)")
 	reason := fs.String("reason", "", "reason for signing (PDF /Reason)")
 	location := fs.String("location", "", "place of signing (PDF /Location)")

@@ -61,8 +61,8 @@ func TestSignAndVerifyCommands(t *testing.T) {
 	if strings.Count(stdout, "Signed: ") != 2 || !strings.Contains(stderr, "5 tries left") || strings.Contains(stdout+stderr, testpki.SignPassword) {
 		t.Fatalf("sign output:\n%s\n%s", stdout, stderr)
 	}
-	outA := filepath.Join(outDir, "a_signed.pdf")
-	outB := filepath.Join(outDir, "b_signed.pdf")
+	outA := filepath.Join(outDir, "a-signed.pdf")
+	outB := filepath.Join(outDir, "b-signed.pdf")
 
 	// verify: exit 0 only when every signature passes (the test card needs --trust test).
 	if code, out, _ := runPlain(t, "verify", "--trust", "test", "--crl-dir", crl, outA, outB); code != 0 {

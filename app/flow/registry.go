@@ -247,8 +247,13 @@ func VerifyFile(ctx context.Context, path string, policy *trust.Policy) (*trust.
 	return v.Verify(ctx, path, policy)
 }
 
+// SignedSuffix marks a signed copy's name: every profile's DefaultOutput inserts it
+// before the extension ("申請書.pdf" → "申請書-signed.pdf", an e-Gov folder "申請" →
+// "申請-signed"). The GUI and the CLI both name outputs through DefaultOutput.
+const SignedSuffix = "-signed"
+
 // SuffixedOutput returns input with suffix inserted before its extension
-// ("a/b.pdf", "_signed" → "a/b_signed.pdf"), a helper for DefaultOutput.
+// ("a/b.pdf", SignedSuffix → "a/b-signed.pdf"), a helper for DefaultOutput.
 func SuffixedOutput(input, suffix string) string {
 	ext := filepath.Ext(input)
 	return strings.TrimSuffix(input, ext) + suffix + ext

@@ -13,7 +13,7 @@ func init() {
 			Name:          string(p),
 			Kind:          "pdf",
 			Accepts:       isPDF,
-			DefaultOutput: func(in string) string { return SuffixedOutput(in, "_signed") },
+			DefaultOutput: func(in string) string { return SuffixedOutput(in, SignedSuffix) },
 			Sign:          signPDF(p),
 			Check:         checkPDF,
 		})

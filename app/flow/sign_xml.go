@@ -18,7 +18,7 @@ func init() {
 		Name:          "xades",
 		Kind:          "xml",
 		Accepts:       acceptsXAdES,
-		DefaultOutput: func(in string) string { return SuffixedOutput(in, "_signed") },
+		DefaultOutput: func(in string) string { return SuffixedOutput(in, SignedSuffix) },
 		Sign:          signXAdES,
 	})
 	RegisterSignProfile(SignProfile{
@@ -36,17 +36,17 @@ func acceptsXAdES(path string, head []byte) bool {
 	return head != nil && xades.LooksLikeXML(head) && !xades.IsEGovPackage(path)
 }
 
-// egovDefaultOutput: "申請/" → "申請_signed/", "申請.zip" → "申請_signed.zip", and for a
-// kousei.xml its folder's name with _signed.
+// egovDefaultOutput: "申請/" → "申請-signed/", "申請.zip" → "申請-signed.zip", and for a
+// kousei.xml its folder's name with SignedSuffix.
 func egovDefaultOutput(in string) string {
 	in = strings.TrimRight(in, string(filepath.Separator))
 	if filepath.Base(in) == xades.KouseiName {
 		in = filepath.Dir(in)
 	}
 	if fi, err := os.Stat(in); err == nil && fi.IsDir() {
-		return in + "_signed"
+		return in + SignedSuffix
 	}
-	return SuffixedOutput(in, "_signed")
+	return SuffixedOutput(in, SignedSuffix)
 }
 
 func xmlSignOptions(req SignRequest) xades.SignOptions {

@@ -72,13 +72,13 @@ func TestXMLProfilesThroughTheCardFlow(t *testing.T) {
 	zipped := filepath.Join(dir, "shinsei-1.zip")
 	zipPackage(t, copyPackage(t, "shinsei-1", t.TempDir()), zipped)
 	prof, _ := LookupSignProfile("egov")
-	if got := prof.DefaultOutput(pkg); got != pkg+"_signed" {
+	if got := prof.DefaultOutput(pkg); got != pkg+"-signed" {
 		t.Errorf("default output of a folder: %s", got)
 	}
-	if got := prof.DefaultOutput(filepath.Join(pkg, xades.KouseiName)); got != pkg+"_signed" {
+	if got := prof.DefaultOutput(filepath.Join(pkg, xades.KouseiName)); got != pkg+"-signed" {
 		t.Errorf("default output of a kousei.xml: %s", got)
 	}
-	if got := prof.DefaultOutput(zipped); got != filepath.Join(dir, "shinsei-1_signed.zip") {
+	if got := prof.DefaultOutput(zipped); got != filepath.Join(dir, "shinsei-1-signed.zip") {
 		t.Errorf("default output of a zip: %s", got)
 	}
 	c2, sc2 := softSigningCard(t, personaConfig(t, "valid"))
@@ -121,8 +121,8 @@ func TestXMLProfilesThroughTheCardFlow(t *testing.T) {
 		status[filepath.Base(r.File)+"/"+r.Kind] = StatusOf(r)
 	}
 	want := map[string]DocStatus{
-		"shinsei-2/egov": DocUnsigned, "shinsei-2_signed/egov": DocPassed,
-		"shinsei-1.zip/egov": DocUnsigned, "shinsei-1_signed.zip/egov": DocPassed,
+		"shinsei-2/egov": DocUnsigned, "shinsei-2-signed/egov": DocPassed,
+		"shinsei-1.zip/egov": DocUnsigned, "shinsei-1-signed.zip/egov": DocPassed,
 		"a.data/xml": DocUnsigned, "a_signed.data/xml": DocPassed,
 	}
 	for k, w := range want {
