@@ -70,6 +70,8 @@ type UI struct {
 	realSrc  CardSource
 	testCard *testCardSource // non-nil while the test card is in use
 	watch    *cardWatch
+	// bannerToggle is the test banner's take out / put back button on the screen shown.
+	bannerToggle *widget.Button
 }
 
 // screen is one page of the window.
@@ -135,6 +137,7 @@ func New(fa fyne.App, cfg Config) *UI {
 		}
 	})
 	u.watch = newCardWatch(u)
+	u.watch.subscribe(u.followTestCard)
 	u.setMenu()
 	u.showHome()
 	u.watch.start(u.cards)

@@ -51,3 +51,37 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Fatalf("saved language %q", got)
 	}
 }
+
+// TestTestCardStatusFollowsTheCard: the test card's status follows the software card's
+// own presence events, whoever moves it — here the card itself, not the banner — and a
+// card that vanishes in the middle of an operation (a fault while the diagnostics read
+// it) is reported as taken out, as a real reader's event would be.
+func TestTestCardStatusFollowsTheCard(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	u.showHome()
+	u.WaitIdle()
+	reader := u.t("gui.testcard.reader")
+	absent := func(r Readers) bool { return len(r.Readers) == 1 && !r.Readers[0].Present }
+	present := func(r Readers) bool { return len(r.Readers) == 1 && r.Readers[0].Present }
+
+	u.testCard.card.Remove()
+	waitCards(t, u, absent)
+	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.no_card")))
+	button(t, u, u.t("gui.testcard.insert")) // the banner offers to put it back
+	u.testCard.card.Insert()
+	waitCards(t, u, present)
+	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.mynumber_card")))
+	button(t, u, u.t("gui.testcard.remove"))
+
+	// The card vanishes at its first APDU of the diagnostics' reading.
+	u.testCard.card.FailBefore(1)
+	u.showDiagnostics()
+	waitCards(t, u, absent)
+	u.WaitIdle()
+	u.showHome()
+	u.WaitIdle()
+	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.no_card")))
+	u.testCard.card.Insert()
+	waitCards(t, u, present)
+}

@@ -848,9 +848,6 @@ func (w *signWizard) fail(err error) {
 	}
 	logrus.WithError(err).Info("signing stopped")
 	w.end()
-	if w.u.testCard != nil {
-		w.u.testCard.changedNow() // a fault may have taken the test card out
-	}
 	title := w.u.t("gui.sign.failed_title")
 	text := w.u.t(cardErrorKey(err))
 	if errors.Is(err, context.Canceled) {

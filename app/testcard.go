@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -29,14 +28,12 @@ const (
 // testCardSource is the software My Number Card in a virtual reader, in process: the
 // whole app can be tried without a reader or a card. It uses the test PKI, and
 // everything produced with it is validated against the test trust store and marked as
-// a test.
+// a test. Its presence follows the card's own events (softcard.Card.Changes): taken out
+// or put back from the banner, by a test, or vanishing mid-operation (a fault).
 type testCardSource struct {
 	id   string // persona ID, or testCardSmartphone / testCardNotJPKI
 	card *softcard.Card
-
-	mu      sync.Mutex
-	kind    card.Kind // identified at insertion
-	changed chan struct{}
+	kind card.Kind // what the card is, identified once (it is the same card when put back)
 }
 
 func newTestCardSource(id string) (*testCardSource, error) {
@@ -64,8 +61,11 @@ func newTestCardSource(id string) (*testCardSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &testCardSource{id: id, card: c, changed: make(chan struct{})}
-	s.identify()
+	s := &testCardSource{id: id, card: c}
+	if sess, err := card.Open(c); err == nil {
+		s.kind = sess.Kind()
+		sess.Close()
+	}
 	return s, nil
 }
 
@@ -75,63 +75,29 @@ func (s *testCardSource) Open(reader string) (*card.Session, error) {
 	if reader != testReaderName {
 		return nil, fmt.Errorf("%s: %w", reader, card.ErrNoReader)
 	}
-	sess, err := card.Open(s.card)
-	if err != nil {
-		s.changedNow() // the card may have vanished (a test fault): tell the watchers
-	}
-	return sess, err
+	return card.Open(s.card)
 }
 
-// identify reads what the card is (at start and after an insertion).
-func (s *testCardSource) identify() {
-	k := card.Kind(0)
-	if sess, err := card.Open(s.card); err == nil {
-		k = sess.Kind()
-		sess.Close()
-	}
-	s.mu.Lock()
-	s.kind = k
-	s.mu.Unlock()
-}
+// remove and insert move the test card out of and into its virtual reader (the banner's
+// button); Watch learns of it from the card.
+func (s *testCardSource) remove() { s.card.Remove() }
 
-// remove and insert move the test card out of and into its virtual reader.
-func (s *testCardSource) remove() {
-	s.card.Remove()
-	s.changedNow()
-}
+func (s *testCardSource) insert() { s.card.Insert() }
 
-func (s *testCardSource) insert() {
-	s.card.Insert()
-	s.identify()
-	s.changedNow()
-}
-
-// changedNow wakes Watch to report the card's presence again.
-//
-// The software card has no exported change notification: the GUI learns of the card
-// moving when it moves it (remove, insert) and when an operation fails (a fault
-// injected by a test makes the card vanish mid-operation).
-func (s *testCardSource) changedNow() {
-	s.mu.Lock()
-	close(s.changed)
-	s.changed = make(chan struct{})
-	s.mu.Unlock()
-}
-
+// Watch reports the virtual reader at every change of the card's presence, as the PC/SC
+// watcher does for a real reader.
 func (s *testCardSource) Watch(ctx context.Context, report func(Readers)) {
 	for {
-		s.mu.Lock()
-		ch, kind := s.changed, s.kind
-		s.mu.Unlock()
+		present, changed := s.card.Changes()
 		r := ReaderInfo{Name: testReaderName}
-		if s.card.Present() {
-			r.Present, r.ATR, r.Kind = true, s.card.ATR(), kind
+		if present {
+			r.Present, r.ATR, r.Kind = true, s.card.ATR(), s.kind
 		}
 		report(Readers{Known: true, Readers: []ReaderInfo{r}})
 		select {
 		case <-ctx.Done():
 			return
-		case <-ch:
+		case <-changed:
 		}
 	}
 }
@@ -161,22 +127,16 @@ func (u *UI) testBanner() fyne.CanvasObject {
 	txt := canvas.NewText(u.t("gui.testcard.banner", u.personaName(u.testCard.id)), theme.Color(colorNameTest))
 	txt.TextStyle.Bold = true
 	toggle := widget.NewButton("", nil)
-	setToggle := func() {
-		if u.testCard.card.Present() {
-			toggle.SetText(u.t("gui.testcard.remove"))
-		} else {
-			toggle.SetText(u.t("gui.testcard.insert"))
-		}
-	}
 	toggle.OnTapped = func() {
 		if u.testCard.card.Present() {
 			u.testCard.remove()
 		} else {
 			u.testCard.insert()
 		}
-		setToggle()
+		// The text follows when the watch reports the change (followTestCard).
 	}
-	setToggle()
+	u.bannerToggle = toggle
+	u.setBannerToggle(u.testCard.card.Present())
 	toggle.Importance = widget.LowImportance
 	stop := widget.NewButton(u.t("gui.testcard.stop"), func() {
 		_ = u.useTestCard("")
@@ -184,6 +144,32 @@ func (u *UI) testBanner() fyne.CanvasObject {
 	})
 	stop.Importance = widget.LowImportance
 	return container.NewHBox(widget.NewIcon(theme.WarningIcon()), txt, toggle, stop)
+}
+
+// followTestCard keeps the banner's button in step with the test card's reader as the
+// card watch reports it (whoever took the card out or put it back).
+func (u *UI) followTestCard(r Readers) {
+	if u.testCard == nil {
+		return
+	}
+	for _, rd := range r.Readers {
+		if rd.Name == testReaderName {
+			u.setBannerToggle(rd.Present)
+		}
+	}
+}
+
+// setBannerToggle names what the banner's button will do: take the card out or put it
+// back.
+func (u *UI) setBannerToggle(present bool) {
+	if u.bannerToggle == nil {
+		return
+	}
+	if present {
+		u.bannerToggle.SetText(u.t("gui.testcard.remove"))
+	} else {
+		u.bannerToggle.SetText(u.t("gui.testcard.insert"))
+	}
 }
 
 // personaName is the translated name of a test persona or test card kind.

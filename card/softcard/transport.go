@@ -118,8 +118,12 @@ func (c *Card) setPresent(p bool) {
 	c.changed = make(chan struct{})
 }
 
-// presence returns the current presence and a channel closed at the next change.
-func (c *Card) presence() (bool, <-chan struct{}) {
+// Changes reports whether the card is in its (virtual) reader, and a channel that is
+// closed at the next change of that: Remove, Insert, or a FailBefore that fires in the
+// middle of an operation. It is the software card's card-event source, as a reader's
+// status changes are for a real card: wait on the channel, then call Changes again for
+// the new presence and the next channel.
+func (c *Card) Changes() (present bool, changed <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.present, c.changed

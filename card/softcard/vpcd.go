@@ -34,7 +34,7 @@ var errRemoved = errors.New("card removed")
 func (c *Card) ServeVPCD(ctx context.Context, addr string) error {
 	var d net.Dialer
 	for {
-		present, changed := c.presence()
+		present, changed := c.Changes()
 		if !present {
 			select {
 			case <-ctx.Done():
@@ -89,7 +89,7 @@ func (c *Card) serveConn(ctx context.Context, conn net.Conn, changed <-chan stru
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-changed:
-			present, ch := c.presence()
+			present, ch := c.Changes()
 			if !present {
 				return errRemoved
 			}
