@@ -298,10 +298,10 @@ func (u *UI) reason(r *trust.DocumentReport) string {
 	}
 	for _, s := range r.Signatures {
 		if s.Indication != trust.TotalPassed {
-			return u.msg(flow.MaskPersonalData(&trust.DocumentReport{Signatures: []trust.SignatureReport{s}}).Signatures[0].Summary)
+			return u.msg(trust.MaskPersonalData(&trust.DocumentReport{Signatures: []trust.SignatureReport{s}}).Signatures[0].Summary)
 		}
 	}
-	return u.msg(flow.MaskPersonalData(r).Summary)
+	return u.msg(trust.MaskPersonalData(r).Summary)
 }
 
 // maskName keeps the first character of a name and hides the rest.

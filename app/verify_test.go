@@ -1,11 +1,18 @@
 package app
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/pdf"
 	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
+	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/trust"
 )
 
 // TestVerifyFolder verifies a folder of valid, revoked and tampered PDFs and XML files
@@ -81,5 +88,44 @@ func TestVerifyFolder(t *testing.T) {
 		mustShow(t, u, u.t("gui.test.mark"))
 		v.back()
 		mustShow(t, u, u.t("gui.verify.col.0"))
+	}
+}
+
+// TestVerifyTableHidesTheMunicipality: a signature of the valid persona (Chiyoda-ku)
+// checked where no CRL covers it: the reason names the CRL partition it needs, and the
+// table's row shows that reason without the municipality or the holder's name.
+func TestVerifyTableHidesTheMunicipality(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	p, err := testpki.PersonaByID("valid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	os.WriteFile(in, minimalPDF("a"), 0o644)
+	if _, err := pdf.SignFile(context.Background(), in, out, pdf.SignOptions{Profile: pdf.PAdES, Signer: p.SignKey, Certificate: p.SignCert}); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, CRLDir: t.TempDir(), ImportedCRLsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := flow.VerifyFile(context.Background(), out, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.Signatures[0]
+	if s.Summary.Key != trust.MsgRevNoCRL || !strings.Contains(u.msg(s.Summary), "Chiyoda-ku") {
+		t.Fatalf("the unmasked reason does not name the partition: %v", s.Summary)
+	}
+	cells := u.rowCells(rep)
+	row := strings.Join(cells[:], " | ")
+	if cells[colReason] == "" {
+		t.Fatalf("no reason in the row: %s", row)
+	}
+	for _, x := range []string{"Chiyoda", "Tokyo", p.CertName} {
+		if strings.Contains(row, x) {
+			t.Errorf("the table row shows %q: %s", x, row)
+		}
 	}
 }

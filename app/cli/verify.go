@@ -32,7 +32,7 @@ func runVerify(env *Env, args []string) error {
 	asCSV := fs.Bool("csv", false, "print one CSV row per document")
 	reportDir := fs.String("report", "", "write printable verification records (PDF and HTML) into this folder")
 	scope := fs.String("report-scope", "", "records to write: file, batch or both (default: file for one document, both for more)")
-	personal := fs.Bool("show-personal-data", false, "include the signers' name, address, birth date and sex")
+	personal := fs.Bool("show-personal-data", false, "include the signers' name, address, birth date, sex, certificate subject and municipality (CRL partition)")
 	jobs := fs.Int("jobs", 0, "documents verified at once (default: the number of CPUs)")
 	profile := addProfileFlag(fs)
 	if err := parseFlags(env, fs, args); err != nil {
@@ -128,7 +128,7 @@ func printVerifyText(env *Env, res *flow.BatchResult, personal bool) {
 			continue
 		}
 		if !personal {
-			r = flow.MaskPersonalData(r)
+			r = trust.MaskPersonalData(r)
 		}
 		st := flow.StatusOf(r)
 		fmt.Fprintf(env.Stdout, "%s\t%s\n", l.T("cli.verify.status."+string(st)), r.File)

@@ -23,7 +23,8 @@ type OutputOptions struct {
 	// At is true when the validation time was chosen by the user (--at).
 	At bool
 	// ShowPersonalData keeps the signers' name, address, birth date, sex and certificate
-	// subject; otherwise they are removed (see MaskPersonalData).
+	// subject; otherwise they are removed, with the places they name (see
+	// trust.MaskPersonalData).
 	ShowPersonalData bool
 	// L translates the summary column of the CSV (Japanese when nil).
 	L *i18n.Localizer
@@ -71,7 +72,7 @@ func (r *BatchResult) JSON(opts OutputOptions) *BatchJSON {
 			continue
 		}
 		if !opts.ShowPersonalData {
-			d = MaskPersonalData(d)
+			d = trust.MaskPersonalData(d)
 		}
 		out.Files = append(out.Files, BatchFile{Status: StatusOf(d), DocumentReport: d})
 	}
@@ -115,7 +116,7 @@ func (r *BatchResult) WriteCSV(w io.Writer, opts OutputOptions) error {
 			continue
 		}
 		if !opts.ShowPersonalData {
-			d = MaskPersonalData(d)
+			d = trust.MaskPersonalData(d)
 		}
 		var signers, gens, this, next []string
 		for _, s := range d.Signatures {
@@ -161,91 +162,4 @@ func translate(l *i18n.Localizer, m trust.Message) string {
 		return strings.TrimSpace(m.Key + " " + strings.Join(m.Args, " "))
 	}
 	return l.T(m.Key, args...)
-}
-
-// Hidden replaces personal data in masked reports.
-const Hidden = "***"
-
-// MaskPersonalData returns a copy of r without the signers' personal data: name,
-// address, birth date (and era), sex and certificate subject are removed from Signer, the
-// signer's subject from the certificate path, and every message argument that contains
-// one of them is replaced by Hidden. r itself is not changed.
-func MaskPersonalData(r *trust.DocumentReport) *trust.DocumentReport {
-	var personal []string
-	for _, s := range r.Signatures {
-		if sg := s.Signer; sg != nil {
-			for _, p := range []string{sg.Name, sg.Address, sg.BirthDate, sg.Subject} {
-				if p != "" {
-					personal = append(personal, p)
-				}
-			}
-		}
-	}
-	mask := func(m trust.Message) trust.Message {
-		if len(m.Args) == 0 {
-			return m
-		}
-		args := append([]string(nil), m.Args...)
-		for i, a := range args {
-			for _, p := range personal {
-				if strings.Contains(a, p) {
-					args[i] = Hidden
-					break
-				}
-			}
-		}
-		m.Args = args
-		return m
-	}
-	maskAll := func(ms []trust.Message) []trust.Message {
-		if ms == nil {
-			return nil
-		}
-		out := make([]trust.Message, len(ms))
-		for i, m := range ms {
-			out[i] = mask(m)
-		}
-		return out
-	}
-
-	c := *r
-	c.Summary = mask(r.Summary)
-	if r.Error != nil {
-		e := mask(*r.Error)
-		c.Error = &e
-	}
-	c.Signatures = make([]trust.SignatureReport, len(r.Signatures))
-	for i, s := range r.Signatures {
-		s.Summary = mask(s.Summary)
-		s.Warnings = maskAll(s.Warnings)
-		if s.Checks != nil {
-			checks := make([]trust.Check, len(s.Checks))
-			for j, ch := range s.Checks {
-				ch.Detail = mask(ch.Detail)
-				checks[j] = ch
-			}
-			s.Checks = checks
-		}
-		if s.ChangesAfterSigning.Objects != nil {
-			objs := make([]trust.ChangedObject, len(s.ChangesAfterSigning.Objects))
-			for j, o := range s.ChangesAfterSigning.Objects {
-				o.Why = mask(o.Why)
-				objs[j] = o
-			}
-			s.ChangesAfterSigning.Objects = objs
-		}
-		if s.Signer != nil {
-			s.Signer = &trust.Signer{Subject: Hidden, Test: s.Signer.Test,
-				NameSubstituted: s.Signer.NameSubstituted, AddressSubstituted: s.Signer.AddressSubstituted}
-		}
-		if s.Certificate != nil {
-			ci := *s.Certificate
-			if len(ci.Chain) > 0 {
-				ci.Chain = append([]string{Hidden}, ci.Chain[1:]...)
-			}
-			s.Certificate = &ci
-		}
-		c.Signatures[i] = s
-	}
-	return &c
 }

@@ -28,24 +28,6 @@ func personalReport() *trust.DocumentReport {
 	}
 }
 
-func TestMaskPersonalData(t *testing.T) {
-	r := personalReport()
-	m := MaskPersonalData(r)
-	raw, _ := json.Marshal(m)
-	for _, s := range []string{"山田", "中之島", "1975-04-02", "showa", "male", "L=Osaka"} {
-		if bytes.Contains(raw, []byte(s)) {
-			t.Errorf("masked report still holds %q: %s", s, raw)
-		}
-	}
-	if !bytes.Contains(raw, []byte(`"other"`)) || !bytes.Contains(raw, []byte(`"test-2023"`)) || !m.Signatures[0].Signer.Test {
-		t.Errorf("masking removed more than personal data: %s", raw)
-	}
-	// The original is untouched.
-	if r.Signatures[0].Signer.Name != "山田　太郎" || r.Summary.Args[0] != "山田　太郎" || r.Signatures[0].Certificate.Chain[0] != "C=JP, L=Osaka, CN=X" {
-		t.Error("MaskPersonalData changed its input")
-	}
-}
-
 func TestBatchJSONAndCSV(t *testing.T) {
 	res := &BatchResult{Reports: []*trust.DocumentReport{personalReport(),
 		{File: "b.pdf", Error: &trust.Message{Key: MsgBatchReadError, Args: []string{"boom"}}, Signatures: []trust.SignatureReport{}}},

@@ -5,9 +5,9 @@
 //
 // A record is written as PDF (to be filed; the text is real, extractable Japanese text in
 // an embedded subset of BIZ UDGothic) and as HTML, in Japanese or English. Personal data
-// from a signer's certificate (name, address, birth date, sex, and the certificate
-// subject, which names the municipality) is left out unless Options.ShowPersonalData is
-// set.
+// from a signer's certificate (name, address, birth date, sex, the certificate subject
+// and the holder's municipality, which the CRL partition names) is left out unless
+// Options.ShowPersonalData is set: the reports go through trust.MaskPersonalData.
 //
 // The CLI calls Write for `mynasign verify --report DIR`; the GUI calls it from the
 // results table. The package imports no Fyne code.

@@ -149,9 +149,6 @@ type builder struct {
 	l    *i18n.Localizer
 	opts *Options
 	m    *model
-	// personal holds the personal data of the signers of the document being written,
-	// for masking message arguments.
-	personal []string
 }
 
 func (b *builder) t(key string, args ...any) string { return b.l.T(key, args...) }
@@ -188,31 +185,23 @@ func (b *builder) rows(rows ...row) {
 	}
 }
 
-// masked says whether a message argument carries personal data that the record must
-// not show: a signer's name, address, birth date or certificate subject.
-func (b *builder) masked(arg string) bool {
-	if b.opts.ShowPersonalData || arg == "" {
-		return false
+// shown is a value of a report as the record shows it: what trust.MaskPersonalData
+// hid reads "(not shown)" in the record's language.
+func (b *builder) shown(v string) string {
+	if v == trust.Hidden {
+		return b.t("record.hidden")
 	}
-	for _, p := range b.personal {
-		if strings.Contains(arg, p) {
-			return true
-		}
-	}
-	return false
+	return v
 }
 
-// msg resolves a report message, hiding arguments that are personal data.
+// msg resolves a report message (arguments that were personal data read "(not shown)").
 func (b *builder) msg(m trust.Message) string {
 	if m.Key == "" {
 		return ""
 	}
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
-		if b.masked(a) {
-			a = b.t("record.hidden")
-		}
-		args[i] = a
+		args[i] = b.shown(a)
 	}
 	if !b.l.Has(m.Key) {
 		// A key this build has no text for: show it as it is rather than "!key".
@@ -241,6 +230,14 @@ func buildModel(reports []*trust.DocumentReport, opts *Options) *model {
 		b.m.Title = b.t("record.title_batch")
 	} else {
 		b.m.Title = b.t("record.title")
+	}
+	if !opts.ShowPersonalData {
+		// One masking for everything the record shows (see trust.MaskPersonalData).
+		masked := make([]*trust.DocumentReport, len(reports))
+		for i, r := range reports {
+			masked[i] = trust.MaskPersonalData(r)
+		}
+		reports = masked
 	}
 	b.header(reports, batch)
 	if batch {
@@ -343,16 +340,6 @@ func (b *builder) document(n int, r *trust.DocumentReport, batch bool) {
 		b.heading(1, b.t("record.file_n", n, filepath.Base(r.File)))
 	} else {
 		b.heading(1, b.t("record.file"))
-	}
-	b.personal = b.personal[:0]
-	for _, sig := range r.Signatures {
-		if sg := sig.Signer; sg != nil {
-			for _, p := range []string{sg.Name, sg.Address, sg.BirthDate, sg.Subject} {
-				if p != "" {
-					b.personal = append(b.personal, p)
-				}
-			}
-		}
 	}
 	s := documentStatus(r)
 	v := &verdict{Tone: statusTone(s), Headline: b.statusWord(s)}
@@ -647,7 +634,7 @@ func (b *builder) revocation(s *trust.SignatureReport) {
 		b.rows(rows...)
 		return
 	}
-	scope := rv.CRLScope
+	scope := b.shown(rv.CRLScope) // a partition names the holder's municipality
 	if scope == "whole" {
 		scope = b.t("record.crl_scope.whole")
 	}
@@ -679,11 +666,12 @@ func (b *builder) revocation(s *trust.SignatureReport) {
 
 // crlFile names the file the CRL came from, and says when it is a built-in test CRL.
 func (b *builder) crlFile(rv *trust.RevocationInfo) string {
+	file := b.shown(rv.CRLFile) // a partition CRL's file may name the municipality
 	switch {
-	case rv.Builtin && rv.CRLFile != "":
-		return rv.CRLFile + " " + b.t("record.crl_builtin")
+	case rv.Builtin && file != "":
+		return file + " " + b.t("record.crl_builtin")
 	case rv.Builtin:
 		return b.t("record.crl_builtin")
 	}
-	return rv.CRLFile
+	return file
 }

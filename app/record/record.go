@@ -43,8 +43,10 @@ const (
 type Options struct {
 	// Lang is the language of the record (Japanese when empty or unsupported).
 	Lang i18n.Lang
-	// ShowPersonalData includes the signer's name, address, birth date, sex and the
-	// certificate subject. Off by default: the record then says they were left out.
+	// ShowPersonalData includes the signer's name, address, birth date, sex, the
+	// certificate subject and the holder's municipality (the CRL partition: distribution
+	// point, partition CRL's scope and file). Off by default: the record then says they
+	// were left out (see trust.MaskPersonalData).
 	ShowPersonalData bool
 	// At is true when the validation time was chosen by the user (--at) rather than
 	// being the time of the verification; the record says so.

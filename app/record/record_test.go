@@ -248,3 +248,41 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordHidesTheMunicipality: a record without personal data names neither the
+// holder's municipality nor prefecture, which a report carries in the CRL partition it
+// used (scope and file), the certificate's distribution point and message arguments;
+// with personal data asked for, they are there.
+func TestRecordHidesTheMunicipality(t *testing.T) {
+	r := sampleReports()[0]
+	dp := "CN=Chiyoda-ku CRLDP,OU=Tokyo,OU=CRL Distribution Points,OU=JPKI for digital signature (TEST),O=JPKI,C=JP"
+	s := &r.Signatures[0]
+	ci := *s.Certificate
+	ci.CRLDistributionPoints = []string{dp}
+	s.Certificate = &ci
+	rv := *s.Revocation
+	rv.CRLScope, rv.CRLFile = dp, "sign-2023-partition-chiyoda.crl"
+	s.Revocation = &rv
+	s.Checks = append(s.Checks, trust.Check{Name: "revocation", Passed: true, Detail: trust.Message{Key: "no.such.key", Args: []string{"signer", dp}}})
+	for _, show := range []bool{false, true} {
+		dir := t.TempDir()
+		paths, err := Write([]*trust.DocumentReport{r}, Options{Lang: i18n.English, Created: created, ShowPersonalData: show}, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var html []byte
+		for _, p := range paths {
+			if strings.HasSuffix(p, ".html") {
+				html, _ = os.ReadFile(p)
+			}
+		}
+		lower := strings.ToLower(string(html))
+		has := strings.Contains(lower, "chiyoda") || strings.Contains(lower, "tokyo") || strings.Contains(string(html), "千代田")
+		if has != show {
+			t.Errorf("personal data %v: the record names the municipality: %v\n%s", show, has, html)
+		}
+		if !show && (!strings.Contains(string(html), "(not shown)") || !strings.Contains(string(html), crlHash)) {
+			t.Errorf("the masked record does not say what it left out, or lost the CRL's hash:\n%s", html)
+		}
+	}
+}

@@ -1,0 +1,213 @@
+package trust
+
+import (
+	"strings"
+)
+
+// Hidden replaces personal data in a masked report.
+const Hidden = "***"
+
+// MaskPersonalData returns a copy of r without the signers' personal data, wherever a
+// report carries it:
+//
+//   - Signer: name, address, birth date and era, sex are removed and the subject (which
+//     names the holder's prefecture and municipality) reads Hidden;
+//   - Certificate: the signer's entry of Chain (its subject) and every
+//     CRLDistributionPoints name (a JPKI signature certificate's CRL partition is the
+//     holder's municipality) read Hidden;
+//   - Revocation: the scope of a partition CRL (a municipality's distribution point) and
+//     the name of the file it came from read Hidden ("whole" scopes are kept);
+//   - every message argument (summaries, check details, warnings, changes, the error)
+//     that contains any of the above, or the prefecture or municipality alone, reads
+//     Hidden.
+//
+// What identifies the document, the certificate (serial, issuer, fingerprint) and the
+// CRL (issuer, number, hash, dates) is kept. r itself is not changed. This is the one
+// masking function: lists, the CLI's JSON and CSV and the printable records without
+// personal data all go through it.
+func MaskPersonalData(r *DocumentReport) *DocumentReport {
+	if r == nil {
+		return nil
+	}
+	personal := personalStrings(r)
+	mask := func(m Message) Message {
+		if len(m.Args) == 0 {
+			return m
+		}
+		args := append([]string(nil), m.Args...)
+		for i, a := range args {
+			for _, p := range personal {
+				if strings.Contains(a, p) {
+					args[i] = Hidden
+					break
+				}
+			}
+		}
+		m.Args = args
+		return m
+	}
+	maskAll := func(ms []Message) []Message {
+		if ms == nil {
+			return nil
+		}
+		out := make([]Message, len(ms))
+		for i, m := range ms {
+			out[i] = mask(m)
+		}
+		return out
+	}
+
+	c := *r
+	c.Summary = mask(r.Summary)
+	if r.Error != nil {
+		e := mask(*r.Error)
+		c.Error = &e
+	}
+	if r.Signatures != nil {
+		c.Signatures = make([]SignatureReport, len(r.Signatures))
+	}
+	for i, s := range r.Signatures {
+		s.Summary = mask(s.Summary)
+		s.Warnings = maskAll(s.Warnings)
+		if s.Checks != nil {
+			checks := make([]Check, len(s.Checks))
+			for j, ch := range s.Checks {
+				ch.Detail = mask(ch.Detail)
+				checks[j] = ch
+			}
+			s.Checks = checks
+		}
+		if s.ChangesAfterSigning.Objects != nil {
+			objs := make([]ChangedObject, len(s.ChangesAfterSigning.Objects))
+			for j, o := range s.ChangesAfterSigning.Objects {
+				o.Why = mask(o.Why)
+				objs[j] = o
+			}
+			s.ChangesAfterSigning.Objects = objs
+		}
+		if s.Signer != nil {
+			s.Signer = &Signer{Subject: Hidden, Test: s.Signer.Test,
+				NameSubstituted: s.Signer.NameSubstituted, AddressSubstituted: s.Signer.AddressSubstituted}
+		}
+		if s.Certificate != nil {
+			ci := *s.Certificate
+			if len(ci.Chain) > 0 {
+				ci.Chain = append([]string{Hidden}, ci.Chain[1:]...)
+			}
+			if len(ci.CRLDistributionPoints) > 0 {
+				ci.CRLDistributionPoints = make([]string, len(s.Certificate.CRLDistributionPoints))
+				for j := range ci.CRLDistributionPoints {
+					ci.CRLDistributionPoints[j] = Hidden
+				}
+			}
+			s.Certificate = &ci
+		}
+		if s.Revocation != nil {
+			rv := *s.Revocation
+			if rv.CRLScope != "" && rv.CRLScope != "whole" {
+				rv.CRLScope = Hidden
+				if rv.CRLFile != "" {
+					rv.CRLFile = Hidden
+				}
+			}
+			s.Revocation = &rv
+		}
+		c.Signatures[i] = s
+	}
+	return &c
+}
+
+// personalStrings lists what a report holds about its signers' persons: name, address,
+// birth date, certificate subject, the CRL distribution points and a partition CRL's
+// scope, and the places these name (the subject's localities: prefecture and
+// municipality; a distribution point's municipality).
+func personalStrings(r *DocumentReport) []string {
+	var out []string
+	add := func(s string) {
+		// A very short value ("", a stray letter) would hide unrelated text.
+		if len([]rune(strings.TrimSpace(s))) >= 2 {
+			out = append(out, s)
+		}
+	}
+	for _, s := range r.Signatures {
+		if sg := s.Signer; sg != nil {
+			for _, p := range []string{sg.Name, sg.Address, sg.BirthDate, sg.Subject} {
+				add(p)
+			}
+			for _, v := range nameValues(sg.Subject, "L") {
+				add(v)
+			}
+		}
+		if ci := s.Certificate; ci != nil {
+			if len(ci.Chain) > 0 {
+				add(ci.Chain[0])
+				for _, v := range nameValues(ci.Chain[0], "L") {
+					add(v)
+				}
+			}
+			for _, dp := range ci.CRLDistributionPoints {
+				add(dp)
+				for _, v := range nameValues(dp, "CN") {
+					add(strings.TrimSuffix(v, " CRLDP"))
+				}
+			}
+		}
+		if rv := s.Revocation; rv != nil && rv.CRLScope != "whole" {
+			for _, part := range strings.Split(rv.CRLScope, " | ") {
+				add(part)
+				for _, v := range nameValues(part, "CN") {
+					add(strings.TrimSuffix(v, " CRLDP"))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// nameValues returns the values of the attributes of type typ ("L", "CN", …) in an
+// RFC 4514 name string (as this package and crypto/x509/pkix write them: "," or "+"
+// between attributes, "\" escapes, optional spaces after a separator).
+func nameValues(name, typ string) []string {
+	var out []string
+	var attr strings.Builder
+	flush := func() {
+		k, v, ok := strings.Cut(attr.String(), "=")
+		if ok && strings.EqualFold(strings.TrimSpace(k), typ) {
+			out = append(out, strings.TrimSpace(v))
+		}
+		attr.Reset()
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '\\' && i+1 < len(name):
+			if i+2 < len(name) && isHexDigit(name[i+1]) && isHexDigit(name[i+2]) {
+				attr.WriteByte(unhex(name[i+1])<<4 | unhex(name[i+2]))
+				i += 2
+			} else {
+				attr.WriteByte(name[i+1])
+				i++
+			}
+		case c == ',' || c == '+':
+			flush()
+		default:
+			attr.WriteByte(c)
+		}
+	}
+	flush()
+	return out
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
