@@ -8,8 +8,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 

@@ -241,13 +241,13 @@ func TextAPIssuerKey() *rsa.PrivateKey { return mustLoad().keys["text-ap-issuer"
 
 // The committed CRLs (DER), by file name under crl/.
 const (
-	CRLSignFresh       = "sign-2023-fresh.crl"              // revokes the revoked persona; nextUpdate ~20 years ahead
-	CRLSignStale       = "sign-2023-stale.crl"              // nextUpdate in 2025; lower CRL number than the fresh one
-	CRLSign2019Fresh   = "sign-2019-fresh.crl"              // the 2019 generation (the expired persona's issuer)
-	CRLAuthFresh       = "auth-2023-fresh.crl"              // revokes the revoked persona's authentication certificate
-	CRLSignPartition   = "sign-2023-partition-chiyoda.crl"  // issuingDistributionPoint = Chiyoda-ku's CRLDP
-	CRLSignBadSig      = "sign-2023-badsig.crl"             // the fresh CRL's content with a corrupted signature
-	CRLImpostorUnknown = "impostor-unknown-key.crl"         // signed by a key no trusted CA has
+	CRLSignFresh       = "sign-2023-fresh.crl"             // revokes the revoked persona; nextUpdate ~20 years ahead
+	CRLSignStale       = "sign-2023-stale.crl"             // nextUpdate in 2025; lower CRL number than the fresh one
+	CRLSign2019Fresh   = "sign-2019-fresh.crl"             // the 2019 generation (the expired persona's issuer)
+	CRLAuthFresh       = "auth-2023-fresh.crl"             // revokes the revoked persona's authentication certificate
+	CRLSignPartition   = "sign-2023-partition-chiyoda.crl" // issuingDistributionPoint = Chiyoda-ku's CRLDP
+	CRLSignBadSig      = "sign-2023-badsig.crl"            // the fresh CRL's content with a corrupted signature
+	CRLImpostorUnknown = "impostor-unknown-key.crl"        // signed by a key no trusted CA has
 )
 
 // CRL returns a committed CRL (DER) by file name (one of the CRL* constants).
