@@ -1,13 +1,15 @@
 # mynasign — the README's commands.
 #   make run      install what is missing, build, start the GUI
 #   make test     install what is missing, run every test (unit, real PC/SC stack, peers, fuzz)
-#   make bench    run the benchmarks (results go to out/bench/)
+#   make bench    run the benchmarks BENCHCOUNT times and summarize them with benchstat (out/bench/)
 #   make package  build the Linux package with `fyne package`
 
 GO        ?= go
 BIN       := bin/mynasign
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1x
+BENCHCOUNT ?= 6
+BENCHSTAT := golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 export CGO_ENABLED := 1
 # Go packages under testdata/ (the test PKI, test helpers) are not matched by ./...
 TESTDATA_PKGS := $(shell find testdata -name '*.go' -printf './%h\n' 2>/dev/null | sort -u)
@@ -41,9 +43,11 @@ fuzz:
 
 test: deps vet unit fuzz
 
+# Every benchmark BENCHCOUNT times, summarized by benchstat (median and spread per figure).
 bench: deps
 	@mkdir -p out/bench
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 -timeout 60m ./... | tee out/bench/latest.txt
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 120m ./... | tee out/bench/latest.txt
+	$(GO) run $(BENCHSTAT) out/bench/latest.txt | tee out/bench/benchstat.txt
 
 # The fyne CLI is installed into bin/ at its pinned version, outside go.mod (as a go.mod
 # tool it would raise fyne.io/fyne/v2 above the version the app is pinned to).
