@@ -181,18 +181,29 @@ func (x *differ) trailer() {
 	}
 }
 
-// collect finds the objects the revision adds or changes, and objects it frees.
+// collect finds the objects the revision adds or changes, and objects it frees. An
+// object can change without being listed in the revision's cross-reference section:
+// when the revision redefines the object stream that holds it, or the object that gives
+// its /Length; those are compared too.
 func (x *differ) collect() {
 	f := x.a.f
 	entries := f.Revisions[x.gN.rev].entries
+	cands := map[int]bool{}
 	for _, n := range sortedNums(entries) {
-		e := entries[n]
-		if e.kind == 'f' {
+		if e := entries[n]; e.kind == 'f' {
 			if n != 0 && x.gO.reach[n] {
 				x.d.violation(strconv.Itoa(n)+" 0 R ("+x.a.pathOf(x.gO, n)+")", MsgChangeFreed)
 			}
 			continue
 		}
+		cands[n] = true
+	}
+	for n := range x.gN.reach {
+		if !cands[n] && f.readsThrough(x.gN.rev, n) {
+			cands[n] = true
+		}
+	}
+	for _, n := range sortedKeys(cands) {
 		if !x.gN.reach[n] {
 			continue // not part of the document (object streams, the xref stream, orphans)
 		}

@@ -27,7 +27,7 @@ type File struct {
 	TrailingData int64
 
 	cache       map[objLoc]Object
-	objStms     map[int64]*objStm
+	objStms     map[objLoc]*objStm
 	objStmBytes int64
 	closer      io.Closer
 }
@@ -48,13 +48,39 @@ type Revision struct {
 type objLoc struct {
 	off int64 // offset of an indirect object, or the object stream's offset
 	idx int   // -1 for an object at an offset; the index inside an object stream
+	// rev is 0 when the object reads the same in every revision, else the revision it
+	// was read as of plus one: a stream whose /Length is an indirect object (or an
+	// object in such an object stream) reads differently when a later revision
+	// redefines that object.
+	rev int
 }
 
 type objStm struct {
-	data  []byte
-	nums  []int
-	offs  []int64
-	first int64
+	data   []byte
+	nums   []int
+	offs   []int64
+	first  int64
+	perRev bool // the stream's /Length is indirect: what it holds depends on the revision
+}
+
+// indirectLength reports whether o is a stream whose /Length is an indirect object.
+func indirectLength(o Object) bool {
+	st, ok := o.(*Stream)
+	if !ok {
+		return false
+	}
+	_, ok = st.Dict.Get("Length").(Ref)
+	return ok
+}
+
+// cached looks up the parse of the object at loc, read as of revision rev.
+func (f *File) cached(loc objLoc, rev int) (Object, bool) {
+	if o, ok := f.cache[loc]; ok {
+		return o, true
+	}
+	loc.rev = rev + 1
+	o, ok := f.cache[loc]
+	return o, ok
 }
 
 // ErrEncrypted is returned when signing an encrypted PDF.
@@ -93,7 +119,7 @@ func (f *File) Size() int64 { return f.size }
 
 // NewFile reads the structure (cross-reference sections and revisions) of the PDF in r.
 func NewFile(r io.ReaderAt, size int64) (*File, error) {
-	f := &File{r: r, size: size, w: newWindow(r, size), cache: map[objLoc]Object{}, objStms: map[int64]*objStm{}, TrailingData: -1}
+	f := &File{r: r, size: size, w: newWindow(r, size), cache: map[objLoc]Object{}, objStms: map[objLoc]*objStm{}, TrailingData: -1}
 	if err := f.readHeader(); err != nil {
 		return nil, &ReadError{Err: err}
 	}
@@ -252,6 +278,45 @@ func (f *File) entry(rev, num int) (xrefEntry, int, bool) {
 	return xrefEntry{}, -1, false
 }
 
+// readsThrough reports whether reading object num as of revision rev depends on an
+// object listed in revision rev's own cross-reference section: num itself, the object
+// stream that holds it, or the object that gives a stream's (or its object stream's)
+// /Length. A revision that lists any of these can change what num reads as without
+// listing num.
+func (f *File) readsThrough(rev, num int) bool {
+	listed := f.Revisions[rev].entries
+	for hop := 0; hop < 8; hop++ {
+		if _, ok := listed[num]; ok {
+			return true
+		}
+		e, _, ok := f.entry(rev, num)
+		if !ok {
+			return false
+		}
+		switch e.kind {
+		case 'c':
+			num = int(e.off) // the object stream
+		case 'n':
+			o, err := f.Resolve(rev, Ref{Num: num, Gen: e.gen})
+			if err != nil {
+				return true // unreadable now: let the caller look at it
+			}
+			st, ok := o.(*Stream)
+			if !ok {
+				return false
+			}
+			r, ok := st.Dict.Get("Length").(Ref)
+			if !ok {
+				return false
+			}
+			num = r.Num
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // Resolve returns the object ref refers to as of revision rev (the null object when it
 // does not exist).
 func (f *File) Resolve(rev int, ref Ref) (Object, error) {
@@ -272,7 +337,7 @@ func (f *File) resolve(rev int, ref Ref, depth int) (Object, error) {
 			return Null{}, nil
 		}
 		loc := objLoc{off: e.off, idx: -1}
-		if o, ok := f.cache[loc]; ok {
+		if o, ok := f.cached(loc, rev); ok {
 			return o, nil
 		}
 		got, o, _, err := f.parseIndirectAt(e.off, func(r Ref) (Object, error) { return f.resolve(rev, r, depth+1) }, depth)
@@ -281,6 +346,9 @@ func (f *File) resolve(rev int, ref Ref, depth int) (Object, error) {
 		}
 		if got.Num != ref.Num || got.Gen != ref.Gen {
 			return nil, fmt.Errorf("object %s: the cross-reference entry points to object %s", ref, got)
+		}
+		if indirectLength(o) {
+			loc.rev = rev + 1
 		}
 		f.remember(loc, o)
 		return o, nil
@@ -299,12 +367,15 @@ func (f *File) resolveCompressed(rev int, ref Ref, stmNum, idx, depth int) (Obje
 		return nil, fmt.Errorf("object %s: object stream %d not found", ref, stmNum)
 	}
 	loc := objLoc{off: se.off, idx: idx}
-	if o, ok := f.cache[loc]; ok {
+	if o, ok := f.cached(loc, rev); ok {
 		return o, nil
 	}
 	os, err := f.loadObjStm(rev, stmNum, se.off, depth)
 	if err != nil {
 		return nil, fmt.Errorf("object %s: %w", ref, err)
+	}
+	if os.perRev {
+		loc.rev = rev + 1
 	}
 	if idx < 0 || idx >= len(os.nums) || os.nums[idx] != ref.Num {
 		// Be tolerant of a wrong index as long as the object is in the stream.
@@ -346,7 +417,11 @@ func (f *File) remember(loc objLoc, o Object) {
 }
 
 func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
-	if os, ok := f.objStms[off]; ok {
+	key := objLoc{off: off, idx: -1}
+	if os, ok := f.objStms[key]; ok {
+		return os, nil
+	}
+	if os, ok := f.objStms[objLoc{off: off, idx: -1, rev: rev + 1}]; ok {
 		return os, nil
 	}
 	got, o, _, err := f.parseIndirectAt(off, func(r Ref) (Object, error) { return f.resolve(rev, r, depth+1) }, depth)
@@ -369,7 +444,10 @@ func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
 	if first > int64(len(data)) {
 		return nil, fmt.Errorf("object stream %d: /First beyond the data", num)
 	}
-	os := &objStm{data: data, first: first}
+	os := &objStm{data: data, first: first, perRev: indirectLength(st)}
+	if os.perRev {
+		key.rev = rev + 1
+	}
 	p := newParser(memWindow(data[:first]), 0)
 	for i := int64(0); i < n; i++ {
 		t1, err1 := p.lx.next()
@@ -388,7 +466,7 @@ func (f *File) loadObjStm(rev, num int, off int64, depth int) (*objStm, error) {
 		f.objStmBytes -= int64(len(v.data))
 		delete(f.objStms, k)
 	}
-	f.objStms[off] = os
+	f.objStms[key] = os
 	f.objStmBytes += int64(len(data))
 	return os, nil
 }

@@ -1,0 +1,159 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// The attacks of this file go after the reader under the difference analysis: ways to
+// make a later revision show something else without the analysis seeing a changed
+// object (objects redefined through an object stream, dictionaries with a key twice
+// that other readers resolve to the last value, a cached parse reused across
+// revisions).
+
+// objStmBody writes an object stream (uncompressed) holding the given objects in the
+// given order.
+func objStmBody(nums []int, bodies map[int]string) string {
+	var head, body bytes.Buffer
+	for _, n := range nums {
+		fmt.Fprintf(&head, "%d %d ", n, body.Len())
+		body.WriteString(bodies[n])
+		body.WriteString("\n")
+	}
+	return fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Length %d>>\nstream\n%s%s\nendstream",
+		len(nums), head.Len(), head.Len()+body.Len(), head.String(), body.String())
+}
+
+// redefineObjStm returns a new version of the object stream that holds object num in
+// the latest revision of data: the same objects in the same order, each as it is now,
+// except those in override.
+func redefineObjStm(t testing.TB, data []byte, num int, override map[int]string) (int, string) {
+	t.Helper()
+	f, err := NewFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, ok := f.entry(f.Last(), num)
+	if !ok || e.kind != 'c' {
+		t.Fatalf("object %d is not in an object stream", num)
+	}
+	stm := int(e.off)
+	se, _, _ := f.entry(f.Last(), stm)
+	os, err := f.loadObjStm(f.Last(), stm, se.off, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[int]string{}
+	for _, n := range os.nums {
+		if b, ok := override[n]; ok {
+			bodies[n] = b
+			continue
+		}
+		o, err := f.Resolve(f.Last(), Ref{Num: n})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		appendObject(&b, o)
+		bodies[n] = b.String()
+	}
+	return stm, objStmBody(os.nums, bodies)
+}
+
+// requireRejected checks that the attack did not pass and that the first signature is
+// TOTAL-FAILED with a not-permitted change.
+func requireRejected(t *testing.T, rep *trust.DocumentReport) {
+	t.Helper()
+	if rep.Indication == trust.TotalPassed {
+		t.Fatalf("attack passed: %+v", rep.Signatures)
+	}
+	if len(rep.Signatures) == 0 {
+		t.Fatalf("no signature reported: %+v", rep)
+	}
+	s := rep.Signatures[0]
+	if s.Indication != trust.TotalFailed || s.SubIndication != trust.FormatFailure ||
+		s.ChangesAfterSigning.Level != trust.ChangesNotPermitted {
+		t.Fatalf("got %s/%s changes %s (%v); want TOTAL-FAILED/FORMAT_FAILURE with a change not permitted; changes %+v",
+			s.Indication, s.SubIndication, s.ChangesAfterSigning.Level, s.Summary, s.ChangesAfterSigning.Objects)
+	}
+	t.Logf("rejected: %v", s.Summary)
+	for _, o := range s.ChangesAfterSigning.Objects {
+		t.Logf("  r%d %s %s %v", o.Revision, o.Object, o.Change, o.Why)
+	}
+}
+
+func TestObjectStreamRedefinedAfterSigning(t *testing.T) {
+	pol := testPolicy(t)
+	// Catalog 1, pages 2, font 3, info 4, font descriptor 5, page 1 = 6 (content 7),
+	// page 2 = 8 (content 9); the dictionaries sit in an object stream.
+	in := makePDF(t, docSpec{pages: 2, xrefStream: true})
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+
+	cases := map[string]map[int]string{
+		// Page 2 shows page 1's text: only the object stream is listed in the update.
+		"page content swapped": {8: "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Contents 7 0 R>>"},
+		// The font every page uses is replaced.
+		"font replaced": {3: "<</Type /Font /Subtype /Type1 /BaseFont /Courier>>"},
+	}
+	for name, override := range cases {
+		t.Run(name, func(t *testing.T) {
+			var some int
+			for n := range override {
+				some = n
+			}
+			stm, body := redefineObjStm(t, signed, some, override)
+			attacked := appendUpdate(t, signed, map[int]string{stm: body}, "")
+			// The attack works on a reader: the object now resolves to the new version.
+			f, err := NewFile(bytes.NewReader(attacked), int64(len(attacked)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := f.Resolve(f.Last(), Ref{Num: some})
+			if err != nil {
+				t.Fatal(err)
+			}
+			old, _ := f.Resolve(f.Last()-1, Ref{Num: some})
+			if Equal(o, old) {
+				t.Fatal("the object stream did not redefine the object")
+			}
+			requireRejected(t, verifyBytes(t, attacked, pol))
+		})
+	}
+}
+
+func TestIndirectLengthRedefinedAfterSigning(t *testing.T) {
+	pol := testPolicy(t)
+	// Page 1's content (7) takes its /Length from object 30, which the document
+	// information dictionary (4) names too, so that 30 looks like metadata. Its data holds
+	// a second line after an "endstream" token: a shorter /Length drops that line.
+	in := makePDF(t, docSpec{pages: 2})
+	first := "BT /F1 24 Tf 72 720 Td (Hello, page 1) Tj ET"
+	data := first + "\nendstream\nBT /F1 24 Tf 72 680 Td (Void after 2026-12-31) Tj ET"
+	info := serializeObj(t, in, 4, func(d Dict) Dict {
+		d.Set("Pages", Ref{Num: 30})
+		d.Set("First", Ref{Num: 7})
+		return d
+	})
+	in = appendUpdate(t, in, map[int]string{
+		4:  info,
+		7:  "<</Length 30 0 R>>\nstream\n" + data + "\nendstream",
+		30: fmt.Sprint(len(data)),
+	}, " /Info 4 0 R")
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+
+	attacked := appendUpdate(t, signed, map[int]string{30: fmt.Sprint(len(first))}, " /Info 4 0 R")
+	f, err := NewFile(bytes.NewReader(attacked), int64(len(attacked)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.Resolve(f.Last(), Ref{Num: 7})
+	if st, ok := o.(*Stream); !ok || st.Length != int64(len(first)) {
+		t.Fatalf("the content stream does not read shorter: %#v", o)
+	}
+	requireRejected(t, verifyBytes(t, attacked, pol))
+}
