@@ -164,6 +164,9 @@ func (x *differ) violate(num int, key string, args ...string) {
 func (x *differ) trailer() {
 	tO := x.a.f.Revisions[x.gO.rev].Trailer
 	tN := x.a.f.Revisions[x.gN.rev].Trailer
+	if tN.Dup {
+		x.d.violation("trailer", MsgChangeAmbiguous)
+	}
 	keys := map[Name]bool{}
 	for _, e := range tO.Entries {
 		keys[e.Key] = true
@@ -207,6 +210,18 @@ func (x *differ) collect() {
 		if !x.gN.reach[n] {
 			continue // not part of the document (object streams, the xref stream, orphans)
 		}
+		if hasDupKeys(x.a.value(x.gN, n), 0) {
+			// Readers disagree on which value of a repeated key counts (PDFium, pdf.js and
+			// poppler take the last, this reader the first): nothing about such an object
+			// can be judged.
+			if x.gO.reach[n] {
+				x.changed[n] = true
+			} else {
+				x.added[n] = true
+			}
+			x.violate(n, MsgChangeAmbiguous)
+			continue
+		}
 		if !x.gO.reach[n] {
 			x.added[n] = true
 			continue
@@ -216,6 +231,33 @@ func (x *differ) collect() {
 		}
 		x.changed[n] = true
 	}
+}
+
+// hasDupKeys reports whether o holds a dictionary in which a key occurs twice.
+func hasDupKeys(o Object, depth int) bool {
+	if depth > maxDepth+2 {
+		return false
+	}
+	switch x := o.(type) {
+	case Dict:
+		if x.Dup {
+			return true
+		}
+		for _, e := range x.Entries {
+			if hasDupKeys(e.Value, depth+1) {
+				return true
+			}
+		}
+	case Array:
+		for _, v := range x {
+			if hasDupKeys(v, depth+1) {
+				return true
+			}
+		}
+	case *Stream:
+		return hasDupKeys(x.Dict, depth+1)
+	}
+	return false
 }
 
 // same reports whether object n is identical in both revisions.

@@ -64,6 +64,7 @@ const (
 	MsgChangeTrailingData   = "pdf.change.trailing_data" // offset
 	MsgChangeCertified      = "pdf.change.certified"     // DocMDP permission
 	MsgChangeUnreadable     = "pdf.change.unreadable"    // error
+	MsgChangeAmbiguous      = "pdf.change.ambiguous"     //
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -96,7 +97,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable,
+		MsgChangeUnreadable, MsgChangeAmbiguous,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

@@ -157,3 +157,30 @@ func TestIndirectLengthRedefinedAfterSigning(t *testing.T) {
 	}
 	requireRejected(t, verifyBytes(t, attacked, pol))
 }
+
+func TestDuplicateKeysInLaterRevision(t *testing.T) {
+	pol := testPolicy(t)
+	in := makePDF(t, docSpec{pages: 2})
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	evil := "BT /F1 24 Tf 72 720 Td (Pay 1,000,000 yen) Tj ET"
+	stream := fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(evil), evil)
+
+	t.Run("page dictionary with /Contents twice", func(t *testing.T) {
+		// Page 2 (object 8) again, with a second /Contents: readers that take the last
+		// occurrence (pdf.js, PDFium) draw the new stream.
+		page := serializeObj(t, signed, 8, func(d Dict) Dict { return d })
+		page = page[:len(page)-2] + " /Contents 40 0 R>>"
+		attacked := appendUpdate(t, signed, map[int]string{8: page, 40: stream}, "")
+		requireRejected(t, verifyBytes(t, attacked, pol))
+	})
+	t.Run("trailer with /Root twice", func(t *testing.T) {
+		// A new catalog with an /OpenAction, named by a second /Root in the trailer.
+		cat := serializeObj(t, signed, 1, func(d Dict) Dict {
+			d.Set("OpenAction", Array{Ref{Num: 8}, Name("Fit")})
+			return d
+		})
+		attacked := appendUpdate(t, signed, map[int]string{40: cat}, " /Root 40 0 R")
+		requireRejected(t, verifyBytes(t, attacked, pol))
+	})
+}
