@@ -99,6 +99,7 @@ type differ struct {
 	expl           map[int][]explanation
 	reported       map[int]bool
 	newSigWidgets  map[int]bool
+	outside        map[int]bool // see outsideAreas
 }
 
 func (a *analysis) computeDiff(k int) *revDiff {
@@ -363,18 +364,84 @@ func (x *differ) subtrees() {
 		if ar.vN == nil {
 			continue
 		}
-		oldSet := subtree(x.gO, ar.vO)
 		holder, key := ar.holder, ar.key
 		accept := func(p int, paths []string) bool {
-			if oldSet[p] {
-				return true
-			}
-			return acceptFrom(holder, prefix(key))(p, paths)
+			return x.areaOnly(p) || acceptFrom(holder, prefix(key))(p, paths)
 		}
 		for n := range subtree(x.gN, ar.vN) {
 			x.explain(n, ar.level, ar.why, nil, accept)
 		}
 	}
+}
+
+// areaOnly reports whether the signed revision used object p only inside the areas that
+// may be rewritten (the document information, /DSS, /Extensions, /Metadata and the
+// form's /DR): no path from the trailer to p avoids them. Being inside an area is not
+// enough: an area may also name a page, whose content is then below it too.
+func (x *differ) areaOnly(p int) bool {
+	if p < 0 || !x.gO.reach[p] {
+		return false
+	}
+	if x.outside == nil {
+		x.outside = x.outsideAreas()
+	}
+	return !x.outside[p]
+}
+
+// outsideAreas returns the objects the signed revision reaches from the trailer without
+// entering an area.
+func (x *differ) outsideAreas() map[int]bool {
+	g, cat, af := x.gO, x.vO.catRef.Num, x.vO.afRef
+	inArea := func(holder int, path string) bool {
+		switch holder {
+		case -1:
+			return prefix("/Info")(path)
+		case cat:
+			return prefix("/DSS")(path) || prefix("/Extensions")(path) || prefix("/Metadata")(path) ||
+				prefix("/AcroForm/DR")(path)
+		case af:
+			return prefix("/DR")(path)
+		}
+		return false
+	}
+	seen := map[int]bool{}
+	var queue []int
+	push := func(n int) {
+		if !seen[n] {
+			seen[n] = true
+			queue = append(queue, n)
+		}
+	}
+	// The holders of areas are walked by path; every other object by its references.
+	byPath := func(holder int, o Object) {
+		for _, c := range g.children[holder] {
+			for _, path := range refPaths(o, c) {
+				if !inArea(holder, path) {
+					push(c)
+					break
+				}
+			}
+		}
+	}
+	trailer := Dict{}
+	for _, e := range x.a.f.Revisions[g.rev].Trailer.Entries {
+		if !isXRefKey(e.Key) {
+			trailer.Entries = append(trailer.Entries, e)
+		}
+	}
+	byPath(-1, trailer)
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		if n == cat || (af != 0 && n == af) {
+			byPath(n, x.a.value(g, n))
+			continue
+		}
+		for _, c := range g.children[n] {
+			push(c)
+		}
+	}
+	return seen
 }
 
 // acroForm: only /Fields, /SigFlags, /DR and /DA may change.
@@ -411,14 +478,13 @@ func (x *differ) acroForm() {
 		x.explain(x.vN.fieldsRef, levelForm, MsgChangeSignatureAdded, nil, nil)
 	}
 	if dr := x.vN.af.Get("DR"); dr != nil {
-		oldSet := subtree(x.gO, x.vO.af.Get("DR"))
 		holder := x.vO.afRef
 		key := "/DR"
 		if holder == 0 {
 			holder, key = x.vO.catRef.Num, "/AcroForm/DR"
 		}
 		accept := func(p int, paths []string) bool {
-			return oldSet[p] || acceptFrom(holder, prefix(key))(p, paths)
+			return x.areaOnly(p) || acceptFrom(holder, prefix(key))(p, paths)
 		}
 		for n := range subtree(x.gN, dr) {
 			x.explain(n, levelForm, MsgChangeFormFilled, []string{"/DR"}, accept)

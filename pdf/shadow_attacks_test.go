@@ -184,3 +184,21 @@ func TestDuplicateKeysInLaterRevision(t *testing.T) {
 		requireRejected(t, verifyBytes(t, attacked, pol))
 	})
 }
+
+func TestMetadataAreaReachesThePage(t *testing.T) {
+	pol := testPolicy(t)
+	// The document information dictionary (4) also names page 1 (6): the signer cannot
+	// see that. After signing, page 1's content stream (7), used by page 1 alone, is
+	// rewritten: it lies below /Info, but the page shows it.
+	in := makePDF(t, docSpec{pages: 2})
+	info := serializeObj(t, in, 4, func(d Dict) Dict {
+		d.Set("Cover", Ref{Num: 6})
+		return d
+	})
+	in = appendUpdate(t, in, map[int]string{4: info}, " /Info 4 0 R")
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	evil := "BT /F1 24 Tf 72 720 Td (Pay 1,000,000 yen) Tj ET"
+	attacked := appendUpdate(t, signed, map[int]string{7: fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(evil), evil)}, " /Info 4 0 R")
+	requireRejected(t, verifyBytes(t, attacked, pol))
+}
