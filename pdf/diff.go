@@ -827,7 +827,7 @@ func (x *differ) appearance(fn, fo *fieldNode, fieldChanged bool) {
 			for _, p := range x.gO.parents[apDictO] {
 				if p != w || !allPaths(refPaths(x.a.value(x.gO, p), apDictO), is("/AP")) {
 					x.reported[w] = true
-					x.d.violation(x.a.describe(x.gN, w), MsgChangeShared, x.usage(p, apDictO))
+					x.d.violation(x.a.describe(x.gN, w), MsgChangeShared, x.usage(p, apDictO, nil))
 					return
 				}
 			}
@@ -864,17 +864,23 @@ func allPaths(paths []string, ok func(string) bool) bool {
 	return true
 }
 
-// usage names where object num was used by p in the signed revision.
-func (x *differ) usage(p, num int) string {
+// usage names where object num was used by p in the signed revision: the first path
+// that fine does not accept (nil: the first path).
+func (x *differ) usage(p, num int, fine func(string) bool) string {
+	var holder Object
+	s := "trailer"
 	if p == -1 {
-		ps := refPaths(x.a.f.Revisions[x.gO.rev].Trailer, num)
-		if len(ps) > 0 {
-			return "trailer" + ps[0]
-		}
-		return "trailer"
+		holder = x.a.f.Revisions[x.gO.rev].Trailer
+	} else {
+		holder = x.a.value(x.gO, p)
+		s = x.a.pathOf(x.gO, p)
 	}
-	ps := refPaths(x.a.value(x.gO, p), num)
-	s := x.a.pathOf(x.gO, p)
+	ps := refPaths(holder, num)
+	for _, path := range ps {
+		if fine == nil || !fine(path) {
+			return s + path
+		}
+	}
 	if len(ps) > 0 {
 		s += ps[0]
 	}
@@ -1016,7 +1022,15 @@ func (x *differ) judge() {
 				}
 			}
 			if bad != -2 {
-				x.violate(n, MsgChangeShared, x.usage(bad, n))
+				fine := func(path string) bool {
+					for _, e := range es {
+						if e.accept == nil || e.accept(bad, []string{path}) {
+							return true
+						}
+					}
+					return false
+				}
+				x.violate(n, MsgChangeShared, x.usage(bad, n, fine))
 				continue
 			}
 		}

@@ -105,18 +105,29 @@ func collectRefs(o Object, depth int, fn func(Ref)) {
 	}
 }
 
+// maxRefPaths bounds the paths refPaths lists.
+const maxRefPaths = 16
+
+// morePaths stands for the paths past maxRefPaths: no rule accepts it.
+const morePaths = "(more)"
+
 // refPaths lists the paths inside o at which object num is referenced ("/AP/N",
-// "/Kids[2]").
+// "/Kids[2]"). Past maxRefPaths it ends the list with morePaths, so that a use hidden
+// behind many harmless ones is never taken for one of them.
 func refPaths(o Object, num int) []string {
 	var out []string
 	var walk func(o Object, path string, depth int)
 	walk = func(o Object, path string, depth int) {
-		if depth > maxDepth+2 || len(out) > 16 {
+		if depth > maxDepth+2 || len(out) > maxRefPaths {
 			return
 		}
 		switch x := o.(type) {
 		case Ref:
 			if x.Num == num {
+				if len(out) == maxRefPaths {
+					out = append(out, morePaths)
+					return
+				}
 				out = append(out, path)
 			}
 		case Array:

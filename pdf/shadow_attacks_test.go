@@ -202,3 +202,29 @@ func TestMetadataAreaReachesThePage(t *testing.T) {
 	attacked := appendUpdate(t, signed, map[int]string{7: fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(evil), evil)}, " /Info 4 0 R")
 	requireRejected(t, verifyBytes(t, attacked, pol))
 }
+
+func TestManyReferencesHideAnotherUse(t *testing.T) {
+	pol := testPolicy(t)
+	// The catalog names object 30 twenty times inside /DSS before it names it as its
+	// /Names: the other use must still be seen when 30 is rewritten later.
+	in := makePDF(t, docSpec{pages: 1})
+	cat := serializeObj(t, in, 1, func(d Dict) Dict {
+		var certs Array
+		for i := 0; i < 20; i++ {
+			certs = append(certs, Ref{Num: 30})
+		}
+		dss := Dict{}
+		dss.Set("Certs", certs)
+		d.Set("DSS", dss)
+		d.Set("Names", Ref{Num: 30})
+		return d
+	})
+	in = appendUpdate(t, in, map[int]string{1: cat, 30: "<<>>"}, "")
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	attacked := appendUpdate(t, signed, map[int]string{
+		30: "<</JavaScript <</Names [(a) 60 0 R]>>>>",
+		60: "<</S /JavaScript /JS (app.alert('The amount is 1,000,000 yen'))>>",
+	}, "")
+	requireRejected(t, verifyBytes(t, attacked, pol))
+}
