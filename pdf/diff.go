@@ -471,6 +471,20 @@ func (x *differ) acroForm() {
 			}
 		}
 	}
+	if x.flag(x.gN.rev, x.vN.af, "NeedAppearances") && !(x.vO.hasAF && x.flag(x.gO.rev, x.vO.af, "NeedAppearances")) {
+		// Viewers now draw every field from its value, no longer with the appearance
+		// that was signed: each field's look may change, as if it were filled in.
+		for _, n := range sortedNodeNums(x.vO.nodes) {
+			fo := x.vO.nodes[n]
+			if !fo.terminal || fo.ft == "Sig" {
+				continue
+			}
+			x.d.objects = append(x.d.objects, changedObj{permitted: true, ChangedObject: trust.ChangedObject{
+				Revision: x.d.rev + 1, Object: x.a.describe(x.gN, n), Change: "modified",
+				Why: trust.Message{Key: MsgChangeRedrawn, Args: []string{fo.name}}}})
+			x.d.level = max(x.d.level, levelForm)
+		}
+	}
 	if x.vN.afRef != 0 {
 		x.explain(x.vN.afRef, levelForm, MsgChangeSignatureAdded, nil, nil)
 	}
@@ -490,6 +504,13 @@ func (x *differ) acroForm() {
 			x.explain(n, levelForm, MsgChangeFormFilled, []string{"/DR"}, accept)
 		}
 	}
+}
+
+// flag reads a boolean entry of d (direct or indirect) as of revision rev.
+func (x *differ) flag(rev int, d Dict, key Name) bool {
+	v, err := x.a.f.deref(rev, d.Get(key))
+	b, ok := v.(Bool)
+	return err == nil && ok && bool(b)
 }
 
 // fieldish accepts the places a form field or widget is normally referenced from.

@@ -65,6 +65,7 @@ const (
 	MsgChangeCertified      = "pdf.change.certified"     // DocMDP permission
 	MsgChangeUnreadable     = "pdf.change.unreadable"    // error
 	MsgChangeAmbiguous      = "pdf.change.ambiguous"     //
+	MsgChangeRedrawn        = "pdf.change.redrawn"       // field
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -97,7 +98,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

@@ -228,3 +228,58 @@ func TestManyReferencesHideAnotherUse(t *testing.T) {
 	}, "")
 	requireRejected(t, verifyBytes(t, attacked, pol))
 }
+
+func TestNeedAppearancesTurnedOnAfterSigning(t *testing.T) {
+	pol := testPolicy(t)
+	// A text field "Name" whose value is not what its appearance shows; the signature
+	// locks the field (FieldMDP). Turning on /NeedAppearances later makes viewers draw the
+	// value instead: the locked field shows something else.
+	in := makePDF(t, docSpec{acroForm: "indirect", textField: true})
+	f, err := NewFile(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, _ := f.Fields(0)
+	fieldNum := fields[0].Ref.Num
+	ap := "/Tx BMC BT /Helv 12 Tf 2 10 Td (Taro) Tj ET EMC"
+	field := serializeObj(t, in, fieldNum, func(d Dict) Dict {
+		d.Set("V", String{Bytes: []byte("1,000,000")})
+		ap := Dict{}
+		ap.Set("N", Ref{Num: 40})
+		d.Set("AP", ap)
+		return d
+	})
+	in = appendUpdate(t, in, map[int]string{fieldNum: field,
+		40: fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 228 30] /Length %d>>\nstream\n%s\nendstream", len(ap), ap)}, "")
+	af := acroFormNum(t, in)
+	signed := signLocked(t, in, "Include", "(Name)")
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+
+	body := serializeObj(t, signed, af, func(d Dict) Dict {
+		d.Set("NeedAppearances", Bool(true))
+		return d
+	})
+	attacked := appendUpdate(t, signed, map[int]string{af: body}, "")
+	rep := verifyBytes(t, attacked, pol)
+	requireRejected(t, rep)
+	found := false
+	for _, o := range rep.Signatures[0].ChangesAfterSigning.Objects {
+		found = found || (o.Why.Key == MsgChangeFieldLocked && len(o.Why.Args) == 1 && o.Why.Args[0] == "Name")
+	}
+	if !found {
+		t.Fatalf("the locked field is not named: %+v", rep.Signatures[0].ChangesAfterSigning.Objects)
+	}
+
+	// Without a lock the same change is permitted, as form filling is, and named.
+	signed, _ = signBytes(t, in, personaOptions(t, "valid", PAdES))
+	attacked = appendUpdate(t, signed, map[int]string{af: body}, "")
+	rep = verifyBytes(t, attacked, pol)
+	s := rep.Signatures[0]
+	found = false
+	for _, o := range s.ChangesAfterSigning.Objects {
+		found = found || (o.Why.Key == MsgChangeRedrawn && len(o.Why.Args) == 1 && o.Why.Args[0] == "Name")
+	}
+	if s.ChangesAfterSigning.Level != trust.ChangesPermitted || !found {
+		t.Fatalf("unlocked: %s %+v", s.ChangesAfterSigning.Level, s.ChangesAfterSigning.Objects)
+	}
+}

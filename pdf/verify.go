@@ -631,7 +631,8 @@ func (a *analysis) applyChanges(s *sigState) {
 		d := a.diff(k)
 		for _, o := range d.objects {
 			co := o.ChangedObject
-			if o.permitted && co.Why.Key == MsgChangeFormFilled && len(co.Why.Args) == 1 && s.lock.locks(co.Why.Args[0]) {
+			if o.permitted && (co.Why.Key == MsgChangeFormFilled || co.Why.Key == MsgChangeRedrawn) &&
+				len(co.Why.Args) == 1 && s.lock.locks(co.Why.Args[0]) {
 				// The signature locked this field (FieldMDP).
 				co.Why = trust.Message{Key: MsgChangeFieldLocked, Args: co.Why.Args}
 				o.permitted = false
@@ -668,7 +669,7 @@ func (a *analysis) applyChanges(s *sigState) {
 		ch.Level = trust.ChangesNotPermitted
 		what := ""
 		for _, o := range ch.Objects {
-			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeDSS &&
+			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeRedrawn && o.Why.Key != MsgChangeDSS &&
 				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata {
 				what = o.Object
 				s.check("changes", false, o.Why.Key, o.Why.Args...)
