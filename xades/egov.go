@@ -13,6 +13,9 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -165,7 +168,11 @@ func openDirFiles(dir string) (*dirFiles, error) {
 		return nil, err
 	}
 	d := &dirFiles{dir: dir}
+	clashes := nameClashes{}
 	for _, e := range entries {
+		if err := clashes.add(e.Name()); err != nil {
+			return nil, err
+		}
 		if e.Name() == KouseiName {
 			continue
 		}
@@ -229,6 +236,7 @@ func openZipFiles(zr *zip.Reader) (*zipFiles, error) {
 	z := &zipFiles{files: map[string]*zip.File{}}
 	var kouseis []string
 	var total uint64
+	clashes := nameClashes{}
 	for _, f := range zr.File {
 		name := f.Name
 		if err := checkZipName(name); err != nil {
@@ -236,6 +244,9 @@ func openZipFiles(zr *zip.Reader) (*zipFiles, error) {
 		}
 		if _, dup := z.files[name]; dup {
 			return nil, &packageError{name: name, key: MsgEGovUnsafeEntry, ind: trust.TotalFailed, sub: trust.FormatFailure}
+		}
+		if err := clashes.add(name); err != nil {
+			return nil, err
 		}
 		z.files[name] = f
 		total += f.UncompressedSize64
@@ -290,6 +301,30 @@ func checkZipName(name string) error {
 }
 
 var errNoKousei = errors.New("no single kousei.xml in the package")
+
+// sameFileKey is a name as the file systems a package is unpacked on compare it: Windows
+// and macOS ignore case, macOS takes the NFC and NFD forms of a name for one, and
+// Windows drops trailing dots and spaces. Two entries with one key are one file there.
+func sameFileKey(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, "/"), "/")
+	for i, p := range parts {
+		parts[i] = cases.Fold().String(norm.NFC.String(strings.TrimRight(p, ". ")))
+	}
+	return strings.Join(parts, "/")
+}
+
+// nameClashes remembers the names of a package by sameFileKey and reports the first
+// two different names that are one file.
+type nameClashes map[string]string
+
+func (c nameClashes) add(name string) error {
+	key := sameFileKey(name)
+	if first, ok := c[key]; ok && first != name {
+		return newError(fmt.Errorf("%q and %q are one file on Windows and macOS", first, name), MsgEGovNameClash, first, name)
+	}
+	c[key] = name
+	return nil
+}
 
 func readZipFile(f *zip.File) ([]byte, error) {
 	if f.UncompressedSize64 > maxPackage {

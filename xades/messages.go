@@ -61,6 +61,7 @@ const (
 	MsgEGovNotPlainFile = "xades.egov.not_plain_file" // name
 	MsgEGovTooLarge     = "xades.egov.too_large"      // file name
 	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
+	MsgEGovNameClash    = "xades.egov.name_clash"     // two names that are one file
 
 	// Coverage.
 	MsgCoveragePartial = "xades.coverage.partial" //
@@ -97,7 +98,7 @@ func MessageKeys() []string {
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
-		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered,
+		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash,
 		MsgCoveragePartial,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
