@@ -302,6 +302,103 @@ func checkZipName(name string) error {
 
 var errNoKousei = errors.New("no single kousei.xml in the package")
 
+// checkZipFileLayout runs checkZipLayout on the zip file at p.
+func checkZipFileLayout(p string, files []*zip.File) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return checkZipLayout(f, files)
+}
+
+// checkZipLayout checks that a zip holds its listed entries back to back from its first
+// byte to its central directory, each local header naming the entry as the central
+// directory does, with the same method and sizes. A reader that walks the local headers
+// one after another (a streaming unzip, Java's ZipInputStream) then reads exactly the
+// entries the central directory lists; otherwise it may read an entry the directory
+// hides, such as a second, forged copy of a signed file.
+func checkZipLayout(r io.ReaderAt, files []*zip.File) error {
+	type entry struct {
+		f    *zip.File
+		data int64
+	}
+	list := make([]entry, 0, len(files))
+	for _, f := range files {
+		off, err := f.DataOffset()
+		if err != nil {
+			return &packageError{name: f.Name, key: MsgEGovZipLayout, ind: trust.TotalFailed, sub: trust.FormatFailure}
+		}
+		list = append(list, entry{f, off})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].data < list[j].data })
+	bad := func(name string) error {
+		return &packageError{name: name, key: MsgEGovZipLayout, ind: trust.TotalFailed, sub: trust.FormatFailure}
+	}
+	le16 := func(b []byte) int64 { return int64(b[0]) | int64(b[1])<<8 }
+	le32 := func(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24 }
+	sigAt := func(pos int64, sig string) bool {
+		var b [4]byte
+		n, _ := r.ReadAt(b[:], pos)
+		return n == 4 && string(b[:]) == sig
+	}
+	const localSig, centralSig, endSig, descSig = "PK\x03\x04", "PK\x01\x02", "PK\x05\x06", "PK\x07\x08"
+	pos := int64(0)
+	for i, e := range list {
+		var h [30]byte
+		if n, _ := r.ReadAt(h[:], pos); n != len(h) || string(h[:4]) != localSig {
+			return bad(e.f.Name)
+		}
+		nameLen, extraLen := le16(h[26:]), le16(h[28:])
+		if pos+30+nameLen+extraLen != e.data {
+			return bad(e.f.Name)
+		}
+		name := make([]byte, nameLen)
+		if n, _ := r.ReadAt(name, pos+30); int64(n) != nameLen || string(name) != e.f.Name {
+			return bad(e.f.Name)
+		}
+		flags, method := le16(h[6:]), le16(h[8:])
+		if method != int64(e.f.Method) || flags&8 != int64(e.f.Flags&8) {
+			return bad(e.f.Name)
+		}
+		csize, usize := le32(h[18:]), le32(h[22:])
+		if flags&8 == 0 && csize != 0xFFFFFFFF && usize != 0xFFFFFFFF &&
+			(uint64(csize) != e.f.CompressedSize64 || uint64(usize) != e.f.UncompressedSize64) {
+			return bad(e.f.Name)
+		}
+		end := e.data + int64(e.f.CompressedSize64)
+		next := centralSig
+		if i+1 < len(list) {
+			next = localSig
+		} else if len(files) == 0 {
+			next = endSig
+		}
+		if flags&8 != 0 {
+			// The data descriptor: an optional signature, the CRC and both sizes, in 32
+			// or (zip64) 64 bits: whichever is followed by what comes next.
+			lens := []int64{12, 20}
+			if sigAt(end, descSig) {
+				lens = []int64{16, 24}
+			}
+			found := false
+			for _, l := range lens {
+				if sigAt(end+l, next) {
+					end, found = end+l, true
+					break
+				}
+			}
+			if !found {
+				return bad(e.f.Name)
+			}
+		}
+		pos = end
+	}
+	if len(list) > 0 && !sigAt(pos, centralSig) {
+		return bad(list[len(list)-1].f.Name)
+	}
+	return nil
+}
+
 // sameFileKey is a name as the file systems a package is unpacked on compare it: Windows
 // and macOS ignore case, macOS takes the NFC and NFD forms of a name for one, and
 // Windows drops trailing dots and spaces. Two entries with one key are one file there.
@@ -546,6 +643,9 @@ func openPackage(p string) (*egovPackage, error) {
 				return nil, err
 			}
 			zf, err := openZipFiles(&zr.Reader)
+			if err == nil {
+				err = checkZipFileLayout(p, zr.File)
+			}
 			if err != nil {
 				zr.Close()
 				return nil, err

@@ -62,6 +62,7 @@ const (
 	MsgEGovTooLarge     = "xades.egov.too_large"      // file name
 	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
 	MsgEGovNameClash    = "xades.egov.name_clash"     // two names that are one file
+	MsgEGovZipLayout    = "xades.egov.zip_layout"     // entry name
 
 	// Coverage.
 	MsgCoveragePartial = "xades.coverage.partial" //
@@ -98,7 +99,7 @@ func MessageKeys() []string {
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
-		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash,
+		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
 		MsgCoveragePartial,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,

@@ -2,7 +2,10 @@ package xades
 
 import (
 	"archive/zip"
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,4 +121,99 @@ func TestPackageNamesThatAreOneFile(t *testing.T) {
 			t.Fatalf("signing a package with clashing names: %v", err)
 		}
 	})
+}
+
+// zipCDOffset returns the offset of the central directory of a (non-zip64) zip and the
+// position of the end-of-central-directory record.
+func zipCDOffset(t *testing.T, z []byte) (cd, eocd int) {
+	t.Helper()
+	eocd = bytes.LastIndex(z, []byte("PK\x05\x06"))
+	if eocd < 0 {
+		t.Fatal("no end of central directory")
+	}
+	return int(binary.LittleEndian.Uint32(z[eocd+16:])), eocd
+}
+
+// localEntry is a stored local file entry (header and data), without a data descriptor.
+func localEntry(name, data string) []byte {
+	var h [30]byte
+	copy(h[:], "PK\x03\x04")
+	binary.LittleEndian.PutUint16(h[4:], 20)
+	binary.LittleEndian.PutUint32(h[14:], crc32.ChecksumIEEE([]byte(data)))
+	binary.LittleEndian.PutUint32(h[18:], uint32(len(data)))
+	binary.LittleEndian.PutUint32(h[22:], uint32(len(data)))
+	binary.LittleEndian.PutUint16(h[26:], uint16(len(name)))
+	return append(append(h[:], name...), data...)
+}
+
+func TestZipLocalEntriesTheDirectoryDoesNotList(t *testing.T) {
+	opts := personaOpts(t, "valid")
+	pol := testPolicy(t)
+	signed := filepath.Join(t.TempDir(), "signed")
+	if err := SignEGov(copyDir(t, samplePackages[0]), signed, opts); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "good.zip")
+	zipFolder(t, signed, good, "")
+	if rep := VerifyEGov(good, pol); rep.Indication != trust.TotalPassed {
+		t.Fatalf("the zipped package itself: %s %v", rep.Indication, rep.Error)
+	}
+	z, _ := os.ReadFile(good)
+	evil := localEntry("tenpu_01.pdf", "%PDF-1.4 forged attachment")
+	write := func(t *testing.T, data []byte) string {
+		p := filepath.Join(t.TempDir(), "attack.zip")
+		os.WriteFile(p, data, 0o644)
+		return p
+	}
+	cases := map[string]func() []byte{
+		// A reader that goes through the local headers (a streaming unzip) sees a second
+		// tenpu_01.pdf after the first; the central directory does not list it.
+		"hidden entry before the central directory": func() []byte {
+			cd, eocd := zipCDOffset(t, z)
+			out := append(append(append([]byte{}, z[:cd]...), evil...), z[cd:]...)
+			binary.LittleEndian.PutUint32(out[eocd+len(evil)+16:], uint32(cd+len(evil)))
+			return out
+		},
+		// The same, in front of the first entry: every offset moves, the central
+		// directory is rewritten accordingly.
+		"hidden entry in front": func() []byte {
+			cd, eocd := zipCDOffset(t, z)
+			out := append(append([]byte{}, evil...), z...)
+			for p := cd + len(evil); p < eocd+len(evil); {
+				binary.LittleEndian.PutUint32(out[p+42:], binary.LittleEndian.Uint32(out[p+42:])+uint32(len(evil)))
+				p += 46 + int(binary.LittleEndian.Uint16(out[p+28:])) + int(binary.LittleEndian.Uint16(out[p+30:])) + int(binary.LittleEndian.Uint16(out[p+32:]))
+			}
+			binary.LittleEndian.PutUint32(out[eocd+len(evil)+16:], uint32(cd+len(evil)))
+			return out
+		},
+		// The local header names the attachment otherwise than the central directory.
+		"local name differs": func() []byte {
+			out := append([]byte{}, z...)
+			i := bytes.Index(out, []byte("PK\x03\x04"))
+			for i >= 0 {
+				n := int(binary.LittleEndian.Uint16(out[i+26:]))
+				if string(out[i+30:i+30+n]) == "tenpu_01.pdf" {
+					copy(out[i+30:], "tenpu_02.pdf")
+					return out
+				}
+				j := bytes.Index(out[i+4:], []byte("PK\x03\x04"))
+				if j < 0 {
+					break
+				}
+				i += 4 + j
+			}
+			t.Fatal("no local header for tenpu_01.pdf")
+			return nil
+		},
+	}
+	for name, build := range cases {
+		t.Run(name, func(t *testing.T) {
+			data := build()
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil || len(zr.File) != 3 {
+				t.Fatalf("the attack zip does not read as the package: %v", err)
+			}
+			checkOutcome(t, VerifyEGov(write(t, data), pol), outcome{key: MsgEGovZipLayout, docError: true})
+		})
+	}
 }
