@@ -260,6 +260,19 @@ func TestWrappingAttacksEGov(t *testing.T) {
 			moved := strings.Replace(info, "<構成情報 ", `<構成情報 xmlns="" `, 1)
 			return []byte(strings.Replace(out, "</Signature>", "<Object>"+moved+"</Object></Signature>", 1))
 		}, outcome{key: MsgEGovWrapped, docError: true}},
+		{"a forged 構成情報 in another default namespace, before the signed one", func(string) []byte {
+			// A reader that finds 構成情報 by name without looking at namespaces (DOM's
+			// getElementsByTagName, a local-name() query) takes the first one: the forged.
+			forged := `<構成情報 xmlns="urn:x"><申請書ファイル名>forged.xml</申請書ファイル名></構成情報>`
+			return []byte(strings.Replace(k, "<署名情報>", forged+"<署名情報>", 1))
+		}, outcome{key: MsgEGovWrapped, docError: true}},
+		{"a forged 構成情報 with a prefix", func(string) []byte {
+			forged := `<x:構成情報 xmlns:x="urn:x"><x:申請書ファイル名>forged.xml</x:申請書ファイル名></x:構成情報>`
+			return []byte(strings.Replace(k, "<署名情報>", forged+"<署名情報>", 1))
+		}, outcome{key: MsgEGovWrapped, docError: true}},
+		{"a second 署名情報 in another namespace", func(string) []byte {
+			return []byte(strings.Replace(k, "</構成管理情報>", `<署名情報 xmlns="urn:x"/></構成管理情報>`, 1))
+		}, outcome{key: MsgEGovStructure, docError: true}},
 		{"duplicate ID", func(string) []byte {
 			return []byte(strings.Replace(k, "<添付書類名称>", `<添付書類名称 ID="構成情報">`, 1))
 		}, outcome{trust.TotalFailed, trust.FormatFailure, MsgSigDuplicateID, false}},

@@ -56,12 +56,15 @@ type kousei struct {
 // parseKousei finds 構成情報 and 署名情報 and the listed file names.
 func parseKousei(doc *document) (*kousei, error) {
 	k := &kousei{}
+	// Elements are counted by local name in any namespace: a reader that looks them up
+	// by name alone (DOM's getElementsByTagName, a local-name() query) would otherwise
+	// find a copy the verifier never looked at.
 	var infos, sigInfos []*node
 	walkElements(doc.root, func(n *node) bool {
-		switch {
-		case n.uri == "" && n.local == egovInfoName:
+		switch n.local {
+		case egovInfoName:
 			infos = append(infos, n)
-		case n.uri == "" && n.local == egovSigName:
+		case egovSigName:
 			sigInfos = append(sigInfos, n)
 		}
 		return true
@@ -81,6 +84,9 @@ func parseKousei(doc *document) (*kousei, error) {
 		return nil, fmt.Errorf("%d elements %s (want exactly one)", len(sigInfos), egovSigName)
 	}
 	k.info, k.sigInfo = infos[0], sigInfos[0]
+	if k.info.uri != "" || k.sigInfo.uri != "" {
+		return nil, fmt.Errorf("%s or %s is in a namespace (%s)", egovInfoName, egovSigName, k.info.uri+k.sigInfo.uri)
+	}
 	if id, _ := k.info.attrValue("ID"); id != egovInfoID {
 		return nil, fmt.Errorf("%s has no ID=%q", egovInfoName, egovInfoID)
 	}
