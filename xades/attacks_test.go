@@ -330,3 +330,48 @@ func TestWrappingAttacksEGov(t *testing.T) {
 		checkOutcome(t, VerifyEGov(bad, pol), outcome{key: MsgEGovUnsafeEntry, docError: true})
 	})
 }
+
+// TestUnsignedContentInsideTheSignature: the enveloped-signature transform leaves the
+// whole ds:Signature out of what reference 1 covers, so anything added inside it after
+// signing (a ds:Object, foreign elements among the unsigned properties) is unsigned
+// data in the document. The report must not claim the whole document is covered.
+func TestUnsignedContentInsideTheSignature(t *testing.T) {
+	opts := personaOpts(t, "valid")
+	orig, _ := os.ReadFile(sampleXML)
+	signed, err := SignXAdES(orig, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := testPolicy(t)
+	rep := Verify("signed.xml", signed, pol)
+	if rep.Indication != trust.TotalPassed || rep.Signatures[0].Coverage != trust.CoverageWhole {
+		t.Fatalf("the signed file itself: %s %s", rep.Indication, rep.Signatures[0].Coverage)
+	}
+	s := string(signed)
+	forged := "<申請者>偽造　太郎</申請者>"
+	cases := map[string]string{
+		"a ds:Object":                     strings.Replace(s, "</ds:Signature>", "<ds:Object>"+forged+"</ds:Object></ds:Signature>", 1),
+		"text in a ds:Object":             strings.Replace(s, "</ds:Signature>", "<ds:Object>偽造　太郎</ds:Object></ds:Signature>", 1),
+		"an element among the properties": strings.Replace(s, "</xades:QualifyingProperties>", "<xades:UnsignedProperties>"+forged+"</xades:UnsignedProperties></xades:QualifyingProperties>", 1),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := Verify("attack.xml", []byte(data), pol)
+			sr := rep.Signatures[0]
+			found := false
+			for _, w := range sr.Warnings {
+				found = found || w.Key == MsgSigUnsignedContent
+			}
+			if sr.Coverage != trust.CoveragePartial || !found {
+				t.Fatalf("%s coverage %s, warnings %v", sr.Indication, sr.Coverage, sr.Warnings)
+			}
+		})
+	}
+	// XAdES's own unsigned properties (a signature time-stamp) are not application data.
+	ts := strings.Replace(s, "</xades:QualifyingProperties>", "<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp/></xades:UnsignedSignatureProperties></xades:UnsignedProperties></xades:QualifyingProperties>", 1)
+	for _, w := range Verify("ts.xml", []byte(ts), pol).Signatures[0].Warnings {
+		if w.Key == MsgSigUnsignedContent {
+			t.Fatalf("a signature time-stamp reported as unsigned content: %v", w)
+		}
+	}
+}

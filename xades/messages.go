@@ -20,20 +20,21 @@ const (
 	MsgDocTooComplex        = "xades.doc.too_complex"         //
 
 	// Structure and algorithms of one signature.
-	MsgSigDuplicateID    = "xades.sig.duplicate_id"     // Id value
-	MsgSigNested         = "xades.sig.nested"           //
-	MsgSigStructure      = "xades.sig.structure"        // detail
-	MsgSigSignedInfo     = "xades.sig.signedinfo"       // count
-	MsgSigAlgorithm      = "xades.sig.algorithm"        // kind (c14n, signature, digest, transform), URI
-	MsgSigTransforms     = "xades.sig.transforms"       // reference, detail
-	MsgSigWeakAlgorithm  = "xades.sig.weak_algorithm"   // algorithm name
-	MsgSigValueInvalid   = "xades.sig.value_invalid"    //
-	MsgSigNoKey          = "xades.sig.no_key"           //
-	MsgSigKeyInfo        = "xades.sig.keyinfo"          // detail
-	MsgSigNoCertificate  = "xades.sig.no_certificate"   //
-	MsgSigPlainXMLDSig   = "xades.sig.plain_xmldsig"    //
-	MsgSigCertNotChecked = "xades.sig.cert_not_checked" //
-	MsgSigECDSAASN1      = "xades.sig.ecdsa_asn1"       //
+	MsgSigDuplicateID     = "xades.sig.duplicate_id"     // Id value
+	MsgSigNested          = "xades.sig.nested"           //
+	MsgSigStructure       = "xades.sig.structure"        // detail
+	MsgSigSignedInfo      = "xades.sig.signedinfo"       // count
+	MsgSigAlgorithm       = "xades.sig.algorithm"        // kind (c14n, signature, digest, transform), URI
+	MsgSigTransforms      = "xades.sig.transforms"       // reference, detail
+	MsgSigWeakAlgorithm   = "xades.sig.weak_algorithm"   // algorithm name
+	MsgSigValueInvalid    = "xades.sig.value_invalid"    //
+	MsgSigNoKey           = "xades.sig.no_key"           //
+	MsgSigKeyInfo         = "xades.sig.keyinfo"          // detail
+	MsgSigNoCertificate   = "xades.sig.no_certificate"   //
+	MsgSigPlainXMLDSig    = "xades.sig.plain_xmldsig"    //
+	MsgSigCertNotChecked  = "xades.sig.cert_not_checked" //
+	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
+	MsgSigUnsignedContent = "xades.sig.unsigned_content" // path
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -94,7 +95,7 @@ func MessageKeys() []string {
 		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
-		MsgSigCertNotChecked, MsgSigECDSAASN1,
+		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,

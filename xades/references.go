@@ -321,6 +321,107 @@ func docElement(d *node) *node {
 	return nil
 }
 
+// covers reports whether node n is in what the reference digests: n is the node it
+// resolved to or below it, and no transform removed it. sig is the signature that holds
+// the reference.
+func (ref *reference) covers(n, sig *node) bool {
+	if ref.file != "" || ref.apex == nil || (ref.apex != n && !ref.apex.isAncestorOf(n)) {
+		return false
+	}
+	for _, t := range ref.transforms {
+		switch t.kind {
+		case tEnveloped:
+			if sig == n || sig.isAncestorOf(n) {
+				return false
+			}
+		case tNoSignatures:
+			for p := n; p != nil; p = p.parent {
+				if p.is(NSDSig, "Signature") {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// unsignedContent returns the path of the first content inside sig that none of its
+// references covers ("" when there is none): elements and text of its ds:Object
+// elements, apart from XAdES's own unsigned properties (time-stamps, validation data).
+// The enveloped-signature transform leaves the whole signature out of a reference to
+// the document, so such content is unsigned data in the document, added by anyone.
+func unsignedContent(sig *node, refs []*reference) string {
+	covered := func(n *node) bool {
+		for _, r := range refs {
+			if r.covers(n, sig) {
+				return true
+			}
+		}
+		return false
+	}
+	coveredBelow := func(n *node) bool {
+		for _, r := range refs {
+			if r.apex != nil && n.isAncestorOf(r.apex) && r.covers(r.apex, sig) {
+				return true
+			}
+		}
+		return false
+	}
+	var found string
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			if found != "" || covered(c) {
+				continue
+			}
+			switch c.kind {
+			case textNode:
+				if strings.TrimSpace(c.data) != "" {
+					found = n.path()
+				}
+			case elementNode:
+				xades := isXAdESNS(c.uri)
+				switch {
+				case xades && c.local == "QualifyingProperties" && n.is(NSDSig, "Object"),
+					xades && c.local == "UnsignedProperties" && n.local == "QualifyingProperties":
+					walk(c)
+				case xades && (c.local == "UnsignedSignatureProperties" || c.local == "UnsignedDataObjectProperties") &&
+					n.local == "UnsignedProperties":
+				case isKeyMaterial(c) && n.is(NSDSig, "Object"):
+					// Key material that a RetrievalMethod or KeyInfoReference points at.
+				case coveredBelow(c):
+					walk(c)
+				default:
+					found = c.path()
+				}
+			}
+		}
+	}
+	for _, o := range sig.elements() {
+		if o.is(NSDSig, "Object") && !covered(o) {
+			walk(o)
+		}
+	}
+	return found
+}
+
+// isKeyMaterial reports whether n is one of XMLDSig's key information elements.
+func isKeyMaterial(n *node) bool {
+	switch {
+	case n.uri == NSDSig:
+		switch n.local {
+		case "KeyInfo", "KeyValue", "X509Data", "RSAKeyValue", "DSAKeyValue", "PGPData", "SPKIData":
+			return true
+		}
+	case n.uri == NSDSig11:
+		switch n.local {
+		case "ECKeyValue", "DEREncodedKeyValue", "KeyInfoReference":
+			return true
+		}
+	}
+	return false
+}
+
 // coversWholeDocument reports whether the reference covers the whole document except
 // signatures.
 func (ref *reference) coversWholeDocument() bool {

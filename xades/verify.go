@@ -368,6 +368,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 	rep.SignedContent = strings.Join(descs, "; ")
+	if p := unsignedContent(sig, refs); p != "" {
+		r.warn(MsgSigUnsignedContent, p)
+		rep.Coverage = trust.CoveragePartial
+	}
 
 	// The key: from the signing certificate reference when there is one, else whichever
 	// certificate (or bare key) of KeyInfo verifies the signature value.
