@@ -471,9 +471,18 @@ func (x *differ) acroForm() {
 			}
 		}
 	}
-	if x.flag(x.gN.rev, x.vN.af, "NeedAppearances") && !(x.vO.hasAF && x.flag(x.gO.rev, x.vO.af, "NeedAppearances")) {
-		// Viewers now draw every field from its value, no longer with the appearance
-		// that was signed: each field's look may change, as if it were filled in.
+	// With /NeedAppearances on, viewers draw every field from its value with the form's
+	// /DA, /Q and /DR, not with the appearance that was signed. Turning it on, or changing
+	// what it draws with while it is on, may change each field's look, as filling it in
+	// would.
+	regen := x.flag(x.gN.rev, x.vN.af, "NeedAppearances")
+	wasRegen := x.vO.hasAF && x.flag(x.gO.rev, x.vO.af, "NeedAppearances")
+	drawnWith := !Equal(x.vO.af.Get("DA"), x.vN.af.Get("DA")) || !Equal(x.vO.af.Get("Q"), x.vN.af.Get("Q")) ||
+		!Equal(x.vO.af.Get("DR"), x.vN.af.Get("DR"))
+	for n := range subtree(x.gN, x.vN.af.Get("DR")) {
+		drawnWith = drawnWith || x.changed[n] || x.added[n]
+	}
+	if regen && (!wasRegen || drawnWith) {
 		for _, n := range sortedNodeNums(x.vO.nodes) {
 			fo := x.vO.nodes[n]
 			if !fo.terminal || fo.ft == "Sig" {

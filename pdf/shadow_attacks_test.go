@@ -270,6 +270,20 @@ func TestNeedAppearancesTurnedOnAfterSigning(t *testing.T) {
 		t.Fatalf("the locked field is not named: %+v", rep.Signatures[0].ChangesAfterSigning.Objects)
 	}
 
+	// With /NeedAppearances already on when signing, a new default appearance (white
+	// text) redraws the locked field just the same.
+	on := serializeObj(t, in, af, func(d Dict) Dict {
+		d.Set("NeedAppearances", Bool(true))
+		return d
+	})
+	signedOn := signLocked(t, appendUpdate(t, in, map[int]string{af: on}, ""), "Include", "(Name)")
+	requirePassed(t, verifyBytes(t, signedOn, pol), 1)
+	white := serializeObj(t, signedOn, af, func(d Dict) Dict {
+		d.Set("DA", String{Bytes: []byte("/Helv 0 Tf 1 1 1 rg")})
+		return d
+	})
+	requireRejected(t, verifyBytes(t, appendUpdate(t, signedOn, map[int]string{af: white}, ""), pol))
+
 	// Without a lock the same change is permitted, as form filling is, and named.
 	signed, _ = signBytes(t, in, personaOptions(t, "valid", PAdES))
 	attacked = appendUpdate(t, signed, map[int]string{af: body}, "")
