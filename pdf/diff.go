@@ -636,6 +636,12 @@ func (x *differ) newField(fn *fieldNode) {
 	if x.isDocTimestamp(fn) {
 		level, why = levelLTA, MsgChangeDocTimestamp
 	}
+	if r, ok := fn.dict.Get("V").(Ref); ok && !x.added[r.Num] {
+		// The value of a new signature field must be a new signature: one made earlier,
+		// for another field, would be reported as signed in this one.
+		x.violate(fn.ref.Num, MsgChangeSigReused, fn.name)
+		return
+	}
 	if !fn.dict.Has("V") && x.visible(fn) {
 		// An empty signature field that shows something: nobody vouches for what it
 		// draws over the page.
@@ -759,7 +765,7 @@ func (x *differ) changedField(fn, fo *fieldNode) {
 			if r, ok := fn.dict.Get("V").(Ref); ok && !x.added[r.Num] {
 				// The value must be a new signature dictionary.
 				if x.changed[r.Num] || x.gO.reach[r.Num] {
-					x.violate(fn.ref.Num, MsgChangeSigAltered, fn.name)
+					x.violate(fn.ref.Num, MsgChangeSigReused, fn.name)
 					return
 				}
 			}

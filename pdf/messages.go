@@ -51,21 +51,22 @@ const (
 	MsgChangePageTree       = "pdf.change.page_tree"       //
 	MsgChangeAnnotation     = "pdf.change.annotation"      // page, subtype
 	MsgChangeSigAltered     = "pdf.change.signature_altered"
-	MsgChangeFieldAltered   = "pdf.change.field_altered" // field, key
-	MsgChangeFieldAdded     = "pdf.change.field_added"   // field
-	MsgChangeFieldRemoved   = "pdf.change.field_removed" // field
-	MsgChangeFieldLocked    = "pdf.change.field_locked"  // field
-	MsgChangeCatalog        = "pdf.change.catalog"       // key
-	MsgChangeAcroForm       = "pdf.change.acroform"      // key
-	MsgChangeTrailer        = "pdf.change.trailer"       // key
-	MsgChangeShared         = "pdf.change.shared"        // path in the signed revision
-	MsgChangeFreed          = "pdf.change.freed"         //
-	MsgChangeUnexplained    = "pdf.change.unexplained"   //
-	MsgChangeTrailingData   = "pdf.change.trailing_data" // offset
-	MsgChangeCertified      = "pdf.change.certified"     // DocMDP permission
-	MsgChangeUnreadable     = "pdf.change.unreadable"    // error
-	MsgChangeAmbiguous      = "pdf.change.ambiguous"     //
-	MsgChangeRedrawn        = "pdf.change.redrawn"       // field
+	MsgChangeFieldAltered   = "pdf.change.field_altered"    // field, key
+	MsgChangeFieldAdded     = "pdf.change.field_added"      // field
+	MsgChangeFieldRemoved   = "pdf.change.field_removed"    // field
+	MsgChangeFieldLocked    = "pdf.change.field_locked"     // field
+	MsgChangeCatalog        = "pdf.change.catalog"          // key
+	MsgChangeAcroForm       = "pdf.change.acroform"         // key
+	MsgChangeTrailer        = "pdf.change.trailer"          // key
+	MsgChangeShared         = "pdf.change.shared"           // path in the signed revision
+	MsgChangeFreed          = "pdf.change.freed"            //
+	MsgChangeUnexplained    = "pdf.change.unexplained"      //
+	MsgChangeTrailingData   = "pdf.change.trailing_data"    // offset
+	MsgChangeCertified      = "pdf.change.certified"        // DocMDP permission
+	MsgChangeUnreadable     = "pdf.change.unreadable"       // error
+	MsgChangeAmbiguous      = "pdf.change.ambiguous"        //
+	MsgChangeRedrawn        = "pdf.change.redrawn"          // field
+	MsgChangeSigReused      = "pdf.change.signature_reused" // field
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -98,7 +99,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

@@ -297,3 +297,33 @@ func TestNeedAppearancesTurnedOnAfterSigning(t *testing.T) {
 		t.Fatalf("unlocked: %s %+v", s.ChangesAfterSigning.Level, s.ChangesAfterSigning.Objects)
 	}
 }
+
+func TestSignatureValueReusedByAnotherField(t *testing.T) {
+	pol := testPolicy(t)
+	in := makePDF(t, docSpec{acroForm: "indirect"})
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	sig := sigDictNum(t, signed)
+	af := acroFormNum(t, signed)
+	// A new field "Approver" whose value is the existing signature dictionary: the report
+	// would show the signer as having signed as the approver too.
+	body := serializeObj(t, signed, af, func(d Dict) Dict {
+		f, _ := d.Get("Fields").(Array)
+		d.Set("Fields", append(append(Array{}, f...), Ref{Num: 40}))
+		return d
+	})
+	attacked := appendUpdate(t, signed, map[int]string{
+		af: body,
+		40: fmt.Sprintf("<</Type /Annot /Subtype /Widget /FT /Sig /T (Approver) /V %d 0 R /Rect [0 0 0 0] /F 2>>", sig),
+	}, "")
+	rep := verifyBytes(t, attacked, pol)
+	if rep.Indication == trust.TotalPassed {
+		t.Fatalf("attack passed: %+v", rep.Signatures)
+	}
+	for _, s := range rep.Signatures {
+		if s.ID == "Approver" && s.Indication == trust.TotalPassed {
+			t.Fatalf("the reused signature passes as the approver's: %+v", s)
+		}
+	}
+	requireRejected(t, rep)
+}

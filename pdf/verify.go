@@ -163,6 +163,27 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 			a.sigs = append(a.sigs, s)
 		}
 	}
+	// A signature dictionary that is the value of two fields would be reported as signed
+	// in each: which field it was made for cannot be told.
+	byValue := map[int][]*sigState{}
+	for _, s := range append(append([]*sigState{}, a.sigs...), a.stamps...) {
+		if r, ok := s.field.Dict.Get("V").(Ref); ok {
+			byValue[r.Num] = append(byValue[r.Num], s)
+		}
+	}
+	for _, list := range byValue {
+		if len(list) < 2 {
+			continue
+		}
+		for _, s := range list {
+			for _, o := range list {
+				if o != s {
+					s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "the value of field \""+o.field.Name+"\" too")
+					break
+				}
+			}
+		}
+	}
 	a.hashPass(r)
 	for _, s := range a.stamps {
 		a.finishTimestamp(s)
