@@ -89,7 +89,10 @@ func TestCRLRemove(t *testing.T) {
 		var s []string
 		for _, o := range c.list.Objects {
 			for _, x := range objectsUnder(o) {
-				if l, ok := x.(*widget.Label); ok {
+				switch l := x.(type) {
+				case *widget.Label:
+					s = append(s, l.Text)
+				case *textBlock:
 					s = append(s, l.Text)
 				}
 			}

@@ -179,6 +179,8 @@ func texts(u *UI) []string {
 		switch x := o.(type) {
 		case *widget.Label:
 			out = append(out, x.Text)
+		case *textBlock:
+			out = append(out, x.Text)
 		case *widget.Button:
 			out = append(out, x.Text)
 		case *widget.Check:

@@ -42,16 +42,19 @@ func (u *UI) fmtDate(t time.Time) string {
 
 var jst = time.FixedZone("JST", 9*3600)
 
-// wrapLabel is a label that wraps at word (or, for Japanese, character) boundaries.
-func wrapLabel(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
-}
+// wrapLabel is text that wraps, by the rules of Japanese and English (textBlock).
+func wrapLabel(text string) *textBlock { return newTextBlock(text) }
 
 // boldLabel is a bold label.
 func boldLabel(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// boldText is bold text that wraps.
+func boldText(text string) *textBlock {
+	t := newTextBlock(text)
+	t.TextStyle.Bold = true
+	return t
 }
 
 // box is a titled group with a bold heading.
@@ -62,9 +65,9 @@ func box(title string, content ...fyne.CanvasObject) fyne.CanvasObject {
 // noticeView is an explanation with an icon, used for errors and warnings inside a
 // screen (not in a dialog, so that it stays readable and reachable by keyboard).
 func noticeView(icon fyne.Resource, col fyne.ThemeColorName, title, text string) fyne.CanvasObject {
-	t := boldLabel(title)
+	t := wrapLabel(title)
+	t.TextStyle.Bold = true
 	t.Importance = importanceFor(col)
-	t.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil,
 		container.NewVBox(t, wrapLabel(text)))
 }
@@ -72,9 +75,7 @@ func noticeView(icon fyne.Resource, col fyne.ThemeColorName, title, text string)
 // showError shows a dialog with a title, the explanation of err, and the technical
 // detail for support (error texts never carry a PIN or personal data).
 func (u *UI) showError(title string, err error) {
-	detail := widget.NewLabel(err.Error())
-	detail.Wrapping = fyne.TextWrapWord
-	detail.TextStyle.Monospace = true
+	detail := wrapLabel(err.Error())
 	content := container.NewVBox(
 		noticeView(theme.ErrorIcon(), colorNameBad, title, u.t(cardErrorKey(err))),
 		widget.NewAccordion(widget.NewAccordionItem(u.t("gui.common.technical"), detail)))

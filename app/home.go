@@ -33,9 +33,7 @@ func (u *UI) showHome() {
 	h.verifyBtn = widget.NewButtonWithIcon(u.t("gui.home.verify"), theme.ConfirmIcon(), func() { u.showVerify(nil) })
 	h.verifyBtn.Importance = widget.HighImportance
 	big := func(b *widget.Button, help string) fyne.CanvasObject {
-		hl := widget.NewLabel(help)
-		hl.Wrapping = fyne.TextWrapWord
-		return container.NewVBox(container.New(&minHeight{h: 64}, b), hl)
+		return container.NewVBox(container.New(&minHeight{h: 64}, b), wrapLabel(help))
 	}
 	mains := container.NewGridWithColumns(2,
 		big(h.signBtn, u.t("gui.home.sign_help")),
@@ -85,7 +83,8 @@ func (u *UI) showHome() {
 		widget.NewLabel(u.t("gui.home.language")), langSel,
 		widget.NewLabel(u.t("gui.home.textsize")), sizeSel)
 
-	dropHint := widget.NewLabelWithStyle(u.t("gui.home.drop_hint"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	dropHint := wrapLabel(u.t("gui.home.drop_hint"))
+	dropHint.Alignment = fyne.TextAlignCenter
 	body := container.NewVBox(mains, widget.NewSeparator(), tools, status, dropHint)
 	h.screen = &screen{
 		title:  u.t("gui.app.title"),

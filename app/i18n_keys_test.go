@@ -180,7 +180,7 @@ func TestNoLiteralTextInWidgets(t *testing.T) {
 		"NewConfirm": true, "NewInformation": true, "ShowInformation": true, "NewCustomConfirm": true,
 		"SetText": true, "SetPlaceHolder": true, "SetTitle": true, "NewWindow": true,
 		"SetConfirmText": true, "SetDismissText": true, "SetTitleText": true, "NewSelect": true,
-		"NewRadioGroup": true, "NewMenu": true, "NewMenuItem": true, "statusLine": true, "noticeView": true, "wrapLabel": true, "boldLabel": true, "box": true,
+		"NewRadioGroup": true, "NewMenu": true, "NewMenuItem": true, "statusLine": true, "noticeView": true, "wrapLabel": true, "boldLabel": true, "boldText": true, "newTextBlock": true, "box": true,
 	}
 	for _, f := range files {
 		ast.Inspect(f, func(n ast.Node) bool {

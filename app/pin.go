@@ -39,9 +39,9 @@ type pinPrompt struct {
 	tries   *widget.Label
 	warning *fyne.Container // the last-try warning, shown when one try is left
 	entry   *widget.Entry
-	problem *widget.Label
+	problem *textBlock
 	submit  *widget.Button
-	result  *widget.Label // the answer to the last VERIFY (wrong PIN, tries left)
+	result  *textBlock    // the answer to the last VERIFY (wrong PIN, tries left)
 	busy    *widget.ProgressBarInfinite
 
 	// confirm is the last-try confirmation while it is shown.
@@ -64,10 +64,8 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	p.warning = container.NewVBox()
 	p.entry = widget.NewPasswordEntry()
 	p.entry.SetPlaceHolder(u.t(p.keyFor("placeholder")))
-	p.problem = widget.NewLabel("")
-	p.problem.Wrapping = fyne.TextWrapWord
-	p.result = widget.NewLabel("")
-	p.result.Wrapping = fyne.TextWrapWord
+	p.problem = wrapLabel("")
+	p.result = wrapLabel("")
 	p.result.Importance = widget.DangerImportance
 	p.result.Hide()
 	p.busy = widget.NewProgressBarInfinite()

@@ -86,11 +86,11 @@ type signWizard struct {
 	pin         *pinPrompt
 	signBtn     *widget.Button
 	progress    *widget.ProgressBar
-	progressMsg *widget.Label
+	progressMsg *textBlock
 	saveDir     *widget.Entry
 	saveNames   []*widget.Entry
 	saveBtn     *widget.Button
-	saveMsg     *widget.Label
+	saveMsg     *textBlock
 	resultRows  []*resultRow
 	errorView   fyne.CanvasObject
 }
@@ -413,7 +413,7 @@ func (w *signWizard) showProfile() {
 	w.reasonEntry = widget.NewEntry()
 	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
 	w.reasonEntry.SetText(w.opts.Reason)
-	pageProblem := widget.NewLabel("")
+	pageProblem := wrapLabel("")
 	pageProblem.Importance = widget.DangerImportance
 	pageProblem.Hide()
 	visibleOpts := container.NewVBox(
@@ -853,8 +853,7 @@ func (w *signWizard) fail(err error) {
 	if errors.Is(err, context.Canceled) {
 		title, text = w.u.t("gui.sign.cancelled_title"), w.u.t("gui.sign.cancelled_text")
 	}
-	detail := widget.NewLabel(err.Error())
-	detail.Wrapping = fyne.TextWrapWord
+	detail := wrapLabel(err.Error())
 	again := widget.NewButtonWithIcon(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
 		w.u.startSignWizard(w.paths())
 	})
@@ -1061,8 +1060,8 @@ func (w *signWizard) showResult() {
 // the saved file says.
 type resultRow struct {
 	out     signOutput
-	status  *widget.Label
-	summary *widget.Label
+	status  *textBlock
+	summary *textBlock
 	view    fyne.CanvasObject
 }
 
@@ -1072,18 +1071,18 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 	switch {
 	case o.err != nil:
 		icon = theme.ErrorIcon()
-		r.status = boldLabel(u.t("gui.sign.result_failed", filepath.Base(o.input)))
+		r.status = boldText(u.t("gui.sign.result_failed", filepath.Base(o.input)))
 		r.status.Importance = widget.DangerImportance
 		r.summary = wrapLabel(u.signErrorText(o.err))
 	case o.saveErr != nil:
 		icon = theme.ErrorIcon()
-		r.status = boldLabel(u.t("gui.sign.result_not_saved", filepath.Base(o.input)))
+		r.status = boldText(u.t("gui.sign.result_not_saved", filepath.Base(o.input)))
 		r.status.Importance = widget.DangerImportance
 		r.summary = wrapLabel(o.saveErr.Error())
 	default:
 		ok := o.report != nil && flow.StatusOf(o.report) == flow.DocPassed
 		icon = theme.ConfirmIcon()
-		r.status = boldLabel(u.t("gui.sign.result_saved", filepath.Base(o.dest)))
+		r.status = boldText(u.t("gui.sign.result_saved", filepath.Base(o.dest)))
 		r.status.Importance = widget.SuccessImportance
 		txt := u.t("gui.sign.result_where", o.dest)
 		if o.report != nil {
@@ -1110,9 +1109,8 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 
 // testMark is the "test signature" marker next to anything made with the test card.
 func testMark(u *UI) fyne.CanvasObject {
-	l := boldLabel(u.t("gui.test.mark") + " — " + u.t("gui.test.signature_note"))
+	l := boldText(u.t("gui.test.mark") + " — " + u.t("gui.test.signature_note"))
 	l.Importance = widget.WarningImportance
-	l.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), nil, l)
 }
 

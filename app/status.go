@@ -34,8 +34,7 @@ func (u *UI) cardState(r ReaderInfo) (text string, icon fyne.Resource, col fyne.
 
 // statusLine is an icon and a coloured text.
 func statusLine(icon fyne.Resource, text string, col fyne.ThemeColorName) fyne.CanvasObject {
-	lbl := widget.NewLabel(text)
-	lbl.Wrapping = fyne.TextWrapWord
+	lbl := wrapLabel(text)
 	lbl.Importance = importanceFor(col)
 	return container.NewBorder(nil, nil, widget.NewIcon(icon), nil, lbl)
 }

@@ -199,8 +199,7 @@ func (u *UI) showTestCard() {
 			radio.SetSelected(names[i])
 		}
 	}
-	intro := widget.NewLabel(u.t("gui.testcard.intro", testpki.SignPassword, testpki.TextPIN))
-	intro.Wrapping = fyne.TextWrapWord
+	intro := wrapLabel(u.t("gui.testcard.intro", testpki.SignPassword, testpki.TextPIN))
 	start := widget.NewButtonWithIcon(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {

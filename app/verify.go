@@ -31,7 +31,7 @@ type verifyScreen struct {
 
 	table    *widget.Table
 	progress *widget.ProgressBar
-	summary  *widget.Label
+	summary  *textBlock
 	addBtn   *widget.Button
 	dirBtn   *widget.Button
 	saveBtn  *widget.Button
