@@ -29,8 +29,10 @@ type sigWant struct {
 var (
 	// The signers of the corpus chain to foreign test CAs: with the JPKI trust store their
 	// identity is unknown, which is INDETERMINATE, not a broken signature.
-	unknownIntact   = sigWant{trust.Indeterminate, trust.NoCertificateChainFound, true, trust.ChangesNone}
-	unknownLater    = sigWant{trust.Indeterminate, trust.NoCertificateChainFound, true, trust.ChangesPermitted}
+	unknownIntact = sigWant{trust.Indeterminate, trust.NoCertificateChainFound, true, trust.ChangesNone}
+	unknownLater  = sigWant{trust.Indeterminate, trust.NoCertificateChainFound, true, trust.ChangesPermitted}
+	// SHA-1 signatures are intact but too weak to be judged valid, whoever signed them.
+	weakIntact      = sigWant{trust.Indeterminate, trust.CryptoConstraintsFailure, true, trust.ChangesNone}
 	notPermitted    = sigWant{trust.TotalFailed, trust.FormatFailure, true, trust.ChangesNotPermitted}
 	brokenFormat    = sigWant{trust.TotalFailed, trust.FormatFailure, false, trust.ChangesNone}
 	unsupportedSubF = sigWant{trust.Indeterminate, trust.FormatFailure, false, trust.ChangesNone}
@@ -48,11 +50,11 @@ var corpusWant = map[string][]sigWant{
 
 	"pdfcpu/ETSI.CAdES.detached/testPAdES_BB.pdf":   {unknownIntact},
 	"pdfcpu/ETSI.CAdES.detached/testPAdES_BT.pdf":   {unknownIntact},
-	"pdfcpu/ETSI.CAdES.detached/testPAdES_BLT.pdf":  {unknownLater},  // DSS added later: permitted
-	"pdfcpu/ETSI.CAdES.detached/testPAdES_BLTA.pdf": {unknownLater},  // DSS + document timestamp: permitted
-	"pdfcpu/adbe.pkcs7.detached/sample1.pdf":        {unknownIntact}, // SHA-1
-	"pdfcpu/adbe.pkcs7.detached/sample2.pdf":        {unknownIntact},
-	"pdfcpu/adbe.pkcs7.detached/usageRights.pdf":    nil, // a /UR3 usage-rights signature is not a document signature
+	"pdfcpu/ETSI.CAdES.detached/testPAdES_BLT.pdf":  {unknownLater}, // DSS added later: permitted
+	"pdfcpu/ETSI.CAdES.detached/testPAdES_BLTA.pdf": {unknownLater}, // DSS + document timestamp: permitted
+	"pdfcpu/adbe.pkcs7.detached/sample1.pdf":        {weakIntact},   // SHA-1
+	"pdfcpu/adbe.pkcs7.detached/sample2.pdf":        {weakIntact},   // SHA-1
+	"pdfcpu/adbe.pkcs7.detached/usageRights.pdf":    nil,            // a /UR3 usage-rights signature is not a document signature
 	"pdfcpu/adbe.x509.rsa_sha1/sample01.pdf":        {unsupportedSubF},
 
 	"pyhanko/certified-with-indirect-refs-in-dir.pdf": {unknownIntact},

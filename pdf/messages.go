@@ -20,6 +20,7 @@ const (
 	MsgSigCoverage          = "pdf.sig.coverage"           // covered end, file size
 	MsgSigChanged           = "pdf.sig.changed"            // revision, what
 	MsgSigBadDictionary     = "pdf.sig.bad_dictionary"     // problem
+	MsgSigWeakAlgorithm     = "pdf.sig.weak_algorithm"     // algorithm name
 
 	// Checks (Check.Detail).
 	MsgCheckByteRangeOK   = "pdf.check.byterange_ok" //
@@ -33,7 +34,6 @@ const (
 	MsgCheckPermitted     = "pdf.check.changes_permitted" // revisions after signing
 
 	// Warnings.
-	MsgWarnSHA1             = "pdf.warn.sha1"               //
 	MsgWarnNoSigningCert    = "pdf.warn.no_signing_cert"    //
 	MsgWarnSigningTime      = "pdf.warn.signing_time"       //
 	MsgWarnDocTimestampBad  = "pdf.warn.doc_timestamp_bad"  // revision
@@ -90,10 +90,10 @@ func MessageKeys() []string {
 		MsgUnreadable,
 		MsgSigByteRange, MsgSigNoContents, MsgSigCMSMalformed, MsgSigEContent, MsgSigDigestMismatch,
 		MsgSigBadSignature, MsgSigNoCertificate, MsgSigSigningCertBad, MsgSigUnsupportedAlg,
-		MsgSigUnsupportedFilter, MsgSigCoverage, MsgSigChanged, MsgSigBadDictionary,
+		MsgSigUnsupportedFilter, MsgSigCoverage, MsgSigChanged, MsgSigBadDictionary, MsgSigWeakAlgorithm,
 		MsgCheckByteRangeOK, MsgCheckCMSOK, MsgCheckDigestOK, MsgCheckSignatureOK, MsgCheckSigningCertOK,
 		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
-		MsgWarnSHA1, MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
+		MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
 		MsgWarnEncrypted, MsgWarnNoPolicy,
 		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,

@@ -606,7 +606,11 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		return false
 	}
 	if s.h == crypto.SHA1 || s.rep.DigestAlgorithm == "SHA-1" {
-		s.warn(MsgWarnSHA1)
+		// Intact, but SHA-1 is broken for signatures (chosen-prefix collisions): what
+		// was signed cannot be told from a document with the same digest. As in XML,
+		// such a signature is never TOTAL-PASSED (ETSI TS 119 312).
+		s.check("algorithms", false, MsgSigWeakAlgorithm, "SHA-1")
+		s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigWeakAlgorithm, "SHA-1")
 	}
 	sc := s.si.CheckSigningCertificate(s.cert)
 	switch {
