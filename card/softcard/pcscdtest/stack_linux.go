@@ -220,7 +220,9 @@ func (s *Stack) StartDaemon() {
 		s.t.Fatal("pcscdtest: pcscd is already running")
 	}
 	fmt.Fprintf(s.logFile, "\n==== pcscdtest: starting pcscd %s ====\n", time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(s.pcscd, "--foreground", "--apdu", "--debug", "--config", s.confDir)
+	// No --apdu: pcscd would write the data of every command, the password of VERIFY
+	// among them, to the log that failed tests print.
+	cmd := exec.Command(s.pcscd, "--foreground", "--debug", "--config", s.confDir)
 	cmd.Stdout, cmd.Stderr = s.logFile, s.logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
