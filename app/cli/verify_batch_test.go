@@ -156,7 +156,10 @@ func TestVerifyBatchCSVAndText(t *testing.T) {
 	if code != ExitFailure {
 		t.Errorf("exit code %d", code)
 	}
-	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if !strings.HasPrefix(stdout, "\xef\xbb\xbf") {
+		t.Errorf("the CSV does not begin with the UTF-8 BOM: %q", stdout[:min(len(stdout), 20)])
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(stdout, flow.CSVBOM))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,14 +94,23 @@ var CSVHeader = []string{
 	"crlNextUpdate", "summary", "error",
 }
 
-// WriteCSV writes one row per document (RFC 4180, UTF-8, header first). Columns that
-// describe signatures join the values of several signatures with "; ".
+// CSVBOM is the UTF-8 byte order mark that WriteCSV writes first. Excel on Japanese
+// Windows reads a CSV without it as Shift_JIS, and the Japanese columns become mojibake.
+const CSVBOM = "\ufeff"
+
+// WriteCSV writes one row per document (RFC 4180: CRLF line endings, header first), in
+// UTF-8 beginning with a byte order mark (CSVBOM). Columns that describe signatures join
+// the values of several signatures with "; ".
 func (r *BatchResult) WriteCSV(w io.Writer, opts OutputOptions) error {
 	l := opts.L
 	if l == nil {
 		l = i18n.New(i18n.Japanese)
 	}
+	if _, err := io.WriteString(w, CSVBOM); err != nil {
+		return err
+	}
 	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
 	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}

@@ -65,7 +65,16 @@ func TestBatchJSONAndCSV(t *testing.T) {
 	if err := res.WriteCSV(&buf, OutputOptions{L: i18n.New(i18n.English)}); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	// Excel on Japanese Windows needs the byte order mark to read the CSV as UTF-8; RFC
+	// 4180 lines end in CRLF.
+	raw := buf.String()
+	if !strings.HasPrefix(raw, "\xef\xbb\xbf"+strings.Join(CSVHeader, ",")+"\r\n") {
+		t.Errorf("CSV does not begin with the UTF-8 BOM and a CRLF-terminated header: %q", raw[:min(len(raw), 40)])
+	}
+	if strings.Count(raw, "\n") != strings.Count(raw, "\r\n") {
+		t.Errorf("CSV has a line ending that is not CRLF: %q", raw)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(raw, CSVBOM))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
