@@ -71,6 +71,9 @@ func (u *UI) refreshCRLStatus() {
 				if ov.Stale > 0 {
 					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_stale", ov.Stale), colorNameBad))
 				}
+				if ov.Damaged > 0 {
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_damaged", ov.Damaged), colorNameBad))
+				}
 			}
 			if opts.TrustStore == trust.StoreTest {
 				objs = append(objs, statusLine(theme.InfoIcon(), u.t("gui.crl.test_store"), colorNameTest))
@@ -150,6 +153,9 @@ func (c *crlScreen) render(ov *flow.CRLOverview, err error) {
 // (and an icon and a word: the colour is never the only sign).
 func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 	u := c.u
+	if in.Problem != nil {
+		return c.damagedView(in)
+	}
 	key, col, icon := crlFreshness(in, at)
 	next := "—"
 	if in.NextUpdate != nil {
@@ -188,6 +194,19 @@ func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)
 }
 
+// damagedView is a stored CRL whose index cannot be read: its ID, what is wrong (remove
+// it and import it again) and the remove button.
+func (c *crlScreen) damagedView(in trust.CRLInfo) fyne.CanvasObject {
+	u := c.u
+	state := boldLabel(u.t("gui.crl.damaged"))
+	state.Importance = importanceFor(colorNameBad)
+	remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+	remove.Importance = widget.LowImportance
+	form := widget.NewForm(widget.NewFormItem(u.t("gui.crl.id"), wrapLabel(in.ID)))
+	body := container.NewVBox(state, wrapLabel(u.msg(*in.Problem)), form, container.NewHBox(remove))
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.ErrorIcon())), nil, body)
+}
+
 // askRemove asks before a CRL is removed: which one, and what it means (signatures it
 // covers cannot be checked for revocation until a CRL of that scope is imported again).
 // The safe choice has the focus.
@@ -204,12 +223,16 @@ func (c *crlScreen) askRemove(in trust.CRLInfo) {
 	if scope == "whole" {
 		scope = u.t("gui.crl.scope_whole")
 	}
+	which := widget.NewForm(
+		widget.NewFormItem(u.t("gui.crl.issuer"), wrapLabel(in.Issuer)),
+		widget.NewFormItem(u.t("gui.crl.scope"), wrapLabel(scope)),
+		widget.NewFormItem(u.t("gui.crl.source"), wrapLabel(in.File)))
+	if in.Problem != nil { // unreadable: only its ID is known
+		which = widget.NewForm(widget.NewFormItem(u.t("gui.crl.id"), wrapLabel(in.ID)))
+	}
 	content := container.NewVBox(
 		noticeView(theme.WarningIcon(), colorNameWarn, u.t("gui.crl.remove_title"), u.t("gui.crl.remove_text")),
-		widget.NewForm(
-			widget.NewFormItem(u.t("gui.crl.issuer"), wrapLabel(in.Issuer)),
-			widget.NewFormItem(u.t("gui.crl.scope"), wrapLabel(scope)),
-			widget.NewFormItem(u.t("gui.crl.source"), wrapLabel(in.File))),
+		which,
 		container.NewHBox(layout.NewSpacer(), c.confirmBack, c.confirmRemove))
 	c.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
 	c.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
@@ -237,6 +260,8 @@ func (c *crlScreen) remove(in trust.CRLInfo) {
 				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.remove_failed"), u.t("gui.crl.remove_unknown"))}
 			case err != nil:
 				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.crl.remove_failed"), err.Error())}
+			case res.Removed.Problem != nil:
+				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.removed_damaged", res.Removed.ID), "")}
 			default:
 				c.message.Objects = []fyne.CanvasObject{noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.removed", res.Removed.File), "")}
 			}

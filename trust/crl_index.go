@@ -229,20 +229,21 @@ func openIndexBytes(b []byte) (*crlIndex, error) {
 }
 
 // openIndexFile opens an index file, mapping it into memory where the system allows.
+// An error is an *IndexError.
 func openIndexFile(path string) (*crlIndex, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, indexError(path, err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, indexError(path, err)
 	}
 	x, err := readIndexHeader(f, st.Size())
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, indexError(path, err)
 	}
 	if mem, unmap, err := mapFile(f, st.Size()); err == nil {
 		f.Close()
@@ -253,20 +254,20 @@ func openIndexFile(path string) (*crlIndex, error) {
 	return x, nil
 }
 
-// readHeaderFile reads only an index file's description.
+// readHeaderFile reads only an index file's description. An error is an *IndexError.
 func readHeaderFile(path string) (*CRLInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, indexError(path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, indexError(path, err)
 	}
 	x, err := readIndexHeader(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, indexError(path, err)
 	}
 	return &x.in, nil
 }

@@ -39,8 +39,9 @@ func isLowerHex(s string, n int) bool {
 }
 
 // Remove takes the CRL of one scope out of the store: id is the CRLInfo.ID that List
-// returned. It returns the description of the CRL that was removed; the other scopes
-// are untouched. An id that names no stored CRL gives an error matching ErrUnknownCRL.
+// returned. It returns the description of the CRL that was removed (for one whose index
+// could not be read, only ID and Problem, as List gave); the other scopes are untouched.
+// An id that names no stored CRL gives an error matching ErrUnknownCRL.
 //
 // The removal is atomic for readers: the scope's index is first renamed to a private
 // name (a concurrent check sees the CRL or no CRL, never a partial one, and one that
@@ -76,8 +77,12 @@ func (s *Store) Remove(id string) (*CRLInfo, error) {
 	syncDir(s.dir)
 	if herr != nil {
 		// An index this package cannot read any more is gone all the same; say only
-		// which scope it was.
-		info = &CRLInfo{}
+		// which scope it was and why it could not be read.
+		ie, ok := herr.(*IndexError)
+		if !ok {
+			ie = indexError(final, herr)
+		}
+		info = &CRLInfo{Problem: ie.Problem()}
 	}
 	info.ID = id
 	return info, nil

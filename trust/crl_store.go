@@ -415,16 +415,25 @@ func unitError(u crlUnit, err error) *CRLError {
 }
 
 // List describes every CRL in the store, sorted by kind, generation and scope. A missing
-// directory is an empty store.
+// directory is an empty store. A CRL whose index file cannot be read does not hide the
+// others: it is listed first, with only its ID and CRLInfo.Problem, so that it can be
+// removed and imported again.
 func (s *Store) List() ([]CRLInfo, error) {
 	matches, err := filepath.Glob(filepath.Join(s.dir, "*"+indexExt))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("listing the CRL store %s: %w", s.dir, err)
 	}
 	var out []CRLInfo
 	for _, m := range matches {
 		in, err := readHeaderFile(m)
-		if err != nil {
+		var ie *IndexError
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			continue // removed meanwhile
+		case errors.As(err, &ie):
+			out = append(out, damagedCRLInfo(ie))
+			continue
+		case err != nil:
 			return nil, fmt.Errorf("reading the CRL store: %w", err)
 		}
 		in.ID = crlIDFromFile(m)
@@ -437,6 +446,9 @@ func (s *Store) List() ([]CRLInfo, error) {
 func sortCRLs(list []CRLInfo) {
 	sort.SliceStable(list, func(i, j int) bool {
 		a, b := list[i], list[j]
+		if (a.Problem != nil) != (b.Problem != nil) {
+			return a.Problem != nil // unreadable ones first: they need the user
+		}
 		if a.Test != b.Test {
 			return !a.Test
 		}
@@ -450,7 +462,11 @@ func sortCRLs(list []CRLInfo) {
 	})
 }
 
-// dirSource serves the CRLs of a store directory to the revocation check.
+// dirSource serves the CRLs of a store directory to the revocation check. Only the index
+// files named with the issuer key's prefix are opened, so an unreadable index affects
+// only its own issuer: for that issuer the error is an *IndexError (the revocation check
+// is then INDETERMINATE naming the CRL), because the unreadable CRL may be one that lists
+// the certificate.
 type dirSource struct{ dir string }
 
 func (d dirSource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {

@@ -48,6 +48,7 @@ const (
 	MsgRevStale             = "trust.rev.stale"              // position, scope, nextUpdate
 	MsgRevNoNextUpdate      = "trust.rev.no_next_update"     // position, scope
 	MsgRevStoreError        = "trust.rev.store_error"        // position, error
+	MsgRevCRLDamaged        = "trust.rev.crl_damaged"        // position, CRL ID
 	MsgRevRevoked           = "trust.rev.revoked"            // revocation time
 	MsgRevRevokedCompromise = "trust.rev.revoked_compromise" // revocation time
 	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"     // revocation time
@@ -55,6 +56,9 @@ const (
 	MsgRevOnHold            = "trust.rev.on_hold"            // position, hold time
 	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
 	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
+
+	// A stored CRL whose index file cannot be read (CRLInfo.Problem).
+	MsgCRLIndexDamaged = "trust.crl.index_damaged" // what is wrong
 
 	// Personal data in the subjectAltName (JPKIProfile.Problems, SignerResult.Warnings).
 	MsgSANMalformed           = "trust.san.malformed"             //
@@ -97,8 +101,9 @@ func MessageKeys() []string {
 		MsgChainNoIssuer, MsgChainBadSignature, MsgChainUnknownKey, MsgChainIssuerName, MsgChainUnsupportedAlgorithm,
 		MsgCheckChainOK, MsgCheckCryptoOK, MsgCheckValidityOK, MsgCheckCAOK, MsgCheckCriticalOK,
 		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
-		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevRevoked, MsgRevRevokedCompromise,
+		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
+		MsgCRLIndexDamaged,
 		MsgSANMalformed, MsgSANOtherNameType, MsgSANUnknownAttribute, MsgSANValueType, MsgSANValueEncoding,
 		MsgSANDuplicate, MsgSANMissing, MsgSANBadFlags, MsgSANFlagsLength, MsgSANUnknownSex, MsgSANBadBirthDate,
 		MsgSANUnknownEra, MsgSANBirthDateIncomplete, MsgSANEraMismatch,

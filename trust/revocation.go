@@ -3,6 +3,7 @@ package trust
 import (
 	"crypto/sha256"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
@@ -77,6 +78,10 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 	var sets []crlSet
 	for _, issuer := range issuers {
 		s, release, err := src.crlsByIssuerKey(sha256.Sum256(issuer.RawSubjectPublicKeyInfo))
+		var ie *IndexError
+		if errors.As(err, &ie) {
+			return unknown(MsgRevCRLDamaged, position, ie.ID)
+		}
 		if err != nil {
 			return unknown(MsgRevStoreError, position, err.Error())
 		}

@@ -137,6 +137,10 @@ func runCRLList(env *Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, env.L.T("cli.crl.list_header", st.Dir, crlTime(st.At)))
 	for _, c := range st.CRLs {
+		if c.Problem != nil { // an unreadable index: its ID, so that it can be removed
+			fmt.Fprintln(env.Stdout, env.L.T("cli.crl.list_damaged", c.ID, verifyMessage(env, *c.Problem)))
+			continue
+		}
 		state := env.L.T("cli.crl.stale")
 		switch {
 		case c.NextUpdate == nil:
@@ -178,6 +182,10 @@ func runCRLRemove(env *Env, args []string) error {
 	}
 	if *asJSON {
 		return crlWriteJSON(env.Stdout, res)
+	}
+	if res.Removed.Problem != nil {
+		fmt.Fprintln(env.Stdout, env.L.T("cli.crl.removed_damaged", res.Removed.ID, res.Dir))
+		return nil
 	}
 	fmt.Fprintln(env.Stdout, env.L.T("cli.crl.removed", issuerLabel(env.L, *res.Removed), scopeLabel(env.L, *res.Removed),
 		crlOrDash(res.Removed.Number), crlOrDash(res.Removed.File), res.Dir))

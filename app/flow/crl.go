@@ -47,13 +47,17 @@ type CRLOverview struct {
 	CRLs       []CRLState `json:"crls"`
 	Fresh      int        `json:"fresh"` // CRLs whose nextUpdate is not past at At
 	Stale      int        `json:"stale"`
+	// Damaged counts the stored CRLs that cannot be read (CRLInfo.Problem set): neither
+	// fresh nor stale, to be removed and imported again.
+	Damaged int `json:"damaged"`
 	// NextExpiry is the earliest nextUpdate among the fresh CRLs: when the first of them
 	// needs replacing (nil when none is fresh).
 	NextExpiry *time.Time `json:"nextExpiry,omitempty"`
 }
 
 // CRLStatus lists the CRLs available under opts (the store's, plus the built-in test
-// CRLs with the test trust store) and their freshness at opts.At (default now).
+// CRLs with the test trust store) and their freshness at opts.At (default now). A stored
+// CRL that cannot be read is listed (first) with its ID and Problem, not an error.
 func CRLStatus(opts trust.Options) (*CRLOverview, error) {
 	p, err := trust.NewPolicy(opts)
 	if err != nil {
@@ -66,13 +70,16 @@ func CRLStatus(opts trust.Options) (*CRLOverview, error) {
 	ov := &CRLOverview{Dir: p.CRLDir(), TrustStore: p.TrustStore(), At: p.ValidationTime(), CRLs: []CRLState{}}
 	for _, c := range list {
 		st := CRLState{CRLInfo: c, Fresh: c.FreshAt(ov.At)}
-		if st.Fresh {
+		switch {
+		case c.Problem != nil:
+			ov.Damaged++
+		case st.Fresh:
 			ov.Fresh++
 			if ov.NextExpiry == nil || c.NextUpdate.Before(*ov.NextExpiry) {
 				nu := *c.NextUpdate
 				ov.NextExpiry = &nu
 			}
-		} else {
+		default:
 			ov.Stale++
 		}
 		ov.CRLs = append(ov.CRLs, st)
