@@ -504,7 +504,7 @@ func (w *signWizard) showProfile() {
 }
 
 // optionsProblem says why the chosen visible signature does not suit a file: the page
-// is not in it, or the box does not fit on that page.
+// is not in it, or the box does not fit on that page (or lies outside it).
 func (u *UI) optionsProblem(err error) string {
 	name := ""
 	var oe *flow.OptionsError
@@ -513,11 +513,16 @@ func (u *UI) optionsProblem(err error) string {
 	}
 	var pe *pdf.PageError
 	var ple *pdf.PlacementError
+	var rce *pdf.RectError
 	switch {
 	case errors.As(err, &pe):
 		return u.t("gui.sign.page_out_of_range", name, pe.Pages, pe.Page)
 	case errors.As(err, &ple):
 		return u.t("gui.sign.box_too_big", name, ple.Page)
+	case errors.As(err, &rce) && rce.Empty:
+		return u.t("gui.sign.rect_empty")
+	case errors.As(err, &rce):
+		return u.t("gui.sign.rect_outside", name, rce.Page)
 	}
 	return u.t("gui.sign.options_error", name, err.Error())
 }

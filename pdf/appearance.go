@@ -23,7 +23,8 @@ import (
 // goes into that corner of the page's visible area (its /CropBox), Margin points from the
 // edges (DefaultMargin when 0); X and Y are not used. Without Corner, X, Y, W, H are a
 // rectangle in the page's default user space (points from the unrotated page's lower left
-// corner). Either way the drawing is turned with a rotated page so that it reads upright.
+// corner), which must lie inside the page's visible area (*RectError otherwise). Either
+// way the drawing is turned with a rotated page so that it reads upright.
 type Appearance struct {
 	Page          int
 	Corner        Corner

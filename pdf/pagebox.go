@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"errors"
 	"fmt"
 	"math"
 )
@@ -165,6 +164,29 @@ func (e *PlacementError) Error() string {
 		e.W, e.H, e.Page, e.PageW, e.PageH)
 }
 
+// RectError: the signature box has a width or height that is not positive (Empty), or an
+// explicit rectangle (no Corner) does not lie wholly inside the page's visible area (its
+// /CropBox within its /MediaBox), so the signature would be clipped or not shown at all.
+type RectError struct {
+	Page       int
+	X, Y, W, H float64 // the rectangle asked for (X and Y in user space; unused when Empty)
+	Box        PageBox // the page's visible area, in user space
+	Empty      bool
+}
+
+// Error says what is wrong with the rectangle, in English (the app translates the type).
+func (e *RectError) Error() string {
+	if e.Empty {
+		return fmt.Sprintf("the signature rectangle needs a positive width and height (got %g×%g pt)", e.W, e.H)
+	}
+	return fmt.Sprintf("the signature rectangle x %g–%g, y %g–%g pt is not inside the visible area of page %d (x %g–%g, y %g–%g pt): it would be clipped or not shown",
+		e.X, e.X+e.W, e.Y, e.Y+e.H, e.Page, e.Box.LLX, e.Box.URX, e.Box.LLY, e.Box.URY)
+}
+
+// rectSlack is how far (in points) an explicit rectangle may reach past the page's visible
+// area and still count as inside it: rounding of the numbers, nothing a viewer would clip.
+const rectSlack = 1e-3
+
 // placed is a visible signature resolved against its page: the widget's rectangle in
 // user space, the appearance's size as shown, and the page's rotation (the appearance is
 // turned by it so that it reads upright).
@@ -179,10 +201,15 @@ type placed struct {
 // X, Y, W, H are a rectangle in user space, and W×H is its size as shown on an unrotated
 // page (turned with the page otherwise).
 func (a *Appearance) place(b PageBox) (placed, error) {
-	if a.W <= 0 || a.H <= 0 || math.IsNaN(a.W) || math.IsNaN(a.H) {
-		return placed{}, errors.New("the signature rectangle needs a positive width and height")
+	if !(a.W > 0) || !(a.H > 0) || math.IsInf(a.W, 0) || math.IsInf(a.H, 0) {
+		return placed{}, &RectError{Page: a.Page, W: a.W, H: a.H, Box: b, Empty: true}
 	}
 	if a.Corner == "" {
+		// The whole rectangle must be on the page as the viewer shows it. The comparisons
+		// are written so that NaN fails them.
+		if !(a.X >= b.LLX-rectSlack && a.Y >= b.LLY-rectSlack && a.X+a.W <= b.URX+rectSlack && a.Y+a.H <= b.URY+rectSlack) {
+			return placed{}, &RectError{Page: a.Page, X: a.X, Y: a.Y, W: a.W, H: a.H, Box: b}
+		}
 		p := placed{rect: [4]float64{a.X, a.Y, a.X + a.W, a.Y + a.H}, w: a.W, h: a.H, rotate: b.Rotate}
 		if b.Rotate == 90 || b.Rotate == 270 {
 			p.w, p.h = a.H, a.W
@@ -219,8 +246,9 @@ func (a *Appearance) place(b PageBox) (placed, error) {
 }
 
 // CheckAppearance checks a visible signature against the PDF at path before anything is
-// signed: the page exists (*PageError otherwise) and the box fits where it is asked to go
-// (*PlacementError otherwise). A file that cannot be read is a *ReadError.
+// signed: the page exists (*PageError otherwise), the box has a size and, as an explicit
+// rectangle, lies inside the page's visible area (*RectError otherwise), and in a corner
+// fits there (*PlacementError otherwise). A file that cannot be read is a *ReadError.
 func CheckAppearance(path string, a *Appearance) error {
 	if a == nil {
 		return nil

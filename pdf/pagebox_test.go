@@ -152,6 +152,82 @@ func TestCornerThatDoesNotFit(t *testing.T) {
 	}
 }
 
+// TestExplicitRectangleOffThePage: an explicit rectangle (no corner) must lie wholly
+// inside the page's visible area (the crop box within the media box); one that lies
+// partly or wholly outside it, or has no size, is refused with a *RectError by
+// CheckAppearance and by SignFile, with nothing written. Rectangles inside it, up to its
+// edges, pass, on a rotated page too (the rectangle is in user space).
+func TestExplicitRectangleOffThePage(t *testing.T) {
+	// A4 with a crop box: the visible area is x 50–545, y 60–782.
+	cropped := writeTemp(t, "cropped.pdf", samplepdf.Make(samplepdf.Spec{PageBoxes: []string{"/MediaBox [0 0 595 842] /CropBox [50 60 545 782]"}}))
+	rotated := writeTemp(t, "rotated.pdf", samplepdf.Make(samplepdf.Spec{PageBoxes: []string{"/MediaBox [0 0 595 842] /Rotate 90"}}))
+	box := PageBox{LLX: 50, LLY: 60, URX: 545, URY: 782}
+	for _, c := range []struct {
+		name       string
+		x, y, w, h float64
+		empty      bool
+	}{
+		{"wholly outside, right of the page", 600, 100, 100, 40, false},
+		{"wholly outside, above the page", 100, 900, 100, 40, false},
+		{"partly outside, past the right edge", 400, 100, 200, 60, false},
+		{"partly outside, past the top edge", 100, 750, 200, 60, false},
+		{"negative origin", -20, 100, 200, 60, false},
+		{"inside the media box, outside the crop box", 10, 10, 200, 40, false},
+		{"not a number", math.NaN(), 100, 200, 60, false},
+		{"infinitely far", math.Inf(1), 100, 200, 60, false},
+		{"zero width", 100, 100, 0, 60, true},
+		{"zero height", 100, 100, 200, 0, true},
+		{"negative size", 300, 300, -200, -60, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var re *RectError
+			err := CheckAppearance(cropped, &Appearance{Page: 1, X: c.x, Y: c.y, W: c.w, H: c.h})
+			if !errors.As(err, &re) || re.Empty != c.empty || re.Page != 1 {
+				t.Fatalf("CheckAppearance: %v", err)
+			}
+			if !c.empty && re.Box != box {
+				t.Errorf("the error names the visible area %+v, want %+v", re.Box, box)
+			}
+		})
+	}
+	// A box in a corner needs a size too.
+	var re *RectError
+	if err := CheckAppearance(cropped, &Appearance{Page: 1, Corner: BottomLeft, W: 0, H: 60}); !errors.As(err, &re) || !re.Empty {
+		t.Errorf("empty box in a corner: %v", err)
+	}
+	for _, a := range []*Appearance{
+		{Page: 1, X: 100, Y: 100, W: 200, H: 60},
+		{Page: 1, X: 50, Y: 60, W: 495, H: 722},  // the whole visible area
+		{Page: 1, X: 345, Y: 722, W: 200, H: 60}, // the top right corner, edge to edge
+	} {
+		if err := CheckAppearance(cropped, a); err != nil {
+			t.Errorf("%+v inside the visible area: %v", *a, err)
+		}
+	}
+	// On a page shown rotated the rectangle is still in (unrotated) user space.
+	if err := CheckAppearance(rotated, &Appearance{Page: 1, X: 300, Y: 700, W: 200, H: 100}); err != nil {
+		t.Errorf("inside a rotated page: %v", err)
+	}
+	if err := CheckAppearance(rotated, &Appearance{Page: 1, X: 300, Y: 500, W: 400, H: 100}); !errors.As(err, &re) {
+		t.Errorf("past a rotated page's right edge (user space): %v", err)
+	}
+
+	// SignFile refuses it too, before anything is written.
+	opts := personaOptions(t, "valid", PAdES)
+	opts.Visible = &Appearance{Page: 1, X: 400, Y: 100, W: 200, H: 60}
+	out := filepath.Join(t.TempDir(), "o.pdf")
+	if _, err := SignFile(t.Context(), cropped, out, opts); !errors.As(err, &re) || re.Empty {
+		t.Fatalf("SignFile: %v", err)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Error("an output was written")
+	}
+	opts.Visible = &Appearance{Page: 1, X: 300, Y: 100, W: 200, H: 60}
+	if _, err := SignFile(t.Context(), cropped, out, opts); err != nil {
+		t.Fatalf("SignFile inside the visible area: %v", err)
+	}
+}
+
 // signatureWidget finds the newest revision's signature widget and its /AP /N form.
 func signatureWidget(t *testing.T, f *File) (Dict, Dict) {
 	t.Helper()

@@ -40,7 +40,7 @@ func runSign(env *Env, args []string) error {
 	pinFD := addPINFlag(fs)
 	confirmLast := fs.Bool("confirm-last-try", false, "send the password even when only one try is left (a wrong one locks it)")
 	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: <name>-signed.<ext> next to each input")
-	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the unrotated page's lower left corner (the page must exist)")
+	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the unrotated page's lower left corner (the page must exist and the rectangle lie inside it)")
 	reason := fs.String("reason", "", "reason for signing (PDF /Reason)")
 	location := fs.String("location", "", "place of signing (PDF /Location)")
 	tf := addTrustFlags(fs)
@@ -237,6 +237,7 @@ func signErrorText(env *Env, err error) string {
 		re  *pdf.ReadError
 		ce  *pdf.CertifiedError
 		pe  *pdf.PageError
+		rce *pdf.RectError
 		sc  *pdf.SelfCheckError
 		rc  *flow.ReaderChoiceError
 		oe  *flow.OptionsError
@@ -256,6 +257,11 @@ func signErrorText(env *Env, err error) string {
 		return l.T("cli.sign.err.certified", ce.P)
 	case errors.As(err, &pe):
 		return l.T("cli.sign.err.page", pe.Page, pe.Pages)
+	case errors.As(err, &rce) && rce.Empty:
+		return l.T("cli.sign.err.rect_empty")
+	case errors.As(err, &rce):
+		b := rce.Box
+		return l.T("cli.sign.err.rect_outside", rce.X, rce.X+rce.W, rce.Y, rce.Y+rce.H, rce.Page, b.LLX, b.URX, b.LLY, b.URY)
 	case errors.As(err, &sc):
 		return l.T("cli.sign.err.self_check", sc.Reason)
 	case errors.Is(err, pdf.ErrSignatureTooLarge):

@@ -147,6 +147,35 @@ func TestSignAndVerifyCommands(t *testing.T) {
 	}
 }
 
+// TestSignVisibleRectangleOffThePage: sign --visible with a rectangle that lies partly or
+// wholly outside the page (A4, 595×842 pt) is refused before the card is asked anything
+// (no tries read), naming the file, the rectangle and the page's visible area in the
+// user's language; nothing is written.
+func TestSignVisibleRectangleOffThePage(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.pdf")
+	os.WriteFile(a, samplepdf.Make(samplepdf.Spec{}), 0o644)
+	out := filepath.Join(dir, "o.pdf")
+	for _, c := range []struct{ visible, want string }{
+		{"1:500,40,240,70", a + ": the signature rectangle (x 500–740, y 40–110 pt) is not inside page 1, whose visible area is x 0–595, y 0–842 pt"},
+		{"1:700,900,100,40", a + ": the signature rectangle (x 700–800, y 900–940 pt) is not inside page 1"},
+	} {
+		code, stdout, stderr := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--testcard", "--crl-dir", t.TempDir(),
+			"--visible", c.visible, "-o", out, a)
+		if code != 1 || !strings.Contains(stderr, c.want) || strings.Contains(stderr, "tries left") {
+			t.Errorf("--visible %s: exit %d\n%s\n%s", c.visible, code, stdout, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("--visible %s: an output was written", c.visible)
+		}
+	}
+	code, _, stderr := runCLI(t, i18n.Japanese, "sign", "--profile", "pades", "--testcard", "--crl-dir", t.TempDir(),
+		"--visible", "1:500,40,240,70", "-o", out, a)
+	if code != 1 || !strings.Contains(stderr, "1 ページ目の表示範囲（x 0–595、y 0–842 pt）からはみ出しています") {
+		t.Errorf("Japanese: exit %d\n%s", code, stderr)
+	}
+}
+
 // TestSignThroughPCSC signs through the real PC/SC stack: the project's binding, a
 // private pcscd with the vpcd reader, and the software card attached to it.
 func TestSignThroughPCSC(t *testing.T) {

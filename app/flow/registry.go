@@ -28,7 +28,8 @@ type Rect struct{ X, Y, W, H float64 }
 // With Corner set, the box is Rect.W×Rect.H points as the page is shown (its rotation
 // applied) and goes into that corner of the page's visible area, resolved against the
 // page's own size (Rect.X and Rect.Y are not used). Without it, Rect is a rectangle in the
-// page's user space (points from the unrotated page's lower left corner).
+// page's user space (points from the unrotated page's lower left corner), and must lie
+// inside the page's visible area.
 type Visible struct {
 	Page   int
 	Corner pdf.Corner
@@ -95,7 +96,7 @@ type SignProfile struct {
 
 // OptionsError: the sign options do not suit an input (a visible signature on a page the
 // PDF does not have, …). Err is the profile's reason (*pdf.PageError,
-// *pdf.PlacementError, *pdf.ReadError, …).
+// *pdf.PlacementError, *pdf.RectError, *pdf.ReadError, …).
 type OptionsError struct {
 	Input string
 	Err   error

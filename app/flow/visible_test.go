@@ -57,6 +57,11 @@ func TestVisiblePageCheckedBeforeTheCard(t *testing.T) {
 	if err := CheckOptions(prof, []string{two}, SignOptions{Visible: &Visible{Page: 1, Corner: pdf.TopLeft, Rect: Rect{W: 600, H: 60}}}); !errors.As(err, &ple) {
 		t.Errorf("a box wider than the page: %v", err)
 	}
+	// An explicit rectangle partly off the page (the GUI's and the CLI's check alike).
+	var re *pdf.RectError
+	if err := CheckOptions(prof, []string{two}, SignOptions{Visible: &Visible{Page: 1, Rect: Rect{X: 500, Y: 40, W: 240, H: 70}}}); !errors.As(err, &oe) || oe.Input != two || !errors.As(err, &re) {
+		t.Errorf("a rectangle past the page's right edge: %v", err)
+	}
 	if xmlProf, _ := LookupSignProfile("xades"); CheckOptions(xmlProf, []string{two}, SignOptions{Visible: &Visible{Page: 9}}) != nil {
 		t.Error("the XML profile checked a visible signature it ignores")
 	}
