@@ -40,7 +40,7 @@ func runSign(env *Env, args []string) error {
 	pinFD := addPINFlag(fs)
 	confirmLast := fs.Bool("confirm-last-try", false, "send the password even when only one try is left (a wrong one locks it)")
 	output := fs.String("o", "", "output file (one input) or existing folder (several inputs); default: <name>-signed.<ext> next to each input")
-	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in points from the unrotated page's lower left corner (the page must exist and the rectangle lie inside it)")
+	visible := fs.String("visible", "", "visible signature (PDF): PAGE:x,y,w,h in the page's PDF user space (points, as in a /Rect: from the unrotated page's lower left corner when its box starts at 0,0; the page must exist and the rectangle lie inside its visible area)")
 	reason := fs.String("reason", "", "reason for signing (PDF /Reason)")
 	location := fs.String("location", "", "place of signing (PDF /Location)")
 	tf := addTrustFlags(fs)
