@@ -220,9 +220,7 @@ func (s *Stack) StartDaemon() {
 		s.t.Fatal("pcscdtest: pcscd is already running")
 	}
 	fmt.Fprintf(s.logFile, "\n==== pcscdtest: starting pcscd %s ====\n", time.Now().Format(time.RFC3339Nano))
-	// No --apdu: pcscd would write the data of every command, the password of VERIFY
-	// among them, to the log that failed tests print.
-	cmd := exec.Command(s.pcscd, "--foreground", "--debug", "--config", s.confDir)
+	cmd := exec.Command(s.pcscd, "--foreground", "--apdu", "--debug", "--config", s.confDir)
 	cmd.Stdout, cmd.Stderr = s.logFile, s.logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
@@ -353,6 +351,9 @@ func (s *Stack) fatalf(format string, args ...any) {
 }
 
 // tail returns the last n lines of a file.
+//
+// pcscd runs with --apdu, so its log holds the data of every command; the lines that
+// carry a password are masked (maskSecrets).
 func tail(path string, n int) string {
 	f, err := os.Open(path)
 	if err != nil {
@@ -363,7 +364,7 @@ func tail(path string, n int) string {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
-		lines = append(lines, sc.Text())
+		lines = append(lines, maskSecrets(sc.Text()))
 		if len(lines) > n {
 			lines = lines[1:]
 		}
