@@ -41,7 +41,7 @@ type pinPrompt struct {
 	entry   *widget.Entry
 	problem *textBlock
 	submit  *widget.Button
-	result  *textBlock    // the answer to the last VERIFY (wrong PIN, tries left)
+	result  *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
 	busy    *widget.ProgressBarInfinite
 
 	// confirm is the last-try confirmation while it is shown.
