@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -16,7 +15,15 @@ func TestCrossBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross builds take a while")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// The go command that runs the tests (make test builds with -trimpath, which leaves
+	// runtime.GOROOT empty): $GOROOT/bin/go when go test set GOROOT, else go on PATH.
+	goBin := filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	if os.Getenv("GOROOT") == "" {
+		var err error
+		if goBin, err = exec.LookPath("go"); err != nil {
+			t.Fatalf("the go command is not on PATH: %v", err)
+		}
+	}
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
