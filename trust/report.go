@@ -81,7 +81,7 @@ type Message struct {
 
 // Check is one verification step that was carried out, with its outcome.
 type Check struct {
-	Name   string  `json:"name"` // a stable identifier, e.g. "byterange", "message-digest", "chain"
+	Name   CheckName `json:"name"` // a stable identifier: the Check… constants
 	Passed bool    `json:"passed"`
 	Detail Message `json:"detail,omitempty"`
 }

@@ -43,7 +43,7 @@ func provenFailure(s trust.SignatureReport) (bool, string) {
 		if !cannotEvaluate(c.Detail.Key) {
 			return true, ""
 		}
-		failed = append(failed, c.Name+"="+c.Detail.Key)
+		failed = append(failed, string(c.Name)+"="+c.Detail.Key)
 	}
 	return false, "its only failed checks could not be evaluated: " + strings.Join(failed, ", ")
 }
