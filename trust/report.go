@@ -82,8 +82,8 @@ type Message struct {
 // Check is one verification step that was carried out, with its outcome.
 type Check struct {
 	Name   CheckName `json:"name"` // a stable identifier: the Check… constants
-	Passed bool    `json:"passed"`
-	Detail Message `json:"detail,omitempty"`
+	Passed bool      `json:"passed"`
+	Detail Message   `json:"detail,omitempty"`
 }
 
 // Signer is the identity in a JPKI signature certificate's subjectAltName. It is personal
