@@ -34,7 +34,8 @@ const (
 	MsgSigPlainXMLDSig    = "xades.sig.plain_xmldsig"    //
 	MsgSigCertNotChecked  = "xades.sig.cert_not_checked" //
 	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
-	MsgSigUnsignedContent = "xades.sig.unsigned_content" // path
+	MsgSigUnsignedContent = "xades.sig.unsigned_content" // element, as <name>
+	MsgSigUnsignedText    = "xades.sig.unsigned_text"    // element, as <name>; the text (shortened)
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -95,7 +96,7 @@ func MessageKeys() []string {
 		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
-		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
+		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent, MsgSigUnsignedText,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,

@@ -368,8 +368,8 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 	rep.SignedContent = strings.Join(descs, "; ")
-	if p := unsignedContent(sig, refs); p != "" {
-		r.warn(MsgSigUnsignedContent, p)
+	if found := unsignedContent(sig, refs); len(found) > 0 {
+		rep.Warnings = append(rep.Warnings, found...)
 		rep.Coverage = trust.CoveragePartial
 	}
 
