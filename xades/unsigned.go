@@ -26,7 +26,7 @@ type sigContent struct {
 
 // Names used in the models: "ds:" for XMLDSig, "ds11:" for XMLDSig 1.1, "xa:" for XAdES
 // (1.3.2 and 1.4.1 alike), "ec:" for Exclusive C14N's InclusiveNamespaces, "f2:" for the
-// XPath Filter 2.0 transform.
+// XPath Filter 2.0 transform, "ec4050:" for RFC 4050's ECDSAKeyValue.
 var sigContentModels = func() map[string]sigContent {
 	leaf := sigContent{text: true}
 	empty := sigContent{}
@@ -42,9 +42,16 @@ var sigContentModels = func() map[string]sigContent {
 		"ds:SignatureValue": leaf,
 		"ds:KeyInfo": {children: []string{"ds:KeyName", "ds:KeyValue", "ds:RetrievalMethod", "ds:X509Data",
 			"ds:PGPData", "ds:SPKIData", "ds:MgmtData", "ds11:DEREncodedKeyValue", "ds11:KeyInfoReference"}},
-		"ds:KeyName":                leaf,
-		"ds:MgmtData":               leaf,
-		"ds:KeyValue":               {children: []string{"ds:RSAKeyValue", "ds:DSAKeyValue", "ds11:ECKeyValue"}},
+		"ds:KeyName":  leaf,
+		"ds:MgmtData": leaf,
+		"ds:KeyValue": {children: []string{"ds:RSAKeyValue", "ds:DSAKeyValue", "ds11:ECKeyValue", "ec4050:ECDSAKeyValue"}},
+		// RFC 4050's EC key value, older than XMLDSig 1.1's.
+		"ec4050:ECDSAKeyValue":      {children: []string{"ec4050:DomainParameters", "ec4050:PublicKey"}},
+		"ec4050:DomainParameters":   {children: []string{"ec4050:NamedCurve"}},
+		"ec4050:NamedCurve":         empty,
+		"ec4050:PublicKey":          {children: []string{"ec4050:X", "ec4050:Y"}},
+		"ec4050:X":                  empty,
+		"ec4050:Y":                  empty,
 		"ds:RSAKeyValue":            {children: []string{"ds:Modulus", "ds:Exponent"}},
 		"ds:DSAKeyValue":            {children: []string{"ds:P", "ds:Q", "ds:G", "ds:Y", "ds:J", "ds:Seed", "ds:PgenCounter"}},
 		"ds11:ECKeyValue":           {children: []string{"ds11:NamedCurve", "ds11:PublicKey"}},
@@ -143,6 +150,9 @@ var signatureContent = sigContent{children: []string{"ds:SignedInfo", "ds:Signat
 // nsXPathFilter2 is the namespace of XPath Filter 2.0's XPath element.
 const nsXPathFilter2 = "http://www.w3.org/2002/06/xmldsig-filter2"
 
+// nsRFC4050 is the namespace of RFC 4050's ECDSAKeyValue.
+const nsRFC4050 = "http://www.w3.org/2001/04/xmldsig-more#"
+
 // sigName is an element's name as the content models spell it ("" for a foreign one).
 func sigName(n *node) string {
 	switch {
@@ -156,6 +166,8 @@ func sigName(n *node) string {
 		return "ec:" + n.local
 	case n.uri == nsXPathFilter2:
 		return "f2:" + n.local
+	case n.uri == nsRFC4050:
+		return "ec4050:" + n.local
 	}
 	return ""
 }
