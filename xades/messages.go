@@ -51,6 +51,7 @@ const (
 	MsgPropsNoSigningCert   = "xades.props.no_signing_cert"        //
 	MsgPropsCertMismatch    = "xades.props.cert_mismatch"          //
 	MsgPropsTimestampUnseen = "xades.props.timestamp_not_verified" //
+	MsgPropsIssuerSerial    = "xades.props.issuer_serial"          //
 
 	// e-Gov packages.
 	MsgEGovNoKousei      = "xades.egov.no_kousei"      //
@@ -100,7 +101,7 @@ func MessageKeys() []string {
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent, MsgSigUnsignedText,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
-		MsgPropsTimestampUnseen,
+		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
 		MsgEGovOutsideFolder,

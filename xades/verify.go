@@ -428,21 +428,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	var sigOK, certMismatch bool
 	switch {
 	case props != nil && len(props.certRefs) > 0:
-		for _, c := range km.certs {
-			if props.certRefs[0].matches(c) {
-				r.signer = c
-				break
-			}
-		}
-		if r.signer != nil {
-			sigOK = verifies(r.signer.PublicKey)
-		} else {
-			for _, c := range km.certs {
-				if verifies(c.PublicKey) {
-					r.signer, sigOK, certMismatch = c, true, true
-					break
-				}
-			}
+		var issuerDiffers bool
+		r.signer, sigOK, certMismatch, issuerDiffers = props.findSigner(km.certs, verifies)
+		if issuerDiffers {
+			r.warn(MsgPropsIssuerSerial)
 		}
 	case len(km.certs) > 0:
 		for _, c := range km.certs {
