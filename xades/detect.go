@@ -96,9 +96,6 @@ func zipClaimsEGov(p string) bool {
 		return false
 	}
 	defer zr.Close()
-	if len(zr.File) > maxZipEntries {
-		return true // refused by VerifyEGov as too many entries
-	}
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") || !isKouseiName(path.Base(f.Name)) {
 			continue

@@ -213,6 +213,11 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 	}
 	var walk func(n *node, model sigContent)
 	walk = func(n *node, model sigContent) {
+		for i := range n.attrs {
+			if a := &n.attrs[i]; !knownSigAttr(a) {
+				add(trust.Message{Key: MsgSigUnsignedContent, Args: []string{"<" + n.qname() + " " + a.qname() + "=\"" + textSnippet(a.value) + "\">"}})
+			}
+		}
 		for _, c := range n.children {
 			if len(found) >= maxUnsignedFindings {
 				return
@@ -247,6 +252,20 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 	}
 	walk(sig, signatureContent)
 	return found
+}
+
+// sigAttrNames are the attributes XMLDSig and XAdES define on the elements of their
+// structure (none is in a namespace); xml:* attributes are allowed everywhere.
+var sigAttrNames = map[string]bool{"Id": true, "URI": true, "Type": true, "Algorithm": true, "MimeType": true,
+	"Encoding": true, "Target": true, "ObjectReference": true, "PrefixList": true, "URN": true, "Value": true,
+	"Filter": true, "referencedData": true, "Qualifier": true}
+
+// knownSigAttr reports whether a is an attribute of the XMLDSig/XAdES structure.
+func knownSigAttr(a *attr) bool {
+	if a.prefix != "" {
+		return a.prefix == "xml"
+	}
+	return sigAttrNames[a.local]
 }
 
 // textSnippet shortens stray text for a message: its first 40 characters, trimmed.

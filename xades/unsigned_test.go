@@ -63,6 +63,8 @@ func TestUncoveredContentInSignatureStructure(t *testing.T) {
 			"</xades:UnsignedDataObjectProperty></xades:UnsignedDataObjectProperties>"), "<xades:UnsignedDataObjectProperty>"},
 		"an XML time-stamp's content": {usp("<xades:SignatureTimeStamp><xades:XMLTimeStamp>" + forged +
 			"</xades:XMLTimeStamp></xades:SignatureTimeStamp>"), "<申請者>"},
+		"foreign attribute on KeyInfo":     {strings.Replace(s, "<ds:KeyInfo>", `<ds:KeyInfo 申請者="偽造　太郎">`, 1), `<ds:KeyInfo 申請者="偽造 太郎">`},
+		"namespaced attribute on X509Data": {strings.Replace(s, "<ds:X509Data>", `<ds:X509Data xmlns:a="urn:a" a:申請者="偽造">`, 1), `<ds:X509Data a:申請者="偽造">`},
 		"foreign element in a time-stamp": {usp("<xades:SignatureTimeStamp>" + forged +
 			"<xades:EncapsulatedTimeStamp>MAA=</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>"), "<申請者>"},
 	}
