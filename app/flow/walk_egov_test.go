@@ -49,7 +49,7 @@ func signedEGov(t *testing.T, dir, name string, attachments bool) string {
 // by the e-Gov rules or refused with the reason, never verified as plain XML nor its
 // folder walked as loose files: a forged 構成情報 placed first or a second 署名情報 in a
 // package without attachments (which as plain XMLDSig passes), a linked kousei.xml, names
-// that are one file.
+// that are one file, a zip entry that leaves the folder (zip slip).
 func TestWalkEGovPackagesJudgedOrRefused(t *testing.T) {
 	pol := testPolicy(t)
 	root := t.TempDir()
@@ -71,6 +71,19 @@ func TestWalkEGovPackagesJudgedOrRefused(t *testing.T) {
 	}
 	twins := signedEGov(t, root, "twins", true)
 	os.WriteFile(filepath.Join(twins, "TENPU_01.PDF"), []byte("%PDF-1.4 forged"), 0o644)
+	// A zip of a signed package with an entry that leaves the folder it is unpacked in.
+	slipSrc := signedEGov(t, t.TempDir(), "p", true)
+	entries, order := map[string]string{}, []string{}
+	files, _ := os.ReadDir(slipSrc)
+	for _, f := range files {
+		b, _ := os.ReadFile(filepath.Join(slipSrc, f.Name()))
+		entries["p/"+f.Name()] = string(b)
+		order = append(order, "p/"+f.Name())
+	}
+	entries["../tenpu_01.pdf"] = "%PDF-1.4 forged"
+	order = append(order, "../tenpu_01.pdf")
+	slip := filepath.Join(root, "slip.zip")
+	writeZip(t, slip, entries, order)
 
 	want := map[string]string{ // report name → the refusal's key ("" passes)
 		good:        "",
@@ -78,6 +91,7 @@ func TestWalkEGovPackagesJudgedOrRefused(t *testing.T) {
 		secondSig:   xades.MsgEGovStructure,
 		linked:      xades.MsgEGovNotPlainFile,
 		twins:       xades.MsgEGovNameClash,
+		slip:        xades.MsgEGovUnsafeEntry,
 	}
 	check := func(t *testing.T, paths []string, want map[string]string) {
 		res, err := VerifyBatch(context.Background(), paths, BatchOptions{Policy: pol, Workers: 2})
