@@ -189,17 +189,34 @@ const maxUnsignedFindings = 5
 // maxUnsignedFindings, in document order): MsgSigUnsignedContent naming a foreign or
 // misplaced element, MsgSigUnsignedText naming the element that holds stray text.
 func unsignedContent(sig *node, refs []*reference) []trust.Message {
-	covered := func(n *node) bool {
-		for _, r := range refs {
+	// The work stays linear in the signature's size: a reference can cover a node only
+	// at or below the node it resolved to, so each node is checked against the
+	// references resolved to it or to one of its ancestors (active), not against all.
+	byApex := map[*node][]*reference{}
+	var active []*reference
+	below := map[*node]bool{} // elements above a covered node inside sig
+	for _, r := range refs {
+		switch {
+		case r.file != "" || r.apex == nil:
+		case r.apex == sig || r.apex.isAncestorOf(sig):
+			active = append(active, r)
+		case sig.isAncestorOf(r.apex):
+			byApex[r.apex] = append(byApex[r.apex], r)
+			if r.covers(r.apex, sig) {
+				for p := r.apex.parent; p != nil && p != sig && !below[p]; p = p.parent {
+					below[p] = true
+				}
+			}
+		}
+	}
+	covered := func(n *node, active []*reference) bool {
+		for _, r := range active {
 			if r.covers(n, sig) {
 				return true
 			}
 		}
-		return false
-	}
-	coveredBelow := func(n *node) bool {
-		for _, r := range refs {
-			if r.apex != nil && n.isAncestorOf(r.apex) && r.covers(r.apex, sig) {
+		for _, r := range byApex[n] {
+			if r.covers(n, sig) {
 				return true
 			}
 		}
@@ -211,8 +228,11 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 			found = append(found, m)
 		}
 	}
-	var walk func(n *node, model sigContent)
-	walk = func(n *node, model sigContent) {
+	var walk func(n *node, model sigContent, active []*reference)
+	walk = func(n *node, model sigContent, active []*reference) {
+		if rs := byApex[n]; len(rs) > 0 {
+			active = append(active[:len(active):len(active)], rs...)
+		}
 		for i := range n.attrs {
 			if a := &n.attrs[i]; !knownSigAttr(a) {
 				add(trust.Message{Key: MsgSigUnsignedContent, Args: []string{"<" + n.qname() + " " + a.qname() + "=\"" + textSnippet(a.value) + "\">"}})
@@ -222,7 +242,7 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 			if len(found) >= maxUnsignedFindings {
 				return
 			}
-			if covered(c) {
+			if covered(c, active) {
 				continue
 			}
 			switch c.kind {
@@ -238,19 +258,22 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 				case name == "ds:Signature" && model.allows(name):
 					// A counter-signature: reported on its own.
 				case name == "ds:Object" && n == sig:
-					walk(c, objectContent)
+					walk(c, objectContent, active)
 				case name != "" && model.allows(name):
-					walk(c, sigContentModels[name])
-				case coveredBelow(c):
+					walk(c, sigContentModels[name], active)
+				case below[c]:
 					// A wrapper of signed content: its own text and other children count.
-					walk(c, sigContent{})
+					walk(c, sigContent{}, active)
 				default:
 					add(trust.Message{Key: MsgSigUnsignedContent, Args: []string{"<" + c.qname() + ">"}})
 				}
 			}
 		}
 	}
-	walk(sig, signatureContent)
+	if covered(sig, active) {
+		return nil
+	}
+	walk(sig, signatureContent, active)
 	return found
 }
 
