@@ -541,7 +541,7 @@ func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResul
 	}
 	for _, name := range v.files.outside() {
 		complete = false
-		r.warn(MsgEGovOutsideFolder, name)
+		r.warn(MsgEGovOutside, name)
 	}
 	for _, name := range k.listed {
 		if !present[name] && !signed[name] {

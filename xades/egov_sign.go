@@ -65,7 +65,7 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	}
 	if out := pkg.files.outside(); len(out) > 0 {
 		// The zip would be copied with it, unsigned, next to the signed package.
-		return newError(errors.New("zip entry outside the package folder"), MsgEGovOutsideFolder, out[0])
+		return newError(errors.New("zip entry outside the package folder"), MsgEGovOutside, out[0])
 	}
 	listed := map[string]bool{}
 	for _, name := range k.listed {

@@ -84,9 +84,9 @@ func TestEGovZipEntriesOutsideThePackage(t *testing.T) {
 		{"genuine, in a folder", layout{"p/", true, nil}, "", ""},
 		{"genuine, two folders deep", layout{"a/b/", true, nil}, "", ""},
 		{"genuine, at the root", layout{"", false, nil}, "", ""},
-		{"a file at the zip's root", layout{"p/", true, [][2]string{{"tenpu_02.pdf", forged}}}, MsgEGovOutsideFolder, "tenpu_02.pdf"},
-		{"a file in another folder", layout{"p/", true, [][2]string{{"q/tenpu_01.pdf", forged}}}, MsgEGovOutsideFolder, "q/"},
-		{"a file next to the package's folder", layout{"a/b/", true, [][2]string{{"a/tenpu_01.pdf", forged}}}, MsgEGovOutsideFolder, "a/"},
+		{"a file at the zip's root", layout{"p/", true, [][2]string{{"tenpu_02.pdf", forged}}}, MsgEGovOutside, "tenpu_02.pdf"},
+		{"a file in another folder", layout{"p/", true, [][2]string{{"q/tenpu_01.pdf", forged}}}, MsgEGovOutside, "q/"},
+		{"a file next to the package's folder", layout{"a/b/", true, [][2]string{{"a/tenpu_01.pdf", forged}}}, MsgEGovOutside, "a/"},
 		{"a sub-folder without directory entry", layout{"", false, [][2]string{{"sub/tenpu_01.pdf", forged}}}, MsgEGovNotPlainFile, "sub"},
 		{"a sub-folder of the package folder", layout{"p/", false, [][2]string{{"p/sub/x/tenpu_01.pdf", forged}}}, MsgEGovNotPlainFile, "sub"},
 	}
@@ -97,7 +97,7 @@ func TestEGovZipEntriesOutsideThePackage(t *testing.T) {
 				t.Fatalf("%s %v", rep.Indication, rep.Error)
 			}
 			s := rep.Signatures[0]
-			got := append(warned(s, MsgEGovOutsideFolder), warned(s, MsgEGovNotPlainFile)...)
+			got := append(warned(s, MsgEGovOutside), warned(s, MsgEGovNotPlainFile)...)
 			if c.key == "" {
 				if len(got) > 0 {
 					t.Fatalf("warnings %v", got)

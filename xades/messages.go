@@ -54,19 +54,19 @@ const (
 	MsgPropsIssuerSerial    = "xades.props.issuer_serial"          //
 
 	// e-Gov packages.
-	MsgEGovNoKousei      = "xades.egov.no_kousei"      //
-	MsgEGovStructure     = "xades.egov.structure"      // detail
-	MsgEGovWrapped       = "xades.egov.wrapped"        // path(s) of the signed 構成情報 and of any other one
-	MsgEGovUnlisted      = "xades.egov.unlisted"       // file name
-	MsgEGovMissing       = "xades.egov.missing"        // file name
-	MsgEGovUnsignedFile  = "xades.egov.unsigned_file"  // file name
-	MsgEGovUnsafeEntry   = "xades.egov.unsafe_entry"   // name
-	MsgEGovNotPlainFile  = "xades.egov.not_plain_file" // name
-	MsgEGovTooLarge      = "xades.egov.too_large"      // file name
-	MsgEGovUncovered     = "xades.egov.uncovered"      // path of the first part not covered
-	MsgEGovNameClash     = "xades.egov.name_clash"     // two names that are one file
-	MsgEGovZipLayout     = "xades.egov.zip_layout"     // entry name
-	MsgEGovOutsideFolder = "xades.egov.outside_folder" // entry name (a folder ends in /)
+	MsgEGovNoKousei     = "xades.egov.no_kousei"      //
+	MsgEGovStructure    = "xades.egov.structure"      // detail
+	MsgEGovWrapped      = "xades.egov.wrapped"        // path(s) of the signed 構成情報 and of any other one
+	MsgEGovUnlisted     = "xades.egov.unlisted"       // file name
+	MsgEGovMissing      = "xades.egov.missing"        // file name
+	MsgEGovUnsignedFile = "xades.egov.unsigned_file"  // file name
+	MsgEGovUnsafeEntry  = "xades.egov.unsafe_entry"   // name
+	MsgEGovNotPlainFile = "xades.egov.not_plain_file" // name
+	MsgEGovTooLarge     = "xades.egov.too_large"      // file name
+	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
+	MsgEGovNameClash    = "xades.egov.name_clash"     // two names that are one file
+	MsgEGovZipLayout    = "xades.egov.zip_layout"     // entry name
+	MsgEGovOutside      = "xades.egov.outside_folder" // entry name (a folder ends in /)
 
 	// Coverage.
 	MsgCoveragePartial = "xades.coverage.partial" //
@@ -104,7 +104,7 @@ func MessageKeys() []string {
 		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
-		MsgEGovOutsideFolder,
+		MsgEGovOutside,
 		MsgCoveragePartial,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
