@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 )
@@ -34,8 +35,12 @@ func (r *certRef) issuerSerialMatches(cert *x509.Certificate) bool {
 	if r.issuerSerial != nil && !matchesIssuerSerialV2(r.issuerSerial, cert) {
 		return false
 	}
-	if r.serialV1 != "" && r.serialV1 != cert.SerialNumber.String() {
-		return false
+	if r.serialV1 != "" {
+		// xsd:integer: a sign, leading zeros and white space are allowed.
+		n, ok := new(big.Int).SetString(strings.TrimPrefix(strings.TrimSpace(r.serialV1), "+"), 10)
+		if !ok || n.Cmp(cert.SerialNumber) != 0 {
+			return false
+		}
 	}
 	if r.issuerV1 != "" && !sameDNString(r.issuerV1, cert.RawIssuer) {
 		return false

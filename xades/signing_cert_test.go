@@ -137,6 +137,7 @@ func TestSigningCertificateMatchedByDigest(t *testing.T) {
 		{"v1: the issuer in the other order", v1(certXML(signer, otherOrder, signer.SerialNumber, nil)), trust.TotalPassed, true, false},
 		{"v1: the issuer as Go's pkix.Name writes it", v1(certXML(signer, signer.Issuer.String(), signer.SerialNumber, nil)), trust.TotalPassed, true, false},
 		{"v1: the CA first", v1(certXML(ca, caRDNs.String(), ca.SerialNumber, nil) + certXML(signer, issuer, signer.SerialNumber, nil)), trust.TotalPassed, true, false},
+		{"v1: the serial number with leading zeros", v1(strings.Replace(certXML(signer, issuer, signer.SerialNumber, nil), "<ds:X509SerialNumber>", "<ds:X509SerialNumber> 000", 1)), trust.TotalPassed, true, false},
 		{"v1: another issuer", v1(certXML(signer, forgedIssuer, signer.SerialNumber, nil)), trust.TotalPassed, true, true},
 		{"v1: another serial number", v1(certXML(signer, issuer, big.NewInt(12345), nil)), trust.TotalPassed, true, true},
 		{"v2: another issuer", v2s(certXML(signer, "", nil, wrongIssuerV2)), trust.TotalPassed, true, true},
