@@ -165,3 +165,31 @@ func TestSigningCertificateMatchedByDigest(t *testing.T) {
 		})
 	}
 }
+
+// TestDNStrings: X509IssuerName spellings that name one issuer, and others that do not
+// (malformed strings never match and never panic).
+func TestDNStrings(t *testing.T) {
+	raw, err := asn1.Marshal(pkix.RDNSequence{
+		{{Type: asn1.ObjectIdentifier{2, 5, 4, 6}, Value: "JP"}},
+		{{Type: asn1.ObjectIdentifier{2, 5, 4, 10}, Value: "Example, Inc."}},
+		{{Type: asn1.ObjectIdentifier{2, 5, 4, 3}, Value: "Test CA+1"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, want := range map[string]bool{
+		`CN=Test CA\+1,O=Example\, Inc.,C=JP`:                   true,
+		`C=JP; O="Example, Inc."; CN=Test CA\+1`:                true,
+		`cn=test  ca\2B1 , o=example\2c inc. , c=jp`:            true,
+		`2.5.4.3=#0C09546573742043412B31,O=Example\, Inc.,C=JP`: true,
+		`OID.2.5.4.3=Test CA\+1,O=Example\, Inc.,C=JP`:          true,
+		`CN=Test CA\+1,O=Example\, Inc.,C=US`:                   false,
+		`CN=Test CA\+1,O=Example\, Inc.`:                        false,
+		`CN=Test CA\+1,O=Example\, Inc.,C=JP,C=JP`:              false,
+		``: false, `=`: false, `CN`: false, `CN=#zz`: false, `CN=#0C`: false, `\`: false, `CN=a\`: false, `"`: false,
+	} {
+		if got := sameDNString(s, raw); got != want {
+			t.Errorf("sameDNString(%q) = %v", s, got)
+		}
+	}
+}
