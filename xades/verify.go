@@ -368,8 +368,8 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 	rep.SignedContent = strings.Join(descs, "; ")
-	if p := unsignedContent(sig, refs); p != "" {
-		r.warn(MsgSigUnsignedContent, p)
+	if found := unsignedContent(sig, refs); len(found) > 0 {
+		rep.Warnings = append(rep.Warnings, found...)
 		rep.Coverage = trust.CoveragePartial
 	}
 
@@ -428,21 +428,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	var sigOK, certMismatch bool
 	switch {
 	case props != nil && len(props.certRefs) > 0:
-		for _, c := range km.certs {
-			if props.certRefs[0].matches(c) {
-				r.signer = c
-				break
-			}
-		}
-		if r.signer != nil {
-			sigOK = verifies(r.signer.PublicKey)
-		} else {
-			for _, c := range km.certs {
-				if verifies(c.PublicKey) {
-					r.signer, sigOK, certMismatch = c, true, true
-					break
-				}
-			}
+		var issuerDiffers bool
+		r.signer, sigOK, certMismatch, issuerDiffers = props.findSigner(km.certs, verifies)
+		if issuerDiffers {
+			r.warn(MsgPropsIssuerSerial)
 		}
 	case len(km.certs) > 0:
 		for _, c := range km.certs {
