@@ -44,6 +44,7 @@ const (
 	MsgWarnOtherFilter      = "pdf.warn.other_filter"       // subfilter
 	MsgWarnSeveralSigners   = "pdf.warn.several_signers"    // count
 	MsgWarnCertFromDSS      = "pdf.warn.cert_from_dss"      //
+	MsgWarnTimestampBad     = "pdf.warn.timestamp_bad"      //
 
 	// Changes after signing (ChangedObject.Why).
 	MsgChangeSignatureAdded = "pdf.change.signature_added" //
@@ -98,7 +99,7 @@ func MessageKeys() []string {
 		MsgCheckByteRangeOK, MsgCheckCMSOK, MsgCheckDigestOK, MsgCheckSignatureOK, MsgCheckSigningCertOK,
 		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
 		MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
-		MsgWarnEncrypted, MsgWarnNoPolicy, MsgWarnOtherFilter, MsgWarnSeveralSigners, MsgWarnCertFromDSS,
+		MsgWarnEncrypted, MsgWarnNoPolicy, MsgWarnOtherFilter, MsgWarnSeveralSigners, MsgWarnCertFromDSS, MsgWarnTimestampBad,
 		MsgSigAlgMismatch,
 		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,

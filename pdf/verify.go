@@ -412,8 +412,14 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 			s.warn(MsgWarnSigningTime)
 		}
 	}
-	if s.subFilter == "ETSI.CAdES.detached" && s.si.UnsignedAttr(cms.OIDAttrTimeStampToken) != nil {
-		s.rep.Format = "PAdES-B-T"
+	if s.si.UnsignedAttr(cms.OIDAttrTimeStampToken) != nil {
+		// A level is reported only for what verified: B-T needs a token that imprints
+		// this signature and verifies.
+		if problem := signatureTimestampProblem(s.si, func() []*x509.Certificate { return a.f.dssCertificates(a.f.Last()) }); problem != "" {
+			s.warn(MsgWarnTimestampBad)
+		} else if s.subFilter == "ETSI.CAdES.detached" {
+			s.rep.Format = "PAdES-B-T"
+		}
 	}
 	// The hash over the byte ranges.
 	switch s.kind {
