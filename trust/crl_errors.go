@@ -28,6 +28,7 @@ const (
 	MsgCRLChanged                = "trust.crl.changed"                  //
 	MsgCRLVersion                = "trust.crl.version"                  // version
 	MsgCRLStore                  = "trust.crl.store"                    // error
+	MsgCRLStoreBusy              = "trust.crl.store_busy"               //
 )
 
 // crlErrorText is the English form of each reason, for CRLError.Error (logs and callers
@@ -54,6 +55,7 @@ var crlErrorText = map[string]string{
 	MsgCRLChanged:                "the file changed while it was being imported",
 	MsgCRLVersion:                "unsupported CRL version %s",
 	MsgCRLStore:                  "cannot write the CRL store: %s",
+	MsgCRLStoreBusy:              "another import or removal is using the CRL store; try again later",
 }
 
 // CRLError is a CRL that was refused: the file (as the user named it; "archive.zip!entry"

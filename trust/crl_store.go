@@ -20,8 +20,11 @@ import (
 // directory, each replaced atomically by a newer CRL of its scope. See formats.md §4.
 //
 // Several processes may read a store while one imports into it: readers see either the
-// old or the new index of a scope, never a partial one. Two concurrent imports of the
-// same scope may race; the last rename wins (each is a complete, verified CRL).
+// old or the new index of a scope, never a partial one. Imports and removals serialize
+// on the store's lock file (see Store.lock): each verifies and stages its CRLs without
+// the lock, then, holding it, compares them with what the store holds at that moment and
+// renames the newer ones into place. Two concurrent imports of one scope therefore end
+// with the newer CRL installed, whichever finishes first.
 type Store struct {
 	dir string
 }
@@ -115,6 +118,7 @@ type staged struct {
 	number *big.Int
 	tmp    string
 	final  string
+	commit bool // decide: this one becomes the scope's CRL
 }
 
 func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (*ImportResult, error) {
@@ -136,7 +140,6 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		}
 		createdDir = true
 	}
-	removeStaleTemps(s.dir, now)
 	var stage []*staged
 	var failures []*CRLError
 	cleanup := func() {
@@ -160,57 +163,33 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		return nil, &ImportError{Errors: failures}
 	}
 
-	// Per scope: the newest of this import, compared with what the store has.
-	res := &ImportResult{}
+	// Per scope: the newest of this import, compared with what the store has. The
+	// comparison and the renames run under the store's lock, so that a concurrent import
+	// that installed a newer CRL meanwhile is seen and never rolled back.
+	unlock, err := s.lock()
+	if err != nil {
+		cleanup()
+		key := MsgCRLStore
+		args := []string{errText(err)}
+		if errors.Is(err, errStoreBusy) {
+			key, args = MsgCRLStoreBusy, nil
+		}
+		return nil, &ImportError{Errors: []*CRLError{{File: s.dir, Reason: Message{Key: key, Args: args}, Err: err}}}
+	}
+	defer unlock()
+	removeStaleTemps(s.dir, now)
+	res := s.decide(stage, now)
+	if testHookDecided != nil {
+		testHookDecided()
+	}
 	for _, sk := range skipped {
 		res.Skipped = append(res.Skipped, sk.name)
 	}
-	best := map[string]*staged{}
-	for _, st := range stage {
-		if b, ok := best[st.final]; !ok || newer(st.info, st.number, b.info, b.number) {
-			best[st.final] = st
-		}
-	}
 	var commits []*staged
 	for _, st := range stage {
-		out := ImportedCRL{File: st.unit.name, CRL: st.info}
-		if b := best[st.final]; b != st {
-			out.Status, out.Kept = ImportOlder, &b.info
-			if sameCRL(st, b) {
-				out.Status = ImportUnchanged
-			}
-			res.CRLs = append(res.CRLs, out)
-			continue
-		}
-		existing, err := readHeaderFile(st.final)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			out.Status = ImportAdded
+		if st.commit {
 			commits = append(commits, st)
-		case err != nil:
-			// An unreadable index is replaced by a verified CRL.
-			out.Status = ImportAdded
-			commits = append(commits, st)
-		default:
-			exNum := parseNumber(existing.Number)
-			switch {
-			case newer(st.info, st.number, *existing, exNum):
-				out.Status, out.Replaced = ImportAdded, existing
-				commits = append(commits, st)
-			case existing.SHA256 == st.info.SHA256 || (exNum != nil && st.number != nil && exNum.Cmp(st.number) == 0):
-				out.Status, out.Kept = ImportUnchanged, existing
-			default:
-				out.Status, out.Kept = ImportOlder, existing
-			}
-		}
-		res.CRLs = append(res.CRLs, out)
-	}
-	for _, st := range stage {
-		committing := false
-		for _, c := range commits {
-			committing = committing || c == st
-		}
-		if !committing {
+		} else {
 			os.Remove(st.tmp)
 		}
 	}
@@ -224,6 +203,52 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 	}
 	syncDir(s.dir)
 	return res, nil
+}
+
+// testHookDecided, when set (by tests), runs between an import's decision and its
+// renames: a test widens that window to show that a concurrent import cannot use it.
+var testHookDecided func()
+
+// decide compares each staged CRL with the others of its scope in this import and with
+// the one the store holds, and marks the ones to install (staged.commit). The caller
+// holds the store's lock, so what it reads from the store stays true until it renames.
+func (s *Store) decide(stage []*staged, now time.Time) *ImportResult {
+	res := &ImportResult{}
+	best := map[string]*staged{}
+	for _, st := range stage {
+		if b, ok := best[st.final]; !ok || newer(st.info, st.number, b.info, b.number) {
+			best[st.final] = st
+		}
+	}
+	for _, st := range stage {
+		out := ImportedCRL{File: st.unit.name, CRL: st.info}
+		if b := best[st.final]; b != st {
+			out.Status, out.Kept = ImportOlder, &b.info
+			if sameCRL(st, b) {
+				out.Status = ImportUnchanged
+			}
+			res.CRLs = append(res.CRLs, out)
+			continue
+		}
+		existing, err := readHeaderFile(st.final)
+		switch {
+		case err != nil:
+			// No CRL yet for the scope, or an unreadable index: replaced by a verified CRL.
+			out.Status, st.commit = ImportAdded, true
+		default:
+			exNum := parseNumber(existing.Number)
+			switch {
+			case newer(st.info, st.number, *existing, exNum):
+				out.Status, out.Replaced, st.commit = ImportAdded, existing, true
+			case existing.SHA256 == st.info.SHA256 || (exNum != nil && st.number != nil && exNum.Cmp(st.number) == 0):
+				out.Status, out.Kept = ImportUnchanged, existing
+			default:
+				out.Status, out.Kept = ImportOlder, existing
+			}
+		}
+		res.CRLs = append(res.CRLs, out)
+	}
+	return res
 }
 
 func sameCRL(a, b *staged) bool {
