@@ -1,8 +1,10 @@
 package trust
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Reasons a CRL is refused (CRLError.Reason.Key). The comment lists the Args.
@@ -29,6 +31,8 @@ const (
 	MsgCRLVersion                = "trust.crl.version"                  // version
 	MsgCRLStore                  = "trust.crl.store"                    // error
 	MsgCRLStoreBusy              = "trust.crl.store_busy"               //
+	MsgCRLNotYetValid            = "trust.crl.not_yet_valid"            // thisUpdate, now
+	MsgCRLValidityInverted       = "trust.crl.validity_inverted"        // thisUpdate, nextUpdate
 )
 
 // crlErrorText is the English form of each reason, for CRLError.Error (logs and callers
@@ -56,6 +60,35 @@ var crlErrorText = map[string]string{
 	MsgCRLVersion:                "unsupported CRL version %s",
 	MsgCRLStore:                  "cannot write the CRL store: %s",
 	MsgCRLStoreBusy:              "another import or removal is using the CRL store; try again later",
+	MsgCRLNotYetValid:            "the CRL is dated in the future (thisUpdate %s, now %s): check the computer's clock",
+	MsgCRLValidityInverted:       "the CRL's next update (%[2]s) is before its issue date (%[1]s)",
+}
+
+// Refusals of a CRL whose dates cannot be right (CRLError.Err, for errors.Is). Such a
+// CRL is never stored, so it cannot block a genuine CRL imported later.
+var (
+	// ErrCRLNotYetValid: thisUpdate is later than now plus crlClockSkew.
+	ErrCRLNotYetValid = errors.New("CRL thisUpdate is in the future")
+	// ErrCRLValidityInverted: nextUpdate is before thisUpdate.
+	ErrCRLValidityInverted = errors.New("CRL nextUpdate is before its thisUpdate")
+)
+
+// crlClockSkew is how far in the future a CRL's thisUpdate may be at import: the clocks
+// of the CA and of this computer may disagree by a few minutes. A CRL dated later than
+// that is refused (ErrCRLNotYetValid).
+const crlClockSkew = 10 * time.Minute
+
+// checkCRLDates refuses a CRL issued after now (beyond crlClockSkew) or whose nextUpdate
+// is before its thisUpdate. (A nextUpdate equal to thisUpdate is odd but not
+// contradictory: such a CRL is stale at once.)
+func checkCRLDates(file string, this time.Time, next *time.Time, now time.Time) *CRLError {
+	if next != nil && next.Before(this) {
+		return &CRLError{File: file, Reason: Message{Key: MsgCRLValidityInverted, Args: []string{isoTime(this), isoTime(*next)}}, Err: ErrCRLValidityInverted}
+	}
+	if this.After(now.Add(crlClockSkew)) {
+		return &CRLError{File: file, Reason: Message{Key: MsgCRLNotYetValid, Args: []string{isoTime(this), isoTime(now.Truncate(time.Second))}}, Err: ErrCRLNotYetValid}
+	}
+	return nil
 }
 
 // CRLError is a CRL that was refused: the file (as the user named it; "archive.zip!entry"
@@ -84,7 +117,8 @@ func (e *CRLError) Error() string {
 	return e.File + ": " + msg
 }
 
-// Unwrap returns the underlying error (nil for a refusal found in the CRL itself).
+// Unwrap returns the underlying error: an I/O error, one of the ErrCRL… sentinels, or nil
+// for another refusal found in the CRL itself.
 func (e *CRLError) Unwrap() error { return e.Err }
 
 // crlErr builds a CRLError.

@@ -140,6 +140,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		}
 		createdDir = true
 	}
+	removeStaleTemps(s.dir, now) // before staging: never this import's own files
 	var stage []*staged
 	var failures []*CRLError
 	cleanup := func() {
@@ -177,7 +178,6 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		return nil, &ImportError{Errors: []*CRLError{{File: s.dir, Reason: Message{Key: key, Args: args}, Err: err}}}
 	}
 	defer unlock()
-	removeStaleTemps(s.dir, now)
 	res := s.decide(stage, now)
 	if testHookDecided != nil {
 		testHookDecided()
@@ -235,6 +235,10 @@ func (s *Store) decide(stage []*staged, now time.Time) *ImportResult {
 		case err != nil:
 			// No CRL yet for the scope, or an unreadable index: replaced by a verified CRL.
 			out.Status, st.commit = ImportAdded, true
+		case checkCRLDates("", existing.ThisUpdate, existing.NextUpdate, now) != nil:
+			// Stored by an earlier version, which did not refuse impossible dates: it does
+			// not count as newer than anything.
+			out.Status, out.Replaced, st.commit = ImportAdded, existing, true
 		default:
 			exNum := parseNumber(existing.Number)
 			switch {
@@ -341,6 +345,9 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 	signer, err := p.findSigner(signers)
 	if err != nil {
 		return nil, nil, unitError(u, err)
+	}
+	if cerr := checkCRLDates(u.name, p.thisUpdate, p.nextUpdate, now); cerr != nil {
+		return nil, nil, cerr
 	}
 	info := &CRLInfo{
 		Issuer:        nameString(p.issuer),
