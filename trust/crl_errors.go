@@ -1,6 +1,7 @@
 package trust
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +34,7 @@ const (
 	MsgCRLStoreBusy              = "trust.crl.store_busy"               //
 	MsgCRLNotYetValid            = "trust.crl.not_yet_valid"            // thisUpdate, now
 	MsgCRLValidityInverted       = "trust.crl.validity_inverted"        // thisUpdate, nextUpdate
+	MsgCRLDuplicateSerial        = "trust.crl.duplicate_serial"         // serial number (hex)
 )
 
 // crlErrorText is the English form of each reason, for CRLError.Error (logs and callers
@@ -62,6 +64,7 @@ var crlErrorText = map[string]string{
 	MsgCRLStoreBusy:              "another import or removal is using the CRL store; try again later",
 	MsgCRLNotYetValid:            "the CRL is dated in the future (thisUpdate %s, now %s): check the computer's clock",
 	MsgCRLValidityInverted:       "the CRL's next update (%[2]s) is before its issue date (%[1]s)",
+	MsgCRLDuplicateSerial:        "the CRL lists serial number %s more than once",
 }
 
 // Refusals of a CRL whose dates cannot be right (CRLError.Err, for errors.Is). Such a
@@ -71,7 +74,24 @@ var (
 	ErrCRLNotYetValid = errors.New("CRL thisUpdate is in the future")
 	// ErrCRLValidityInverted: nextUpdate is before thisUpdate.
 	ErrCRLValidityInverted = errors.New("CRL nextUpdate is before its thisUpdate")
+	// ErrCRLDuplicateSerial: the CRL has two entries for one serial number. Readers
+	// disagree on which one counts (the first, the last, the most severe), and no single
+	// entry is the strictest reading at every validation time (a hold dated before a
+	// revocation is stricter before the revocation date, the revocation after it), so
+	// such a CRL is refused rather than judged by one of its entries. This holds for any
+	// repetition, even of identical entries: a CA that lists a serial twice has made an
+	// error that it has to correct.
+	ErrCRLDuplicateSerial = errors.New("CRL lists a serial number twice")
 )
+
+// serialText renders a serial number's DER content for a message: hexadecimal, as
+// certificate viewers show serial numbers (without the sign byte of a positive one).
+func serialText(der []byte) string {
+	if len(der) > 1 && der[0] == 0 {
+		der = der[1:]
+	}
+	return strings.ToUpper(hex.EncodeToString(der))
+}
 
 // crlClockSkew is how far in the future a CRL's thisUpdate may be at import: the clocks
 // of the CA and of this computer may disagree by a few minutes. A CRL dated later than

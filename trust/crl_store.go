@@ -403,7 +403,10 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 	if !bytes.Equal(sum, sum2) || p2.entries != p.entries {
 		return nil, nil, unitError(u, refuse(MsgCRLChanged))
 	}
-	recs := rb.sortRecords()
+	recs, dup := rb.sortRecords()
+	if dup != nil {
+		return nil, nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLDuplicateSerial, Args: []string{serialText(dup)}}, Err: ErrCRLDuplicateSerial}
+	}
 	if err := write(info, rb.keyWidth, recs); err != nil {
 		return nil, nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}
 	}
