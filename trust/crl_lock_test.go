@@ -23,8 +23,18 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childImportEnv) != "" {
 		os.Exit(importChild())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, f := range cleanups {
+		f()
+	}
+	os.Exit(code)
 }
+
+// cleanups run when every test and benchmark has finished (for files that several
+// benchmarks of the process share).
+var cleanups []func()
+
+func registerCleanup(f func()) { cleanups = append(cleanups, f) }
 
 // importChild is the child process: it says it is ready, waits for the start signal,
 // imports its CRL (pausing for the given delay between its decision and its renames) and

@@ -11,8 +11,10 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -125,7 +127,8 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 	if len(paths) == 0 {
 		return nil, errors.New("no CRL files given")
 	}
-	units, skipped, err := expandInputs(paths)
+	units, skipped, release, err := expandInputs(paths)
+	defer release()
 	if err != nil {
 		var ce *CRLError
 		if errors.As(err, &ce) {
@@ -151,14 +154,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 			os.Remove(s.dir) // only succeeds when empty
 		}
 	}
-	for _, u := range units {
-		st, cerr := s.stageUnit(u, signers, now)
-		if cerr != nil {
-			failures = append(failures, cerr)
-			continue
-		}
-		stage = append(stage, st)
-	}
+	stage, failures = s.stageAll(units, signers, now)
 	if len(failures) > 0 {
 		cleanup()
 		return nil, &ImportError{Errors: failures}
@@ -279,6 +275,47 @@ func parseNumber(s string) *big.Int {
 	return n
 }
 
+// stageWorkers is how many CRLs an import verifies and stages at once: a few more than
+// the processors, so that one CRL's parsing overlaps another's file creation and fsync
+// (which dominate for small CRLs), and few enough to bound the memory of large ones (each
+// holds its sorted records until it is written).
+func stageWorkers(units int) int {
+	return max(1, min(units, runtime.GOMAXPROCS(0)+2, 8))
+}
+
+// stageAll stages every unit (in parallel, see stageWorkers) and returns the staged CRLs
+// and the refusals, both in the units' order.
+func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([]*staged, []*CRLError) {
+	done := make([]*staged, len(units))
+	errs := make([]*CRLError, len(units))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := stageWorkers(len(units)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				done[i], errs[i] = s.stageUnit(units[i], signers, now)
+			}
+		}()
+	}
+	for i := range units {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var stage []*staged
+	var failures []*CRLError
+	for i := range units {
+		if errs[i] != nil {
+			failures = append(failures, errs[i])
+		} else {
+			stage = append(stage, done[i])
+		}
+	}
+	return stage, failures
+}
+
 // stageUnit verifies one CRL and writes its index to a temporary file in the store.
 func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*staged, *CRLError) {
 	var tmpPath string
@@ -288,7 +325,7 @@ func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*stage
 			return err
 		}
 		tmpPath = f.Name()
-		w := bufio.NewWriterSize(f, 1<<20)
+		w := bufio.NewWriterSize(f, min(1<<20, 4096+len(recs)))
 		if err := writeIndex(w, info, keyWidth, recs); err != nil {
 			f.Close()
 			return err
