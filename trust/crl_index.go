@@ -101,29 +101,21 @@ func (b *recordBuilder) add(serial []byte, at time.Time, reason int) error {
 	return nil
 }
 
-// sortRecords sorts by key and drops repeated serial numbers (keeping the earliest
-// revocation). It returns the final records.
-func (b *recordBuilder) sortRecords() []byte {
+// sortRecords sorts the records by key and returns them. If two records have the same
+// key (a CRL that lists one serial number twice) it returns that serial's DER content
+// instead: see buildCRL.
+func (b *recordBuilder) sortRecords() (recs, duplicate []byte) {
 	s := &recordSorter{recs: b.recs, size: b.recSize, key: b.keyWidth, tmp: make([]byte, b.recSize)}
 	if !sort.IsSorted(s) {
 		sort.Sort(s)
 	}
-	out := b.recs[:0]
-	n := len(b.recs) / b.recSize
-	for i := 0; i < n; i++ {
-		rec := b.recs[i*b.recSize : (i+1)*b.recSize]
-		if len(out) > 0 {
-			last := out[len(out)-b.recSize:]
-			if bytes.Equal(last[:b.keyWidth], rec[:b.keyWidth]) {
-				if binary.BigEndian.Uint64(rec[b.keyWidth:]) < binary.BigEndian.Uint64(last[b.keyWidth:]) {
-					copy(last, rec)
-				}
-				continue
-			}
+	for off := b.recSize; off < len(b.recs); off += b.recSize {
+		prev, rec := b.recs[off-b.recSize:off], b.recs[off:off+b.recSize]
+		if bytes.Equal(prev[:b.keyWidth], rec[:b.keyWidth]) {
+			return nil, rec[1 : 1+int(rec[0])]
 		}
-		out = append(out, rec...)
 	}
-	return out
+	return b.recs, nil
 }
 
 // recordSorter sorts fixed-size records in place.

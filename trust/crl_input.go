@@ -42,37 +42,48 @@ type crlUnit struct {
 type crlSkip struct{ name string }
 
 // expandInputs turns the paths the user gave (files, folders, zips) into CRL units. A
-// problem with a path is a CRLError naming it.
-func expandInputs(paths []string) ([]crlUnit, []crlSkip, error) {
-	var units []crlUnit
-	var skipped []crlSkip
+// problem with a path is a CRLError naming it. The zip archives stay open for the units
+// to read; release closes them (call it when the units are no longer used, also after an
+// error).
+func expandInputs(paths []string) (units []crlUnit, skipped []crlSkip, release func(), err error) {
+	var archives []io.Closer
+	release = func() {
+		for _, a := range archives {
+			a.Close()
+		}
+	}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, &CRLError{File: p, Reason: Message{Key: MsgCRLRead, Args: []string{errText(err)}}, Err: err}
+			return nil, nil, release, &CRLError{File: p, Reason: Message{Key: MsgCRLRead, Args: []string{errText(err)}}, Err: err}
 		}
 		switch {
 		case st.IsDir():
 			u, s, err := expandDir(p)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, release, err
 			}
 			units, skipped = append(units, u...), append(skipped, s...)
 		case isZip(p):
-			u, s, err := expandZip(p)
+			zr, err := zip.OpenReader(p)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, release, &CRLError{File: p, Reason: Message{Key: MsgCRLRead, Args: []string{errText(err)}}, Err: err}
+			}
+			archives = append(archives, zr)
+			u, s, err := expandZip(p, &zr.Reader)
+			if err != nil {
+				return nil, nil, release, err
 			}
 			units, skipped = append(units, u...), append(skipped, s...)
 		default:
 			u, err := fileUnits(p, func() (io.ReadCloser, error) { return os.Open(p) })
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, release, err
 			}
 			units = append(units, u...)
 		}
 	}
-	return units, skipped, nil
+	return units, skipped, release, nil
 }
 
 func errText(err error) string {
@@ -156,40 +167,35 @@ func expandDir(root string) ([]crlUnit, []crlSkip, error) {
 	return units, skipped, nil
 }
 
-// expandZip lists the CRL files of a zip archive. The entries are read in place (nothing
-// is extracted), so entry names cannot escape anywhere.
-func expandZip(path string) ([]crlUnit, []crlSkip, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, nil, &CRLError{File: path, Reason: Message{Key: MsgCRLRead, Args: []string{errText(err)}}, Err: err}
-	}
-	defer zr.Close()
-	files := 0
-	var names []string
+// expandZip lists the CRL files of a zip archive, open as zr. The entries are read in
+// place (nothing is extracted), so entry names cannot escape anywhere; each unit reads
+// its entry through zr, which the caller keeps open (the archive's directory is read
+// once, however many entries it has). Entries come in name order; entries with the same
+// name are each imported.
+func expandZip(path string, zr *zip.Reader) ([]crlUnit, []crlSkip, error) {
+	var files []*zip.File
 	for _, f := range zr.File {
 		if f.FileInfo().IsDir() {
 			continue
 		}
-		if files++; files > maxZipEntries {
+		if len(files) >= maxZipEntries {
 			return nil, nil, crlErr(path, MsgCRLTooLarge, "more than "+strconv.Itoa(maxZipEntries)+" entries")
 		}
-		names = append(names, f.Name)
+		files = append(files, f)
 	}
-	if files == 0 {
+	if len(files) == 0 {
 		return nil, nil, crlErr(path, MsgCRLEmptyZip)
 	}
-	sort.Strings(names)
+	sort.SliceStable(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	var units []crlUnit
 	var skipped []crlSkip
-	for _, entry := range names {
-		display := path + "!" + entry
-		if !hasCRLExt(entry) {
+	for _, f := range files {
+		display := path + "!" + f.Name
+		if !hasCRLExt(f.Name) {
 			skipped = append(skipped, crlSkip{name: display})
 			continue
 		}
-		entry := entry
-		open := func() (io.ReadCloser, error) { return openZipEntry(path, entry) }
-		u, err := fileUnits(display, open)
+		u, err := fileUnits(display, f.Open)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -199,41 +205,6 @@ func expandZip(path string) ([]crlUnit, []crlSkip, error) {
 		return nil, nil, crlErr(path, MsgCRLNoFiles)
 	}
 	return units, skipped, nil
-}
-
-// openZipEntry opens one entry of a zip archive; closing it closes the archive.
-func openZipEntry(path, entry string) (io.ReadCloser, error) {
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range zr.File {
-		if f.Name == entry {
-			rc, err := f.Open()
-			if err != nil {
-				zr.Close()
-				return nil, err
-			}
-			return &multiCloser{Reader: rc, closers: []io.Closer{rc, zr}}, nil
-		}
-	}
-	zr.Close()
-	return nil, fmt.Errorf("zip entry %s disappeared", entry)
-}
-
-type multiCloser struct {
-	io.Reader
-	closers []io.Closer
-}
-
-func (m *multiCloser) Close() error {
-	var first error
-	for _, c := range m.closers {
-		if err := c.Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
 }
 
 // fileUnits looks at a file's first bytes: DER is one unit; a PEM file has one unit per

@@ -46,8 +46,8 @@ func isLowerHex(s string, n int) bool {
 // The removal is atomic for readers: the scope's index is first renamed to a private
 // name (a concurrent check sees the CRL or no CRL, never a partial one, and one that
 // has it open keeps reading it), then deleted. What is returned is read from that
-// renamed file, so it is exactly the CRL that was removed even if an import of the same
-// scope ran at the same time.
+// renamed file, so it is exactly the CRL that was removed. A removal holds the store's
+// lock, as imports do, so it never interleaves with an import's decision.
 func (s *Store) Remove(id string) (*CRLInfo, error) {
 	if !validCRLID(id) {
 		return nil, fmt.Errorf("removing CRL %q: %w", id, ErrUnknownCRL)
@@ -63,6 +63,11 @@ func (s *Store) Remove(id string) (*CRLInfo, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("removing CRL %s: %s is not a regular file: %w", id, final, ErrUnknownCRL)
 	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, fmt.Errorf("removing CRL %s: %w", id, err)
+	}
+	defer unlock()
 	taken := filepath.Join(s.dir, removingPrefix+id+indexExt+".tmp")
 	if err := os.Rename(final, taken); err != nil {
 		if errors.Is(err, os.ErrNotExist) { // removed meanwhile

@@ -11,8 +11,10 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,8 +22,11 @@ import (
 // directory, each replaced atomically by a newer CRL of its scope. See formats.md §4.
 //
 // Several processes may read a store while one imports into it: readers see either the
-// old or the new index of a scope, never a partial one. Two concurrent imports of the
-// same scope may race; the last rename wins (each is a complete, verified CRL).
+// old or the new index of a scope, never a partial one. Imports and removals serialize
+// on the store's lock file (see Store.lock): each verifies and stages its CRLs without
+// the lock, then, holding it, compares them with what the store holds at that moment and
+// renames the newer ones into place. Two concurrent imports of one scope therefore end
+// with the newer CRL installed, whichever finishes first.
 type Store struct {
 	dir string
 }
@@ -115,13 +120,15 @@ type staged struct {
 	number *big.Int
 	tmp    string
 	final  string
+	commit bool // decide: this one becomes the scope's CRL
 }
 
 func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (*ImportResult, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no CRL files given")
 	}
-	units, skipped, err := expandInputs(paths)
+	units, skipped, release, err := expandInputs(paths)
+	defer release()
 	if err != nil {
 		var ce *CRLError
 		if errors.As(err, &ce) {
@@ -136,7 +143,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 		}
 		createdDir = true
 	}
-	removeStaleTemps(s.dir, now)
+	removeStaleTemps(s.dir, now) // before staging: never this import's own files
 	var stage []*staged
 	var failures []*CRLError
 	cleanup := func() {
@@ -147,70 +154,38 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 			os.Remove(s.dir) // only succeeds when empty
 		}
 	}
-	for _, u := range units {
-		st, cerr := s.stageUnit(u, signers, now)
-		if cerr != nil {
-			failures = append(failures, cerr)
-			continue
-		}
-		stage = append(stage, st)
-	}
+	stage, failures = s.stageAll(units, signers, now)
 	if len(failures) > 0 {
 		cleanup()
 		return nil, &ImportError{Errors: failures}
 	}
 
-	// Per scope: the newest of this import, compared with what the store has.
-	res := &ImportResult{}
+	// Per scope: the newest of this import, compared with what the store has. The
+	// comparison and the renames run under the store's lock, so that a concurrent import
+	// that installed a newer CRL meanwhile is seen and never rolled back.
+	unlock, err := s.lock()
+	if err != nil {
+		cleanup()
+		key := MsgCRLStore
+		args := []string{errText(err)}
+		if errors.Is(err, errStoreBusy) {
+			key, args = MsgCRLStoreBusy, nil
+		}
+		return nil, &ImportError{Errors: []*CRLError{{File: s.dir, Reason: Message{Key: key, Args: args}, Err: err}}}
+	}
+	defer unlock()
+	res := s.decide(stage, now)
+	if testHookDecided != nil {
+		testHookDecided()
+	}
 	for _, sk := range skipped {
 		res.Skipped = append(res.Skipped, sk.name)
 	}
-	best := map[string]*staged{}
-	for _, st := range stage {
-		if b, ok := best[st.final]; !ok || newer(st.info, st.number, b.info, b.number) {
-			best[st.final] = st
-		}
-	}
 	var commits []*staged
 	for _, st := range stage {
-		out := ImportedCRL{File: st.unit.name, CRL: st.info}
-		if b := best[st.final]; b != st {
-			out.Status, out.Kept = ImportOlder, &b.info
-			if sameCRL(st, b) {
-				out.Status = ImportUnchanged
-			}
-			res.CRLs = append(res.CRLs, out)
-			continue
-		}
-		existing, err := readHeaderFile(st.final)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-			out.Status = ImportAdded
+		if st.commit {
 			commits = append(commits, st)
-		case err != nil:
-			// An unreadable index is replaced by a verified CRL.
-			out.Status = ImportAdded
-			commits = append(commits, st)
-		default:
-			exNum := parseNumber(existing.Number)
-			switch {
-			case newer(st.info, st.number, *existing, exNum):
-				out.Status, out.Replaced = ImportAdded, existing
-				commits = append(commits, st)
-			case existing.SHA256 == st.info.SHA256 || (exNum != nil && st.number != nil && exNum.Cmp(st.number) == 0):
-				out.Status, out.Kept = ImportUnchanged, existing
-			default:
-				out.Status, out.Kept = ImportOlder, existing
-			}
-		}
-		res.CRLs = append(res.CRLs, out)
-	}
-	for _, st := range stage {
-		committing := false
-		for _, c := range commits {
-			committing = committing || c == st
-		}
-		if !committing {
+		} else {
 			os.Remove(st.tmp)
 		}
 	}
@@ -224,6 +199,56 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 	}
 	syncDir(s.dir)
 	return res, nil
+}
+
+// testHookDecided, when set (by tests), runs between an import's decision and its
+// renames: a test widens that window to show that a concurrent import cannot use it.
+var testHookDecided func()
+
+// decide compares each staged CRL with the others of its scope in this import and with
+// the one the store holds, and marks the ones to install (staged.commit). The caller
+// holds the store's lock, so what it reads from the store stays true until it renames.
+func (s *Store) decide(stage []*staged, now time.Time) *ImportResult {
+	res := &ImportResult{}
+	best := map[string]*staged{}
+	for _, st := range stage {
+		if b, ok := best[st.final]; !ok || newer(st.info, st.number, b.info, b.number) {
+			best[st.final] = st
+		}
+	}
+	for _, st := range stage {
+		out := ImportedCRL{File: st.unit.name, CRL: st.info}
+		if b := best[st.final]; b != st {
+			out.Status, out.Kept = ImportOlder, &b.info
+			if sameCRL(st, b) {
+				out.Status = ImportUnchanged
+			}
+			res.CRLs = append(res.CRLs, out)
+			continue
+		}
+		existing, err := readHeaderFile(st.final)
+		switch {
+		case err != nil:
+			// No CRL yet for the scope, or an unreadable index: replaced by a verified CRL.
+			out.Status, st.commit = ImportAdded, true
+		case checkCRLDates("", existing.ThisUpdate, existing.NextUpdate, now) != nil:
+			// Stored by an earlier version, which did not refuse impossible dates: it does
+			// not count as newer than anything.
+			out.Status, out.Replaced, st.commit = ImportAdded, existing, true
+		default:
+			exNum := parseNumber(existing.Number)
+			switch {
+			case newer(st.info, st.number, *existing, exNum):
+				out.Status, out.Replaced, st.commit = ImportAdded, existing, true
+			case existing.SHA256 == st.info.SHA256 || (exNum != nil && st.number != nil && exNum.Cmp(st.number) == 0):
+				out.Status, out.Kept = ImportUnchanged, existing
+			default:
+				out.Status, out.Kept = ImportOlder, existing
+			}
+		}
+		res.CRLs = append(res.CRLs, out)
+	}
+	return res
 }
 
 func sameCRL(a, b *staged) bool {
@@ -250,6 +275,47 @@ func parseNumber(s string) *big.Int {
 	return n
 }
 
+// stageWorkers is how many CRLs an import verifies and stages at once: a few more than
+// the processors, so that one CRL's parsing overlaps another's file creation and fsync
+// (which dominate for small CRLs), and few enough to bound the memory of large ones (each
+// holds its sorted records until it is written).
+func stageWorkers(units int) int {
+	return max(1, min(units, runtime.GOMAXPROCS(0)+2, 8))
+}
+
+// stageAll stages every unit (in parallel, see stageWorkers) and returns the staged CRLs
+// and the refusals, both in the units' order.
+func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([]*staged, []*CRLError) {
+	done := make([]*staged, len(units))
+	errs := make([]*CRLError, len(units))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := stageWorkers(len(units)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				done[i], errs[i] = s.stageUnit(units[i], signers, now)
+			}
+		}()
+	}
+	for i := range units {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var stage []*staged
+	var failures []*CRLError
+	for i := range units {
+		if errs[i] != nil {
+			failures = append(failures, errs[i])
+		} else {
+			stage = append(stage, done[i])
+		}
+	}
+	return stage, failures
+}
+
 // stageUnit verifies one CRL and writes its index to a temporary file in the store.
 func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*staged, *CRLError) {
 	var tmpPath string
@@ -259,7 +325,7 @@ func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*stage
 			return err
 		}
 		tmpPath = f.Name()
-		w := bufio.NewWriterSize(f, 1<<20)
+		w := bufio.NewWriterSize(f, min(1<<20, 4096+len(recs)))
 		if err := writeIndex(w, info, keyWidth, recs); err != nil {
 			f.Close()
 			return err
@@ -317,6 +383,9 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 	if err != nil {
 		return nil, nil, unitError(u, err)
 	}
+	if cerr := checkCRLDates(u.name, p.thisUpdate, p.nextUpdate, now); cerr != nil {
+		return nil, nil, cerr
+	}
 	info := &CRLInfo{
 		Issuer:        nameString(p.issuer),
 		IssuerDER:     p.issuer,
@@ -371,7 +440,10 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 	if !bytes.Equal(sum, sum2) || p2.entries != p.entries {
 		return nil, nil, unitError(u, refuse(MsgCRLChanged))
 	}
-	recs := rb.sortRecords()
+	recs, dup := rb.sortRecords()
+	if dup != nil {
+		return nil, nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLDuplicateSerial, Args: []string{serialText(dup)}}, Err: ErrCRLDuplicateSerial}
+	}
 	if err := write(info, rb.keyWidth, recs); err != nil {
 		return nil, nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}
 	}
