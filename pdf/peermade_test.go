@@ -476,18 +476,25 @@ func TestPeerOpenSSLCMS(t *testing.T) {
 	}
 }
 
-func TestPeerPdfsigNSS(t *testing.T) {
-	pdfsig := testenv.Tool(t, "pdfsig")
+// nssDB makes an NSS database in dir holding the throwaway signer's key and certificate
+// (nickname "peer") and returns its pdfsig -nssdir argument.
+func nssDB(t *testing.T, dir string, pki *peerPKI) string {
+	t.Helper()
 	certutil := testenv.Tool(t, "certutil")
 	pk12util := testenv.Tool(t, "pk12util")
-	pki := throwawayPKI(t)
-	dir := t.TempDir()
-	nss := "sql:" + filepath.Join(dir, "nss")
-	if err := os.Mkdir(filepath.Join(dir, "nss"), 0o700); err != nil {
+	db := filepath.Join(dir, "nss")
+	if err := os.Mkdir(db, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	runPeer(t, dir, certutil, "-N", "-d", nss, "--empty-password")
-	runPeer(t, dir, pk12util, "-i", pki.p12, "-d", nss, "-W", peerPassword)
+	runPeer(t, dir, certutil, "-N", "-d", "sql:"+db, "--empty-password")
+	runPeer(t, dir, pk12util, "-i", pki.p12, "-d", "sql:"+db, "-W", peerPassword)
+	return "sql:" + db
+}
+
+func TestPeerPdfsigNSS(t *testing.T) {
+	pdfsig := testenv.Tool(t, "pdfsig")
+	dir := t.TempDir()
+	nss := nssDB(t, dir, throwawayPKI(t))
 	// poppler 22.12 refuses -etsi with -add-signature: adbe.pkcs7.detached only.
 	for name, spec := range map[string]docSpec{
 		"plain":               {},
@@ -506,8 +513,10 @@ func TestPeerPdfsigNSS(t *testing.T) {
 
 // sigFieldPDF is a sample document with one empty signature field (mutool sign signs
 // existing fields only): the sample's text field turned into a signature field, padded to
-// the same length so that the cross-reference table stays right.
-func sigFieldPDF(t *testing.T) []byte {
+// the same length so that the cross-reference table stays right. It returns the field's
+// object number too (mutool signs every signature field, signed ones included, unless
+// told which).
+func sigFieldPDF(t *testing.T) ([]byte, string) {
 	t.Helper()
 	data := makePDF(t, docSpec{acroForm: "indirect", textField: true})
 	text := []byte("/FT /Tx /T (Name) /V (Taro)")
@@ -515,16 +524,22 @@ func sigFieldPDF(t *testing.T) []byte {
 	if len(text) != len(sig) || bytes.Count(data, text) != 1 {
 		t.Fatal("the sample's text field is not where expected")
 	}
-	return bytes.Replace(data, text, sig, 1)
+	data = bytes.Replace(data, text, sig, 1)
+	m := regexp.MustCompile(`(\d+) 0 obj\s*<<[^>]*/FT /Sig /T \(PeerSignature\)`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("no signature field object in the sample")
+	}
+	return data, string(m[1])
 }
 
 func TestPeerMutool(t *testing.T) {
 	mutool := testenv.Tool(t, "mutool")
 	pki := throwawayPKI(t)
-	in := writeTemp(t, "in.pdf", sigFieldPDF(t))
+	data, field := sigFieldPDF(t)
+	in := writeTemp(t, "in.pdf", data)
 	dir := filepath.Dir(in)
 	out := filepath.Join(dir, "mutool.pdf")
-	runPeer(t, dir, mutool, "sign", "-s", pki.p12, "-P", peerPassword, "-o", out, in)
+	runPeer(t, dir, mutool, "sign", "-s", pki.p12, "-P", peerPassword, "-o", out, in, field)
 	// mupdf 1.21 signs with SHA-1 (no option to choose): intact, but SHA-1 is too weak for
 	// a signature, and that INDETERMINATE comes before the missing chain (which the check
 	// list shows too).
@@ -611,4 +626,58 @@ func TestPeerPDFBox(t *testing.T) {
 			checkPeerFile(t, out, peerWant{sub: trust.NoCertificateChainFound, subFilter: c.subFilter})
 		})
 	}
+}
+
+// TestPeerAfterOurs has peers sign a document that we signed first: their incremental
+// updates must leave our signature valid (changes permitted for a later signature).
+func TestPeerAfterOurs(t *testing.T) {
+	pol := testPolicy(t)
+	pki := throwawayPKI(t)
+	doc, field := sigFieldPDF(t)
+	ours, _ := signBytes(t, doc, personaOptions(t, "valid", PAdES))
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ours.pdf")
+	if err := os.WriteFile(in, ours, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, path string) {
+		t.Helper()
+		rep, err := VerifyFile(context.Background(), path, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range rep.Signatures {
+			t.Logf("%s: %s/%s %v intact=%v coverage=%s changes=%+v checks=%+v", s.ID, s.Indication, s.SubIndication, s.Summary, s.Intact, s.Coverage, s.ChangesAfterSigning, s.Checks)
+		}
+		if len(rep.Signatures) != 2 {
+			t.Fatalf("%d signatures, want 2", len(rep.Signatures))
+		}
+		first, second := rep.Signatures[0], rep.Signatures[1]
+		if first.Indication != trust.TotalPassed || first.Coverage != trust.CoverageRevision || first.ChangesAfterSigning.Level != trust.ChangesPermitted {
+			t.Fatalf("our signature after the peer's: %s/%s coverage %s changes %+v", first.Indication, first.SubIndication, first.Coverage, first.ChangesAfterSigning)
+		}
+		if !second.Intact || second.Coverage != trust.CoverageWhole || second.Indication != trust.Indeterminate {
+			t.Fatalf("the peer's signature: %s/%s intact=%v coverage %s", second.Indication, second.SubIndication, second.Intact, second.Coverage)
+		}
+	}
+	t.Run("pdfbox", func(t *testing.T) {
+		java := testenv.Tool(t, "java")
+		cp := pdfboxSigner(t)
+		out := filepath.Join(dir, "pdfbox.pdf")
+		runPeer(t, dir, java, "-cp", cp, "Sign", pki.p12, peerPassword, "der", "adbe.pkcs7.detached", in, out)
+		check(t, out)
+	})
+	t.Run("mutool", func(t *testing.T) {
+		mutool := testenv.Tool(t, "mutool")
+		out := filepath.Join(dir, "mutool.pdf")
+		runPeer(t, dir, mutool, "sign", "-s", pki.p12, "-P", peerPassword, "-o", out, in, field)
+		check(t, out)
+	})
+	t.Run("pdfsig", func(t *testing.T) {
+		pdfsig := testenv.Tool(t, "pdfsig")
+		nss := nssDB(t, dir, pki)
+		out := filepath.Join(dir, "pdfsig.pdf")
+		runPeer(t, dir, pdfsig, "-nssdir", nss, "-add-signature", "-nick", "peer", "-new-signature-field-name", "PeerSignature2", in, out)
+		check(t, out)
+	})
 }
