@@ -59,7 +59,9 @@ var corpusWant = map[string][]sigWant{
 
 	"pyhanko/certified-with-indirect-refs-in-dir.pdf": {unknownIntact},
 	// Coverage anomalies: never accepted.
-	"pyhanko/coverage-anomalies/base.pdf":                  {{trust.TotalFailed, trust.FormatFailure, false, trust.ChangesPermitted}}, // empty /Contents
+	// An empty (all-zero) /Contents is an unsigned placeholder: nothing to judge, so
+	// INDETERMINATE, not a proven failure.
+	"pyhanko/coverage-anomalies/base.pdf":                  {{trust.Indeterminate, trust.FormatFailure, false, trust.ChangesPermitted}},
 	"pyhanko/coverage-anomalies/one-byterange.pdf":         {brokenFormat},
 	"pyhanko/coverage-anomalies/signature-gap-too-big.pdf": {brokenFormat},
 	"pyhanko/coverage-anomalies/tail-uncovered.pdf":        {{trust.TotalFailed, trust.FormatFailure, true, trust.ChangesNone}},

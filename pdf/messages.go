@@ -21,6 +21,7 @@ const (
 	MsgSigChanged           = "pdf.sig.changed"            // revision, what
 	MsgSigBadDictionary     = "pdf.sig.bad_dictionary"     // problem
 	MsgSigWeakAlgorithm     = "pdf.sig.weak_algorithm"     // algorithm name
+	MsgSigAlgMismatch       = "pdf.sig.alg_mismatch"       //
 
 	// Checks (Check.Detail).
 	MsgCheckByteRangeOK   = "pdf.check.byterange_ok" //
@@ -40,6 +41,9 @@ const (
 	MsgWarnDocTimestampSeen = "pdf.warn.doc_timestamp_seen" // revision
 	MsgWarnEncrypted        = "pdf.warn.encrypted"          //
 	MsgWarnNoPolicy         = "pdf.warn.no_policy"          //
+	MsgWarnOtherFilter      = "pdf.warn.other_filter"       // subfilter
+	MsgWarnSeveralSigners   = "pdf.warn.several_signers"    // count
+	MsgWarnCertFromDSS      = "pdf.warn.cert_from_dss"      //
 
 	// Changes after signing (ChangedObject.Why).
 	MsgChangeSignatureAdded = "pdf.change.signature_added" //
@@ -94,7 +98,8 @@ func MessageKeys() []string {
 		MsgCheckByteRangeOK, MsgCheckCMSOK, MsgCheckDigestOK, MsgCheckSignatureOK, MsgCheckSigningCertOK,
 		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
 		MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
-		MsgWarnEncrypted, MsgWarnNoPolicy,
+		MsgWarnEncrypted, MsgWarnNoPolicy, MsgWarnOtherFilter, MsgWarnSeveralSigners, MsgWarnCertFromDSS,
+		MsgSigAlgMismatch,
 		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,

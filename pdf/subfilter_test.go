@@ -116,6 +116,25 @@ func TestOtherProducersAndSubFilters(t *testing.T) {
 		!strings.Contains(s.Summary.Key, "unsupported_filter") {
 		t.Fatalf("unsupported SubFilter: %s/%s %v", s.Indication, s.SubIndication, s.Summary)
 	}
+
+	// Another SubFilter over an ordinary detached CMS is verified as one, with a warning
+	// naming it; one changed signed byte is then a hash failure.
+	national := signWithCMS(t, in, "JP.GOV.CAdES.detached", func(signed []byte) []byte { return oracle(signed, true) })
+	rep = verifyBytes(t, national, pol)
+	requirePassed(t, rep, 1)
+	if s := rep.Signatures[0]; !hasWarning(s, MsgWarnOtherFilter) || s.Format != "JP.GOV.CAdES.detached" {
+		t.Fatalf("other SubFilter: format %q, warnings %v", s.Format, s.Warnings)
+	}
+	tampered = append([]byte{}, national...)
+	tampered[bytes.Index(tampered, []byte("Hello, page 1"))] = 'J'
+	if s := verifyBytes(t, tampered, pol).Signatures[0]; s.Indication != trust.TotalFailed || s.SubIndication != trust.HashFailure {
+		t.Fatalf("tampered, other SubFilter: %s/%s", s.Indication, s.SubIndication)
+	}
+	// Another SubFilter whose /Contents is not a CMS cannot be judged.
+	garbage := signWithCMS(t, in, "JP.GOV.Other", func(signed []byte) []byte { return []byte{0x04, 0x03, 1, 2, 3} })
+	if s := verifyBytes(t, garbage, pol).Signatures[0]; s.Indication != trust.Indeterminate || s.Summary.Key != MsgSigUnsupportedFilter {
+		t.Fatalf("other SubFilter, no CMS: %s/%s %v", s.Indication, s.SubIndication, s.Summary)
+	}
 }
 
 func hasWarning(s trust.SignatureReport, key string) bool {

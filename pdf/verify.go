@@ -12,6 +12,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -30,7 +31,8 @@ const (
 	kindDetached    sigKind = iota // adbe.pkcs7.detached, ETSI.CAdES.detached
 	kindSHA1                       // adbe.pkcs7.sha1
 	kindTimestamp                  // ETSI.RFC3161 document timestamp
-	kindUnsupported                // anything else
+	kindOtherFilter                // another SubFilter: verified if /Contents is a detached CMS
+	kindUnsupported                // adbe.x509.rsa_sha1
 )
 
 // sigState is the verification state of one signature field.
@@ -54,6 +56,8 @@ type sigState struct {
 	claimed *time.Time
 	mdp     int // DocMDP permission when this is a certification signature
 	lock    *fieldLock
+	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
+	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
 
 	ind     trust.Indication
 	sub     trust.SubIndication
@@ -159,15 +163,16 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 		}
 		if s.kind == kindTimestamp {
 			a.stamps = append(a.stamps, s)
-		} else {
-			a.sigs = append(a.sigs, s)
+			continue
 		}
+		a.sigs = append(a.sigs, s)
+		a.sigs = append(a.sigs, a.furtherSigners(s)...)
 	}
 	// A signature dictionary that is the value of two fields would be reported as signed
 	// in each: which field it was made for cannot be told.
 	byValue := map[int][]*sigState{}
 	for _, s := range append(append([]*sigState{}, a.sigs...), a.stamps...) {
-		if r, ok := s.field.Dict.Get("V").(Ref); ok {
+		if r, ok := s.field.Dict.Get("V").(Ref); ok && s.signer == 0 {
 			byValue[r.Num] = append(byValue[r.Num], s)
 		}
 	}
@@ -236,13 +241,20 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	case s.subFilter == "adbe.pkcs7.sha1":
 		s.kind = kindSHA1
 		s.rep.Format = "adbe.pkcs7.sha1"
-	default:
+	case s.subFilter == "adbe.x509.rsa_sha1":
+		// A bare PKCS#1 signature with the certificates in /Cert (ISO 32000-1
+		// §12.8.3.2, gone from PDF 2.0): not supported.
 		s.kind = kindUnsupported
+		s.rep.Format = string(s.subFilter)
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+	default:
+		// Another SubFilter (a national one, say): verified as a detached CMS when its
+		// /Contents is one (below), with a warning naming it; INDETERMINATE otherwise.
+		s.kind = kindOtherFilter
 		s.rep.Format = string(s.subFilter)
 		if s.rep.Format == "" {
 			s.rep.Format = "?"
 		}
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
 	}
 	if typ != "" && typ != "Sig" && typ != "DocTimeStamp" {
 		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "/Type /"+string(typ))
@@ -275,10 +287,10 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	if s.kind == kindUnsupported {
 		return s
 	}
-	// 2. CMS structure.
+	// 2. CMS structure. What cannot be read is not a proof of anything: INDETERMINATE.
 	if len(contents.Bytes) == 0 {
 		s.check("cms", false, MsgSigNoContents)
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigNoContents)
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigNoContents)
 		return s
 	}
 	sd, rest, err := cms.Parse(contents.Bytes)
@@ -290,15 +302,27 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 			}
 		}
 	}
-	if err == nil && len(sd.Signers) != 1 {
-		err = fmt.Errorf("%d signers, want exactly one", len(sd.Signers))
+	if err == nil && len(sd.Signers) == 0 {
+		err = errors.New("no signer")
 	}
 	if err != nil {
+		if s.kind == kindOtherFilter {
+			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+			return s
+		}
 		s.check("cms", false, MsgSigCMSMalformed, err.Error())
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 		return s
 	}
-	s.sd, s.si = sd, &sd.Signers[0]
+	s.sd = sd
+	if s.kind == kindOtherFilter {
+		if sd.HasEContent || !sd.ContentType.Equal(cms.OIDData) {
+			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+			return s
+		}
+		s.kind = kindDetached
+		s.warn(MsgWarnOtherFilter, string(s.subFilter))
+	}
 	switch s.kind {
 	case kindDetached:
 		if sd.HasEContent {
@@ -323,12 +347,50 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 			return s
 		}
 		if s.tst, err = cms.ParseTSTInfo(sd.EContent); err != nil {
-			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 			return s
 		}
 	}
 	s.check("cms", true, MsgCheckCMSOK)
+	if len(sd.Signers) > 1 {
+		s.warn(MsgWarnSeveralSigners, strconv.Itoa(len(sd.Signers)))
+	}
+	a.bindSigner(s, 0)
+	return s
+}
+
+// furtherSigners returns an entry for each SignerInfo after the first of s's CMS: ISO
+// 32000 wants one, but a CMS with several is reported signer by signer, not refused.
+func (a *analysis) furtherSigners(s *sigState) []*sigState {
+	if s.sd == nil || s.si == nil || len(s.sd.Signers) < 2 {
+		return nil
+	}
+	var out []*sigState
+	for i := 1; i < len(s.sd.Signers); i++ {
+		c := *s
+		c.rep.Checks = slices.Clone(s.rep.Checks)
+		c.rep.Warnings = slices.Clone(s.rep.Warnings)
+		c.rep.ID = fmt.Sprintf("%s (%d)", s.rep.ID, i+1)
+		c.hasher = nil
+		a.bindSigner(&c, i)
+		out = append(out, &c)
+	}
+	return out
+}
+
+// bindSigner makes s the entry of the i-th SignerInfo of its CMS: the signer
+// certificate (from the CMS, else from the document's /DSS), the algorithms, the
+// claimed time and the hash over the byte ranges.
+func (a *analysis) bindSigner(s *sigState, i int) {
+	sd := s.sd
+	s.signer, s.si = i, &sd.Signers[i]
 	s.cert = s.si.FindCertificate(sd.Certificates)
+	if s.cert == nil {
+		if c := s.si.FindCertificate(a.f.dssCertificates(a.f.Last())); c != nil {
+			s.cert = c
+			s.fromDSS = true
+		}
+	}
 	if h, err := s.si.SignerHash(); err == nil {
 		s.rep.DigestAlgorithm = cms.HashName(h)
 	} else {
@@ -354,7 +416,7 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		h, ok := cms.HashByOID(s.tst.HashAlgorithm.OID)
 		if !ok {
 			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, s.tst.HashAlgorithm.OID.String())
-			return s
+			return
 		}
 		s.h = h
 	default:
@@ -362,14 +424,13 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		if err != nil {
 			s.check("message-digest", false, MsgSigUnsupportedAlg, err.Error())
 			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
-			return s
+			return
 		}
 		s.h = h
 	}
 	if s.brOK {
 		s.hasher = s.h.New()
 	}
-	return s
 }
 
 // byteRangeProblem checks /ByteRange against the /Contents string: exactly four
@@ -596,14 +657,21 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		s.check("signature-value", false, MsgSigBadSignature)
 		s.fail(trust.TotalFailed, trust.SigCryptoFailure, MsgSigBadSignature)
 		return false
+	case errors.Is(err, cms.ErrAlgorithmMismatch):
+		s.check("signature-value", false, MsgSigAlgMismatch)
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigAlgMismatch)
+		return false
 	case errors.Is(err, cms.ErrUnsupported):
 		s.check("signature-value", false, MsgSigUnsupportedAlg, err.Error())
 		s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
 		return false
 	default:
 		s.check("signature-value", false, MsgSigCMSMalformed, err.Error())
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 		return false
+	}
+	if s.fromDSS {
+		s.warn(MsgWarnCertFromDSS)
 	}
 	if s.h == crypto.SHA1 || s.rep.DigestAlgorithm == "SHA-1" {
 		// Intact, but SHA-1 is broken for signatures (chosen-prefix collisions): what

@@ -183,7 +183,10 @@ type SignatureReport struct {
 	SubIndication SubIndication `json:"subIndication,omitempty"`
 	Summary       Message       `json:"summary"` // the plain-language sentence
 
-	Intact              bool       `json:"intact"` // the signed bytes verify against the signature value
+	// Intact: the signed bytes verify against the signature value. False means only
+	// "not established"; Integrity tells a proven failure from one not evaluated, and
+	// the JSON writes "intact" as true, false (proven) or not at all.
+	Intact              bool       `json:"intact"`
 	Coverage            Coverage   `json:"coverage"`
 	SignedContent       string     `json:"signedContent,omitempty"` // what was signed (byte ranges, revision; or the XML element / files)
 	ChangesAfterSigning Changes    `json:"changesAfterSigning"`

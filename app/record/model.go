@@ -441,9 +441,12 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 	b.add(block{Kind: blockVerdict, Verdict: v})
 
 	// What was signed and what happened since.
-	intact := b.t("record.intact.no")
-	if s.Intact {
-		intact = b.t("record.intact.yes")
+	intact, intactTone := b.t("record.intact.unknown"), toneNeutral
+	switch s.Integrity() {
+	case trust.IntegrityIntact:
+		intact, intactTone = b.t("record.intact.yes"), tonePass
+	case trust.IntegrityBroken:
+		intact, intactTone = b.t("record.intact.no"), toneFail
 	}
 	var algs []string
 	for _, a := range []string{s.DigestAlgorithm, s.SignatureAlgorithm} {
@@ -454,7 +457,7 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 	b.rows(
 		row{Label: b.t("record.field.format"), Value: s.Format, Mono: true},
 		row{Label: b.t("record.field.claimed_time"), Value: b.timep(s.ClaimedSigningTime)},
-		row{Label: b.t("record.field.intact"), Value: intact, Tone: map[bool]tone{true: tonePass, false: toneFail}[s.Intact]},
+		row{Label: b.t("record.field.intact"), Value: intact, Tone: intactTone},
 		row{Label: b.t("record.field.coverage"), Value: b.optional("record.coverage." + string(s.Coverage))},
 		row{Label: b.t("record.field.signed_content"), Value: s.SignedContent},
 		row{Label: b.t("record.field.changes"), Value: b.optional("record.changes." + string(s.ChangesAfterSigning.Level)),

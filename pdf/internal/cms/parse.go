@@ -1,6 +1,7 @@
 package cms
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -39,6 +40,11 @@ type SignerInfo struct {
 	SignatureAlgorithm AlgorithmIdentifier
 	Signature          []byte
 	UnsignedAttrs      []Attribute
+
+	// signedAttrsForms are other encodings of the same signed attributes that the
+	// signature is checked over when it does not verify over SignedAttrsDER: the strict
+	// DER with the SET OF sorted, and the bytes as written in a BER input.
+	signedAttrsForms [][]byte
 }
 
 // SignedData is a parsed CMS SignedData.
@@ -53,6 +59,9 @@ type SignedData struct {
 	// BadCertificates counts certificate entries that could not be parsed.
 	BadCertificates int
 	Signers         []SignerInfo
+	// BER is set when the input was not DER (indefinite lengths, segmented strings,
+	// non-minimal lengths): it was parsed after rewriting it in DER.
+	BER bool
 }
 
 // ErrFormat marks a structure that is not a well-formed CMS SignedData.
@@ -60,72 +69,90 @@ var ErrFormat = errors.New("malformed CMS")
 
 func formatErr(what string) error { return fmt.Errorf("%w: %s", ErrFormat, what) }
 
-// Parse parses a DER ContentInfo holding a SignedData. It returns the bytes that
-// follow the ContentInfo (PDF /Contents are zero-padded) as rest.
-func Parse(der []byte) (sd *SignedData, rest []byte, err error) {
+// Parse parses a ContentInfo holding a SignedData, in DER or BER (see ber.go). It
+// returns the bytes that follow the ContentInfo (PDF /Contents are zero-padded) as rest.
+func Parse(data []byte) (sd *SignedData, rest []byte, err error) {
+	der, rest, err := toDER(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w (no ContentInfo)", err)
+	}
+	if sd, err = parseDER(der); err != nil {
+		return nil, nil, err
+	}
+	sd.BER = len(der) != len(data)-len(rest) || !bytes.Equal(der, data[:len(der)])
+	if sd.BER {
+		sd.addWrittenSignedAttrs(data[:len(data)-len(rest)])
+	}
+	for i := range sd.Signers {
+		sd.Signers[i].addSortedSignedAttrs()
+	}
+	return sd, rest, nil
+}
+
+// parseDER parses a DER ContentInfo holding a SignedData, all of der.
+func parseDER(der []byte) (sd *SignedData, err error) {
 	in := cryptobyte.String(der)
 	var ci cryptobyte.String
-	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) {
-		return nil, nil, formatErr("no ContentInfo")
+	if !in.ReadASN1(&ci, cbasn1.SEQUENCE) || !in.Empty() {
+		return nil, formatErr("no ContentInfo")
 	}
-	rest = in
 	var ct asn1.ObjectIdentifier
 	if !ci.ReadASN1ObjectIdentifier(&ct) {
-		return nil, nil, formatErr("bad content type")
+		return nil, formatErr("bad content type")
 	}
 	if !ct.Equal(OIDSignedData) {
-		return nil, nil, formatErr("content type is not signed-data")
+		return nil, formatErr("content type is not signed-data")
 	}
 	var explicit, sdSeq cryptobyte.String
 	if !ci.ReadASN1(&explicit, cbasn1.Tag(0).ContextSpecific().Constructed()) || !ci.Empty() {
-		return nil, nil, formatErr("bad ContentInfo content")
+		return nil, formatErr("bad ContentInfo content")
 	}
 	if !explicit.ReadASN1(&sdSeq, cbasn1.SEQUENCE) || !explicit.Empty() {
-		return nil, nil, formatErr("bad SignedData")
+		return nil, formatErr("bad SignedData")
 	}
 	sd = &SignedData{}
 	if !readSmallInt(&sdSeq, &sd.Version) {
-		return nil, nil, formatErr("bad SignedData version")
+		return nil, formatErr("bad SignedData version")
 	}
 	var algs cryptobyte.String
 	if !sdSeq.ReadASN1(&algs, cbasn1.SET) {
-		return nil, nil, formatErr("bad digestAlgorithms")
+		return nil, formatErr("bad digestAlgorithms")
 	}
 	for !algs.Empty() {
 		a, err := readAlgorithm(&algs)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		sd.DigestAlgorithms = append(sd.DigestAlgorithms, a)
 	}
 	var eci cryptobyte.String
 	if !sdSeq.ReadASN1(&eci, cbasn1.SEQUENCE) {
-		return nil, nil, formatErr("bad encapContentInfo")
+		return nil, formatErr("bad encapContentInfo")
 	}
 	if !eci.ReadASN1ObjectIdentifier(&sd.ContentType) {
-		return nil, nil, formatErr("bad eContentType")
+		return nil, formatErr("bad eContentType")
 	}
 	if !eci.Empty() {
 		var ex cryptobyte.String
 		if !eci.ReadASN1(&ex, cbasn1.Tag(0).ContextSpecific().Constructed()) || !eci.Empty() {
-			return nil, nil, formatErr("bad eContent")
+			return nil, formatErr("bad eContent")
 		}
 		content, err := readOctets(&ex)
 		if err != nil || !ex.Empty() {
-			return nil, nil, formatErr("bad eContent")
+			return nil, formatErr("bad eContent")
 		}
 		sd.EContent, sd.HasEContent = content, true
 	}
 	if sdSeq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()) {
 		var certs cryptobyte.String
 		if !sdSeq.ReadASN1(&certs, cbasn1.Tag(0).ContextSpecific().Constructed()) {
-			return nil, nil, formatErr("bad certificates")
+			return nil, formatErr("bad certificates")
 		}
 		for !certs.Empty() {
 			var el cryptobyte.String
 			var tag cbasn1.Tag
 			if !certs.ReadAnyASN1Element(&el, &tag) {
-				return nil, nil, formatErr("bad certificates")
+				return nil, formatErr("bad certificates")
 			}
 			if tag != cbasn1.SEQUENCE {
 				continue // attribute certificates and other formats are not used here
@@ -141,21 +168,21 @@ func Parse(der []byte) (sd *SignedData, rest []byte, err error) {
 	if sdSeq.PeekASN1Tag(cbasn1.Tag(1).ContextSpecific().Constructed()) {
 		var crls cryptobyte.String
 		if !sdSeq.ReadASN1(&crls, cbasn1.Tag(1).ContextSpecific().Constructed()) {
-			return nil, nil, formatErr("bad crls")
+			return nil, formatErr("bad crls")
 		}
 	}
 	var sis cryptobyte.String
 	if !sdSeq.ReadASN1(&sis, cbasn1.SET) || !sdSeq.Empty() {
-		return nil, nil, formatErr("bad signerInfos")
+		return nil, formatErr("bad signerInfos")
 	}
 	for !sis.Empty() {
 		si, err := readSignerInfo(&sis)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		sd.Signers = append(sd.Signers, si)
 	}
-	return sd, rest, nil
+	return sd, nil
 }
 
 func readSmallInt(s *cryptobyte.String, out *int) bool {
@@ -268,6 +295,22 @@ func readSignerInfo(s *cryptobyte.String) (SignerInfo, error) {
 			return si, formatErr("bad signer identifier")
 		}
 		si.SubjectKeyID = append([]byte{}, ski...)
+	case seq.PeekASN1Tag(cbasn1.Tag(0).ContextSpecific().Constructed()):
+		// [0] IMPLICIT SubjectKeyIdentifier in BER, as a segmented OCTET STRING.
+		var segs cryptobyte.String
+		if !seq.ReadASN1(&segs, cbasn1.Tag(0).ContextSpecific().Constructed()) {
+			return si, formatErr("bad signer identifier")
+		}
+		for !segs.Empty() {
+			part, err := readOctets(&segs)
+			if err != nil {
+				return si, formatErr("bad signer identifier")
+			}
+			si.SubjectKeyID = append(si.SubjectKeyID, part...)
+		}
+		if len(si.SubjectKeyID) == 0 {
+			return si, formatErr("bad signer identifier")
+		}
 	default:
 		return si, formatErr("bad signer identifier")
 	}

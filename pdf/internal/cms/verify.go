@@ -22,6 +22,11 @@ var (
 	ErrDigestMismatch = errors.New("the message digest does not match the signed content")
 	// ErrBadSignature: the signature value does not verify with the certificate's key.
 	ErrBadSignature = errors.New("the signature value does not verify")
+	// ErrAlgorithmMismatch: the signature algorithm names another hash than the digest
+	// algorithm (sha1WithRSA over a SHA-256 digest, RSA-PSS with SHA-1 parameters over
+	// a SHA-256 digest): RFC 5652 §5.4 hashes the signed attributes with the digest
+	// algorithm, and OpenSSL and poppler refuse such a signature.
+	ErrAlgorithmMismatch = errors.New("the signature algorithm does not match the digest algorithm")
 )
 
 // SignerHash returns the digest algorithm of si.
@@ -64,7 +69,14 @@ func (sd *SignedData) VerifySigner(si *SignerInfo, cert *x509.Certificate, conte
 		if !bytes.Equal(got, contentDigest) {
 			return ErrDigestMismatch
 		}
-		return verifySignature(cert.PublicKey, si, si.SignedAttrsDER, nil, h)
+		err := verifySignature(cert.PublicKey, si, si.SignedAttrsDER, nil, h)
+		for _, form := range si.signedAttrsForms {
+			if !errors.Is(err, ErrBadSignature) {
+				break
+			}
+			err = verifySignature(cert.PublicKey, si, form, nil, h)
+		}
+		return err
 	}
 	return verifySignature(cert.PublicKey, si, nil, contentDigest, h)
 }
@@ -74,6 +86,9 @@ func (sd *SignedData) VerifySigner(si *SignerInfo, cert *x509.Certificate, conte
 func verifySignature(pub any, si *SignerInfo, message, digest []byte, h crypto.Hash) error {
 	alg := si.SignatureAlgorithm.OID
 	sum := func(hh crypto.Hash) ([]byte, error) {
+		if hh != h {
+			return nil, ErrAlgorithmMismatch
+		}
 		if message == nil {
 			if hh != h {
 				return nil, unsupported("signature hash %v differs from the digest algorithm", hh)
