@@ -174,6 +174,9 @@ func makePeerPKI(openssl string) (*peerPKI, error) {
 type peerWant struct {
 	sub       trust.SubIndication // of the INDETERMINATE verdict
 	subFilter string              // the signature's Format for the detached SubFilters
+	// tamperSub is the TOTAL-FAILED sub-indication once a signed byte is flipped:
+	// HASH_FAILURE (the default) where signed attributes carry the message digest.
+	tamperSub trust.SubIndication
 }
 
 var unknownCA = peerWant{sub: trust.NoCertificateChainFound}
@@ -213,7 +216,7 @@ func checkPeerFile(t *testing.T, path string, want peerWant) {
 		t.Fatalf("%d signatures (error %v), want 1", len(rep.Signatures), rep.Error)
 	}
 	s := rep.Signatures[0]
-	if !s.Intact || s.Coverage != trust.CoverageWhole || s.Indication != trust.Indeterminate || s.SubIndication != want.sub {
+	if s.Integrity() != trust.IntegrityIntact || s.Coverage != trust.CoverageWhole || s.Indication != trust.Indeterminate || s.SubIndication != want.sub {
 		logReport(rep)
 		t.Fatalf("peer signature: %s/%s %v intact=%v coverage=%s; want intact, whole, %s/%s",
 			s.Indication, s.SubIndication, s.Summary, s.Intact, s.Coverage, trust.Indeterminate, want.sub)
@@ -247,9 +250,12 @@ func checkPeerFile(t *testing.T, path string, want peerWant) {
 		logReport(rep)
 		t.Fatalf("tampered: %d signatures (error %v), want 1", len(rep.Signatures), rep.Error)
 	}
-	if s := rep.Signatures[0]; s.Intact || s.Indication != trust.TotalFailed || s.SubIndication != trust.HashFailure {
+	if want.tamperSub == "" {
+		want.tamperSub = trust.HashFailure
+	}
+	if s := rep.Signatures[0]; s.Integrity() != trust.IntegrityBroken || s.Indication != trust.TotalFailed || s.SubIndication != want.tamperSub {
 		logReport(rep)
-		t.Fatalf("tampered peer signature: %s/%s intact=%v; want TOTAL-FAILED/HASH_FAILURE, not intact", s.Indication, s.SubIndication, s.Intact)
+		t.Fatalf("tampered peer signature: %s/%s integrity %s; want TOTAL-FAILED/%s, broken", s.Indication, s.SubIndication, s.Integrity(), want.tamperSub)
 	}
 }
 
@@ -434,7 +440,10 @@ func TestPeerOpenSSLCMS(t *testing.T) {
 		// DER (no streaming): the control, already read before BER support.
 		{"der-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", nil, false, unknownCA},
 		{"ber-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", []string{"-stream"}, true, unknownCA},
-		{"ber-noattr", docSpec{xrefStream: true}, "adbe.pkcs7.detached", "sha256", []string{"-stream", "-noattr"}, true, unknownCA},
+		// Without signed attributes the digest of the ranges is signed directly: a flipped
+		// byte shows as a signature value that does not verify.
+		{"ber-noattr", docSpec{xrefStream: true}, "adbe.pkcs7.detached", "sha256", []string{"-stream", "-noattr"}, true,
+			peerWant{sub: trust.NoCertificateChainFound, tamperSub: trust.SigCryptoFailure}},
 		{"ber-cades", docSpec{acroForm: "indirect", textField: true}, "ETSI.CAdES.detached", "sha256", []string{"-stream", "-cades"}, true, unknownCA},
 		// adbe.pkcs7.sha1 encapsulates the SHA-1 digest of the byte ranges: openssl's
 		// BER output as it is (a constructed, indefinite-length eContent). SHA-1 makes it
@@ -646,18 +655,22 @@ func TestPeerAfterOurs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range rep.Signatures {
-			t.Logf("%s: %s/%s %v intact=%v coverage=%s changes=%+v checks=%+v", s.ID, s.Indication, s.SubIndication, s.Summary, s.Intact, s.Coverage, s.ChangesAfterSigning, s.Checks)
+		fail := func(format string, args ...any) {
+			t.Helper()
+			for _, s := range rep.Signatures {
+				t.Logf("%s: %s/%s %v intact=%v coverage=%s changes=%+v checks=%+v", s.ID, s.Indication, s.SubIndication, s.Summary, s.Intact, s.Coverage, s.ChangesAfterSigning, s.Checks)
+			}
+			t.Fatalf(format, args...)
 		}
 		if len(rep.Signatures) != 2 {
-			t.Fatalf("%d signatures, want 2", len(rep.Signatures))
+			fail("%d signatures, want 2", len(rep.Signatures))
 		}
 		first, second := rep.Signatures[0], rep.Signatures[1]
 		if first.Indication != trust.TotalPassed || first.Coverage != trust.CoverageRevision || first.ChangesAfterSigning.Level != trust.ChangesPermitted {
-			t.Fatalf("our signature after the peer's: %s/%s coverage %s changes %+v", first.Indication, first.SubIndication, first.Coverage, first.ChangesAfterSigning)
+			fail("our signature after the peer's: %s/%s coverage %s changes %+v", first.Indication, first.SubIndication, first.Coverage, first.ChangesAfterSigning)
 		}
-		if !second.Intact || second.Coverage != trust.CoverageWhole || second.Indication != trust.Indeterminate {
-			t.Fatalf("the peer's signature: %s/%s intact=%v coverage %s", second.Indication, second.SubIndication, second.Intact, second.Coverage)
+		if second.Integrity() != trust.IntegrityIntact || second.Coverage != trust.CoverageWhole || second.Indication != trust.Indeterminate {
+			fail("the peer's signature: %s/%s integrity %s coverage %s", second.Indication, second.SubIndication, second.Integrity(), second.Coverage)
 		}
 	}
 	t.Run("pdfbox", func(t *testing.T) {
