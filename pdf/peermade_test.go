@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -73,13 +74,21 @@ func runPeer(t testing.TB, dir, name string, args ...string) []byte {
 	return stdout.Bytes()
 }
 
-// peerPKI is a throwaway CA and a signer certificate it issued, made by openssl.
+// peerSigner is a key and the certificate the throwaway CA issued for it.
+type peerSigner struct {
+	pem, key string // the certificate and the PKCS#8 key, PEM files
+	p12      string // key, certificate and CA certificate, protected by peerPassword
+	nick     string // the PKCS#12 friendly name (NSS nickname)
+	cert     *x509.Certificate
+	signer   crypto.Signer
+}
+
+// peerPKI is a throwaway CA, unknown to every trust store, and two signers it issued
+// (RSA 2048 and ECDSA P-256), all made by openssl.
 type peerPKI struct {
-	dir                 string
-	caPEM, eePEM, eeKey string // file paths
-	p12                 string // the signer's key, certificate and the CA, protected by peerPassword
-	cert, ca            *x509.Certificate
-	key                 crypto.Signer
+	caPEM   string
+	ca      *x509.Certificate
+	rsa, ec peerSigner
 }
 
 var peerPKIOnce struct {
@@ -113,59 +122,75 @@ func makePeerPKI(openssl string) (*peerPKI, error) {
 	if err := os.WriteFile(filepath.Join(dir, "ee.ext"), []byte(eeExt), 0o600); err != nil {
 		return nil, err
 	}
-	for _, args := range [][]string{
-		{"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
-			"-subj", "/CN=Throwaway Peer CA", "-addext", "basicConstraints=critical,CA:TRUE",
-			"-addext", "keyUsage=critical,keyCertSign,cRLSign"},
-		{"req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "ee.key", "-out", "ee.csr",
-			"-subj", "/CN=Throwaway Peer Signer"},
-		{"x509", "-req", "-in", "ee.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "4242",
-			"-days", "30", "-extfile", "ee.ext", "-out", "ee.pem"},
-		{"pkcs12", "-export", "-inkey", "ee.key", "-in", "ee.pem", "-certfile", "ca.pem", "-name", "peer",
-			"-passout", "pass:" + peerPassword, "-out", "ee.p12"},
+	cmds := [][]string{{"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "30",
+		"-subj", "/CN=Throwaway Peer CA", "-addext", "basicConstraints=critical,CA:TRUE",
+		"-addext", "keyUsage=critical,keyCertSign,cRLSign"}}
+	for _, s := range []struct{ name, subject, serial string }{
+		{"rsa", "/CN=Throwaway Peer Signer", "4242"},
+		{"ec", "/CN=Throwaway Peer EC Signer", "4343"},
 	} {
+		newKey := []string{"-newkey", "rsa:2048"}
+		if s.name == "ec" {
+			newKey = []string{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"}
+		}
+		cmds = append(cmds,
+			append(append([]string{"req", "-new"}, newKey...), "-nodes", "-keyout", s.name+".key", "-out", s.name+".csr", "-subj", s.subject),
+			[]string{"x509", "-req", "-in", s.name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", s.serial,
+				"-days", "30", "-extfile", "ee.ext", "-out", s.name + ".pem"},
+			[]string{"pkcs12", "-export", "-inkey", s.name + ".key", "-in", s.name + ".pem", "-certfile", "ca.pem",
+				"-name", "peer-" + s.name, "-passout", "pass:" + peerPassword, "-out", s.name + ".p12"})
+	}
+	for _, args := range cmds {
 		cmd := exec.Command(openssl, args...)
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	p := &peerPKI{dir: dir, caPEM: filepath.Join(dir, "ca.pem"), eePEM: filepath.Join(dir, "ee.pem"),
-		eeKey: filepath.Join(dir, "ee.key"), p12: filepath.Join(dir, "ee.p12")}
-	block := func(path string) ([]byte, error) {
-		data, err := os.ReadFile(path)
+	block := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			return nil, err
 		}
 		b, _ := pem.Decode(data)
 		if b == nil {
-			return nil, fmt.Errorf("%s: no PEM block", path)
+			return nil, fmt.Errorf("%s: no PEM block", name)
 		}
 		return b.Bytes, nil
 	}
-	der, err := block(p.eePEM)
+	p := &peerPKI{caPEM: filepath.Join(dir, "ca.pem")}
+	der, err := block("ca.pem")
 	if err == nil {
-		p.cert, err = x509.ParseCertificate(der)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if der, err = block(p.caPEM); err == nil {
 		p.ca, err = x509.ParseCertificate(der)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if der, err = block(p.eeKey); err != nil {
-		return nil, err
-	}
-	k, err := x509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		return nil, err
-	}
-	var ok bool
-	if p.key, ok = k.(crypto.Signer); !ok {
-		return nil, fmt.Errorf("ee.key: %T is no signer", k)
+	for _, s := range []struct {
+		name string
+		to   *peerSigner
+	}{{"rsa", &p.rsa}, {"ec", &p.ec}} {
+		ps := peerSigner{pem: filepath.Join(dir, s.name+".pem"), key: filepath.Join(dir, s.name+".key"),
+			p12: filepath.Join(dir, s.name+".p12"), nick: "peer-" + s.name}
+		der, err := block(s.name + ".pem")
+		if err == nil {
+			ps.cert, err = x509.ParseCertificate(der)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if der, err = block(s.name + ".key"); err != nil {
+			return nil, err
+		}
+		k, err := x509.ParsePKCS8PrivateKey(der)
+		if err != nil {
+			return nil, err
+		}
+		var ok bool
+		if ps.signer, ok = k.(crypto.Signer); !ok {
+			return nil, fmt.Errorf("%s.key: %T is no signer", s.name, k)
+		}
+		*s.to = ps
 	}
 	return p, nil
 }
@@ -177,6 +202,9 @@ type peerWant struct {
 	// tamperSub is the TOTAL-FAILED sub-indication once a signed byte is flipped:
 	// HASH_FAILURE (the default) where signed attributes carry the message digest.
 	tamperSub trust.SubIndication
+	// noPdfsig: poppler 22.12 cannot check the signature (a signer identified by
+	// subjectKeyIdentifier is its "Unknown Validation Failure"); openssl still must.
+	noPdfsig bool
 }
 
 var unknownCA = peerWant{sub: trust.NoCertificateChainFound}
@@ -192,14 +220,75 @@ func helloAt(t testing.TB, data []byte) int {
 	return i
 }
 
-// checkPeerFile verifies a peer's signed file: pdfsig first (the peer's output is a
-// valid signature), then ours; then the same file with one signed byte flipped.
+// byteRangeRE finds a signature dictionary's /ByteRange.
+var byteRangeRE = regexp.MustCompile(`/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]`)
+
+// opensslVerifies checks the (only) signature of a peer's file with openssl cms -verify
+// over its byte ranges (the certificate chain left out): an oracle independent of ours.
+// For adbe.pkcs7.sha1 the CMS encapsulates the SHA-1 digest of the ranges instead.
+func opensslVerifies(t *testing.T, path string, sha1Encapsulated bool) {
+	t.Helper()
+	openssl := testenv.Tool(t, "openssl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := byteRangeRE.FindAllSubmatch(data, -1)
+	cs := contentsRE.FindAllSubmatch(data, -1)
+	if len(br) != 1 || len(cs) != 1 {
+		t.Fatalf("%d /ByteRange and %d /Contents in the peer's file, want 1 each", len(br), len(cs))
+	}
+	var r [4]int
+	for i := range r {
+		if r[i], err = strconv.Atoi(string(br[0][i+1])); err != nil { // decimal, leading zeros too
+			t.Fatal(err)
+		}
+	}
+	if r[0] != 0 || r[1] > r[2] || r[2]+r[3] != len(data) {
+		t.Fatalf("peer's /ByteRange %v over %d bytes", r, len(data))
+	}
+	full, err := hex.DecodeString(string(cs[0][1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, end, _, err := berElement(full, 0) // without the placeholder's zero padding
+	if err != nil {
+		t.Fatalf("the peer's CMS: %v", err)
+	}
+	cms := full[:end]
+	dir := t.TempDir()
+	signed := append(append([]byte{}, data[:r[1]]...), data[r[2]:]...)
+	if err := os.WriteFile(filepath.Join(dir, "signed.bin"), signed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cms.der"), cms, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"cms", "-verify", "-binary", "-inform", "DER", "-in", "cms.der", "-noverify", "-out", "content.bin"}
+	if !sha1Encapsulated {
+		args = append(args, "-content", "signed.bin")
+	}
+	runPeer(t, dir, openssl, args...)
+	if sha1Encapsulated {
+		content, err := os.ReadFile(filepath.Join(dir, "content.bin"))
+		if d := sha1.Sum(signed); err != nil || !bytes.Equal(content, d[:]) {
+			t.Fatalf("the encapsulated content is not the SHA-1 digest of the byte ranges (%v)", err)
+		}
+	}
+}
+
+// checkPeerFile verifies a peer's signed file: pdfsig and openssl first (the peer's
+// output is a valid signature), then ours; then the same file with one signed byte
+// flipped.
 func checkPeerFile(t *testing.T, path string, want peerWant) {
 	t.Helper()
-	pdfsig := testenv.Tool(t, "pdfsig")
-	if out := runPeer(t, filepath.Dir(path), pdfsig, "-nocert", path); !bytes.Contains(out, []byte("Signature Validation: Signature is Valid.")) {
-		t.Fatalf("pdfsig does not call the peer's signature valid:\n%s", out)
+	if !want.noPdfsig {
+		pdfsig := testenv.Tool(t, "pdfsig")
+		if out := runPeer(t, filepath.Dir(path), pdfsig, "-nocert", path); !bytes.Contains(out, []byte("Signature Validation: Signature is Valid.")) {
+			t.Fatalf("pdfsig does not call the peer's signature valid:\n%s", out)
+		}
 	}
+	opensslVerifies(t, path, want.subFilter == "adbe.pkcs7.sha1")
 	pol := testPolicy(t)
 	rep, err := VerifyFile(context.Background(), path, pol)
 	if err != nil {
@@ -221,7 +310,7 @@ func checkPeerFile(t *testing.T, path string, want peerWant) {
 		t.Fatalf("peer signature: %s/%s %v intact=%v coverage=%s; want intact, whole, %s/%s",
 			s.Indication, s.SubIndication, s.Summary, s.Intact, s.Coverage, trust.Indeterminate, want.sub)
 	}
-	if s.Signer == nil || s.Signer.Subject != "CN=Throwaway Peer Signer" {
+	if s.Signer == nil || !strings.HasPrefix(s.Signer.Subject, "CN=Throwaway Peer ") {
 		t.Fatalf("signer %+v", s.Signer)
 	}
 	chainMissing := false
@@ -293,7 +382,7 @@ func placeholderFor(t *testing.T, in []byte, pki *peerPKI, subFilter string, mk 
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := SignOptions{Profile: PAdES, Signer: pki.key, Certificate: pki.cert, Chain: []*x509.Certificate{pki.ca},
+	opts := SignOptions{Profile: PAdES, Signer: pki.rsa.signer, Certificate: pki.rsa.cert, Chain: []*x509.Certificate{pki.ca},
 		Time: time.Now()}
 	p, err := prepare(f, opts)
 	if err != nil {
@@ -435,21 +524,25 @@ func TestPeerOpenSSLCMS(t *testing.T) {
 		md        string
 		args      []string // beyond -sign -binary -outform DER -md
 		ber       bool
+		ec        bool // the ECDSA P-256 signer instead of the RSA one
 		want      peerWant
 	}{
 		// DER (no streaming): the control, already read before BER support.
-		{"der-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", nil, false, unknownCA},
-		{"ber-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", []string{"-stream"}, true, unknownCA},
+		{"der-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", nil, false, false, unknownCA},
+		{"ber-attributes", docSpec{}, "adbe.pkcs7.detached", "sha256", []string{"-stream"}, true, false, unknownCA},
 		// Without signed attributes the digest of the ranges is signed directly: a flipped
 		// byte shows as a signature value that does not verify.
-		{"ber-noattr", docSpec{xrefStream: true}, "adbe.pkcs7.detached", "sha256", []string{"-stream", "-noattr"}, true,
+		{"ber-noattr", docSpec{xrefStream: true}, "adbe.pkcs7.detached", "sha256", []string{"-stream", "-noattr"}, true, false,
 			peerWant{sub: trust.NoCertificateChainFound, tamperSub: trust.SigCryptoFailure}},
-		{"ber-cades", docSpec{acroForm: "indirect", textField: true}, "ETSI.CAdES.detached", "sha256", []string{"-stream", "-cades"}, true, unknownCA},
+		{"ber-cades", docSpec{acroForm: "indirect", textField: true}, "ETSI.CAdES.detached", "sha256", []string{"-stream", "-cades"}, true, false, unknownCA},
+		// ECDSA P-256, the signer identified by subjectKeyIdentifier.
+		{"ber-ecdsa-keyid", docSpec{}, "adbe.pkcs7.detached", "sha256", []string{"-stream", "-keyid"}, true, true,
+			peerWant{sub: trust.NoCertificateChainFound, noPdfsig: true}},
 		// adbe.pkcs7.sha1 encapsulates the SHA-1 digest of the byte ranges: openssl's
 		// BER output as it is (a constructed, indefinite-length eContent). SHA-1 makes it
 		// INDETERMINATE for its weak algorithm before the chain is looked at. (With a
 		// SHA-256 SignerInfo over the SHA-1 content pdfsig reports a digest mismatch.)
-		{"ber-sha1-encapsulated", docSpec{}, "adbe.pkcs7.sha1", "sha1", []string{"-stream"}, true,
+		{"ber-sha1-encapsulated", docSpec{}, "adbe.pkcs7.sha1", "sha1", []string{"-stream"}, true, false,
 			peerWant{sub: trust.CryptoConstraintsFailure}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -464,8 +557,12 @@ func TestPeerOpenSSLCMS(t *testing.T) {
 				if err := os.WriteFile(in, content, 0o600); err != nil {
 					t.Fatal(err)
 				}
+				signer := pki.rsa
+				if c.ec {
+					signer = pki.ec
+				}
 				args := append([]string{"cms", "-sign", "-binary", "-outform", "DER", "-md", c.md,
-					"-signer", pki.eePEM, "-inkey", pki.eeKey, "-certfile", pki.caPEM, "-in", in, "-out", "cms.der"}, c.args...)
+					"-signer", signer.pem, "-inkey", signer.key, "-certfile", pki.caPEM, "-in", in, "-out", "cms.der"}, c.args...)
 				runPeer(t, dir, openssl, args...)
 				cms, err := os.ReadFile(filepath.Join(dir, "cms.der"))
 				if err != nil {
@@ -485,8 +582,9 @@ func TestPeerOpenSSLCMS(t *testing.T) {
 	}
 }
 
-// nssDB makes an NSS database in dir holding the throwaway signer's key and certificate
-// (nickname "peer") and returns its pdfsig -nssdir argument.
+// nssDB makes an NSS database in dir holding the throwaway RSA signer's key and
+// certificate (nickname pki.rsa.nick) and returns its pdfsig -nssdir argument. (poppler
+// 22.12 cannot sign with an EC key: "unable update signature".)
 func nssDB(t *testing.T, dir string, pki *peerPKI) string {
 	t.Helper()
 	certutil := testenv.Tool(t, "certutil")
@@ -496,14 +594,15 @@ func nssDB(t *testing.T, dir string, pki *peerPKI) string {
 		t.Fatal(err)
 	}
 	runPeer(t, dir, certutil, "-N", "-d", "sql:"+db, "--empty-password")
-	runPeer(t, dir, pk12util, "-i", pki.p12, "-d", "sql:"+db, "-W", peerPassword)
+	runPeer(t, dir, pk12util, "-i", pki.rsa.p12, "-d", "sql:"+db, "-W", peerPassword)
 	return "sql:" + db
 }
 
 func TestPeerPdfsigNSS(t *testing.T) {
 	pdfsig := testenv.Tool(t, "pdfsig")
 	dir := t.TempDir()
-	nss := nssDB(t, dir, throwawayPKI(t))
+	pki := throwawayPKI(t)
+	nss := nssDB(t, dir, pki)
 	// poppler 22.12 refuses -etsi with -add-signature: adbe.pkcs7.detached only.
 	for name, spec := range map[string]docSpec{
 		"plain":               {},
@@ -512,7 +611,7 @@ func TestPeerPdfsigNSS(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			in := writeTemp(t, "in.pdf", makePDF(t, spec))
 			out := filepath.Join(filepath.Dir(in), "pdfsig.pdf")
-			runPeer(t, dir, pdfsig, "-nssdir", nss, "-add-signature", "-nick", "peer", "-digest", "SHA256",
+			runPeer(t, dir, pdfsig, "-nssdir", nss, "-add-signature", "-nick", pki.rsa.nick, "-digest", "SHA256",
 				"-new-signature-field-name", "PeerSignature", in, out)
 			requireEncoding(t, out, true) // NSS writes BER with indefinite lengths
 			checkPeerFile(t, out, peerWant{sub: trust.NoCertificateChainFound, subFilter: "adbe.pkcs7.detached"})
@@ -544,15 +643,19 @@ func sigFieldPDF(t *testing.T) ([]byte, string) {
 func TestPeerMutool(t *testing.T) {
 	mutool := testenv.Tool(t, "mutool")
 	pki := throwawayPKI(t)
-	data, field := sigFieldPDF(t)
-	in := writeTemp(t, "in.pdf", data)
-	dir := filepath.Dir(in)
-	out := filepath.Join(dir, "mutool.pdf")
-	runPeer(t, dir, mutool, "sign", "-s", pki.p12, "-P", peerPassword, "-o", out, in, field)
-	// mupdf 1.21 signs with SHA-1 (no option to choose): intact, but SHA-1 is too weak for
-	// a signature, and that INDETERMINATE comes before the missing chain (which the check
-	// list shows too).
-	checkPeerFile(t, out, peerWant{sub: trust.CryptoConstraintsFailure, subFilter: "adbe.pkcs7.detached"})
+	for name, signer := range map[string]peerSigner{"rsa": pki.rsa, "ecdsa": pki.ec} {
+		t.Run(name, func(t *testing.T) {
+			data, field := sigFieldPDF(t)
+			in := writeTemp(t, "in.pdf", data)
+			dir := filepath.Dir(in)
+			out := filepath.Join(dir, "mutool.pdf")
+			runPeer(t, dir, mutool, "sign", "-s", signer.p12, "-P", peerPassword, "-o", out, in, field)
+			// mupdf 1.21 signs with SHA-1 (no option to choose): intact, but SHA-1 is too
+			// weak for a signature, and that INDETERMINATE comes before the missing chain
+			// (which the check list shows too).
+			checkPeerFile(t, out, peerWant{sub: trust.CryptoConstraintsFailure, subFilter: "adbe.pkcs7.detached"})
+		})
+	}
 }
 
 // pdfboxClassPath is Debian's PDFBox 2 and BouncyCastle jars (libpdfbox2-java,
@@ -611,28 +714,34 @@ func TestPeerPDFBox(t *testing.T) {
 	pki := throwawayPKI(t)
 	dir := t.TempDir()
 	cases := []struct {
-		name, encoding, subFilter string
-		spec                      docSpec
+		name, mode, subFilter string
+		signer                peerSigner
+		spec                  docSpec
 	}{
-		{"der-adbe", "der", "adbe.pkcs7.detached", docSpec{}},
-		{"ber-adbe", "ber", "adbe.pkcs7.detached", docSpec{}},
-		{"ber-etsi-xrefstream", "ber", "ETSI.CAdES.detached", docSpec{xrefStream: true, annots: "indirect"}},
+		{"der-adbe", "der", "adbe.pkcs7.detached", pki.rsa, docSpec{}},
+		{"ber-adbe", "ber", "adbe.pkcs7.detached", pki.rsa, docSpec{}},
+		{"ber-etsi-xrefstream", "ber", "ETSI.CAdES.detached", pki.rsa, docSpec{xrefStream: true, annots: "indirect"}},
+		{"ber-ecdsa", "ber", "adbe.pkcs7.detached", pki.ec, docSpec{acroForm: "direct"}},
+		// The signer identified by subjectKeyIdentifier.
+		{"der-ski-etsi", "der-ski", "ETSI.CAdES.detached", pki.rsa, docSpec{}},
+		{"ber-ecdsa-ski", "ber-ski", "adbe.pkcs7.detached", pki.ec, docSpec{}},
 	}
 	// One JVM start signs every case.
-	args := []string{"-cp", cp, "Sign", pki.p12, peerPassword}
+	args := []string{"-cp", cp, "Sign", peerPassword}
 	for _, c := range cases {
 		in := filepath.Join(dir, c.name+".in.pdf")
 		if err := os.WriteFile(in, makePDF(t, c.spec), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		args = append(args, c.encoding, c.subFilter, in, filepath.Join(dir, c.name+".pdf"))
+		args = append(args, c.signer.p12, c.mode, c.subFilter, in, filepath.Join(dir, c.name+".pdf"))
 	}
 	runPeer(t, dir, java, args...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(dir, c.name+".pdf")
-			requireEncoding(t, out, c.encoding == "ber")
-			checkPeerFile(t, out, peerWant{sub: trust.NoCertificateChainFound, subFilter: c.subFilter})
+			requireEncoding(t, out, strings.HasPrefix(c.mode, "ber"))
+			checkPeerFile(t, out, peerWant{sub: trust.NoCertificateChainFound, subFilter: c.subFilter,
+				noPdfsig: strings.HasSuffix(c.mode, "-ski")})
 		})
 	}
 }
@@ -677,20 +786,20 @@ func TestPeerAfterOurs(t *testing.T) {
 		java := testenv.Tool(t, "java")
 		cp := pdfboxSigner(t)
 		out := filepath.Join(dir, "pdfbox.pdf")
-		runPeer(t, dir, java, "-cp", cp, "Sign", pki.p12, peerPassword, "der", "adbe.pkcs7.detached", in, out)
+		runPeer(t, dir, java, "-cp", cp, "Sign", peerPassword, pki.rsa.p12, "der", "adbe.pkcs7.detached", in, out)
 		check(t, out)
 	})
 	t.Run("mutool", func(t *testing.T) {
 		mutool := testenv.Tool(t, "mutool")
 		out := filepath.Join(dir, "mutool.pdf")
-		runPeer(t, dir, mutool, "sign", "-s", pki.p12, "-P", peerPassword, "-o", out, in, field)
+		runPeer(t, dir, mutool, "sign", "-s", pki.rsa.p12, "-P", peerPassword, "-o", out, in, field)
 		check(t, out)
 	})
 	t.Run("pdfsig", func(t *testing.T) {
 		pdfsig := testenv.Tool(t, "pdfsig")
 		nss := nssDB(t, dir, pki)
 		out := filepath.Join(dir, "pdfsig.pdf")
-		runPeer(t, dir, pdfsig, "-nssdir", nss, "-add-signature", "-nick", "peer", "-new-signature-field-name", "PeerSignature2", in, out)
+		runPeer(t, dir, pdfsig, "-nssdir", nss, "-add-signature", "-nick", pki.rsa.nick, "-new-signature-field-name", "PeerSignature2", in, out)
 		check(t, out)
 	})
 }

@@ -2,13 +2,15 @@
 // a PDF with PDFBox's incremental signing and a detached CMS SignedData made by
 // BouncyCastle's CMSSignedDataGenerator, as Java signers built on these libraries do.
 //
-//	java -cp CLASSPATH Sign KEY.p12 PASSWORD ENCODING SUBFILTER IN.pdf OUT.pdf [ENCODING SUBFILTER IN.pdf OUT.pdf]...
+//	java -cp CLASSPATH Sign PASSWORD KEY.p12 MODE SUBFILTER IN.pdf OUT.pdf [KEY.p12 MODE SUBFILTER IN.pdf OUT.pdf]...
 //
-// Each group of four arguments signs one file (one JVM start for all of them).
-// ENCODING is "ber" (CMSSignedData.getEncoded(): BER with indefinite lengths, what the
-// signers that call getEncoded() embed) or "der" (the same structure re-encoded in DER).
-// SUBFILTER is adbe.pkcs7.detached or ETSI.CAdES.detached. The PKCS#12 file holds one
-// key with its certificate chain; every certificate of the chain goes into the CMS.
+// Each group of five arguments signs one file (one JVM start for all of them). KEY.p12
+// holds one key (RSA or EC, signed with SHA-256) with its certificate chain, protected
+// by PASSWORD; every certificate of the chain goes into the CMS. MODE is "ber"
+// (CMSSignedData.getEncoded(): BER with indefinite lengths, what the signers that call
+// getEncoded() embed) or "der" (the same structure re-encoded in DER), with "-ski" to
+// identify the signer by subjectKeyIdentifier instead of issuer and serial number.
+// SUBFILTER is adbe.pkcs7.detached or ETSI.CAdES.detached.
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -29,7 +31,9 @@ import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
 import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureInterface;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSTypedData;
@@ -42,42 +46,44 @@ public final class Sign implements SignatureInterface {
 	private final PrivateKey key;
 	private final Certificate[] chain;
 	private final boolean ber;
+	private final boolean ski;
 
-	private Sign(PrivateKey key, Certificate[] chain, boolean ber) {
+	private Sign(PrivateKey key, Certificate[] chain, boolean ber, boolean ski) {
 		this.key = key;
 		this.chain = chain;
 		this.ber = ber;
+		this.ski = ski;
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length < 6 || (args.length - 2) % 4 != 0) {
-			System.err.println("usage: Sign KEY.p12 PASSWORD ber|der SUBFILTER IN.pdf OUT.pdf [ber|der SUBFILTER IN.pdf OUT.pdf]...");
+		if (args.length < 6 || (args.length - 1) % 5 != 0) {
+			System.err.println("usage: Sign PASSWORD KEY.p12 ber|der[-ski] SUBFILTER IN.pdf OUT.pdf [KEY.p12 MODE SUBFILTER IN.pdf OUT.pdf]...");
 			System.exit(2);
 		}
-		char[] pass = args[1].toCharArray();
-		KeyStore ks = KeyStore.getInstance("PKCS12");
-		try (InputStream in = new FileInputStream(args[0])) {
-			ks.load(in, pass);
-		}
-		String alias = null;
-		for (Enumeration<String> e = ks.aliases(); e.hasMoreElements();) {
-			String a = e.nextElement();
-			if (ks.isKeyEntry(a)) {
-				alias = a;
-				break;
+		char[] pass = args[0].toCharArray();
+		for (int i = 1; i < args.length; i += 5) {
+			String mode = args[i + 1];
+			if (!mode.matches("(ber|der)(-ski)?")) {
+				throw new IllegalArgumentException("mode " + mode + ": want ber or der, optionally with -ski");
 			}
-		}
-		if (alias == null) {
-			throw new IOException(args[0] + ": no key entry");
-		}
-		PrivateKey key = (PrivateKey) ks.getKey(alias, pass);
-		Certificate[] chain = ks.getCertificateChain(alias);
-		for (int i = 2; i < args.length; i += 4) {
-			String enc = args[i];
-			if (!enc.equals("ber") && !enc.equals("der")) {
-				throw new IllegalArgumentException("encoding " + enc + ": want ber or der");
+			KeyStore ks = KeyStore.getInstance("PKCS12");
+			try (InputStream in = new FileInputStream(args[i])) {
+				ks.load(in, pass);
 			}
-			sign(new Sign(key, chain, enc.equals("ber")), args[i + 1], new File(args[i + 2]), new File(args[i + 3]));
+			String alias = null;
+			for (Enumeration<String> e = ks.aliases(); e.hasMoreElements();) {
+				String a = e.nextElement();
+				if (ks.isKeyEntry(a)) {
+					alias = a;
+					break;
+				}
+			}
+			if (alias == null) {
+				throw new IOException(args[i] + ": no key entry");
+			}
+			Sign signer = new Sign((PrivateKey) ks.getKey(alias, pass), ks.getCertificateChain(alias),
+					mode.startsWith("ber"), mode.endsWith("-ski"));
+			sign(signer, args[i + 2], new File(args[i + 3]), new File(args[i + 4]));
 		}
 	}
 
@@ -99,9 +105,18 @@ public final class Sign implements SignatureInterface {
 		try {
 			byte[] data = content.readAllBytes();
 			CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-			ContentSigner cs = new JcaContentSignerBuilder("SHA256withRSA").build(key);
-			gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-					new JcaDigestCalculatorProviderBuilder().build()).build(cs, (X509Certificate) chain[0]));
+			String alg = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+			ContentSigner cs = new JcaContentSignerBuilder(alg).build(key);
+			X509Certificate cert = (X509Certificate) chain[0];
+			JcaSignerInfoGeneratorBuilder sib = new JcaSignerInfoGeneratorBuilder(
+					new JcaDigestCalculatorProviderBuilder().build());
+			if (ski) {
+				byte[] id = SubjectKeyIdentifier.fromExtensions(new JcaX509CertificateHolder(cert).getExtensions())
+						.getKeyIdentifier();
+				gen.addSignerInfoGenerator(sib.build(cs, id));
+			} else {
+				gen.addSignerInfoGenerator(sib.build(cs, cert));
+			}
 			gen.addCertificates(new JcaCertStore(Arrays.asList(chain)));
 			CMSSignedData sd = gen.generate(new Bytes(data), false);
 			return ber ? sd.getEncoded() : sd.toASN1Structure().getEncoded("DER");
