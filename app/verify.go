@@ -540,7 +540,7 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		if !c.Passed {
 			ic = theme.CancelIcon()
 		}
-		text := c.Name
+		text := string(c.Name)
 		if c.Detail.Key != "" {
 			text += ": " + u.msg(c.Detail)
 		}

@@ -254,7 +254,7 @@ func TestAttacksOnOurSignatures(t *testing.T) {
 			}
 			found := false
 			for _, c := range s.Checks {
-				if !c.Passed && (c.Name == at.reason || c.Detail.Key == at.reason) {
+				if !c.Passed && (string(c.Name) == at.reason || c.Detail.Key == at.reason) {
 					found = true
 				}
 			}

@@ -18,11 +18,17 @@ import (
 // from the signed bytes (another producer, another format).
 func signWithCMS(t *testing.T, in []byte, subFilter string, mk func(signed []byte) []byte) []byte {
 	t.Helper()
+	return signWithCMSOptions(t, in, subFilter, personaOptions(t, "valid", PAdES), mk)
+}
+
+// signWithCMSOptions is signWithCMS with the options that size the placeholder.
+func signWithCMSOptions(t *testing.T, in []byte, subFilter string, opts SignOptions, mk func(signed []byte) []byte) []byte {
+	t.Helper()
 	f, err := NewFile(bytes.NewReader(in), int64(len(in)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := prepare(f, personaOptions(t, "valid", PAdES))
+	p, err := prepare(f, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,15 +64,22 @@ type sigState struct {
 	summary trust.Message
 }
 
-// fail records an outcome of the PDF checks; a TOTAL-FAILED replaces an earlier
+// failCheck records a failed check and the outcome it leads to. Every failure of the
+// PDF checks goes through here, so that the report's checks always show why.
+func (s *sigState) failCheck(name trust.CheckName, ind trust.Indication, sub trust.SubIndication, key string, args ...string) {
+	s.check(name, false, key, args...)
+	s.outcome(ind, sub, key, args...)
+}
+
+// outcome records an outcome of the PDF checks; a TOTAL-FAILED replaces an earlier
 // INDETERMINATE, otherwise the first outcome stays.
-func (s *sigState) fail(ind trust.Indication, sub trust.SubIndication, key string, args ...string) {
+func (s *sigState) outcome(ind trust.Indication, sub trust.SubIndication, key string, args ...string) {
 	if s.ind == "" || (s.ind == trust.Indeterminate && ind == trust.TotalFailed) {
 		s.ind, s.sub, s.summary = ind, sub, trust.Message{Key: key, Args: args}
 	}
 }
 
-func (s *sigState) check(name string, passed bool, key string, args ...string) {
+func (s *sigState) check(name trust.CheckName, passed bool, key string, args ...string) {
 	s.rep.Checks = append(s.rep.Checks, trust.Check{Name: name, Passed: passed, Detail: trust.Message{Key: key, Args: args}})
 }
 
@@ -183,7 +190,7 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 		for _, s := range list {
 			for _, o := range list {
 				if o != s {
-					s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "the value of field \""+o.field.Name+"\" too")
+					s.failCheck(trust.CheckSignatureDictionary, trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "the value of field \""+o.field.Name+"\" too")
 					break
 				}
 			}
@@ -223,8 +230,14 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	s.rep.ChangesAfterSigning.Level = trust.ChangesNone
 	d, ok, err := a.f.dictAt(last, v)
 	if err != nil || !ok {
+		// A value that is not a dictionary is forbidden; one that cannot be read proves
+		// nothing.
 		s.rep.Format = "?"
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "value")
+		ind := trust.TotalFailed
+		if err != nil {
+			ind = trust.Indeterminate
+		}
+		s.failCheck(trust.CheckSignatureDictionary, ind, trust.FormatFailure, MsgSigBadDictionary, "value")
 		return s
 	}
 	s.dict = d
@@ -246,7 +259,7 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		// §12.8.3.2, gone from PDF 2.0): not supported.
 		s.kind = kindUnsupported
 		s.rep.Format = string(s.subFilter)
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+		s.failCheck(trust.CheckSignatureDictionary, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
 	default:
 		// Another SubFilter (a national one, say): verified as a detached CMS when its
 		// /Contents is one (below), with a warning naming it; INDETERMINATE otherwise.
@@ -257,10 +270,10 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		}
 	}
 	if typ != "" && typ != "Sig" && typ != "DocTimeStamp" {
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "/Type /"+string(typ))
+		s.failCheck(trust.CheckSignatureDictionary, trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "/Type /"+string(typ))
 	}
 	if d.Dup {
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "duplicate keys")
+		s.failCheck(trust.CheckSignatureDictionary, trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "duplicate keys")
 	}
 	if m, ok := d.Get("M").(String); ok {
 		if t, ok := ParsePDFDate(m.Text()); ok {
@@ -274,23 +287,21 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	contents, _ := d.Get("Contents").(String)
 	problem := byteRangeProblem(d.Get("ByteRange"), d.Get("Contents"), a.size)
 	if problem != "" {
-		s.check("byterange", false, MsgSigByteRange, problem)
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigByteRange, problem)
+		s.failCheck(trust.CheckByteRange, trust.TotalFailed, trust.FormatFailure, MsgSigByteRange, problem)
 	} else {
 		arr := d.Get("ByteRange").(Array)
 		for i := range s.br {
 			s.br[i], _ = IntOf(arr[i])
 		}
 		s.brOK = true
-		s.check("byterange", true, MsgCheckByteRangeOK)
+		s.check(trust.CheckByteRange, true, MsgCheckByteRangeOK)
 	}
 	if s.kind == kindUnsupported {
 		return s
 	}
 	// 2. CMS structure. What cannot be read is not a proof of anything: INDETERMINATE.
 	if len(contents.Bytes) == 0 {
-		s.check("cms", false, MsgSigNoContents)
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigNoContents)
+		s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigNoContents)
 		return s
 	}
 	sd, rest, err := cms.Parse(contents.Bytes)
@@ -307,17 +318,16 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	}
 	if err != nil {
 		if s.kind == kindOtherFilter {
-			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
 			return s
 		}
-		s.check("cms", false, MsgSigCMSMalformed, err.Error())
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 		return s
 	}
 	s.sd = sd
 	if s.kind == kindOtherFilter {
 		if sd.HasEContent || !sd.ContentType.Equal(cms.OIDData) {
-			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
+			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
 			return s
 		}
 		s.kind = kindDetached
@@ -326,32 +336,29 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	switch s.kind {
 	case kindDetached:
 		if sd.HasEContent {
-			s.check("cms", false, MsgSigEContent)
-			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigEContent)
+			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigEContent)
 			return s
 		}
 		if !sd.ContentType.Equal(cms.OIDData) {
-			s.check("cms", false, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
-			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
+			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
 			return s
 		}
 	case kindSHA1:
 		if !sd.HasEContent || len(sd.EContent) != 20 {
-			s.check("cms", false, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
-			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
+			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
 			return s
 		}
 	case kindTimestamp:
 		if !sd.ContentType.Equal(cms.OIDTSTInfo) || !sd.HasEContent {
-			s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "not a time-stamp token")
+			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "not a time-stamp token")
 			return s
 		}
 		if s.tst, err = cms.ParseTSTInfo(sd.EContent); err != nil {
-			s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 			return s
 		}
 	}
-	s.check("cms", true, MsgCheckCMSOK)
+	s.check(trust.CheckCMS, true, MsgCheckCMSOK)
 	if len(sd.Signers) > 1 {
 		s.warn(MsgWarnSeveralSigners, strconv.Itoa(len(sd.Signers)))
 	}
@@ -415,15 +422,14 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 	case kindTimestamp:
 		h, ok := cms.HashByOID(s.tst.HashAlgorithm.OID)
 		if !ok {
-			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, s.tst.HashAlgorithm.OID.String())
+			s.failCheck(trust.CheckMessageDigest, trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, s.tst.HashAlgorithm.OID.String())
 			return
 		}
 		s.h = h
 	default:
 		h, err := s.si.SignerHash()
 		if err != nil {
-			s.check("message-digest", false, MsgSigUnsupportedAlg, err.Error())
-			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+			s.failCheck(trust.CheckMessageDigest, trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
 			return
 		}
 		s.h = h
@@ -596,16 +602,15 @@ func (a *analysis) coverage(s *sigState) {
 	switch {
 	case s.rev < 0:
 		s.rep.Coverage = trust.CoveragePartial
-		s.check("coverage", false, MsgSigCoverage, strconv.FormatInt(end, 10), strconv.FormatInt(a.size, 10))
-		s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigCoverage, strconv.FormatInt(end, 10), strconv.FormatInt(a.size, 10))
+		s.failCheck(trust.CheckCoverage, trust.TotalFailed, trust.FormatFailure, MsgSigCoverage, strconv.FormatInt(end, 10), strconv.FormatInt(a.size, 10))
 	case s.rev == n-1:
 		s.rep.Coverage = trust.CoverageWhole
 		s.rep.SignedContent += fmt.Sprintf(" (revision %d of %d)", s.rev+1, n)
-		s.check("coverage", true, MsgCheckCoverageWhole)
+		s.check(trust.CheckCoverage, true, MsgCheckCoverageWhole)
 	default:
 		s.rep.Coverage = trust.CoverageRevision
 		s.rep.SignedContent += fmt.Sprintf(" (revision %d of %d)", s.rev+1, n)
-		s.check("coverage", true, MsgCheckCoverageRev, strconv.Itoa(s.rev+1), strconv.Itoa(n))
+		s.check(trust.CheckCoverage, true, MsgCheckCoverageRev, strconv.Itoa(s.rev+1), strconv.Itoa(n))
 	}
 }
 
@@ -616,27 +621,25 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		return false
 	}
 	if s.cert == nil {
-		s.check("signing-certificate", false, MsgSigNoCertificate)
-		s.fail(trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigNoCertificate)
+		s.failCheck(trust.CheckSigningCertificate, trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigNoCertificate)
 		return false
 	}
 	content := s.digest
 	switch s.kind {
 	case kindSHA1:
 		if string(s.sd.EContent) != string(s.digest) {
-			s.check("message-digest", false, MsgSigDigestMismatch)
-			s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+			s.failCheck(trust.CheckMessageDigest, trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
 			return false
 		}
 		fallthrough
 	case kindTimestamp:
 		if s.kind == kindTimestamp && string(s.tst.HashedMessage) != string(s.digest) {
-			s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+			s.failCheck(trust.CheckMessageDigest, trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
 			return false
 		}
 		h, err := s.si.SignerHash()
 		if err != nil {
-			s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+			s.failCheck(trust.CheckMessageDigest, trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
 			return false
 		}
 		w := h.New()
@@ -646,28 +649,23 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 	err := s.sd.VerifySigner(s.si, s.cert, content)
 	switch {
 	case err == nil:
-		s.check("message-digest", true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
-		s.check("signature-value", true, MsgCheckSignatureOK, s.rep.SignatureAlgorithm)
+		s.check(trust.CheckMessageDigest, true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		s.check(trust.CheckSignatureValue, true, MsgCheckSignatureOK, s.rep.SignatureAlgorithm)
 	case errors.Is(err, cms.ErrDigestMismatch):
-		s.check("message-digest", false, MsgSigDigestMismatch)
-		s.fail(trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
+		s.failCheck(trust.CheckMessageDigest, trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
 		return false
 	case errors.Is(err, cms.ErrBadSignature):
-		s.check("message-digest", true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
-		s.check("signature-value", false, MsgSigBadSignature)
-		s.fail(trust.TotalFailed, trust.SigCryptoFailure, MsgSigBadSignature)
+		s.check(trust.CheckMessageDigest, true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		s.failCheck(trust.CheckSignatureValue, trust.TotalFailed, trust.SigCryptoFailure, MsgSigBadSignature)
 		return false
 	case errors.Is(err, cms.ErrAlgorithmMismatch):
-		s.check("signature-value", false, MsgSigAlgMismatch)
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigAlgMismatch)
+		s.failCheck(trust.CheckSignatureValue, trust.Indeterminate, trust.FormatFailure, MsgSigAlgMismatch)
 		return false
 	case errors.Is(err, cms.ErrUnsupported):
-		s.check("signature-value", false, MsgSigUnsupportedAlg, err.Error())
-		s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
+		s.failCheck(trust.CheckSignatureValue, trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigUnsupportedAlg, err.Error())
 		return false
 	default:
-		s.check("signature-value", false, MsgSigCMSMalformed, err.Error())
-		s.fail(trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
+		s.failCheck(trust.CheckSignatureValue, trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
 		return false
 	}
 	if s.fromDSS {
@@ -677,8 +675,7 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		// Intact, but SHA-1 is broken for signatures (chosen-prefix collisions): what
 		// was signed cannot be told from a document with the same digest. As in XML,
 		// such a signature is never TOTAL-PASSED (ETSI TS 119 312).
-		s.check("algorithms", false, MsgSigWeakAlgorithm, "SHA-1")
-		s.fail(trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigWeakAlgorithm, "SHA-1")
+		s.failCheck(trust.CheckAlgorithms, trust.Indeterminate, trust.CryptoConstraintsFailure, MsgSigWeakAlgorithm, "SHA-1")
 	}
 	sc := s.si.CheckSigningCertificate(s.cert)
 	switch {
@@ -687,11 +684,10 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 			s.warn(MsgWarnNoSigningCert)
 		}
 	case sc.Err != nil || !sc.Match:
-		s.check("signing-certificate", false, MsgSigSigningCertBad)
-		s.fail(trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigSigningCertBad)
+		s.failCheck(trust.CheckSigningCertificate, trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigSigningCertBad)
 		return true
 	default:
-		s.check("signing-certificate", true, MsgCheckSigningCertOK)
+		s.check(trust.CheckSigningCertificate, true, MsgCheckSigningCertOK)
 	}
 	return true
 }
@@ -765,17 +761,17 @@ func (a *analysis) applyChanges(s *sigState) {
 			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeRedrawn && o.Why.Key != MsgChangeDSS &&
 				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata {
 				what = o.Object
-				s.check("changes", false, o.Why.Key, o.Why.Args...)
-				s.fail(trust.TotalFailed, trust.FormatFailure, MsgSigChanged, strconv.Itoa(o.Revision), what)
+				s.check(trust.CheckChanges, false, o.Why.Key, o.Why.Args...)
+				s.outcome(trust.TotalFailed, trust.FormatFailure, MsgSigChanged, strconv.Itoa(o.Revision), what)
 				break
 			}
 		}
 		return
 	}
 	if ch.Level == trust.ChangesNone {
-		s.check("changes", true, MsgCheckNoChanges)
+		s.check(trust.CheckChanges, true, MsgCheckNoChanges)
 	} else {
-		s.check("changes", true, MsgCheckPermitted, strconv.Itoa(last-s.rev))
+		s.check(trust.CheckChanges, true, MsgCheckPermitted, strconv.Itoa(last-s.rev))
 	}
 }
 

@@ -37,7 +37,7 @@ type finding struct {
 	ind   Indication
 	sub   SubIndication
 	msg   Message
-	check string // the Check it belongs to
+	check CheckName // the Check it belongs to
 }
 
 // rank orders findings: the highest is the one the result reports. TOTAL-FAILED beats
@@ -210,7 +210,7 @@ type pathCheck struct {
 	checks   []Check
 }
 
-func (pc *pathCheck) fail(check string, ind Indication, sub SubIndication, key string, args ...string) {
+func (pc *pathCheck) fail(check CheckName, ind Indication, sub SubIndication, key string, args ...string) {
 	pc.findings = append(pc.findings, finding{ind: ind, sub: sub, msg: Message{Key: key, Args: args}, check: check})
 }
 
@@ -237,7 +237,7 @@ func (pc *pathCheck) position(i int) string {
 	}
 }
 
-func (pc *pathCheck) record(name string, before int, passKey string) {
+func (pc *pathCheck) record(name CheckName, before int, passKey string) {
 	c := Check{Name: name, Passed: len(pc.findings) == before, Detail: Message{Key: passKey}}
 	if !c.Passed {
 		c.Detail = pc.findings[before].msg
@@ -250,13 +250,13 @@ func (pc *pathCheck) checkCrypto() {
 	for i := 0; i < len(pc.path)-1; i++ {
 		c := pc.path[i]
 		if !acceptedSignatureAlgorithm(c.SignatureAlgorithm) {
-			pc.fail("crypto", Indeterminate, CryptoConstraintsFailure, MsgCertWeakAlgorithm, pc.position(i), c.SignatureAlgorithm.String())
+			pc.fail(CheckCrypto, Indeterminate, CryptoConstraintsFailure, MsgCertWeakAlgorithm, pc.position(i), c.SignatureAlgorithm.String())
 		}
 		if ok, desc := acceptedPublicKey(c.PublicKey, pc.minRSA); !ok {
-			pc.fail("crypto", Indeterminate, CryptoConstraintsFailure, MsgCertWeakKey, pc.position(i), desc)
+			pc.fail(CheckCrypto, Indeterminate, CryptoConstraintsFailure, MsgCertWeakKey, pc.position(i), desc)
 		}
 	}
-	pc.record("crypto", before, MsgCheckCryptoOK)
+	pc.record(CheckCrypto, before, MsgCheckCryptoOK)
 }
 
 func (pc *pathCheck) checkValidity() {
@@ -264,25 +264,25 @@ func (pc *pathCheck) checkValidity() {
 	t := pc.at
 	signer := pc.path[0]
 	if pc.claimed != nil && pc.claimed.Before(signer.NotBefore) {
-		pc.fail("validity", TotalFailed, NotYetValid, MsgCertClaimedBeforeValidity, isoTime(*pc.claimed), isoTime(signer.NotBefore))
+		pc.fail(CheckValidity, TotalFailed, NotYetValid, MsgCertClaimedBeforeValidity, isoTime(*pc.claimed), isoTime(signer.NotBefore))
 	}
 	for i, c := range pc.path {
 		switch {
 		case t.Before(c.NotBefore) && i == 0:
-			pc.fail("validity", TotalFailed, NotYetValid, MsgCertNotYetValid, isoTime(c.NotBefore))
+			pc.fail(CheckValidity, TotalFailed, NotYetValid, MsgCertNotYetValid, isoTime(c.NotBefore))
 		case t.Before(c.NotBefore):
-			pc.fail("validity", Indeterminate, ChainConstraintsFailure, MsgCertCANotYetValid, pc.position(i), isoTime(c.NotBefore))
+			pc.fail(CheckValidity, Indeterminate, ChainConstraintsFailure, MsgCertCANotYetValid, pc.position(i), isoTime(c.NotBefore))
 		case t.After(c.NotAfter) && i == 0:
-			pc.fail("validity", Indeterminate, OutOfBoundsNoPOE, MsgCertExpiredNoPOE, isoTime(c.NotAfter))
+			pc.fail(CheckValidity, Indeterminate, OutOfBoundsNoPOE, MsgCertExpiredNoPOE, isoTime(c.NotAfter))
 		case t.After(c.NotAfter):
 			gen := ""
 			if i == len(pc.path)-1 && pc.anchor != nil {
 				gen = pc.anchor.Generation
 			}
-			pc.fail("validity", Indeterminate, OutOfBoundsNoPOE, MsgCertCAExpiredNoPOE, pc.position(i), isoTime(c.NotAfter), gen)
+			pc.fail(CheckValidity, Indeterminate, OutOfBoundsNoPOE, MsgCertCAExpiredNoPOE, pc.position(i), isoTime(c.NotAfter), gen)
 		}
 	}
-	pc.record("validity", before, MsgCheckValidityOK)
+	pc.record(CheckValidity, before, MsgCheckValidityOK)
 }
 
 // checkCAs applies the basic constraints, the CA key usage and the path length limits to
@@ -297,15 +297,15 @@ func (pc *pathCheck) checkCAs() {
 	for i := n - 1; i >= 1; i-- {
 		c := pc.path[i]
 		if !c.BasicConstraintsValid || !c.IsCA {
-			pc.fail("ca-constraints", Indeterminate, ChainConstraintsFailure, MsgCertNotCA, pc.position(i))
+			pc.fail(CheckCAConstraints, Indeterminate, ChainConstraintsFailure, MsgCertNotCA, pc.position(i))
 			continue
 		}
 		if c.KeyUsage != 0 && c.KeyUsage&x509.KeyUsageCertSign == 0 {
-			pc.fail("ca-constraints", Indeterminate, ChainConstraintsFailure, MsgCertCANoCertSign, pc.position(i))
+			pc.fail(CheckCAConstraints, Indeterminate, ChainConstraintsFailure, MsgCertCANoCertSign, pc.position(i))
 		}
 		if !selfIssued(c) {
 			if maxLen == 0 {
-				pc.fail("ca-constraints", Indeterminate, ChainConstraintsFailure, MsgCertPathTooLong, pc.position(i))
+				pc.fail(CheckCAConstraints, Indeterminate, ChainConstraintsFailure, MsgCertPathTooLong, pc.position(i))
 			} else if maxLen > 0 {
 				maxLen--
 			}
@@ -316,7 +316,7 @@ func (pc *pathCheck) checkCAs() {
 			}
 		}
 	}
-	pc.record("ca-constraints", before, MsgCheckCAOK)
+	pc.record(CheckCAConstraints, before, MsgCheckCAOK)
 }
 
 func selfIssued(c *x509.Certificate) bool { return namesEqual(c.RawIssuer, c.RawSubject) }
@@ -349,11 +349,11 @@ func (pc *pathCheck) checkCritical() {
 				}
 			}
 			if !known {
-				pc.fail("critical-extensions", Indeterminate, ChainConstraintsFailure, MsgCertCriticalExtension, pc.position(i), ext.Id.String())
+				pc.fail(CheckCriticalExtensions, Indeterminate, ChainConstraintsFailure, MsgCertCriticalExtension, pc.position(i), ext.Id.String())
 			}
 		}
 	}
-	pc.record("critical-extensions", before, MsgCheckCriticalOK)
+	pc.record(CheckCriticalExtensions, before, MsgCheckCriticalOK)
 }
 
 // checkSignerUsage: a document signature needs a JPKI signature certificate with
@@ -366,20 +366,20 @@ func (pc *pathCheck) checkSignerUsage() {
 	signer := pc.path[0]
 	switch pc.anchor.Kind {
 	case KindAuthentication:
-		pc.fail("key-usage", Indeterminate, ChainConstraintsFailure, MsgCertAuthNotSigner)
+		pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgCertAuthNotSigner)
 	case KindSignature:
 		if signer.KeyUsage&x509.KeyUsageContentCommitment == 0 {
-			pc.fail("key-usage", Indeterminate, ChainConstraintsFailure, MsgCertNoNonRepudiation)
+			pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgCertNoNonRepudiation)
 		}
 	default:
 		if signer.KeyUsage != 0 && signer.KeyUsage&(x509.KeyUsageContentCommitment|x509.KeyUsageDigitalSignature) == 0 {
-			pc.fail("key-usage", Indeterminate, ChainConstraintsFailure, MsgCertNoNonRepudiation)
+			pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgCertNoNonRepudiation)
 		}
 	}
 	if signer.BasicConstraintsValid && signer.IsCA {
-		pc.fail("key-usage", Indeterminate, ChainConstraintsFailure, MsgCertSignerIsCA)
+		pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgCertSignerIsCA)
 	}
-	pc.record("key-usage", before, MsgCheckKeyUsageOK)
+	pc.record(CheckKeyUsage, before, MsgCheckKeyUsageOK)
 }
 
 // acceptedSignatureAlgorithm refuses MD2, MD5, SHA-1 and DSA.

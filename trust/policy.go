@@ -132,7 +132,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 	var findings []finding
 	chain := buildPaths(signer, others, p.store.Anchors)
 	if len(chain.paths) == 0 {
-		r.Checks = append(r.Checks, Check{Name: "chain", Passed: false, Detail: chain.miss})
+		r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: false, Detail: chain.miss})
 		findings = append(findings, finding{ind: Indeterminate, sub: NoCertificateChainFound, msg: chain.miss, check: "chain"})
 		if prof.Test && p.store.Name != StoreTest {
 			r.Warnings = append(r.Warnings, Message{Key: MsgCertTestNeedsTestStore})
@@ -151,7 +151,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 		}
 	}
 	anchor := pc.anchor
-	r.Checks = append(r.Checks, Check{Name: "chain", Passed: true, Detail: Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}})
+	r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: true, Detail: Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}})
 	r.Checks = append(r.Checks, pc.checks...)
 	findings = append(findings, pc.findings...)
 
@@ -179,7 +179,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 		r.Signer.Sex = pd.Sex
 	}
 	if ci.Kind == KindSignature {
-		pdCheck := Check{Name: "personal-data", Passed: len(prof.Problems) == 0, Detail: Message{Key: MsgCheckPersonalDataOK}}
+		pdCheck := Check{Name: CheckPersonalData, Passed: len(prof.Problems) == 0, Detail: Message{Key: MsgCheckPersonalDataOK}}
 		if !pdCheck.Passed {
 			pdCheck.Detail = prof.Problems[0]
 		}
@@ -191,7 +191,7 @@ func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificat
 	}
 
 	// Revocation of every certificate of the path below the anchor.
-	revCheck := Check{Name: "revocation", Passed: true, Detail: Message{Key: MsgCheckRevocationOK}}
+	revCheck := Check{Name: CheckRevocation, Passed: true, Detail: Message{Key: MsgCheckRevocationOK}}
 	for i := 0; i < len(pc.path)-1; i++ {
 		dps := prof.CRLDistributionPoints
 		if i > 0 {

@@ -81,9 +81,9 @@ type Message struct {
 
 // Check is one verification step that was carried out, with its outcome.
 type Check struct {
-	Name   string  `json:"name"` // a stable identifier, e.g. "byterange", "message-digest", "chain"
-	Passed bool    `json:"passed"`
-	Detail Message `json:"detail,omitempty"`
+	Name   CheckName `json:"name"` // a stable identifier: the Check… constants
+	Passed bool      `json:"passed"`
+	Detail Message   `json:"detail,omitempty"`
 }
 
 // Signer is the identity in a JPKI signature certificate's subjectAltName. It is personal

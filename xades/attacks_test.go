@@ -360,7 +360,7 @@ func TestUnsignedContentInsideTheSignature(t *testing.T) {
 			sr := rep.Signatures[0]
 			found := false
 			for _, w := range sr.Warnings {
-				found = found || w.Key == MsgSigUnsignedContent
+				found = found || w.Key == MsgSigUnsignedContent || w.Key == MsgSigUnsignedText
 			}
 			if sr.Coverage != trust.CoveragePartial || !found {
 				t.Fatalf("%s coverage %s, warnings %v", sr.Indication, sr.Coverage, sr.Warnings)

@@ -149,6 +149,10 @@ type packageFiles interface {
 	names() []string
 	// unsafe lists entries that are not plain files (folders, links, …).
 	unsafe() []string
+	// outside lists what a zip holds outside the package folder (files at the zip's root
+	// or in another folder, by their top-level name): unpacking shows them next to the
+	// package, and no signature of kousei.xml can cover them.
+	outside() []string
 }
 
 // packageError is a package entry that must not be used.
@@ -222,8 +226,9 @@ func (d *dirFiles) read(name string) ([]byte, error) {
 	return data, err
 }
 
-func (d *dirFiles) names() []string  { return d.plain }
-func (d *dirFiles) unsafe() []string { return d.special }
+func (d *dirFiles) names() []string   { return d.plain }
+func (d *dirFiles) unsafe() []string  { return d.special }
+func (d *dirFiles) outside() []string { return nil }
 
 // zipFiles is a package inside a zip: the folder holding kousei.xml (the zip's root or
 // one top-level folder).
@@ -232,6 +237,7 @@ type zipFiles struct {
 	files   map[string]*zip.File
 	plain   []string
 	special []string
+	out     []string
 	kousei  *zip.File
 }
 
@@ -270,17 +276,37 @@ func openZipFiles(zr *zip.Reader) (*zipFiles, error) {
 	if dir := path.Dir(kouseis[0]); dir != "." {
 		z.base = dir + "/"
 	}
+	// Every entry is in the package folder (a plain file, or something else there, by its
+	// name in the folder: a sub-folder counts once, with or without an entry of its own)
+	// or outside it (by its top-level name: the zip's root or another folder); only the
+	// folders that lead to the package folder are neither.
+	special, outside := map[string]bool{}, map[string]bool{}
 	for _, f := range zr.File {
-		if f == z.kousei || !strings.HasPrefix(f.Name, z.base) {
+		if f == z.kousei {
+			continue
+		}
+		if !strings.HasPrefix(f.Name, z.base) {
+			if strings.HasSuffix(f.Name, "/") && strings.HasPrefix(z.base, f.Name) {
+				continue // a folder on the way to the package folder
+			}
+			top, _, _ := strings.Cut(f.Name, "/")
+			if top != f.Name {
+				top += "/"
+			}
+			if !outside[top] {
+				outside[top] = true
+				z.out = append(z.out, top)
+			}
 			continue
 		}
 		rest := f.Name[len(z.base):]
+		first, _, nested := strings.Cut(rest, "/")
 		switch {
 		case rest == "":
-		case strings.Contains(strings.TrimSuffix(rest, "/"), "/") || strings.HasSuffix(rest, "/") ||
-			!f.Mode().IsRegular():
-			if !strings.Contains(strings.TrimSuffix(rest, "/"), "/") {
-				z.special = append(z.special, strings.TrimSuffix(rest, "/"))
+		case nested || !f.Mode().IsRegular():
+			if !special[first] {
+				special[first] = true
+				z.special = append(z.special, first)
 			}
 		default:
 			z.plain = append(z.plain, rest)
@@ -462,8 +488,9 @@ func (z *zipFiles) read(name string) ([]byte, error) {
 	return readZipFile(f)
 }
 
-func (z *zipFiles) names() []string  { return z.plain }
-func (z *zipFiles) unsafe() []string { return z.special }
+func (z *zipFiles) names() []string   { return z.plain }
+func (z *zipFiles) unsafe() []string  { return z.special }
+func (z *zipFiles) outside() []string { return z.out }
 
 // checkEGovProfile checks an e-Gov signature: it sits in 署名情報, and its reference to
 // #構成情報 resolved to the one 構成情報 element of kousei.xml (the element the e-Gov
@@ -511,6 +538,10 @@ func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResul
 	for _, name := range v.files.unsafe() {
 		complete = false
 		r.warn(MsgEGovNotPlainFile, name)
+	}
+	for _, name := range v.files.outside() {
+		complete = false
+		r.warn(MsgEGovOutside, name)
 	}
 	for _, name := range k.listed {
 		if !present[name] && !signed[name] {

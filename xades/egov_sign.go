@@ -63,6 +63,10 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	if bad := pkg.files.unsafe(); len(bad) > 0 {
 		return newError(errors.New("not a plain file"), MsgEGovNotPlainFile, bad[0])
 	}
+	if out := pkg.files.outside(); len(out) > 0 {
+		// The zip would be copied with it, unsigned, next to the signed package.
+		return newError(errors.New("zip entry outside the package folder"), MsgEGovOutside, out[0])
+	}
 	listed := map[string]bool{}
 	for _, name := range k.listed {
 		listed[name] = true

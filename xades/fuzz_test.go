@@ -34,7 +34,8 @@ func (m memFiles) names() []string {
 	return out
 }
 
-func (m memFiles) unsafe() []string { return nil }
+func (m memFiles) unsafe() []string  { return nil }
+func (m memFiles) outside() []string { return nil }
 
 // checkReportInvariants: whatever the input, a report is complete and honest.
 func checkReportInvariants(t *testing.T, rep *trust.DocumentReport) {

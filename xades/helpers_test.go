@@ -109,7 +109,7 @@ func failedChecks(s trust.SignatureReport) string {
 	var out []string
 	for _, c := range s.Checks {
 		if !c.Passed {
-			out = append(out, c.Name+": "+c.Detail.Key+" "+strings.Join(c.Detail.Args, ","))
+			out = append(out, string(c.Name)+": "+c.Detail.Key+" "+strings.Join(c.Detail.Args, ","))
 		}
 	}
 	return strings.Join(out, "; ")

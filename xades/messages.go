@@ -34,7 +34,8 @@ const (
 	MsgSigPlainXMLDSig    = "xades.sig.plain_xmldsig"    //
 	MsgSigCertNotChecked  = "xades.sig.cert_not_checked" //
 	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
-	MsgSigUnsignedContent = "xades.sig.unsigned_content" // path
+	MsgSigUnsignedContent = "xades.sig.unsigned_content" // element, as <name>
+	MsgSigUnsignedText    = "xades.sig.unsigned_text"    // element, as <name>; the text (shortened)
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -50,6 +51,7 @@ const (
 	MsgPropsNoSigningCert   = "xades.props.no_signing_cert"        //
 	MsgPropsCertMismatch    = "xades.props.cert_mismatch"          //
 	MsgPropsTimestampUnseen = "xades.props.timestamp_not_verified" //
+	MsgPropsIssuerSerial    = "xades.props.issuer_serial"          //
 
 	// e-Gov packages.
 	MsgEGovNoKousei     = "xades.egov.no_kousei"      //
@@ -64,6 +66,7 @@ const (
 	MsgEGovUncovered    = "xades.egov.uncovered"      // path of the first part not covered
 	MsgEGovNameClash    = "xades.egov.name_clash"     // two names that are one file
 	MsgEGovZipLayout    = "xades.egov.zip_layout"     // entry name
+	MsgEGovOutside      = "xades.egov.outside_folder" // entry name (a folder ends in /)
 
 	// Coverage.
 	MsgCoveragePartial = "xades.coverage.partial" //
@@ -95,12 +98,13 @@ func MessageKeys() []string {
 		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
-		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
+		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent, MsgSigUnsignedText,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
-		MsgPropsTimestampUnseen,
+		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
+		MsgEGovOutside,
 		MsgCoveragePartial,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,

@@ -107,6 +107,7 @@ type certRef struct {
 	digestValue  []byte
 	issuerSerial []byte // V2 DER, when present
 	serialV1     string // SigningCertificate (v1) X509SerialNumber, decimal
+	issuerV1     string // SigningCertificate (v1) X509IssuerName, as written
 }
 
 // signedProps is what mynasign reads from a signature's SignedProperties.
@@ -215,8 +216,11 @@ func readSignedProps(sp *node) (*signedProps, error) {
 			}
 		} else if is := xadesChild(c, "IssuerSerial"); len(is) == 1 {
 			for _, e := range is[0].elements() {
-				if e.is(NSDSig, "X509SerialNumber") {
+				switch {
+				case e.is(NSDSig, "X509SerialNumber"):
 					ref.serialV1 = strings.TrimSpace(e.text())
+				case e.is(NSDSig, "X509IssuerName"):
+					ref.issuerV1 = strings.TrimSpace(e.text())
 				}
 			}
 		}
@@ -226,21 +230,4 @@ func readSignedProps(sp *node) (*signedProps, error) {
 		return nil, errors.New("SigningCertificate without a Cert")
 	}
 	return out, nil
-}
-
-// matches reports whether the signing-certificate reference names cert: the digest
-// always, and the issuer and serial number when they are given.
-func (r *certRef) matches(cert *x509.Certificate) bool {
-	h := r.digest.hash.New()
-	h.Write(cert.Raw)
-	if !bytes.Equal(h.Sum(nil), r.digestValue) {
-		return false
-	}
-	if r.issuerSerial != nil && !matchesIssuerSerialV2(r.issuerSerial, cert) {
-		return false
-	}
-	if r.serialV1 != "" && r.serialV1 != cert.SerialNumber.String() {
-		return false
-	}
-	return true
 }

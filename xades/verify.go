@@ -169,13 +169,13 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 func (r *sigResult) set(ind trust.Indication, sub trust.SubIndication, check, key string, args ...string) *sigResult {
 	msg := trust.Message{Key: key, Args: args}
 	r.rep.Indication, r.rep.SubIndication, r.rep.Summary = ind, sub, msg
-	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: false, Detail: msg})
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckName(check), Passed: false, Detail: msg})
 	r.decided = true
 	return r
 }
 
 func (r *sigResult) passed(check, key string, args ...string) {
-	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: true, Detail: trust.Message{Key: key, Args: args}})
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckName(check), Passed: true, Detail: trust.Message{Key: key, Args: args}})
 }
 
 func (r *sigResult) warn(key string, args ...string) {
@@ -352,7 +352,7 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 			r.passed("reference", MsgCheckReferenceOK, desc)
 		} else {
 			bad = append(bad, desc)
-			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: "reference", Passed: false,
+			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckReference, Passed: false,
 				Detail: trust.Message{Key: MsgRefDigestMismatch, Args: []string{desc}}})
 		}
 		if ref.digest.weak {
@@ -368,8 +368,8 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 	rep.SignedContent = strings.Join(descs, "; ")
-	if p := unsignedContent(sig, refs); p != "" {
-		r.warn(MsgSigUnsignedContent, p)
+	if found := unsignedContent(sig, refs); len(found) > 0 {
+		rep.Warnings = append(rep.Warnings, found...)
 		rep.Coverage = trust.CoveragePartial
 	}
 
@@ -428,21 +428,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	var sigOK, certMismatch bool
 	switch {
 	case props != nil && len(props.certRefs) > 0:
-		for _, c := range km.certs {
-			if props.certRefs[0].matches(c) {
-				r.signer = c
-				break
-			}
-		}
-		if r.signer != nil {
-			sigOK = verifies(r.signer.PublicKey)
-		} else {
-			for _, c := range km.certs {
-				if verifies(c.PublicKey) {
-					r.signer, sigOK, certMismatch = c, true, true
-					break
-				}
-			}
+		var issuerDiffers bool
+		r.signer, sigOK, certMismatch, issuerDiffers = props.findSigner(km.certs, verifies)
+		if issuerDiffers {
+			r.warn(MsgPropsIssuerSerial)
 		}
 	case len(km.certs) > 0:
 		for _, c := range km.certs {

@@ -134,6 +134,7 @@ const (
 	MsgBatchUnknownKind = "batch.error.unknown_kind" // not a PDF, XML or e-Gov document
 	MsgBatchReadError   = "batch.error.read"         // %s: the error
 	MsgBatchInternal    = "batch.error.internal"     // a verifier failed unexpectedly
+	MsgBatchLinkOutside = "batch.error.link_outside" // a symbolic link leads out of the chosen folder
 )
 
 const (
@@ -275,6 +276,9 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 			rep.TrustStore = b.opts.Policy.TrustStore()
 		}
 	}()
+	if errors.Is(u.err, errLinkOutside) {
+		return b.errorReport(u, message(MsgBatchLinkOutside))
+	}
 	if u.err != nil {
 		return b.errorReport(u, message(MsgBatchReadError, u.err.Error()))
 	}

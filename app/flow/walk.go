@@ -112,15 +112,42 @@ func (w *walker) add(p string) {
 		return
 	}
 	if st.IsDir() {
-		w.dir(p, nil)
+		root, err := realPath(p)
+		if err != nil {
+			w.units = append(w.units, &unit{name: p, path: p, err: err})
+			return
+		}
+		w.dir(p, root, nil)
 		return
 	}
 	w.file(p, st, 0, p)
 }
 
+// errLinkOutside is a symbolic link inside a chosen folder that leads out of it: the
+// walk never follows it (a folder shared or unpacked from elsewhere must not make the
+// batch read, and report on, files the user did not choose).
+var errLinkOutside = errors.New("a symbolic link leads outside the chosen folder")
+
+// realPath is p absolute, with every symbolic link resolved.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+// within reports whether the resolved path p is root or inside it.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
 // dir walks a folder: a folder a verifier takes as a whole is one unit, otherwise every
-// file in it (recursively, in name order) is. ancestors guards against symlink loops.
-func (w *walker) dir(p string, ancestors []os.FileInfo) {
+// file in it (recursively, in name order) is. root is the chosen folder, resolved: a
+// symbolic link is followed only when it leads to something inside it. ancestors guards
+// against symlink loops.
+func (w *walker) dir(p, root string, ancestors []os.FileInfo) {
 	st, err := os.Stat(p)
 	if err != nil {
 		w.units = append(w.units, &unit{name: p, path: p, err: err})
@@ -146,12 +173,18 @@ func (w *walker) dir(p string, ancestors []os.FileInfo) {
 			continue
 		}
 		child := filepath.Join(p, e.Name())
-		cst, err := os.Stat(child) // follows symlinks
+		if e.Type()&os.ModeSymlink != 0 {
+			if target, err := realPath(child); err == nil && !within(root, target) {
+				w.units = append(w.units, &unit{name: child, path: child, err: errLinkOutside})
+				continue
+			}
+		}
+		cst, err := os.Stat(child) // follows symlinks (that stay inside root)
 		switch {
 		case err != nil:
 			w.units = append(w.units, &unit{name: child, path: child, err: err})
 		case cst.IsDir():
-			w.dir(child, ancestors)
+			w.dir(child, root, ancestors)
 		case cst.Mode().IsRegular():
 			w.file(child, cst, 0, child)
 		}

@@ -485,9 +485,9 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 			ToneCol: 1, MonoCol: -1,
 		}
 		for _, c := range s.Checks {
-			name := b.optional("record.check." + c.Name)
+			name := b.optional("record.check." + string(c.Name))
 			if name == "" {
-				name = c.Name
+				name = string(c.Name)
 			}
 			outcome, tn := b.t("record.check.failed"), toneFail
 			if c.Passed {
