@@ -1,5 +1,6 @@
 // Package testenv lets tests ask for the real components the project is tested against
-// (pcscd with the vpcd driver, OpenSC, poppler, qpdf, xmlsec1, openssl, Xvfb).
+// (pcscd with the vpcd driver, OpenSC, poppler, qpdf, xmlsec1, openssl, Xvfb, and the
+// peers that sign test documents: NSS tools, mutool, a JDK with PDFBox and BouncyCastle).
 //
 // On a developer machine a missing component skips the test and says what to install.
 // In CI (.ci/run sets MYNASIGN_STRICT=1; CI=true counts too) the same test fails instead,
