@@ -649,13 +649,53 @@ func TestPeerMutool(t *testing.T) {
 			in := writeTemp(t, "in.pdf", data)
 			dir := filepath.Dir(in)
 			out := filepath.Join(dir, "mutool.pdf")
-			runPeer(t, dir, mutool, "sign", "-s", signer.p12, "-P", peerPassword, "-o", out, in, field)
+			// With an ECDSA key mupdf 1.21 now and then (about one time in three here)
+			// leaves /Contents all zeros and still exits 0 — presumably the final DER
+			// ECDSA value came out longer than the trial one it sized /Contents by. Such a
+			// file holds no signature (ours must not call it broken either); sign again.
+			for try := 1; ; try++ {
+				runPeer(t, dir, mutool, "sign", "-s", signer.p12, "-P", peerPassword, "-o", out, in, field)
+				if !mutoolLeftPlaceholder(t, out) {
+					break
+				}
+				if try == 10 {
+					t.Fatal("mutool left /Contents empty 10 times")
+				}
+			}
 			// mupdf 1.21 signs with SHA-1 (no option to choose): intact, but SHA-1 is too
 			// weak for a signature, and that INDETERMINATE comes before the missing chain
 			// (which the check list shows too).
 			checkPeerFile(t, out, peerWant{sub: trust.CryptoConstraintsFailure, subFilter: "adbe.pkcs7.detached"})
 		})
 	}
+}
+
+// mutoolLeftPlaceholder reports whether mutool wrote a file whose /Contents is all
+// zeros; it checks that we then report no proof of a broken signature.
+func mutoolLeftPlaceholder(t *testing.T, path string) bool {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := contentsRE.FindSubmatch(data)
+	if m == nil {
+		t.Fatal("no /Contents in mutool's file")
+	}
+	if len(bytes.Trim(m[1], "0")) > 0 {
+		return false
+	}
+	rep, err := VerifyFile(context.Background(), path, testPolicy(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Signatures {
+		if s.Integrity() != trust.IntegrityUnknown || s.Indication == trust.TotalFailed {
+			t.Fatalf("an all-zero /Contents: %s/%s integrity %s, want no proof either way", s.Indication, s.SubIndication, s.Integrity())
+		}
+	}
+	t.Logf("mutool left /Contents all zeros (%d signatures reported %v)", len(rep.Signatures), rep.Indication)
+	return true
 }
 
 // pdfboxClassPath is Debian's PDFBox 2 and BouncyCastle jars (libpdfbox2-java,
