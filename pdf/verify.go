@@ -661,7 +661,11 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		s.failCheck(trust.CheckMessageDigest, trust.TotalFailed, trust.HashFailure, MsgSigDigestMismatch)
 		return false
 	case errors.Is(err, cms.ErrBadSignature):
-		s.check(trust.CheckMessageDigest, true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		if s.si.SignedAttrs != nil {
+			// The message-digest attribute matched; without signed attributes the digest
+			// is signed directly and nothing tells a changed content from a bad value.
+			s.check(trust.CheckMessageDigest, true, MsgCheckDigestOK, s.rep.DigestAlgorithm)
+		}
 		s.failCheck(trust.CheckSignatureValue, trust.TotalFailed, trust.SigCryptoFailure, MsgSigBadSignature)
 		return false
 	case errors.Is(err, cms.ErrAlgorithmMismatch):
