@@ -22,6 +22,7 @@ const (
 	MsgSigBadDictionary     = "pdf.sig.bad_dictionary"     // problem
 	MsgSigWeakAlgorithm     = "pdf.sig.weak_algorithm"     // algorithm name
 	MsgSigAlgMismatch       = "pdf.sig.alg_mismatch"       //
+	MsgStampTSANotChecked   = "pdf.ts.tsa_not_checked"     // time
 
 	// Checks (Check.Detail).
 	MsgCheckByteRangeOK   = "pdf.check.byterange_ok" //
@@ -100,7 +101,7 @@ func MessageKeys() []string {
 		MsgCheckCoverageWhole, MsgCheckCoverageRev, MsgCheckNoChanges, MsgCheckPermitted,
 		MsgWarnNoSigningCert, MsgWarnSigningTime, MsgWarnDocTimestampBad, MsgWarnDocTimestampSeen,
 		MsgWarnEncrypted, MsgWarnNoPolicy, MsgWarnOtherFilter, MsgWarnSeveralSigners, MsgWarnCertFromDSS, MsgWarnTimestampBad,
-		MsgSigAlgMismatch,
+		MsgSigAlgMismatch, MsgStampTSANotChecked,
 		MsgChangeSignatureAdded, MsgChangeFormFilled, MsgChangeDSS, MsgChangeDocTimestamp, MsgChangeMetadata,
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,

@@ -705,8 +705,40 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 func (a *analysis) finishTimestamp(s *sigState) {
 	if s.brOK {
 		a.coverage(s)
+		s.rep.Intact = a.verifyCrypto(s)
 	}
-	a.verifyCrypto(s)
+	if s.brOK && s.rev >= 0 {
+		a.applyChanges(s)
+	}
+	if s.tst != nil {
+		if t, ok := s.tst.Time(); ok {
+			s.claimed = &t
+			s.rep.ClaimedSigningTime = &t
+		}
+	}
+}
+
+// stampReport is the report entry of a document time-stamp. Its imprint and token
+// signature are verified; the time-stamping authority's certificate is not yet checked
+// against trust anchors, so a time-stamp that verifies is INDETERMINATE, never silently
+// fine.
+func (a *analysis) stampReport(s *sigState, now time.Time) trust.SignatureReport {
+	rep := s.rep
+	rep.ValidationTime = now
+	if a.policy != nil {
+		rep.ValidationTime = a.policy.ValidationTime()
+	}
+	if s.ind != "" {
+		rep.Indication, rep.SubIndication, rep.Summary = s.ind, s.sub, s.summary
+		return rep
+	}
+	when := ""
+	if s.claimed != nil {
+		when = s.claimed.Format(time.RFC3339)
+	}
+	rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
+	rep.Summary = trust.Message{Key: MsgStampTSANotChecked, Args: []string{when}}
+	return rep
 }
 
 func (a *analysis) finishSignature(s *sigState) {
@@ -828,6 +860,9 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 			}
 		}
 		d.Signatures = append(d.Signatures, rep)
+	}
+	for _, s := range a.stamps {
+		d.Signatures = append(d.Signatures, a.stampReport(s, now))
 	}
 	trust.Summarize(d)
 	return d

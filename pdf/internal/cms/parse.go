@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -429,5 +430,44 @@ func ParseTSTInfo(der []byte) (*TSTInfo, error) {
 		return nil, formatErr("bad TSTInfo message imprint")
 	}
 	t.HashedMessage = append([]byte(nil), hm...)
+	var serial cryptobyte.String
+	var gt cryptobyte.String
+	if !seq.ReadASN1(&serial, cbasn1.INTEGER) || !seq.ReadASN1(&gt, cbasn1.GeneralizedTime) {
+		return nil, formatErr("bad TSTInfo serial number or time")
+	}
+	t.GenTime = append([]byte(nil), gt...)
 	return t, nil
+}
+
+// Time returns the time of the token (genTime, RFC 3161 §2.4.2: UTC, with optional
+// fractions of a second).
+func (t *TSTInfo) Time() (time.Time, bool) {
+	s := string(t.GenTime)
+	if len(s) < 15 || s[len(s)-1] != 'Z' {
+		return time.Time{}, false
+	}
+	base, frac := s[:14], s[14:len(s)-1]
+	tm, err := time.Parse("20060102150405", base)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if frac != "" {
+		if frac[0] != '.' || len(frac) < 2 || len(frac) > 10 {
+			return time.Time{}, false
+		}
+		ns := 0
+		for i, c := range frac[1:] {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			if i < 9 {
+				ns = ns*10 + int(c-'0')
+			}
+		}
+		for i := len(frac) - 1; i < 9; i++ {
+			ns *= 10
+		}
+		tm = tm.Add(time.Duration(ns))
+	}
+	return tm.UTC(), true
 }
