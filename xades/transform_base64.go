@@ -1,6 +1,7 @@
 package xades
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"strings"
@@ -53,11 +54,12 @@ func decodeBase64Transform(in []byte) ([]byte, error) {
 			clean = append(clean, c)
 		}
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
-	n, err := base64.StdEncoding.Decode(out, clean)
-	if err != nil && len(clean)%4 != 0 && !strings.ContainsRune(string(clean), '=') {
-		n, err = base64.RawStdEncoding.Decode(out, clean)
+	enc := base64.StdEncoding
+	if len(clean)%4 != 0 && !bytes.ContainsRune(clean, '=') {
+		enc = base64.RawStdEncoding
 	}
+	out := make([]byte, enc.DecodedLen(len(clean)))
+	n, err := enc.Decode(out, clean)
 	if err != nil {
 		return nil, errBase64Input
 	}
