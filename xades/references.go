@@ -381,7 +381,7 @@ func (ref *reference) nodeSetOf(sig *node, work *budget) (*refSet, int) {
 	if ref.set != nil {
 		return ref.set, ref.setLen
 	}
-	ev := &xpEval{work: work}
+	ev := newXPEval(work, ref.doc)
 	set := &refSet{subtreeSet: subtreeSet{comments: ref.comments}, ev: ev}
 	n := applyNodeTransforms(ref.transforms, set, sig, ref.doc, ev)
 	ref.textOnly = n < len(ref.transforms) && ref.transforms[n].kind == tBase64
@@ -418,7 +418,6 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 	if bw, ok := h.(*budgetWriter); ok {
 		work = bw.b
 	}
-	ev := &xpEval{work: work}
 	failed := func(t transform) error {
 		return &refError{key: MsgSigTransformFailed, args: []string{ref.uri, t.name()}}
 	}
@@ -448,6 +447,7 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 				return failed(t)
 			}
 			start, octets = d.root, nil
+			ev := newXPEval(work, d)
 			set = &refSet{subtreeSet: subtreeSet{comments: true}, ev: ev}
 			n := applyNodeTransforms(ts, set, nil, d, ev)
 			if n < len(ts) && ts[n].kind == tEnveloped {
@@ -558,7 +558,7 @@ func (ref *reference) covers(n, sig *node) bool {
 		return false // base64 keeps the text, not the markup
 	}
 	ok := set.inSet(n)
-	if set.ev.work != nil && set.ev.work.exceeded() {
+	if set.ev.exceeded() {
 		return false // the evaluation was cut short
 	}
 	return ok

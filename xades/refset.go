@@ -81,17 +81,13 @@ func (m nodeMarks) set(i int) { m[i/64] |= 1 << (i % 64) }
 
 // markSubtrees marks every node of the subtrees of roots (document-ordered).
 func (m nodeMarks) markSubtrees(roots []*node) {
-	var last *node
+	end := -1
 	for _, r := range roots {
-		if last != nil && (last == r || last.isAncestorOf(r)) {
-			continue
+		if r.order <= end {
+			continue // inside the previous root's subtree
 		}
-		last = r
-		end := r
-		for len(end.children) > 0 {
-			end = end.children[len(end.children)-1]
-		}
-		for i := r.order; i <= end.order; i++ {
+		end = lastDescendant(r).order
+		for i := r.order; i <= end; i++ {
 			m.set(i)
 		}
 	}

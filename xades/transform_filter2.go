@@ -50,13 +50,14 @@ func filter2Marks(ops []filter2Op, doc *document, ev *xpEval) nodeMarks {
 	}
 	s := newNodeMarks(count)
 	for _, op := range ops {
+		if ev.exceeded() {
+			break // the digest fails with errBudget
+		}
 		for i := range s {
 			s[i] = 0
 		}
 		s.markSubtrees(ev.selectNodes(op.expr, doc))
-		if ev.work != nil {
-			ev.work.left -= int64(len(z))
-		}
+		ev.charge(len(z))
 		for i := range z {
 			switch op.op {
 			case "intersect":

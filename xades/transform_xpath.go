@@ -565,19 +565,37 @@ func (p *xpParser) nodeTest(st *xpStep) error {
 	return nil
 }
 
-// xpEval evaluates expressions, charging every node visited to a work budget (nil:
-// unbounded, for tests).
+// xpEval evaluates expressions over one document, charging every node visited to a
+// work budget (nil: unbounded, for tests). A path of one ancestor or ancestor-or-self
+// step (the idioms' form) is remembered per element, so that evaluating it for every
+// node of a document costs about one visit per node, not one per node and ancestor.
 type xpEval struct {
-	work *budget
+	work  *budget
+	count int                // nodes of the document (0: nothing is remembered)
+	memo  map[*xpStep][]byte // per step, by node order: 0 unknown, 1 false, 2 true
 }
+
+func newXPEval(work *budget, doc *document) *xpEval {
+	ev := &xpEval{work: work}
+	if doc != nil {
+		ev.count = doc.count
+	}
+	return ev
+}
+
+// xpathVisitCost is what one node visit of an evaluation costs against the work budget
+// (which counts canonicalized bytes otherwise): a visit is worth a few bytes of output.
+const xpathVisitCost = 4
 
 func (ev *xpEval) charge(n int) bool {
 	if ev.work == nil {
 		return true
 	}
-	ev.work.left -= int64(n)
+	ev.work.left -= int64(n) * xpathVisitCost
 	return ev.work.left >= 0
 }
+
+func (ev *xpEval) exceeded() bool { return ev.work != nil && ev.work.exceeded() }
 
 // matches applies a step's node test (and predicates) to x.
 func (ev *xpEval) matches(st *xpStep, x xpNode) bool {
@@ -682,6 +700,15 @@ func (ev *xpEval) upward(axis xpAxis, x xpNode, f func(xpNode) bool) bool {
 // exists reports whether the relative path from x selects a node for which f (nil:
 // any) holds.
 func (ev *xpEval) exists(path *xpPath, x xpNode, f func(xpNode) bool) bool {
+	if f == nil && ev.count > 0 && len(path.steps) == 1 {
+		switch st := &path.steps[0]; st.axis {
+		case axAncestorOrSelf:
+			return ev.ancestorOrSelf(st, x)
+		case axAncestor:
+			p, ok := parent(x)
+			return ok && ev.ancestorOrSelf(st, p)
+		}
+	}
 	var walk func(i int, x xpNode) bool
 	walk = func(i int, x xpNode) bool {
 		if i == len(path.steps) {
@@ -693,6 +720,59 @@ func (ev *xpEval) exists(path *xpPath, x xpNode, f func(xpNode) bool) bool {
 		})
 	}
 	return walk(0, x)
+}
+
+// ancestorOrSelf reports whether x or one of its ancestors matches st (whose predicates
+// depend on the candidate node only), remembering the answer for elements.
+func (ev *xpEval) ancestorOrSelf(st *xpStep, x xpNode) bool {
+	if ev.matches(st, x) {
+		return true
+	}
+	p, ok := parent(x)
+	if !ok {
+		return false
+	}
+	if ev.memo == nil {
+		ev.memo = map[*xpStep][]byte{}
+	}
+	m := ev.memo[st]
+	if m == nil {
+		m = make([]byte, ev.count)
+		ev.memo[st] = m
+	}
+	// Climb to the first ancestor whose answer is known (or that matches), then write
+	// the answer down the path.
+	var path []*node
+	answer := false
+	for n := p.n; ; {
+		if n.order >= len(m) {
+			return false // not a node of this document
+		}
+		if v := m[n.order]; v != 0 {
+			answer = v == 2
+			break
+		}
+		path = append(path, n)
+		if ev.matches(st, treeNode(n)) {
+			answer = true
+			break
+		}
+		if n.parent == nil {
+			break
+		}
+		n = n.parent
+	}
+	if ev.exceeded() {
+		return false // the answers may be cut short: remember nothing
+	}
+	v := byte(1)
+	if answer {
+		v = 2
+	}
+	for _, n := range path {
+		m[n.order] = v
+	}
+	return answer
 }
 
 // boolean evaluates e with context node x.
@@ -734,7 +814,7 @@ func (ev *xpEval) selectNodes(u xpUnion, doc *document) []*node {
 		}
 		for i := range path.steps {
 			cur = ev.downStep(&path.steps[i], cur)
-			if len(cur) == 0 || (ev.work != nil && ev.work.exceeded()) {
+			if len(cur) == 0 || ev.exceeded() {
 				break
 			}
 		}
@@ -766,25 +846,40 @@ func (ev *xpEval) downStep(st *xpStep, ctx []*node) []*node {
 		sort.Slice(out, func(i, j int) bool { return out[i].order < out[j].order })
 	case axDescendant, axDescendantOrSelf:
 		// A context node inside the previous one's subtree adds nothing new.
-		var last *node
 		var walk func(m *node, self bool)
 		walk = func(m *node, self bool) {
 			if self {
 				add(m)
 			}
 			for _, c := range m.children {
+				if ev.exceeded() {
+					return
+				}
 				walk(c, true)
 			}
 		}
+		end := -1 // the last document position of the previous context node's subtree
 		for _, n := range ctx {
-			if last != nil && (last == n || last.isAncestorOf(n)) {
+			if !ev.charge(1) {
+				break
+			}
+			if n.order <= end {
 				continue
 			}
-			last = n
+			end = lastDescendant(n).order
 			walk(n, st.axis == axDescendantOrSelf)
 		}
 	}
 	return out
+}
+
+// lastDescendant is the last node of n's subtree in document order (n when it has no
+// children): the subtree of n holds the nodes from n.order to its order.
+func lastDescendant(n *node) *node {
+	for len(n.children) > 0 {
+		n = n.children[len(n.children)-1]
+	}
+	return n
 }
 
 // mergeOrdered merges two document-ordered node lists without duplicates.
