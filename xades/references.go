@@ -348,8 +348,8 @@ func fileURI(name string) string {
 
 // checkTransforms validates the transform chain for what the reference resolved to:
 // at most one canonicalization, the last transform; for an e-Gov package file none (the
-// profile digests the raw bytes), for e-Gov's same-document references only the
-// signature filters and canonicalization.
+// profile digests the raw bytes); for e-Gov's same-document references and for XAdES
+// SignedProperties only the signature filters and canonicalization.
 func (ref *reference) checkTransforms() *refError {
 	if ref.file != "" && ref.inPackage {
 		if len(ref.transforms) > 0 {
@@ -361,11 +361,22 @@ func (ref *reference) checkTransforms() *refError {
 		if t.kind == tC14N && i != len(ref.transforms)-1 {
 			return &refError{key: MsgSigTransforms, args: []string{ref.uri, "canonicalization must be the last transform"}}
 		}
-		if ref.inPackage && (t.kind == tBase64 || t.kind == tXPath || t.kind == tFilter2) {
+		filtering := t.kind == tBase64 || t.kind == tXPath || t.kind == tFilter2
+		if filtering && (ref.inPackage || ref.signsProperties()) {
+			// What the profile's structures hold is read in full (the 構成情報, the
+			// signing time and certificate): a transform that keeps part of them
+			// would let the rest be changed unseen.
 			return &refError{key: MsgSigTransforms, args: []string{ref.uri, t.name()}}
 		}
 	}
 	return nil
+}
+
+// signsProperties reports whether the reference is the one to XAdES SignedProperties
+// (by its Type or by what it resolved to).
+func (ref *reference) signsProperties() bool {
+	return ref.typ == TypeSignedProperties ||
+		(ref.apex != nil && ref.apex.kind == elementNode && ref.apex.local == "SignedProperties" && isXAdESNS(ref.apex.uri))
 }
 
 // digestNodes computes the digest of a same-document reference. sig is the signature

@@ -294,3 +294,36 @@ func TestBase64Transform(t *testing.T) {
 		}
 	}
 }
+
+// TestFilteringTransformsRefused: XAdES SignedProperties and e-Gov's 構成情報 are read in
+// full, so a transform that signs only part of them is refused (INDETERMINATE).
+func TestFilteringTransformsRefused(t *testing.T) {
+	doc := mustParse(t, `<r xmlns:xa="`+NSXAdES+`"><xa:SignedProperties Id="sp"><xa:SigningTime>x</xa:SigningTime></xa:SignedProperties><info Id="i"/></r>`)
+	xp, err := parseXPathBool("not(ancestor-or-self::*[@Id='x'])", doc.elem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range []transform{{kind: tXPath, xpath: xp}, {kind: tBase64}, {kind: tFilter2}} {
+		for _, c := range []struct {
+			uri, typ string
+			files    packageFiles
+		}{
+			{"#sp", "", nil},
+			{"#i", TypeSignedProperties, nil},
+			{"#i", "", memFiles{}},
+		} {
+			ref := &reference{uri: c.uri, typ: c.typ, transforms: []transform{tr}}
+			if err := ref.resolve(doc, c.files); err != nil {
+				t.Fatal(err)
+			}
+			if err := ref.checkTransforms(); err == nil || err.key != MsgSigTransforms {
+				t.Errorf("%s %q %v: %v", c.uri, c.typ, tr.name(), err)
+			}
+		}
+		ref := &reference{uri: "#i", transforms: []transform{tr}}
+		ref.resolve(doc, nil)
+		if err := ref.checkTransforms(); err != nil {
+			t.Errorf("%s on another element: %v", tr.name(), err)
+		}
+	}
+}
