@@ -470,7 +470,7 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 		switch t.kind {
 		case tBase64:
 			if set != nil {
-				octets, set = base64Text(start, set, work), nil
+				octets, set = base64Text(start, set.nodeSet(), work), nil
 			}
 			dec, err := decodeBase64Transform(octets)
 			if err != nil {
@@ -478,7 +478,7 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 			}
 			octets, ts = dec, ts[1:]
 		case tC14N: // the last transform (checkTransforms)
-			if err := canonicalize(h, start, set, t.c14n); err != nil {
+			if err := canonicalize(h, start, set.nodeSet(), t.c14n); err != nil {
 				return err
 			}
 			return checkWork(work)
@@ -488,7 +488,7 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 	}
 	if set != nil {
 		// The default conversion of a node-set to octets: Canonical XML 1.0.
-		if err := canonicalize(h, start, set, c14nMethod{}); err != nil {
+		if err := canonicalize(h, start, set.nodeSet(), c14nMethod{}); err != nil {
 			return err
 		}
 		return checkWork(work)

@@ -14,6 +14,15 @@ type refSet struct {
 	ev    *xpEval
 }
 
+// nodeSet returns the set for the canonicalizer: the subtree set itself when no XPath
+// transform filters it (the common case, which then costs nothing more).
+func (s *refSet) nodeSet() nodeSet {
+	if len(s.marks) == 0 && len(s.exprs) == 0 {
+		return &s.subtreeSet
+	}
+	return s
+}
+
 func (s *refSet) has(n *node) bool {
 	if !s.subtreeSet.has(n) {
 		return false
