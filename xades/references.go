@@ -517,22 +517,22 @@ func checkWork(work *budget) error {
 
 // describe says what the reference covers, computed from what it resolved to.
 func (ref *reference) describe(sig *node) string {
-	if ref.file != "" {
-		return "file:" + ref.file
-	}
 	var b strings.Builder
-	if ref.apex.kind == documentNode {
+	switch {
+	case ref.file != "":
+		b.WriteString("file:" + ref.file)
+	case ref.apex.kind == documentNode:
 		b.WriteString("document")
 		if e := docElement(ref.apex); e != nil {
 			b.WriteString(" " + e.path())
 		}
-	} else {
+	default:
 		b.WriteString(ref.apex.path())
 	}
 	for _, t := range ref.transforms {
 		switch t.kind {
 		case tEnveloped:
-			if ref.apex == sig || ref.apex.isAncestorOf(sig) {
+			if ref.apex != nil && (ref.apex == sig || ref.apex.isAncestorOf(sig)) {
 				b.WriteString(" without " + sig.path())
 			}
 		case tNoSignatures:

@@ -99,6 +99,7 @@ type peerCase struct {
 	inFile   string            // the tamper is in this file, not in the document
 	// untouched: a change outside the signed data, which must leave it intact
 	untouched [2]string
+	content   string // what the report's signed content says
 }
 
 func peerCases() []peerCase {
@@ -123,6 +124,7 @@ func peerCases() []peerCase {
 		func() peerCase {
 			c := enveloped("xpath-subset", `<ds:Transform Algorithm="`+AlgXPath+`"><ds:XPath>not(ancestor-or-self::ds:Signature) and not(ancestor-or-self::node()[@Id='u'])</ds:XPath></ds:Transform>`+tr(AlgExcC14N))
 			c.untouched = [2]string{"free text", "free test"}
+			c.content = "document /Doc[1] filtered by XPath"
 			return c
 		}(),
 		func() peerCase {
@@ -131,6 +133,7 @@ func peerCases() []peerCase {
 				`<f:XPath xmlns:f="`+AlgXPathFilter2+`" Filter="union">id('data')/Name</f:XPath></ds:Transform>`+tr(AlgC14N10))
 			c.untouched = [2]string{"free text", "free test"}
 			c.idAttrs = []string{"Data"}
+			c.content = "document /Doc[1] filtered by XPath Filter 2.0"
 			return c
 		}(),
 		{name: "enveloping",
@@ -144,15 +147,15 @@ func peerCases() []peerCase {
 		{name: "base64",
 			template: `<Doc>` + peerSigStart + peerRef("#b64", tr(AlgBase64)) + peerSigEnd +
 				`<ds:Object Id="b64">` + b64[:20] + "\n" + b64[20:] + `</ds:Object></ds:Signature></Doc>`,
-			tamper: b64Tamper},
+			tamper: b64Tamper, content: "/Doc[1]/ds:Signature[1]/ds:Object[1] base64-decoded"},
 		{name: "detached-file",
 			template: `<Doc>` + peerSigStart + peerRef("other.bin", "") + peerSigEnd + `</ds:Signature></Doc>`,
 			files:    map[string]string{"other.bin": "detached octets: signed-content\n"},
-			tamper:   [2]string{"signed-content", "signed-cintent"}, inFile: "other.bin"},
+			tamper:   [2]string{"signed-content", "signed-cintent"}, inFile: "other.bin", content: "file:other.bin"},
 		{name: "detached-base64-file",
 			template: `<Doc>` + peerSigStart + peerRef("other.b64", tr(AlgBase64)) + peerSigEnd + `</ds:Signature></Doc>`,
 			files:    map[string]string{"other.b64": b64 + "\n"},
-			tamper:   b64Tamper, inFile: "other.b64"},
+			tamper:   b64Tamper, inFile: "other.b64", content: "file:other.b64 base64-decoded"},
 	}
 	return cases
 }
@@ -194,6 +197,9 @@ func TestXmlsec1SignedTransforms(t *testing.T) {
 
 			rep := VerifyFile(signed, data, policy)
 			checkPeerIntact(t, "as signed", rep)
+			if s := rep.Signatures[0]; c.content != "" && (s.SignedContent != c.content || s.Coverage == trust.CoverageWhole) {
+				t.Errorf("signed content %q, coverage %s; want %q, not whole", s.SignedContent, s.Coverage, c.content)
+			}
 
 			if c.untouched[0] != "" {
 				other := bytes.Replace(data, []byte(c.untouched[0]), []byte(c.untouched[1]), 1)
