@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -325,5 +326,32 @@ func TestFilteringTransformsRefused(t *testing.T) {
 		if err := ref.checkTransforms(); err != nil {
 			t.Errorf("%s on another element: %v", tr.name(), err)
 		}
+	}
+}
+
+// TestBase64TransformMemory: decoding 1 MB of base64 (with line breaks) allocates a
+// small multiple of the input, as do the XPath parser's limits for its input.
+func TestBase64TransformMemory(t *testing.T) {
+	raw := bytes.Repeat([]byte("0123456789abcdef"), 48<<10)
+	enc := []byte(base64.StdEncoding.EncodeToString(raw))
+	var wrapped []byte
+	for len(enc) > 76 {
+		wrapped = append(append(wrapped, enc[:76]...), '\r', '\n')
+		enc = enc[76:]
+	}
+	wrapped = append(wrapped, enc...)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	out, err := decodeBase64Transform(wrapped)
+	runtime.ReadMemStats(&after)
+	if err != nil || !bytes.Equal(out, raw) {
+		t.Fatal(err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 3*uint64(len(wrapped)) {
+		t.Errorf("%d bytes allocated for %d bytes of input", got, len(wrapped))
+	}
+	if _, err := parseXPathBool(strings.Repeat("not(", 1<<20), nil); err == nil {
+		t.Error("a 4 MB expression parsed")
 	}
 }
