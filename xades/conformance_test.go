@@ -59,7 +59,7 @@ var (
 	naHMAC        = naReason{"HMAC: a shared secret, not a signature; not in the allow-list", refusedWith(MsgSigAlgorithm)}
 	naAlgorithm   = naReason{"signature algorithm outside the allow-list (DSA, RSA-PSS, GOST, EdDSA, ML-DSA, SLH-DSA, MD5, RIPEMD-160, SHA-3; mynasign accepts RSA PKCS#1 v1.5 and ECDSA with SHA-1/SHA-2)", refusedWith(MsgSigAlgorithm)}
 	naDigest      = naReason{"digest algorithm outside the allow-list (MD5, RIPEMD-160, SHA-3)", refusedWith(MsgSigAlgorithm)}
-	naTransform   = naReason{"transform outside the allow-list (XPath other than the signature filter, XPath Filter 2, XSLT, base64, OOXML relationship)", refusedWith(MsgSigAlgorithm, MsgSigTransforms)}
+	naTransform   = naReason{"transform outside the allow-list (XSLT, OOXML relationship, XPath outside the supported subset)", refusedWith(MsgSigAlgorithm, MsgSigTransforms, MsgSigXPathUnsupported, MsgSigTransformFailed)}
 	naExternal    = naReason{"a reference to a resource outside the document, in SignedInfo or in a Manifest (mynasign resolves only Ids inside the document, or e-Gov package files; a signed Manifest is reported as the signed content, its references are not followed)",
 		func(r *sigResult) bool {
 			return refusedWith(MsgRefExternal)(r) || (r.intact && strings.Contains(r.rep.SignedContent, "Manifest"))
@@ -331,6 +331,8 @@ func TestXmlsecSuite(t *testing.T) {
 			switch r.rep.Summary.Key {
 			case MsgSigNoKey, MsgSigKeyInfo:
 				reason = &naKeyOutside
+			case MsgSigXPathUnsupported, MsgSigTransformFailed:
+				reason = &naTransform
 			case MsgSigAlgorithm, MsgSigTransforms:
 				if a := r.rep.Summary.Args; r.rep.Summary.Key == MsgSigTransforms || (len(a) > 0 && (a[0] == "transform" || a[0] == "reference")) {
 					reason = &naTransform

@@ -12,10 +12,12 @@
 //
 // Verification (Verify, VerifyEGov) returns the trust package's report. The XML side is
 // checked here (formats.md §2c): no DOCTYPE at all; exactly one SignedInfo; signature,
-// digest, canonicalization and transform algorithms from an allow-list; identifiers
-// unique in the document; references resolved only by identifier inside the document
-// (or, for e-Gov, by plain file name inside the package folder, never a path, a link or
-// anything outside it); digests over exactly what each reference resolved to; the signed
+// digest, canonicalization and transform algorithms from an allow-list (base64, and
+// XPath and XPath Filter 2.0 restricted to a documented subset: transform_xpath.go,
+// docs/reading-model-xml.md); identifiers unique in the document; references resolved
+// only by identifier inside the document, or by plain file name inside the e-Gov
+// package folder or, with VerifyFile, the verified file's folder (never a path, a link
+// out of it or anything outside it); digests over exactly what each reference resolved to; the signed
 // content reported as that element (its path), never as an element found another way;
 // XAdES SignedProperties inside the same Signature and covered by it; the signing
 // certificate named in SigningCertificate(V2) the one that verifies; for e-Gov, the signed

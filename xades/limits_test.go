@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mynasign/mynasign/trust"
 )
@@ -51,5 +52,41 @@ func TestHostileLimits(t *testing.T) {
 	rep = Verify("work.xml", []byte(doc), pol)
 	if len(rep.Signatures) != 1 || rep.Signatures[0].Summary.Key != MsgDocTooComplex || rep.Indication != trust.Indeterminate {
 		t.Errorf("canonicalization budget: %s %+v", rep.Indication, rep.Signatures)
+	}
+}
+
+// TestHostileXPath: an XPath transform whose every evaluation climbs a deep document,
+// and Filter 2.0 expressions with many descendant steps, are stopped by the work budget
+// (INDETERMINATE, too complex), quickly. The enveloped-signature idioms (one ancestor
+// step) are remembered per element and stay cheap on the same document.
+func TestHostileXPath(t *testing.T) {
+	pol := testPolicy(t)
+	deep := strings.Repeat("<d>", MaxDepth-10) + strings.Repeat("<e/>", 60000) + strings.Repeat("</d>", MaxDepth-10)
+	xpath := func(expr string) string {
+		return `<ds:Transform Algorithm="` + AlgXPath + `"><ds:XPath>` + expr + `</ds:XPath></ds:Transform>`
+	}
+	for _, c := range []struct {
+		name, transform string
+		key             string
+	}{
+		{"xpath", xpath("not(ancestor-or-self::*[@Id='none']/self::*)"), MsgDocTooComplex},
+		{"filter2", `<ds:Transform Algorithm="` + AlgXPathFilter2 + `">` +
+			strings.Repeat(`<f:XPath xmlns:f="`+AlgXPathFilter2+`" Filter="intersect">`+strings.Repeat("//d", 60)+`</f:XPath>`, 40) +
+			`</ds:Transform>`, MsgDocTooComplex},
+		{"idiom", xpath("not(ancestor-or-self::*[@Id='none'])"), MsgSigNoKey},
+	} {
+		doc := `<a>` + deep + `<ds:Signature xmlns:ds="` + NSDSig + `"><ds:SignedInfo>` +
+			`<ds:CanonicalizationMethod Algorithm="` + AlgExcC14N + `"/><ds:SignatureMethod Algorithm="` + AlgRSASHA256 + `"/>` +
+			`<ds:Reference URI=""><ds:Transforms>` + c.transform + `</ds:Transforms><ds:DigestMethod Algorithm="` + AlgSHA256 + `"/><ds:DigestValue>` +
+			placeholderDigests(1)[0] + `</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></a>`
+		start := time.Now()
+		rep := Verify(c.name+".xml", []byte(doc), pol)
+		if len(rep.Signatures) != 1 || rep.Signatures[0].Summary.Key != c.key || rep.Indication != trust.Indeterminate {
+			t.Errorf("%s: %s %+v", c.name, rep.Indication, rep.Signatures)
+		}
+		t.Logf("%s: %v", c.name, time.Since(start))
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%s: %v", c.name, d)
+		}
 	}
 }

@@ -37,12 +37,18 @@ const (
 	MsgSigUnsignedContent = "xades.sig.unsigned_content" // element, as <name>
 	MsgSigUnsignedText    = "xades.sig.unsigned_text"    // element, as <name>; the text (shortened)
 
+	// Transforms mynasign cannot apply to this signature (INDETERMINATE).
+	MsgSigXPathUnsupported = "xades.sig.xpath_unsupported" // transform name (XPath, XPath Filter 2.0)
+	MsgSigTransformFailed  = "xades.sig.transform_failed"  // reference, transform name
+
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
 	MsgRefExternal       = "xades.ref.external"        // URI
 	MsgRefOutsidePackage = "xades.ref.outside_package" // URI
 	MsgRefFileMissing    = "xades.ref.file_missing"    // file name
 	MsgRefDigestMismatch = "xades.ref.digest_mismatch" // what (element path or file name)
+
+	MsgRefNoURI = "xades.ref.no_uri" // (a Reference without URI)
 
 	// XAdES qualifying properties.
 	MsgPropsOutside         = "xades.props.outside"                // where the referenced SignedProperties is
@@ -97,9 +103,10 @@ func MessageKeys() []string {
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
 		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
+		MsgSigXPathUnsupported, MsgSigTransformFailed,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent, MsgSigUnsignedText,
-		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
+		MsgRefNotFound, MsgRefNoURI, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,

@@ -38,6 +38,11 @@ const (
 // (SIGNED_DATA_NOT_FOUND). The signer certificates are validated with policy; with a nil
 // policy only the XML side is checked and no signature can be TOTAL-PASSED.
 func Verify(name string, data []byte, policy *trust.Policy) *trust.DocumentReport {
+	return verifyDocument(name, data, policy, nil)
+}
+
+// verifyDocument is Verify with detached references resolved in files (nil: none).
+func verifyDocument(name string, data []byte, policy *trust.Policy, files packageFiles) *trust.DocumentReport {
 	rep := newDocReport(name, data, "xml", policy)
 	if len(data) > MaxXMLSize {
 		return finishDoc(rep, &trust.Message{Key: MsgDocTooLarge, Args: []string{fmt.Sprint(MaxXMLSize >> 20)}})
@@ -47,7 +52,7 @@ func Verify(name string, data []byte, policy *trust.Policy) *trust.DocumentRepor
 		key, args := parseErrorMessage(err)
 		return finishDoc(rep, &trust.Message{Key: key, Args: args})
 	}
-	v := newDocVerifier(doc, nil, nil)
+	v := newDocVerifier(doc, files, nil)
 	results, errMsg := v.verifyAll()
 	for _, r := range results {
 		rep.Signatures = append(rep.Signatures, r.apply(policy))
@@ -91,7 +96,7 @@ func newDocVerifier(doc *document, files packageFiles, k *kousei) *docVerifier {
 // digestMatches computes a reference's digest (over the canonical node-set, or over the
 // package file's bytes) and compares it with DigestValue.
 func (v *docVerifier) digestMatches(ref *reference, sig *node) (bool, error) {
-	if ref.file != "" {
+	if ref.file != "" && len(ref.transforms) == 0 {
 		key := ref.digest.name + "\x00" + ref.file
 		sum, ok := v.fileDigests[key]
 		if !ok {
@@ -107,7 +112,7 @@ func (v *docVerifier) digestMatches(ref *reference, sig *node) (bool, error) {
 		return bytes.Equal(sum, ref.digestValue), nil
 	}
 	h := ref.digest.hash.New()
-	if err := ref.digestNodes(&budgetWriter{w: h, b: v.work}, sig); err != nil {
+	if err := ref.digestData(&budgetWriter{w: h, b: v.work}, sig, v.files); err != nil {
 		return false, err
 	}
 	return bytes.Equal(h.Sum(nil), ref.digestValue), nil
@@ -185,7 +190,7 @@ func (r *sigResult) warn(key string, args ...string) {
 // refFailure maps a reference problem to an outcome.
 func (r *sigResult) refFailure(e *refError) *sigResult {
 	switch e.key {
-	case MsgRefNotFound, MsgRefExternal, MsgRefFileMissing:
+	case MsgRefNotFound, MsgRefNoURI, MsgRefExternal, MsgRefFileMissing:
 		return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", e.key, e.args...)
 	case MsgSigAlgorithm:
 		sub := trust.FormatFailure
@@ -193,7 +198,7 @@ func (r *sigResult) refFailure(e *refError) *sigResult {
 			sub = trust.CryptoConstraintsFailure
 		}
 		return r.set(trust.Indeterminate, sub, "algorithms", e.key, e.args...)
-	case MsgSigTransforms:
+	case MsgSigTransforms, MsgSigXPathUnsupported, MsgSigTransformFailed:
 		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", e.key, e.args...)
 	}
 	return r.set(trust.TotalFailed, trust.FormatFailure, "references", e.key, e.args...)
@@ -336,7 +341,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		ok, err := v.digestMatches(ref, sig)
 		if err != nil {
 			var pe *packageError
+			var re *refError
 			switch {
+			case errors.As(err, &re):
+				return r.refFailure(re)
 			case errors.Is(err, errBudget):
 				return r.set(trust.Indeterminate, trust.FormatFailure, "references", MsgDocTooComplex)
 			case errors.As(err, &pe):

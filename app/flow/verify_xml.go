@@ -48,5 +48,5 @@ func verifyXML(_ context.Context, path string, policy *trust.Policy) (*trust.Doc
 	if err != nil {
 		return nil, err
 	}
-	return xades.Verify(path, data, policy), nil
+	return xades.VerifyFile(path, data, policy), nil
 }
