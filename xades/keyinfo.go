@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
@@ -24,6 +25,40 @@ type keyMaterial struct {
 	// unsupported lists KeyInfo children that could name a key mynasign does not follow
 	// (KeyName, RetrievalMethod, X509IssuerSerial lookups, …).
 	unsupported []string
+	// unparsed are X509Certificates crypto/x509 refuses (an unsupported curve, a
+	// malformed extension, …), and unusableKey says why a KeyValue or
+	// DEREncodedKeyValue could not be read (an unsupported curve or key type): the
+	// signer's key may be among them, so a signature value that verifies with none of
+	// the other keys is not proof of anything.
+	unparsed    []unparsedCert
+	unusableKey string
+}
+
+// unparsedCert is a certificate of KeyInfo that crypto/x509 could not parse.
+type unparsedCert struct {
+	der []byte
+	err error
+}
+
+// unparsedSigner returns the unparsed certificate the signing certificate reference
+// names by its digest, if any.
+func (km *keyMaterial) unparsedSigner(ref *certRef) *unparsedCert {
+	for i := range km.unparsed {
+		h := ref.digest.hash.New()
+		h.Write(km.unparsed[i].der)
+		if bytes.Equal(h.Sum(nil), ref.digestValue) {
+			return &km.unparsed[i]
+		}
+	}
+	return nil
+}
+
+// cannotUse says why the key material might hold a key that was not tried ("" if none).
+func (km *keyMaterial) cannotUse() string {
+	if len(km.unparsed) > 0 {
+		return km.unparsed[0].err.Error()
+	}
+	return km.unusableKey
 }
 
 // decodeBase64 decodes base64 text with any XML white space in it.
@@ -56,12 +91,17 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 				}
 				cert, err := x509.ParseCertificate(der)
 				if err != nil {
-					return nil, fmt.Errorf("X509Certificate: %w", err)
+					km.unparsed = append(km.unparsed, unparsedCert{der, err})
+					continue
 				}
 				km.certs = append(km.certs, cert)
 			}
 		case c.is(NSDSig, "KeyValue"):
 			k, err := parseKeyValue(c)
+			if errors.Is(err, errUnsupportedKey) {
+				km.unusableKey = err.Error()
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -75,7 +115,10 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 			}
 			k, err := x509.ParsePKIXPublicKey(der)
 			if err != nil {
-				return nil, fmt.Errorf("DEREncodedKeyValue: %w", err)
+				// A well-formed SubjectPublicKeyInfo of a type or curve crypto/x509
+				// does not know, or a malformed one: either way not a key to try.
+				km.unusableKey = "DEREncodedKeyValue: " + err.Error()
+				continue
 			}
 			if km.bareKey == nil {
 				km.bareKey = k
@@ -125,8 +168,10 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 					case "urn:oid:1.3.132.0.35":
 						curve = elliptic.P521()
 					default:
-						return nil, fmt.Errorf("ECKeyValue: curve %s is not supported", uri)
+						return nil, fmt.Errorf("%w: ECKeyValue curve %s", errUnsupportedKey, uri)
 					}
+				case f.is(NSDSig11, "ECParameters"):
+					return nil, fmt.Errorf("%w: ECKeyValue with explicit curve parameters", errUnsupportedKey)
 				case f.is(NSDSig11, "PublicKey"):
 					b, err := decodeBase64(f.text())
 					if err != nil {
@@ -138,7 +183,12 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 			if curve == nil || point == nil {
 				return nil, errors.New("ECKeyValue is incomplete")
 			}
-			return ecdsa.ParseUncompressedPublicKey(curve, point)
+			k, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+			if err != nil {
+				// A compressed point, or one not on the curve: not a key to try.
+				return nil, fmt.Errorf("%w: ECKeyValue/PublicKey: %v", errUnsupportedKey, err)
+			}
+			return k, nil
 		}
 	}
 	return nil, nil
@@ -156,6 +206,9 @@ func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []
 		pub, ok := key.(*rsa.PublicKey)
 		if !ok {
 			return false, errKeyType
+		}
+		if alg.pss {
+			return false, rsa.VerifyPSS(pub, alg.hash, digest, sig, &rsa.PSSOptions{SaltLength: alg.saltLen, Hash: alg.hash})
 		}
 		return false, rsa.VerifyPKCS1v15(pub, alg.hash, digest, sig)
 	case keyECDSA:
@@ -184,7 +237,10 @@ func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []
 	return false, errKeyType
 }
 
-var errKeyType = errors.New("the key does not fit the signature algorithm")
+var (
+	errKeyType        = errors.New("the key does not fit the signature algorithm")
+	errUnsupportedKey = errors.New("unsupported key")
+)
 
 // signDigest signs with a crypto.Signer (a card or a software key) and returns the
 // signature value in XMLDSig form.
@@ -192,7 +248,11 @@ func signDigest(s crypto.Signer, alg signatureAlg, signed []byte) ([]byte, error
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
-	sig, err := s.Sign(nil, digest, alg.hash)
+	var opts crypto.SignerOpts = alg.hash
+	if alg.pss {
+		opts = &rsa.PSSOptions{SaltLength: alg.saltLen, Hash: alg.hash}
+	}
+	sig, err := s.Sign(rand.Reader, digest, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -25,12 +25,14 @@ const (
 	MsgSigStructure       = "xades.sig.structure"        // detail
 	MsgSigSignedInfo      = "xades.sig.signedinfo"       // count
 	MsgSigAlgorithm       = "xades.sig.algorithm"        // kind (c14n, signature, digest, transform), URI
+	MsgSigAlgorithmParams = "xades.sig.algorithm_params" // URI
 	MsgSigTransforms      = "xades.sig.transforms"       // reference, detail
 	MsgSigWeakAlgorithm   = "xades.sig.weak_algorithm"   // algorithm name
 	MsgSigValueInvalid    = "xades.sig.value_invalid"    //
 	MsgSigNoKey           = "xades.sig.no_key"           //
 	MsgSigKeyInfo         = "xades.sig.keyinfo"          // detail
 	MsgSigNoCertificate   = "xades.sig.no_certificate"   //
+	MsgSigCertUnparseable = "xades.sig.cert_unparseable" // detail
 	MsgSigPlainXMLDSig    = "xades.sig.plain_xmldsig"    //
 	MsgSigCertNotChecked  = "xades.sig.cert_not_checked" //
 	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
@@ -93,8 +95,8 @@ func MessageKeys() []string {
 	return []string{
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
 		MsgDocTooManySignatures, MsgDocTooComplex,
-		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
-		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
+		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigAlgorithmParams, MsgSigTransforms,
+		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigCertUnparseable, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,

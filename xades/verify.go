@@ -282,8 +282,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	if !ok {
 		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithm, "signature", sigURI)
 	}
-	if len(sik[1].elements()) > 0 {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "parameters in SignatureMethod")
+	sigAlg, merr := readSignatureMethod(sik[1], sigAlg)
+	if merr != nil {
+		if merr.forbidden {
+			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, merr.detail)
+		}
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithmParams, sigURI)
 	}
 	rep.SignatureAlgorithm = sigAlg.name
 
@@ -425,17 +429,22 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 
-	var sigOK, certMismatch bool
+	// identified: the signing certificate reference named a certificate we read, so its
+	// key is the one that must verify.
+	var sigOK, certMismatch, identified bool
 	switch {
 	case props != nil && len(props.certRefs) > 0:
 		for _, c := range km.certs {
 			if props.certRefs[0].matches(c) {
-				r.signer = c
+				r.signer, identified = c, true
 				break
 			}
 		}
 		if r.signer != nil {
 			sigOK = verifies(r.signer.PublicKey)
+		} else if u := km.unparsedSigner(&props.certRefs[0]); u != nil {
+			// The signing certificate is in KeyInfo, but crypto/x509 cannot read it.
+			return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, u.err.Error())
 		} else {
 			for _, c := range km.certs {
 				if verifies(c.PublicKey) {
@@ -453,6 +462,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	case km.bareKey != nil:
 		sigOK = verifies(km.bareKey)
+	case km.cannotUse() != "":
+		if len(bad) > 0 {
+			// Whoever signed, no genuine signature has a digest that does not match.
+			return r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, bad[0])
+		}
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, km.cannotUse())
 	default:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoKey)
 	}
@@ -465,7 +480,16 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 
+	if !sigOK && len(bad) > 0 && km.cannotUse() != "" && !identified {
+		// Whoever signed, no genuine signature has a digest that does not match.
+		return r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, bad[0])
+	}
 	if !sigOK {
+		if why := km.cannotUse(); why != "" && !identified && len(bad) == 0 {
+			// None of the keys we could read verifies, but the signer's may be one we
+			// could not read: that proves nothing.
+			return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, why)
+		}
 		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
 	}
 	r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
