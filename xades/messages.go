@@ -38,6 +38,11 @@ const (
 	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
 	MsgSigUnsignedContent = "xades.sig.unsigned_content" // path
 
+	// Counter-signatures.
+	MsgSigCountersignature = "xades.sig.countersignature" // id of the countersigned signature
+	MsgSigCountersigned    = "xades.sig.countersigned"    // number of counter-signatures
+	MsgSigCounterTarget    = "xades.sig.counter_target"   // id of the signature it should countersign
+
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
 	MsgRefExternal       = "xades.ref.external"        // URI
@@ -98,6 +103,7 @@ func MessageKeys() []string {
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigAlgorithmParams, MsgSigTransforms,
 		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigCertUnparseable, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
+		MsgSigCountersignature, MsgSigCountersigned, MsgSigCounterTarget,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen,

@@ -80,6 +80,8 @@ type docVerifier struct {
 	// each package file's digest per algorithm, so that no file is read twice for one.
 	work        *budget
 	fileDigests map[string][]byte
+	// ids are the report ids of the document's signatures (verifyAll).
+	ids map[*node]string
 }
 
 func newDocVerifier(doc *document, files packageFiles, k *kousei) *docVerifier {
@@ -123,6 +125,14 @@ type sigResult struct {
 	intact  bool // every reference digest and the signature value verified
 }
 
+// signatureID is what the report calls a signature: its Id, or its place.
+func signatureID(sig *node, index int) string {
+	if id, _ := sig.attrValue("Id"); id != "" {
+		return id
+	}
+	return fmt.Sprintf("signature-%d", index+1)
+}
+
 // signatureElements returns every ds:Signature element in document order.
 func signatureElements(doc *document) []*node {
 	var out []*node
@@ -141,6 +151,10 @@ func (v *docVerifier) verifyAll() ([]*sigResult, *trust.Message) {
 	sigs := signatureElements(v.doc)
 	if len(sigs) > MaxSignatures {
 		return nil, &trust.Message{Key: MsgDocTooManySignatures, Args: []string{fmt.Sprint(len(sigs)), fmt.Sprint(MaxSignatures)}}
+	}
+	v.ids = map[*node]string{}
+	for i, sig := range sigs {
+		v.ids[sig] = signatureID(sig, i)
 	}
 	var out []*sigResult
 	for i, sig := range sigs {
@@ -206,10 +220,7 @@ func (r *sigResult) refFailure(e *refError) *sigResult {
 func (v *docVerifier) check(sig *node, index int) *sigResult {
 	r := &sigResult{}
 	rep := &r.rep
-	rep.ID, _ = sig.attrValue("Id")
-	if rep.ID == "" {
-		rep.ID = fmt.Sprintf("signature-%d", index+1)
-	}
+	rep.ID = signatureID(sig, index)
 	rep.Format = FormatXMLDSig
 	if v.egov != nil {
 		rep.Format = FormatEGov
@@ -218,10 +229,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	rep.ChangesAfterSigning = trust.Changes{Level: trust.ChangesNone}
 	rep.Checks = []trust.Check{}
 
-	for p := sig.parent; p != nil; p = p.parent {
-		if p.is(NSDSig, "Signature") {
-			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
-		}
+	host := counterSignatureHost(sig)
+	if outer := enclosingSignature(sig); outer != nil && outer != host {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
+	}
+	if host != nil {
+		rep.Countersigns = v.ids[host]
 	}
 	if len(v.doc.dups) > 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "ids-unique", MsgSigDuplicateID, v.doc.dups[0])
@@ -229,16 +242,7 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 
 	// ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
 	kids := sig.elements()
-	signedInfos := 0
-	walkElements(sig, func(n *node) bool {
-		if n != sig && n.is(NSDSig, "Signature") {
-			return true // a nested signature is reported on its own
-		}
-		if n.is(NSDSig, "SignedInfo") {
-			signedInfos++
-		}
-		return true
-	})
+	signedInfos := countSignedInfos(sig) // a nested signature is reported on its own
 	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigSignedInfo, fmt.Sprint(signedInfos))
 	}
@@ -313,6 +317,14 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		refs = append(refs, ref)
 	}
 	r.passed("structure", MsgCheckStructureOK)
+	// A counter-signature signs the SignatureValue of the signature it countersigns.
+	target := countersignedBy(sig, refs)
+	if host == nil && target != nil {
+		rep.Countersigns = v.ids[target]
+	}
+	if rep.Countersigns != "" {
+		r.warn(MsgSigCountersignature, rep.Countersigns)
+	}
 
 	// Where the signed properties are: inside this very signature, and signed.
 	sp, format, fr := v.locateSignedProperties(sig, objects, refs, r)
@@ -504,6 +516,10 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	}
 	rep.Intact = true
 	r.intact = true
+	if host != nil && target != host {
+		// In a CounterSignature, but it does not sign its host's signature value.
+		return r.set(trust.Indeterminate, trust.SigConstraintsFailure, "countersignature", MsgSigCounterTarget, v.ids[host])
+	}
 
 	if sigAlg.weak {
 		weak = append(weak, sigAlg.name)
@@ -571,6 +587,9 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 	format := FormatXAdESBB
 	for _, up := range xadesChild(qp, "UnsignedProperties") {
 		for _, usp := range xadesChild(up, "UnsignedSignatureProperties") {
+			if n := len(xadesChild(usp, "CounterSignature")); n > 0 {
+				r.warn(MsgSigCountersigned, fmt.Sprint(n))
+			}
 			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
 				format = FormatXAdESBT
 				r.warn(MsgPropsTimestampUnseen)
