@@ -161,16 +161,7 @@ func TestCounterSignatureXmlsec(t *testing.T) {
 	wantSig(t, sigByID(t, rep, "cs1"), true, trust.Indeterminate, trust.NoCertificateChainFound)
 
 	// One bit of the main signature value flipped: both are broken.
-	doc, err := parseDocument(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv := findAll(doc.root, NSDSig, "SignatureValue")[0]
-	raw, _ := decodeBase64(sv.text())
-	raw[len(raw)/2] ^= 1
-	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
-	flipped := []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.inner:])
-	rep = Verify("cs.xml", flipped, policy)
+	rep = Verify("cs.xml", flipValue(t, data), policy)
 	wantSig(t, sigByID(t, rep, "main"), false, trust.TotalFailed, trust.SigCryptoFailure)
 	wantSig(t, sigByID(t, rep, "cs1"), false, trust.TotalFailed, trust.HashFailure)
 
@@ -186,4 +177,21 @@ func TestCounterSignatureXmlsec(t *testing.T) {
 	if rep.Indication == trust.TotalFailed {
 		t.Errorf("document TOTAL-FAILED: %+v", rep.Summary)
 	}
+}
+
+// flipValue flips one bit in the middle of the document's first SignatureValue.
+func flipValue(t *testing.T, data []byte) []byte {
+	t.Helper()
+	doc, err := parseDocument(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := findAll(doc.root, NSDSig, "SignatureValue")[0]
+	raw, err := decodeBase64(sv.text())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[len(raw)/2] ^= 1
+	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
+	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.inner:])
 }

@@ -29,6 +29,7 @@ const (
 	MsgSigTransforms      = "xades.sig.transforms"       // reference, detail
 	MsgSigWeakAlgorithm   = "xades.sig.weak_algorithm"   // algorithm name
 	MsgSigValueInvalid    = "xades.sig.value_invalid"    //
+	MsgSigValueHoistedNS  = "xades.sig.value_hoisted_ns" //
 	MsgSigNoKey           = "xades.sig.no_key"           //
 	MsgSigKeyInfo         = "xades.sig.keyinfo"          // detail
 	MsgSigNoCertificate   = "xades.sig.no_certificate"   //
@@ -101,7 +102,7 @@ func MessageKeys() []string {
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
 		MsgDocTooManySignatures, MsgDocTooComplex,
 		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigAlgorithmParams, MsgSigTransforms,
-		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigCertUnparseable, MsgSigPlainXMLDSig,
+		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigValueHoistedNS, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigCertUnparseable, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent,
 		MsgSigCountersignature, MsgSigCountersigned, MsgSigCounterTarget,
 		MsgRefNotFound, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,

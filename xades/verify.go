@@ -406,7 +406,8 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	if err != nil || len(sigValue) == 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
 	}
-	var asn1Value bool
+	var asn1Value, otherForm bool
+	hoisted := hoistedNamespacesForm(canonical.Bytes(), siMethod)
 	verifies := func(k crypto.PublicKey) bool {
 		if k == nil {
 			return false
@@ -414,6 +415,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		a, err := verifySignatureValue(k, sigAlg, canonical.Bytes(), sigValue)
 		if err == nil && a {
 			asn1Value = true
+		}
+		if err != nil && hoisted != nil {
+			if _, herr := verifySignatureValue(k, sigAlg, hoisted, sigValue); herr == nil {
+				otherForm = true
+				return true
+			}
 		}
 		return err == nil
 	}
@@ -504,7 +511,9 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
 	}
-	r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
+	if !otherForm {
+		r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
+	}
 	if asn1Value {
 		r.warn(MsgSigECDSAASN1)
 	}
@@ -513,6 +522,11 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 			r.warn(MsgRefDigestMismatch, b)
 		}
 		return r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, bad[0])
+	}
+	if otherForm {
+		// Signed over a non-canonical SignedInfo (a known xmldsigjs defect): not intact,
+		// not broken either.
+		return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgSigValueHoistedNS)
 	}
 	rep.Intact = true
 	r.intact = true
