@@ -195,3 +195,36 @@ func flipValue(t *testing.T, data []byte) []byte {
 	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
 	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.inner:])
 }
+
+// ECDSA signatures made by xmlsec1 (XMLDSig 1.1: r || s of the curve's size). xmlsec1
+// 1.2.37 has no RSA-PSS; PSS is covered by TestRSAPSS and the xmlsec suite's vectors.
+func TestECDSAXmlsec(t *testing.T) {
+	policy := testPolicy(t)
+	for _, c := range []struct{ curve, alg string }{
+		{"P-256", AlgECDSASHA256}, {"P-384", AlgECDSASHA384}, {"P-521", AlgECDSASHA512},
+	} {
+		t.Run(c.curve, func(t *testing.T) {
+			dir := t.TempDir()
+			key, cert := peerKey(t, dir, c.curve, "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:"+c.curve)
+			tmpl := []byte(`<doc><data>signed content</data><ds:Signature xmlns:ds="` + NSDSig + `" Id="s"><ds:SignedInfo>` +
+				`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>` +
+				`<ds:SignatureMethod Algorithm="` + c.alg + `"/><ds:Reference URI=""><ds:Transforms>` +
+				`<ds:Transform Algorithm="` + AlgEnveloped + `"/></ds:Transforms><ds:DigestMethod Algorithm="` + AlgSHA256 + `"/>` +
+				`<ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>` +
+				`<ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + certB64(cert) + `</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+				`</ds:Signature></doc>`)
+			data := xmlsecSign(t, dir, key, "s", tmpl)
+			rep := Verify("ec.xml", data, policy)
+			s := sigByID(t, rep, "s")
+			wantSig(t, s, true, trust.Indeterminate, trust.NoCertificateChainFound)
+			for _, w := range s.Warnings {
+				if w.Key == MsgSigECDSAASN1 {
+					t.Errorf("xmlsec1's value read as ASN.1")
+				}
+			}
+			wantSig(t, sigByID(t, Verify("ec.xml", mustReplace(t, data, "signed content", "signed contenu"), policy), "s"),
+				false, trust.TotalFailed, trust.HashFailure)
+			wantSig(t, sigByID(t, Verify("ec.xml", flipValue(t, data), policy), "s"), false, trust.TotalFailed, trust.SigCryptoFailure)
+		})
+	}
+}
