@@ -28,7 +28,7 @@ import (
 // made with Go's standard library (or openssl) directly, not with this package's signer.
 
 // selfSigned returns a throwaway self-signed certificate for key.
-func selfSigned(t *testing.T, key crypto.Signer) []byte {
+func selfSigned(t testing.TB, key crypto.Signer) []byte {
 	t.Helper()
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(0x42), Subject: pkix.Name{CommonName: "peer test"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
@@ -42,7 +42,7 @@ func selfSigned(t *testing.T, key crypto.Signer) []byte {
 // enveloping builds an enveloping signature over a ds:Object with the given
 // SignatureMethod element and KeyInfo content; sign makes the SignatureValue from the
 // canonical SignedInfo.
-func enveloping(t *testing.T, signatureMethod, keyInfo string, sign func(signed []byte) []byte) []byte {
+func enveloping(t testing.TB, signatureMethod, keyInfo string, sign func(signed []byte) []byte) []byte {
 	t.Helper()
 	src := `<ds:Signature xmlns:ds="` + NSDSig + `" Id="sig"><ds:SignedInfo>` +
 		`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` + signatureMethod +
@@ -72,7 +72,7 @@ func x509KeyInfo(der []byte) string {
 	return `<ds:X509Data><ds:X509Certificate>` + base64.StdEncoding.EncodeToString(der) + `</ds:X509Certificate></ds:X509Data>`
 }
 
-func pssSigner(t *testing.T, key *rsa.PrivateKey, h crypto.Hash, salt int) func([]byte) []byte {
+func pssSigner(t testing.TB, key *rsa.PrivateKey, h crypto.Hash, salt int) func([]byte) []byte {
 	return func(signed []byte) []byte {
 		d := h.New()
 		d.Write(signed)

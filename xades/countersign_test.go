@@ -61,7 +61,7 @@ func certB64(c *x509.Certificate) string { return base64.StdEncoding.EncodeToStr
 
 // counterSignedTemplate is a XAdES-BES enveloped signature "main" with one
 // CounterSignature "cs1" whose reference csRef points at what it signs.
-func counterSignedTemplate(t *testing.T, mainCert, csCert *x509.Certificate, csRef string) []byte {
+func counterSignedTemplate(t testing.TB, mainCert, csCert *x509.Certificate, csRef string) []byte {
 	t.Helper()
 	sp, err := signedPropertiesXML("main-sp", time.Now(), mainCert, "main-ref0")
 	if err != nil {
