@@ -228,3 +228,58 @@ func TestECDSAXmlsec(t *testing.T) {
 		})
 	}
 }
+
+// A counter-signature that is not inside its host (a second top-level signature whose
+// reference resolves to the first one's SignatureValue) is reported as countersigning it.
+func TestDetachedCounterSignatureXmlsec(t *testing.T) {
+	dir := t.TempDir()
+	mainKey, mainCert := peerKey(t, dir, "main", "-newkey", "rsa:2048")
+	csKey, csCert := peerKey(t, dir, "counter", "-newkey", "rsa:2048")
+	sig := func(id, uri, typ string, cert *x509.Certificate, valueID string) string {
+		return `<ds:Signature xmlns:ds="` + NSDSig + `" Id="` + id + `"><ds:SignedInfo>` +
+			`<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>` +
+			`<ds:SignatureMethod Algorithm="` + AlgRSASHA256 + `"/><ds:Reference URI="` + uri + `"` + typ + `>` +
+			`<ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>` +
+			`<ds:DigestMethod Algorithm="` + AlgSHA256 + `"/><ds:DigestValue></ds:DigestValue></ds:Reference></ds:SignedInfo>` +
+			`<ds:SignatureValue` + valueID + `></ds:SignatureValue><ds:KeyInfo><ds:X509Data><ds:X509Certificate>` + certB64(cert) +
+			`</ds:X509Certificate></ds:X509Data></ds:KeyInfo></ds:Signature>`
+	}
+	tmpl := []byte(`<doc><data Id="data">signed content</data>` +
+		sig("main", "#data", "", mainCert, ` Id="main-value"`) +
+		sig("cs", "#main-value", ` Type="`+TypeCountersignedSignature+`"`, csCert, "") + `</doc>`)
+	// xmlsec1 needs the data element's Id registered as an ID too.
+	step := xmlsecSignIDs(t, dir, mainKey, "main", tmpl, "data")
+	data := xmlsecSignIDs(t, dir, csKey, "cs", step, "data")
+	rep := Verify("dcs.xml", data, testPolicy(t))
+	m, cs := sigByID(t, rep, "main"), sigByID(t, rep, "cs")
+	wantSig(t, m, true, trust.Indeterminate, trust.NoCertificateChainFound)
+	wantSig(t, cs, true, trust.Indeterminate, trust.NoCertificateChainFound)
+	if m.Countersigns != "" || cs.Countersigns != "main" {
+		t.Errorf("main countersigns %q, cs %q", m.Countersigns, cs.Countersigns)
+	}
+	rep = Verify("dcs.xml", flipValue(t, data), testPolicy(t))
+	wantSig(t, sigByID(t, rep, "cs"), false, trust.TotalFailed, trust.HashFailure)
+}
+
+// xmlsecSignIDs is xmlsecSign with further elements whose Id attribute is an ID.
+func xmlsecSignIDs(t *testing.T, dir, key, nodeID string, tmpl []byte, idElems ...string) []byte {
+	t.Helper()
+	in, out := filepath.Join(dir, "in.xml"), filepath.Join(dir, "out.xml")
+	if err := os.WriteFile(in, tmpl, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--sign", "--privkey-pem", key,
+		"--id-attr:Id", NSDSig + ":Signature", "--id-attr:Id", NSDSig + ":SignatureValue"}
+	for _, e := range idElems {
+		args = append(args, "--id-attr:Id", e)
+	}
+	args = append(args, "--node-id", nodeID, "--output", out, in)
+	if msg, ok := runXmlsec(t, dir, args...); !ok {
+		t.Fatalf("xmlsec1 --sign %s: %s", nodeID, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
