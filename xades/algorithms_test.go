@@ -314,6 +314,16 @@ func TestUnreadableKeys(t *testing.T) {
 			expect(t, verifyOne(t, enveloping(t, sm, both, sign)), cant)
 		})
 	}
+	t.Run("X509Certificate with PEM armour", func(t *testing.T) {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ki := `<ds:X509Data><ds:X509Certificate>` + string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: selfSigned(t, key)})) +
+			`</ds:X509Certificate></ds:X509Data>`
+		data := enveloping(t, `<ds:SignatureMethod Algorithm="`+AlgECDSASHA256+`"/>`, ki, ecdsaSigner(t, key, crypto.SHA256))
+		expect(t, verifyOne(t, data), want{false, trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigCertUnparseable})
+	})
 	t.Run("ECKeyValue of another curve", func(t *testing.T) {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {

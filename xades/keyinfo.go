@@ -87,7 +87,9 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 				}
 				der, err := decodeBase64(x.text())
 				if err != nil {
-					return nil, fmt.Errorf("X509Certificate is not base64: %w", err)
+					// Not base64 (a PEM header, say): a certificate we cannot read.
+					km.unparsed = append(km.unparsed, unparsedCert{nil, fmt.Errorf("X509Certificate is not base64: %w", err)})
+					continue
 				}
 				cert, err := x509.ParseCertificate(der)
 				if err != nil {
@@ -111,7 +113,8 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 		case c.is(NSDSig11, "DEREncodedKeyValue"):
 			der, err := decodeBase64(c.text())
 			if err != nil {
-				return nil, fmt.Errorf("DEREncodedKeyValue is not base64: %w", err)
+				km.unusableKey = "DEREncodedKeyValue is not base64"
+				continue
 			}
 			k, err := x509.ParsePKIXPublicKey(der)
 			if err != nil {
