@@ -283,3 +283,25 @@ func xmlsecSignIDs(t *testing.T, dir, key, nodeID string, tmpl []byte, idElems .
 	}
 	return b
 }
+
+// A SigningCertificate whose CertDigest uses a digest outside the allow-list cannot be
+// checked: INDETERMINATE, after the value and the digests were (xmlsec1-made).
+func TestUnsupportedCertDigest(t *testing.T) {
+	dir := t.TempDir()
+	mainKey, mainCert := peerKey(t, dir, "main", "-newkey", "rsa:2048")
+	tmpl := string(counterSignedTemplate(t, mainCert, mainCert, "#main-value"))
+	cd := `<xades:CertDigest><ds:DigestMethod Algorithm="` + AlgSHA256 + `"/>`
+	if !strings.Contains(tmpl, cd) {
+		t.Fatal("no CertDigest in the template")
+	}
+	tmpl = strings.Replace(tmpl, cd, `<xades:CertDigest><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#md5"/>`, 1)
+	data := xmlsecSign(t, dir, mainKey, "main", []byte(tmpl))
+	policy := testPolicy(t)
+	m := sigByID(t, Verify("cd.xml", data, policy), "main")
+	wantSig(t, m, true, trust.Indeterminate, trust.CryptoConstraintsFailure)
+	if m.Summary.Key != MsgSigAlgorithm {
+		t.Errorf("summary %s %v", m.Summary.Key, m.Summary.Args)
+	}
+	wantSig(t, sigByID(t, Verify("cd.xml", mustReplace(t, data, "signed content", "signed contenu"), policy), "main"),
+		false, trust.TotalFailed, trust.HashFailure)
+}

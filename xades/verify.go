@@ -626,6 +626,8 @@ func (c *sigCheck) signingCertificate() *sigResult {
 	switch {
 	case c.certMismatch:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsCertMismatch)
+	case c.props != nil && c.props.unsupportedDigest != "":
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "signing-certificate", MsgSigAlgorithm, "digest", c.props.unsupportedDigest)
 	case c.sp != nil && c.props != nil && len(c.props.certRefs) == 0:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsNoSigningCert)
 	case c.sp != nil:
