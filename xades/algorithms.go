@@ -69,6 +69,9 @@ const (
 	AlgRSAPSSSHA3_256 = "http://www.w3.org/2007/05/xmldsig-more#sha3-256-rsa-MGF1"
 	AlgRSAPSSSHA3_384 = "http://www.w3.org/2007/05/xmldsig-more#sha3-384-rsa-MGF1"
 	AlgRSAPSSSHA3_512 = "http://www.w3.org/2007/05/xmldsig-more#sha3-512-rsa-MGF1"
+	// AlgEd25519 is PureEdDSA over Ed25519 (RFC 9231 §2.3.7): the canonical SignedInfo
+	// itself is signed, no digest first.
+	AlgEd25519 = "http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519"
 	// AlgRSAPSS is RSASSA-PSS with its parameters in a pss:RSAPSSParams child of
 	// SignatureMethod (RFC 6931 §2.3.10, RFC 9231 §2.3.10); see rsapss.go.
 	AlgRSAPSS = "http://www.w3.org/2007/05/xmldsig-more#rsa-pss"
@@ -100,6 +103,7 @@ type keyType int
 const (
 	keyRSA keyType = iota + 1
 	keyECDSA
+	keyEd25519
 )
 
 // signatureAlg is an allowed signature algorithm.
@@ -149,4 +153,5 @@ var signatureAlgs = map[string]signatureAlg{
 	AlgRSAPSSSHA3_384: pssAlg(crypto.SHA3_384, "RSA-PSS-SHA3-384", false),
 	AlgRSAPSSSHA3_512: pssAlg(crypto.SHA3_512, "RSA-PSS-SHA3-512", false),
 	AlgRSAPSS:         {key: keyRSA, pss: true, params: true, name: "RSA-PSS"},
+	AlgEd25519:        {key: keyEd25519, name: "Ed25519"},
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -251,6 +252,28 @@ func TestECDSACurves(t *testing.T) {
 			expect(t, verifyOne(t, tamper(t, data)), want{false, trust.TotalFailed, trust.HashFailure, MsgRefDigestMismatch})
 		})
 	}
+}
+
+func TestEd25519(t *testing.T) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := enveloping(t, `<ds:SignatureMethod Algorithm="`+AlgEd25519+`"/>`, x509KeyInfo(selfSigned(t, key)),
+		func(signed []byte) []byte { return ed25519.Sign(key, signed) })
+	r := verifyOne(t, data)
+	expect(t, r, intactXMLOnly)
+	if r.rep.SignatureAlgorithm != "Ed25519" {
+		t.Errorf("algorithm %s", r.rep.SignatureAlgorithm)
+	}
+	expect(t, verifyOne(t, tamper(t, data)), want{false, trust.TotalFailed, trust.HashFailure, MsgRefDigestMismatch})
+	// An Ed25519 value under an ECDSA identifier, and an ECDSA key under Ed25519: no key fits.
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = enveloping(t, `<ds:SignatureMethod Algorithm="`+AlgEd25519+`"/>`, x509KeyInfo(selfSigned(t, ec)), ecdsaSigner(t, ec, crypto.SHA256))
+	expect(t, verifyOne(t, data), want{false, trust.TotalFailed, trust.SigCryptoFailure, MsgSigValueInvalid})
 }
 
 // Keys and certificates crypto/x509 cannot read: the signature cannot be checked,

@@ -24,7 +24,8 @@
 //
 // Signature algorithms: RSA PKCS #1 v1.5, RSA-PSS (RFC 6931: the fixed …-rsa-MGF1
 // identifiers, and #rsa-pss with its RSAPSSParams checked, rsapss.go) and ECDSA on
-// P-256/384/521 (XMLDSig 1.1 r || s), with SHA-1 (reported as weak), SHA-2 or SHA-3.
+// P-256/384/521 (XMLDSig 1.1 r || s), with SHA-1 (reported as weak), SHA-2 or SHA-3;
+// Ed25519 (RFC 9231, pure).
 // TOTAL-FAILED only on proof: a digest that does not match, a value that does not
 // verify with the signer's key, a structure that is certainly forbidden. What cannot be
 // evaluated (an unknown algorithm or parameter, a curve or certificate crypto/x509

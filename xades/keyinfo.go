@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -201,6 +202,16 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 // true when an ECDSA value verified only in its ASN.1 (DER) form, which some signers
 // write instead of XMLDSig's r || s.
 func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []byte) (asn1Form bool, err error) {
+	if alg.key == keyEd25519 {
+		pub, ok := key.(ed25519.PublicKey)
+		if !ok {
+			return false, errKeyType
+		}
+		if !ed25519.Verify(pub, signed, sig) {
+			return false, errors.New("Ed25519 verification failed")
+		}
+		return false, nil
+	}
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
@@ -248,6 +259,9 @@ var (
 // signDigest signs with a crypto.Signer (a card or a software key) and returns the
 // signature value in XMLDSig form.
 func signDigest(s crypto.Signer, alg signatureAlg, signed []byte) ([]byte, error) {
+	if alg.key == keyEd25519 {
+		return s.Sign(rand.Reader, signed, crypto.Hash(0))
+	}
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
