@@ -481,7 +481,8 @@ func (c *sigCheck) signer() *sigResult {
 	if err != nil || len(sigValue) == 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
 	}
-	hoisted := hoistedNamespacesForm(canonical.Bytes(), c.siMethod)
+	var hoisted []byte // computed only when a value does not verify
+	hoistedDone := false
 	verifies := func(k crypto.PublicKey) bool {
 		if k == nil {
 			return false
@@ -489,6 +490,9 @@ func (c *sigCheck) signer() *sigResult {
 		a, err := verifySignatureValue(k, c.sigAlg, canonical.Bytes(), sigValue)
 		if err == nil && a {
 			c.asn1Value = true
+		}
+		if err != nil && !hoistedDone {
+			hoisted, hoistedDone = hoistedNamespacesForm(canonical.Bytes(), c.siMethod), true
 		}
 		if err != nil && hoisted != nil {
 			if _, herr := verifySignatureValue(k, c.sigAlg, hoisted, sigValue); herr == nil {
