@@ -178,6 +178,9 @@ type Changes struct {
 type SignatureReport struct {
 	ID     string `json:"id"`     // PDF field name or XML Signature Id
 	Format string `json:"format"` // e.g. "PAdES-B-B", "adbe.pkcs7.detached", "XAdES-B-B", "XMLDSig", "e-Gov"
+	// Countersigns is the id of the signature this one countersigns (an XAdES
+	// counter-signature signs that signature's value, not the document); empty otherwise.
+	Countersigns string `json:"countersigns,omitempty"`
 
 	Indication    Indication    `json:"indication"`
 	SubIndication SubIndication `json:"subIndication,omitempty"`

@@ -57,8 +57,8 @@ func refusedWith(keys ...string) func(*sigResult) bool {
 var (
 	naNotInCorpus = naReason{why: "the file is not in the corpus (the suite's merlin-xmlenc-five folder was not copied)"}
 	naHMAC        = naReason{"HMAC: a shared secret, not a signature; not in the allow-list", refusedWith(MsgSigAlgorithm)}
-	naAlgorithm   = naReason{"signature algorithm outside the allow-list (DSA, RSA-PSS, GOST, EdDSA, ML-DSA, SLH-DSA, MD5, RIPEMD-160, SHA-3; mynasign accepts RSA PKCS#1 v1.5 and ECDSA with SHA-1/SHA-2)", refusedWith(MsgSigAlgorithm)}
-	naDigest      = naReason{"digest algorithm outside the allow-list (MD5, RIPEMD-160, SHA-3)", refusedWith(MsgSigAlgorithm)}
+	naAlgorithm   = naReason{"signature algorithm outside the allow-list (DSA, GOST, Ed448, Ed25519ph/ctx, ML-DSA, SLH-DSA, MD5, RIPEMD-160; mynasign accepts RSA PKCS#1 v1.5, RSA-PSS and ECDSA with SHA-1, SHA-2 or SHA-3, and Ed25519)", refusedWith(MsgSigAlgorithm)}
+	naDigest      = naReason{"digest algorithm outside the allow-list (MD5, RIPEMD-160)", refusedWith(MsgSigAlgorithm)}
 	naTransform   = naReason{"transform outside the allow-list (XSLT, OOXML relationship, XPath outside the supported subset)", refusedWith(MsgSigAlgorithm, MsgSigTransforms, MsgSigXPathUnsupported, MsgSigTransformFailed)}
 	naExternal    = naReason{"a reference to a resource outside the document, in SignedInfo or in a Manifest (mynasign resolves only Ids inside the document, or e-Gov package files; a signed Manifest is reported as the signed content, its references are not followed)",
 		func(r *sigResult) bool {

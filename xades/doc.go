@@ -24,6 +24,17 @@
 // 構成情報 the single one the application reads. The certificate (chain, validity, CRL)
 // is the trust package's Policy. A signature is TOTAL-PASSED only when all of that passed.
 //
+// Signature algorithms: RSA PKCS #1 v1.5, RSA-PSS (RFC 6931: the fixed …-rsa-MGF1
+// identifiers, and #rsa-pss with its RSAPSSParams checked, rsapss.go) and ECDSA on
+// P-256/384/521 (XMLDSig 1.1 r || s), with SHA-1 (reported as weak), SHA-2 or SHA-3;
+// Ed25519 (RFC 9231, pure).
+// TOTAL-FAILED only on proof: a digest that does not match, a value that does not
+// verify with the signer's key, a structure that is certainly forbidden. What cannot be
+// evaluated (an unknown algorithm or parameter, a curve or certificate crypto/x509
+// cannot read, a value over a known non-canonical form, quirks.go) is INDETERMINATE.
+// XAdES counter-signatures (countersign.go) are reported as signatures of their own;
+// the signature they countersign is judged without them.
+//
 // The XML tree and the canonicalizers are this package's own: encoding/xml (and so
 // etree) cannot tell a character reference from a literal character in an attribute
 // value, which Canonical XML must, and the signature has to be spliced into the input by

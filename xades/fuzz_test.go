@@ -2,6 +2,9 @@ package xades
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -90,6 +93,15 @@ func FuzzVerify(f *testing.F) {
 			files[e.Name()], _ = os.ReadFile(filepath.Join(out, e.Name()))
 		}
 	}
+	// RSA-PSS with RSAPSSParams, and a XAdES signature with a CounterSignature.
+	pssKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(enveloping(f, `<ds:SignatureMethod Algorithm="`+AlgRSAPSS+`"><pss:RSAPSSParams xmlns:pss="`+NSPSS+`">`+
+		`<ds:DigestMethod Algorithm="`+AlgSHA256+`"/><pss:SaltLength>32</pss:SaltLength></pss:RSAPSSParams></ds:SignatureMethod>`,
+		x509KeyInfo(selfSigned(f, pssKey)), pssSigner(f, pssKey, crypto.SHA256, 32)))
+	f.Add(counterSignedTemplate(f, opts.Certificate, opts.Certificate, "#main-value"))
 	f.Add([]byte(`<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>`))
 	f.Add([]byte(`<a xmlns:ds="` + NSDSig + `"><ds:Signature><ds:SignedInfo/></ds:Signature></a>`))
 	pol, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, CRLDir: f.TempDir()})

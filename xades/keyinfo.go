@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
@@ -24,6 +26,40 @@ type keyMaterial struct {
 	// unsupported lists KeyInfo children that could name a key mynasign does not follow
 	// (KeyName, RetrievalMethod, X509IssuerSerial lookups, …).
 	unsupported []string
+	// unparsed are X509Certificates crypto/x509 refuses (an unsupported curve, a
+	// malformed extension, …), and unusableKey says why a KeyValue or
+	// DEREncodedKeyValue could not be read (an unsupported curve or key type): the
+	// signer's key may be among them, so a signature value that verifies with none of
+	// the other keys is not proof of anything.
+	unparsed    []unparsedCert
+	unusableKey string
+}
+
+// unparsedCert is a certificate of KeyInfo that crypto/x509 could not parse.
+type unparsedCert struct {
+	der []byte
+	err error
+}
+
+// unparsedSigner returns the unparsed certificate the signing certificate reference
+// names by its digest, if any.
+func (km *keyMaterial) unparsedSigner(ref *certRef) *unparsedCert {
+	for i := range km.unparsed {
+		h := ref.digest.hash.New()
+		h.Write(km.unparsed[i].der)
+		if bytes.Equal(h.Sum(nil), ref.digestValue) {
+			return &km.unparsed[i]
+		}
+	}
+	return nil
+}
+
+// cannotUse says why the key material might hold a key that was not tried ("" if none).
+func (km *keyMaterial) cannotUse() string {
+	if len(km.unparsed) > 0 {
+		return km.unparsed[0].err.Error()
+	}
+	return km.unusableKey
 }
 
 // decodeBase64 decodes base64 text with any XML white space in it.
@@ -52,16 +88,23 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 				}
 				der, err := decodeBase64(x.text())
 				if err != nil {
-					return nil, fmt.Errorf("X509Certificate is not base64: %w", err)
+					// Not base64 (a PEM header, say): a certificate we cannot read.
+					km.unparsed = append(km.unparsed, unparsedCert{nil, fmt.Errorf("X509Certificate is not base64: %w", err)})
+					continue
 				}
 				cert, err := x509.ParseCertificate(der)
 				if err != nil {
-					return nil, fmt.Errorf("X509Certificate: %w", err)
+					km.unparsed = append(km.unparsed, unparsedCert{der, err})
+					continue
 				}
 				km.certs = append(km.certs, cert)
 			}
 		case c.is(NSDSig, "KeyValue"):
 			k, err := parseKeyValue(c)
+			if errors.Is(err, errUnsupportedKey) {
+				km.unusableKey = err.Error()
+				continue
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -71,11 +114,15 @@ func readKeyInfo(ki *node) (*keyMaterial, error) {
 		case c.is(NSDSig11, "DEREncodedKeyValue"):
 			der, err := decodeBase64(c.text())
 			if err != nil {
-				return nil, fmt.Errorf("DEREncodedKeyValue is not base64: %w", err)
+				km.unusableKey = "DEREncodedKeyValue is not base64"
+				continue
 			}
 			k, err := x509.ParsePKIXPublicKey(der)
 			if err != nil {
-				return nil, fmt.Errorf("DEREncodedKeyValue: %w", err)
+				// A well-formed SubjectPublicKeyInfo of a type or curve crypto/x509
+				// does not know, or a malformed one: either way not a key to try.
+				km.unusableKey = "DEREncodedKeyValue: " + err.Error()
+				continue
 			}
 			if km.bareKey == nil {
 				km.bareKey = k
@@ -125,8 +172,10 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 					case "urn:oid:1.3.132.0.35":
 						curve = elliptic.P521()
 					default:
-						return nil, fmt.Errorf("ECKeyValue: curve %s is not supported", uri)
+						return nil, fmt.Errorf("%w: ECKeyValue curve %s", errUnsupportedKey, uri)
 					}
+				case f.is(NSDSig11, "ECParameters"):
+					return nil, fmt.Errorf("%w: ECKeyValue with explicit curve parameters", errUnsupportedKey)
 				case f.is(NSDSig11, "PublicKey"):
 					b, err := decodeBase64(f.text())
 					if err != nil {
@@ -138,7 +187,12 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 			if curve == nil || point == nil {
 				return nil, errors.New("ECKeyValue is incomplete")
 			}
-			return ecdsa.ParseUncompressedPublicKey(curve, point)
+			k, err := ecdsa.ParseUncompressedPublicKey(curve, point)
+			if err != nil {
+				// A compressed point, or one not on the curve: not a key to try.
+				return nil, fmt.Errorf("%w: ECKeyValue/PublicKey: %v", errUnsupportedKey, err)
+			}
+			return k, nil
 		}
 	}
 	return nil, nil
@@ -148,6 +202,16 @@ func parseKeyValue(kv *node) (crypto.PublicKey, error) {
 // true when an ECDSA value verified only in its ASN.1 (DER) form, which some signers
 // write instead of XMLDSig's r || s.
 func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []byte) (asn1Form bool, err error) {
+	if alg.key == keyEd25519 {
+		pub, ok := key.(ed25519.PublicKey)
+		if !ok {
+			return false, errKeyType
+		}
+		if !ed25519.Verify(pub, signed, sig) {
+			return false, errors.New("Ed25519 verification failed")
+		}
+		return false, nil
+	}
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
@@ -156,6 +220,9 @@ func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []
 		pub, ok := key.(*rsa.PublicKey)
 		if !ok {
 			return false, errKeyType
+		}
+		if alg.pss {
+			return false, rsa.VerifyPSS(pub, alg.hash, digest, sig, &rsa.PSSOptions{SaltLength: alg.saltLen, Hash: alg.hash})
 		}
 		return false, rsa.VerifyPKCS1v15(pub, alg.hash, digest, sig)
 	case keyECDSA:
@@ -184,15 +251,25 @@ func verifySignatureValue(key crypto.PublicKey, alg signatureAlg, signed, sig []
 	return false, errKeyType
 }
 
-var errKeyType = errors.New("the key does not fit the signature algorithm")
+var (
+	errKeyType        = errors.New("the key does not fit the signature algorithm")
+	errUnsupportedKey = errors.New("unsupported key")
+)
 
 // signDigest signs with a crypto.Signer (a card or a software key) and returns the
 // signature value in XMLDSig form.
 func signDigest(s crypto.Signer, alg signatureAlg, signed []byte) ([]byte, error) {
+	if alg.key == keyEd25519 {
+		return s.Sign(rand.Reader, signed, crypto.Hash(0))
+	}
 	h := alg.hash.New()
 	h.Write(signed)
 	digest := h.Sum(nil)
-	sig, err := s.Sign(nil, digest, alg.hash)
+	var opts crypto.SignerOpts = alg.hash
+	if alg.pss {
+		opts = &rsa.PSSOptions{SaltLength: alg.saltLen, Hash: alg.hash}
+	}
+	sig, err := s.Sign(rand.Reader, digest, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -25,12 +25,15 @@ const (
 	MsgSigStructure       = "xades.sig.structure"        // detail
 	MsgSigSignedInfo      = "xades.sig.signedinfo"       // count
 	MsgSigAlgorithm       = "xades.sig.algorithm"        // kind (c14n, signature, digest, transform), URI
+	MsgSigAlgorithmParams = "xades.sig.algorithm_params" // URI
 	MsgSigTransforms      = "xades.sig.transforms"       // reference, detail
 	MsgSigWeakAlgorithm   = "xades.sig.weak_algorithm"   // algorithm name
 	MsgSigValueInvalid    = "xades.sig.value_invalid"    //
+	MsgSigValueHoistedNS  = "xades.sig.value_hoisted_ns" //
 	MsgSigNoKey           = "xades.sig.no_key"           //
 	MsgSigKeyInfo         = "xades.sig.keyinfo"          // detail
 	MsgSigNoCertificate   = "xades.sig.no_certificate"   //
+	MsgSigCertUnparseable = "xades.sig.cert_unparseable" // detail
 	MsgSigPlainXMLDSig    = "xades.sig.plain_xmldsig"    //
 	MsgSigCertNotChecked  = "xades.sig.cert_not_checked" //
 	MsgSigECDSAASN1       = "xades.sig.ecdsa_asn1"       //
@@ -40,6 +43,11 @@ const (
 	// Transforms mynasign cannot apply to this signature (INDETERMINATE).
 	MsgSigXPathUnsupported = "xades.sig.xpath_unsupported" // transform name (XPath, XPath Filter 2.0)
 	MsgSigTransformFailed  = "xades.sig.transform_failed"  // reference, transform name
+
+	// Counter-signatures.
+	MsgSigCountersignature = "xades.sig.countersignature" // id of the countersigned signature
+	MsgSigCountersigned    = "xades.sig.countersigned"    // number of counter-signatures
+	MsgSigCounterTarget    = "xades.sig.counter_target"   // id of the signature it should countersign
 
 	// References.
 	MsgRefNotFound       = "xades.ref.not_found"       // URI
@@ -102,10 +110,11 @@ func MessageKeys() []string {
 	return []string{
 		MsgDocMalformed, MsgDocDOCTYPE, MsgDocEncoding, MsgDocTooDeep, MsgDocTooLarge, MsgDocUnreadable,
 		MsgDocTooManySignatures, MsgDocTooComplex,
-		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigTransforms,
+		MsgSigDuplicateID, MsgSigNested, MsgSigStructure, MsgSigSignedInfo, MsgSigAlgorithm, MsgSigAlgorithmParams, MsgSigTransforms,
 		MsgSigXPathUnsupported, MsgSigTransformFailed,
-		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigPlainXMLDSig,
+		MsgSigWeakAlgorithm, MsgSigValueInvalid, MsgSigValueHoistedNS, MsgSigNoKey, MsgSigKeyInfo, MsgSigNoCertificate, MsgSigCertUnparseable, MsgSigPlainXMLDSig,
 		MsgSigCertNotChecked, MsgSigECDSAASN1, MsgSigUnsignedContent, MsgSigUnsignedText,
+		MsgSigCountersignature, MsgSigCountersigned, MsgSigCounterTarget,
 		MsgRefNotFound, MsgRefNoURI, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
 		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,

@@ -117,6 +117,9 @@ type signedProps struct {
 	v2          bool
 	// objectRefs are the ObjectReference attributes of DataObjectFormat elements.
 	objectRefs []string
+	// unsupportedDigest is a CertDigest algorithm outside the allow-list: the signing
+	// certificate reference cannot be checked (certRefs is then empty).
+	unsupportedDigest string
 }
 
 func isXAdESNS(uri string) bool { return uri == NSXAdES || uri == NSXAdES141 }
@@ -199,7 +202,8 @@ func readSignedProps(sp *node) (*signedProps, error) {
 		alg, _ := dm.attrValue("Algorithm")
 		d, ok := digestAlgs[alg]
 		if !ok {
-			return nil, fmt.Errorf("CertDigest algorithm %s is not supported", alg)
+			out.unsupportedDigest = alg
+			continue
 		}
 		val, err := decodeBase64(dv.text())
 		if err != nil || len(val) != d.hash.Size() {
@@ -225,6 +229,11 @@ func readSignedProps(sp *node) (*signedProps, error) {
 			}
 		}
 		out.certRefs = append(out.certRefs, ref)
+	}
+	if out.unsupportedDigest != "" {
+		// Which Cert is the signer's cannot be told without every digest.
+		out.certRefs = nil
+		return out, nil
 	}
 	if len(out.certRefs) == 0 {
 		return nil, errors.New("SigningCertificate without a Cert")

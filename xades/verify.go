@@ -85,6 +85,8 @@ type docVerifier struct {
 	// each package file's digest per algorithm, so that no file is read twice for one.
 	work        *budget
 	fileDigests map[string][]byte
+	// ids are the report ids of the document's signatures (verifyAll).
+	ids map[*node]string
 }
 
 func newDocVerifier(doc *document, files packageFiles, k *kousei) *docVerifier {
@@ -128,6 +130,14 @@ type sigResult struct {
 	intact  bool // every reference digest and the signature value verified
 }
 
+// signatureID is what the report calls a signature: its Id, or its place.
+func signatureID(sig *node, index int) string {
+	if id, _ := sig.attrValue("Id"); id != "" {
+		return id
+	}
+	return fmt.Sprintf("signature-%d", index+1)
+}
+
 // signatureElements returns every ds:Signature element in document order.
 func signatureElements(doc *document) []*node {
 	var out []*node
@@ -146,6 +156,10 @@ func (v *docVerifier) verifyAll() ([]*sigResult, *trust.Message) {
 	sigs := signatureElements(v.doc)
 	if len(sigs) > MaxSignatures {
 		return nil, &trust.Message{Key: MsgDocTooManySignatures, Args: []string{fmt.Sprint(len(sigs)), fmt.Sprint(MaxSignatures)}}
+	}
+	v.ids = map[*node]string{}
+	for i, sig := range sigs {
+		v.ids[sig] = signatureID(sig, i)
 	}
 	var out []*sigResult
 	for i, sig := range sigs {
@@ -204,17 +218,74 @@ func (r *sigResult) refFailure(e *refError) *sigResult {
 	return r.set(trust.TotalFailed, trust.FormatFailure, "references", e.key, e.args...)
 }
 
-// check validates one signature: structure, algorithms, references (resolution, place,
-// digests), the signature value, the XAdES properties and, for e-Gov, the profile. It
-// stops at the first structural problem; digests and the signature value are always
-// both computed once the structure is sound.
+// sigCheck is the state of one signature's validation, filled in step by step.
+type sigCheck struct {
+	v     *docVerifier
+	sig   *node
+	r     *sigResult
+	index int
+
+	// parseStructure
+	host     *node // the signature this one is a XAdES CounterSignature of
+	si, sv   *node // SignedInfo, SignatureValue
+	keyInfo  *node
+	objects  []*node
+	siMethod c14nMethod
+	sigAlg   signatureAlg
+	refs     []*reference
+	target   *node // the signature whose value one of refs signs
+	sp       *node // the signed SignedProperties (nil: plain XMLDSig)
+
+	// references
+	bad, weak []string // descriptions of the references whose digest does not match; weak algorithms
+
+	// signer
+	km         *keyMaterial
+	props      *signedProps
+	identified bool // the signing certificate reference named a certificate of KeyInfo
+	// sigOK: the selected key verifies the value; certMismatch: it is not the one the
+	// signing certificate reference names; asn1Value, otherForm: it verified only in a
+	// tolerated non-standard form.
+	sigOK, certMismatch, asn1Value, otherForm bool
+}
+
+// check validates one signature in named steps, each of which either passes (nil) or
+// decides the outcome:
+//
+//  1. parseStructure: Signature, SignedInfo and its algorithms, the references resolved,
+//     where the signed properties are (and, for e-Gov, the profile);
+//  2. references: every digest, over exactly what each reference resolved to;
+//  3. signer: the key material of KeyInfo, the signed properties, and the key that
+//     verifies the signature value (the one the signing certificate reference names);
+//  4. value: the signature value and the digests together (intact or not);
+//  5. signingCertificate: the signing certificate reference, weak algorithms, coverage.
+//
+// The signing certificate is judged after the value so that a value that does not
+// verify, or a changed document, is reported as such rather than as a certificate
+// problem. Digests and the signature value are always both computed once the structure
+// is sound.
 func (v *docVerifier) check(sig *node, index int) *sigResult {
-	r := &sigResult{}
-	rep := &r.rep
-	rep.ID, _ = sig.attrValue("Id")
-	if rep.ID == "" {
-		rep.ID = fmt.Sprintf("signature-%d", index+1)
+	c := &sigCheck{v: v, sig: sig, index: index, r: &sigResult{}}
+	for _, step := range []func() *sigResult{
+		c.parseStructure,
+		c.references,
+		c.signer,
+		c.value,
+		c.signingCertificate,
+	} {
+		if done := step(); done != nil {
+			return done
+		}
 	}
+	return c.r
+}
+
+// parseStructure checks the structure of the signature and its SignedInfo, reads the
+// algorithms, resolves the references and locates the signed properties.
+func (c *sigCheck) parseStructure() *sigResult {
+	v, sig, r := c.v, c.sig, c.r
+	rep := &r.rep
+	rep.ID = signatureID(sig, c.index)
 	rep.Format = FormatXMLDSig
 	if v.egov != nil {
 		rep.Format = FormatEGov
@@ -223,10 +294,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 	rep.ChangesAfterSigning = trust.Changes{Level: trust.ChangesNone}
 	rep.Checks = []trust.Check{}
 
-	for p := sig.parent; p != nil; p = p.parent {
-		if p.is(NSDSig, "Signature") {
-			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
-		}
+	c.host = counterSignatureHost(sig)
+	if outer := enclosingSignature(sig); outer != nil && outer != c.host {
+		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
+	}
+	if c.host != nil {
+		rep.Countersigns = v.ids[c.host]
 	}
 	if len(v.doc.dups) > 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "ids-unique", MsgSigDuplicateID, v.doc.dups[0])
@@ -234,38 +307,27 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 
 	// ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
 	kids := sig.elements()
-	signedInfos := 0
-	walkElements(sig, func(n *node) bool {
-		if n != sig && n.is(NSDSig, "Signature") {
-			return true // a nested signature is reported on its own
-		}
-		if n.is(NSDSig, "SignedInfo") {
-			signedInfos++
-		}
-		return true
-	})
+	signedInfos := countSignedInfos(sig) // a nested signature is reported on its own
 	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigSignedInfo, fmt.Sprint(signedInfos))
 	}
-	si, sv := kids[0], kids[1]
-	if !sv.is(NSDSig, "SignatureValue") {
+	c.si, c.sv = kids[0], kids[1]
+	if !c.sv.is(NSDSig, "SignatureValue") {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "SignatureValue must follow SignedInfo")
 	}
-	var keyInfo *node
-	var objects []*node
 	for i, k := range kids[2:] {
 		switch {
 		case k.is(NSDSig, "KeyInfo") && i == 0:
-			keyInfo = k
+			c.keyInfo = k
 		case k.is(NSDSig, "Object"):
-			objects = append(objects, k)
+			c.objects = append(c.objects, k)
 		default:
 			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+k.qname()+" in Signature")
 		}
 	}
 
 	// SignedInfo = CanonicalizationMethod, SignatureMethod, Reference+
-	sik := si.elements()
+	sik := c.si.elements()
 	if len(sik) < 3 || !sik[0].is(NSDSig, "CanonicalizationMethod") || !sik[1].is(NSDSig, "SignatureMethod") {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignedInfo")
 	}
@@ -275,28 +337,33 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigAlgorithm, "c14n", c14nURI)
 	}
 	if siMethod.exclusive {
-		for _, c := range sik[0].elements() {
-			if c.is(AlgExcC14N, "InclusiveNamespaces") {
-				pl, _ := c.attrValue("PrefixList")
+		for _, e := range sik[0].elements() {
+			if e.is(AlgExcC14N, "InclusiveNamespaces") {
+				pl, _ := e.attrValue("PrefixList")
 				siMethod = siMethod.withPrefixList(pl)
 			}
 		}
 	}
+	c.siMethod = siMethod
 	sigURI, _ := sik[1].attrValue("Algorithm")
 	sigAlg, ok := signatureAlgs[sigURI]
 	if !ok {
 		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithm, "signature", sigURI)
 	}
-	if len(sik[1].elements()) > 0 {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "parameters in SignatureMethod")
+	sigAlg, merr := readSignatureMethod(sik[1], sigAlg)
+	if merr != nil {
+		if merr.forbidden {
+			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, merr.detail)
+		}
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithmParams, sigURI)
 	}
+	c.sigAlg = sigAlg
 	rep.SignatureAlgorithm = sigAlg.name
 
 	if len(sik)-2 > MaxReferences {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure,
 			fmt.Sprintf("more than %d references", MaxReferences))
 	}
-	var refs []*reference
 	for _, e := range sik[2:] {
 		if !e.is(NSDSig, "Reference") {
 			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
@@ -311,31 +378,44 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		if terr := ref.checkTransforms(); terr != nil {
 			return r.refFailure(terr)
 		}
-		refs = append(refs, ref)
+		c.refs = append(c.refs, ref)
 	}
 	r.passed("structure", MsgCheckStructureOK)
+	// A counter-signature signs the SignatureValue of the signature it countersigns.
+	c.target = countersignedBy(sig, c.refs)
+	if c.host == nil && c.target != nil {
+		rep.Countersigns = v.ids[c.target]
+	}
+	if rep.Countersigns != "" {
+		r.warn(MsgSigCountersignature, rep.Countersigns)
+	}
 
 	// Where the signed properties are: inside this very signature, and signed.
-	sp, format, fr := v.locateSignedProperties(sig, objects, refs, r)
+	sp, format, fr := v.locateSignedProperties(sig, c.objects, c.refs, r)
 	if fr != nil {
 		return fr
 	}
+	c.sp = sp
 	if format != "" {
 		rep.Format = format
 	}
 
 	// e-Gov: the signed 構成情報 must be the one the application reads.
 	if v.egov != nil {
-		if fr := v.checkEGovProfile(sig, refs, r); fr != nil {
+		if fr := v.checkEGovProfile(sig, c.refs, r); fr != nil {
 			return fr
 		}
 	}
+	return nil
+}
 
-	// Digests, computed over exactly what each reference resolved to.
-	var bad []string
-	var weak []string
+// references computes every digest over exactly what its reference resolved to. A
+// digest that does not match is recorded (c.bad) and judged with the signature value.
+func (c *sigCheck) references() *sigResult {
+	v, sig, r := c.v, c.sig, c.r
+	rep := &r.rep
 	var descs []string
-	for _, ref := range refs {
+	for _, ref := range c.refs {
 		desc := ref.describe(sig)
 		descs = append(descs, desc)
 		ok, err := v.digestMatches(ref, sig)
@@ -359,12 +439,12 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		if ok {
 			r.passed("reference", MsgCheckReferenceOK, desc)
 		} else {
-			bad = append(bad, desc)
+			c.bad = append(c.bad, desc)
 			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckReference, Passed: false,
 				Detail: trust.Message{Key: MsgRefDigestMismatch, Args: []string{desc}}})
 		}
 		if ref.digest.weak {
-			weak = append(weak, ref.digest.name)
+			c.weak = append(c.weak, ref.digest.name)
 		}
 		if rep.DigestAlgorithm == "" {
 			rep.DigestAlgorithm = ref.digest.name
@@ -376,51 +456,72 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 	rep.SignedContent = strings.Join(descs, "; ")
-	if found := unsignedContent(sig, refs); len(found) > 0 {
+	if found := unsignedContent(sig, c.refs); len(found) > 0 {
 		rep.Warnings = append(rep.Warnings, found...)
 		rep.Coverage = trust.CoveragePartial
 	}
+	return nil
+}
 
-	// The key: from the signing certificate reference when there is one, else whichever
-	// certificate (or bare key) of KeyInfo verifies the signature value.
-	km, err := readKeyInfo(keyInfo)
+// hashFailure is the outcome when a digest does not match: proof, whoever signed.
+func (c *sigCheck) hashFailure() *sigResult {
+	return c.r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, c.bad[0])
+}
+
+// signer reads the key material and the signed properties and selects the key: from the
+// signing certificate reference when there is one, else whichever certificate (or bare
+// key) of KeyInfo verifies the signature value.
+func (c *sigCheck) signer() *sigResult {
+	r := c.r
+	km, err := readKeyInfo(c.keyInfo)
 	if err != nil {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "keyinfo", MsgSigKeyInfo, err.Error())
 	}
+	c.km = km
 	var canonical bytes.Buffer
-	if err := canonicalize(&budgetWriter{w: &canonical, b: v.work}, si, &subtreeSet{comments: siMethod.comments}, siMethod); err != nil {
+	if err := canonicalize(&budgetWriter{w: &canonical, b: c.v.work}, c.si, &subtreeSet{comments: c.siMethod.comments}, c.siMethod); err != nil {
 		if errors.Is(err, errBudget) {
 			return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgDocTooComplex)
 		}
 		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, "SignedInfo", err.Error())
 	}
-	sigValue, err := decodeBase64(sv.text())
+	sigValue, err := decodeBase64(c.sv.text())
 	if err != nil || len(sigValue) == 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
 	}
-	var asn1Value bool
+	var hoisted []byte // computed only when a value does not verify
+	hoistedDone := false
 	verifies := func(k crypto.PublicKey) bool {
 		if k == nil {
 			return false
 		}
-		a, err := verifySignatureValue(k, sigAlg, canonical.Bytes(), sigValue)
+		a, err := verifySignatureValue(k, c.sigAlg, canonical.Bytes(), sigValue)
 		if err == nil && a {
-			asn1Value = true
+			c.asn1Value = true
+		}
+		if err != nil && !hoistedDone {
+			hoisted, hoistedDone = hoistedNamespacesForm(canonical.Bytes(), c.siMethod), true
+		}
+		if err != nil && hoisted != nil {
+			if _, herr := verifySignatureValue(k, c.sigAlg, hoisted, sigValue); herr == nil {
+				c.otherForm = true
+				return true
+			}
 		}
 		return err == nil
 	}
 
-	var props *signedProps
-	if sp != nil {
-		props, err = readSignedProps(sp)
+	if c.sp != nil {
+		props, err := readSignedProps(c.sp)
 		if err != nil {
 			return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, err.Error())
 		}
-		rep.ClaimedSigningTime = props.signingTime
+		c.props = props
+		r.rep.ClaimedSigningTime = props.signingTime
 		r.claimed = props.signingTime
 		// A DataObjectFormat describes one of this signature's references.
 		refIDs := map[string]bool{}
-		for _, ref := range refs {
+		for _, ref := range c.refs {
 			if id, ok := ref.el.attrValue("Id"); ok {
 				refIDs["#"+id] = true
 			}
@@ -433,71 +534,119 @@ func (v *docVerifier) check(sig *node, index int) *sigResult {
 		}
 	}
 
-	var sigOK, certMismatch bool
+	props := c.props
 	switch {
 	case props != nil && len(props.certRefs) > 0:
-		var issuerDiffers bool
-		r.signer, sigOK, certMismatch, issuerDiffers = props.findSigner(km.certs, verifies)
+		signer, ok, mismatch, issuerDiffers := props.findSigner(km.certs, verifies)
+		if signer == nil || mismatch {
+			if u := km.unparsedSigner(&props.certRefs[0]); u != nil {
+				// The signing certificate is in KeyInfo, but crypto/x509 cannot read it.
+				return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, u.err.Error())
+			}
+		}
+		r.signer, c.sigOK, c.certMismatch = signer, ok, mismatch
+		c.identified = signer != nil && !mismatch
 		if issuerDiffers {
 			r.warn(MsgPropsIssuerSerial)
 		}
 	case len(km.certs) > 0:
-		for _, c := range km.certs {
-			if verifies(c.PublicKey) {
-				r.signer, sigOK = c, true
+		for _, cert := range km.certs {
+			if verifies(cert.PublicKey) {
+				r.signer, c.sigOK = cert, true
 				break
 			}
 		}
 	case km.bareKey != nil:
-		sigOK = verifies(km.bareKey)
+		c.sigOK = verifies(km.bareKey)
+	case km.cannotUse() != "":
+		if len(c.bad) > 0 {
+			return c.hashFailure()
+		}
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, km.cannotUse())
 	default:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoKey)
 	}
 	if r.signer == nil && len(km.certs) > 0 {
 		r.signer = km.certs[0] // for the report; the signature value did not verify with it
 	}
-	for _, c := range km.certs {
-		if r.signer == nil || !bytes.Equal(c.Raw, r.signer.Raw) {
-			r.others = append(r.others, c)
+	for _, cert := range km.certs {
+		if r.signer == nil || !bytes.Equal(cert.Raw, r.signer.Raw) {
+			r.others = append(r.others, cert)
 		}
 	}
+	return nil
+}
 
-	if !sigOK {
+// value judges the signature value and the digests together: intact, or what proves
+// it is not, or why it cannot be told.
+func (c *sigCheck) value() *sigResult {
+	r := c.r
+	unreadable := c.km.cannotUse() != "" && !c.identified
+	if !c.sigOK {
+		switch {
+		case unreadable && len(c.bad) > 0:
+			// Whoever signed, no genuine signature has a digest that does not match.
+			return c.hashFailure()
+		case unreadable:
+			// None of the keys we could read verifies, but the signer's may be one we
+			// could not read: that proves nothing.
+			return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, c.km.cannotUse())
+		}
 		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
 	}
-	r.passed("signature-value", MsgCheckValueOK, sigAlg.name)
-	if asn1Value {
+	if !c.otherForm {
+		r.passed("signature-value", MsgCheckValueOK, c.sigAlg.name)
+	}
+	if c.asn1Value {
 		r.warn(MsgSigECDSAASN1)
 	}
-	if len(bad) > 0 {
-		for _, b := range bad[1:] {
+	if len(c.bad) > 0 {
+		for _, b := range c.bad[1:] {
 			r.warn(MsgRefDigestMismatch, b)
 		}
-		return r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, bad[0])
+		return c.hashFailure()
 	}
-	rep.Intact = true
+	if c.otherForm {
+		// Signed over a non-canonical SignedInfo (a known xmldsigjs defect): not intact,
+		// not broken either.
+		return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgSigValueHoistedNS)
+	}
+	r.rep.Intact = true
 	r.intact = true
+	if c.host != nil && c.target != c.host {
+		// In a CounterSignature, but it does not sign its host's signature value.
+		return r.set(trust.Indeterminate, trust.SigConstraintsFailure, "countersignature", MsgSigCounterTarget, c.v.ids[c.host])
+	}
+	return nil
+}
 
-	if sigAlg.weak {
-		weak = append(weak, sigAlg.name)
+// signingCertificate judges the signing certificate reference against the key that
+// verified, then the algorithms' strength and the coverage.
+func (c *sigCheck) signingCertificate() *sigResult {
+	r := c.r
+	weak := c.weak
+	if c.sigAlg.weak {
+		weak = append(weak, c.sigAlg.name)
 	}
 	switch {
-	case certMismatch:
+	case c.certMismatch:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsCertMismatch)
-	case sp != nil && props != nil && len(props.certRefs) == 0:
+	case c.props != nil && c.props.unsupportedDigest != "":
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "signing-certificate", MsgSigAlgorithm, "digest", c.props.unsupportedDigest)
+	case c.sp != nil && c.props != nil && len(c.props.certRefs) == 0:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsNoSigningCert)
-	case sp != nil:
+	case c.sp != nil:
 		r.passed("signing-certificate", MsgCheckSigningCertOK)
-	case len(km.certs) == 0:
+	case len(c.km.certs) == 0:
 		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoCertificate)
 	}
 	if len(weak) > 0 {
 		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigWeakAlgorithm, weak[0])
 	}
-	if rep.Coverage == trust.CoveragePartial {
+	if r.rep.Coverage == trust.CoveragePartial {
 		r.warn(MsgCoveragePartial)
 	}
-	return r
+	return nil
 }
 
 // locateSignedProperties finds the XAdES SignedProperties of sig through its signed
@@ -544,6 +693,9 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 	format := FormatXAdESBB
 	for _, up := range xadesChild(qp, "UnsignedProperties") {
 		for _, usp := range xadesChild(up, "UnsignedSignatureProperties") {
+			if n := len(xadesChild(usp, "CounterSignature")); n > 0 {
+				r.warn(MsgSigCountersigned, fmt.Sprint(n))
+			}
 			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
 				format = FormatXAdESBT
 				r.warn(MsgPropsTimestampUnseen)
