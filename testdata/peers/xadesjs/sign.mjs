@@ -9,7 +9,9 @@ import * as xmldom from '@xmldom/xmldom';
 import xpath from 'xpath';
 import * as xadesjs from 'xadesjs';
 
-xadesjs.Application.setEngine('NodeJS', globalThis.crypto);
+// Node.js 19+ has globalThis.crypto; Debian 12's Node.js 18 has it under node:crypto.
+const webcrypto = globalThis.crypto ?? (await import('node:crypto')).webcrypto;
+xadesjs.Application.setEngine('NodeJS', webcrypto);
 xadesjs.setNodeDependencies({
   XMLSerializer: xmldom.XMLSerializer,
   DOMParser: xmldom.DOMParser,
@@ -28,7 +30,7 @@ if (!algorithm) {
   console.error(`unknown algorithm ${alg}`);
   process.exit(2);
 }
-const key = await globalThis.crypto.subtle.importKey('pkcs8', readFileSync(keyFile), algorithm, false, ['sign']);
+const key = await webcrypto.subtle.importKey('pkcs8', readFileSync(keyFile), algorithm, false, ['sign']);
 const cert = readFileSync(certFile).toString('base64');
 const doc = xadesjs.Parse(readFileSync(inFile, 'utf8'));
 const signed = new xadesjs.SignedXml();
