@@ -100,6 +100,7 @@ type differ struct {
 	reported       map[int]bool
 	newSigWidgets  map[int]bool
 	outside        map[int]bool // see outsideAreas
+	stampOnly      bool         // see onlyTimestamps
 }
 
 func (a *analysis) computeDiff(k int) *revDiff {
@@ -128,6 +129,7 @@ func (a *analysis) computeDiff(k int) *revDiff {
 func (x *differ) run() {
 	x.trailer()
 	x.collect()
+	x.stampOnly = x.onlyTimestamps()
 	x.catalog()
 	x.subtrees()
 	x.acroForm()
@@ -336,7 +338,7 @@ func (x *differ) catalog() {
 	}
 	why := MsgChangeMetadata
 	if !Equal(cO.Get("AcroForm"), cN.Get("AcroForm")) {
-		why = MsgChangeSignatureAdded
+		_, why = x.sigLevel()
 	} else if !Equal(cO.Get("DSS"), cN.Get("DSS")) {
 		why = MsgChangeDSS
 	}
@@ -494,11 +496,12 @@ func (x *differ) acroForm() {
 			x.d.level = max(x.d.level, levelForm)
 		}
 	}
+	sl, sw := x.sigLevel()
 	if x.vN.afRef != 0 {
-		x.explain(x.vN.afRef, levelForm, MsgChangeSignatureAdded, nil, nil)
+		x.explain(x.vN.afRef, sl, sw, nil, nil)
 	}
 	if x.vN.fieldsRef != 0 {
-		x.explain(x.vN.fieldsRef, levelForm, MsgChangeSignatureAdded, nil, nil)
+		x.explain(x.vN.fieldsRef, sl, sw, nil, nil)
 	}
 	if dr := x.vN.af.Get("DR"); dr != nil {
 		holder := x.vO.afRef
@@ -625,7 +628,8 @@ func (x *differ) fields() {
 
 func (x *differ) newField(fn *fieldNode) {
 	if !fn.terminal {
-		x.explain(fn.ref.Num, levelForm, MsgChangeSignatureAdded, nil, x.fieldish)
+		sl, sw := x.sigLevel()
+		x.explain(fn.ref.Num, sl, sw, nil, x.fieldish)
 		return
 	}
 	if fn.ft != "Sig" {
@@ -659,6 +663,48 @@ func (x *differ) newField(fn *fieldNode) {
 			x.newDeps(wd, level, why, nil)
 		}
 	}
+}
+
+// onlyTimestamps reports whether the signatures the revision adds are all invisible
+// document time-stamps (and there is at least one): the form and page entries that list
+// them are then the time-stamp's, a change of the document-security kind (levelLTA) that
+// ISO 32000-2 §12.8.2.2 and ETSI EN 319 142-1 permit even under DocMDP P=1.
+func (x *differ) onlyTimestamps() bool {
+	some := false
+	for n, fn := range x.vN.nodes {
+		fo := x.vO.nodes[n]
+		if !fn.terminal {
+			continue
+		}
+		isNew := fo == nil || x.added[n]
+		if fn.ft != "Sig" {
+			if isNew {
+				return false
+			}
+			continue
+		}
+		signedNow := fn.dict.Has("V") && (isNew || !fo.dict.Has("V"))
+		if isNew && !fn.dict.Has("V") {
+			return false // a new empty signature field is a form change
+		}
+		if !signedNow {
+			continue
+		}
+		if !x.isDocTimestamp(fn) || x.visible(fn) {
+			return false
+		}
+		some = true
+	}
+	return some
+}
+
+// sigLevel is the level and reason of the form and page entries that list the
+// signatures the revision adds.
+func (x *differ) sigLevel() (changeLevel, string) {
+	if x.stampOnly {
+		return levelLTA, MsgChangeDocTimestamp
+	}
+	return levelForm, MsgChangeSignatureAdded
 }
 
 // visible reports whether any widget of the field has an area and is not hidden.
@@ -939,6 +985,7 @@ func (x *differ) pages() {
 			x.violate(n, MsgChangePageTree)
 		}
 	}
+	sl, sw := x.sigLevel()
 	for i, p := range vN.pages {
 		if i >= len(vO.pages) || vO.pages[i] != p {
 			continue
@@ -966,12 +1013,12 @@ func (x *differ) pages() {
 			}
 			if !bad {
 				annotsChanged = true
-				x.explain(p.Num, levelForm, MsgChangeSignatureAdded, nil, nil)
+				x.explain(p.Num, sl, sw, nil, nil)
 			}
 		}
 		if r, ok := dN.Get("Annots").(Ref); ok && (x.changed[r.Num] || x.added[r.Num]) {
 			annotsChanged = true
-			x.explain(r.Num, levelForm, MsgChangeSignatureAdded, nil, nil)
+			x.explain(r.Num, sl, sw, nil, nil)
 		}
 		if !annotsChanged {
 			continue

@@ -37,7 +37,7 @@ type Revision struct {
 	Index    int   // 0-based, oldest first
 	Trailer  Dict  // the trailer (or cross-reference stream dictionary) of the revision
 	EOF      int64 // offset just after the revision's "%%EOF" marker, -1 when missing
-	End      int64 // end of the revision: after "%%EOF" and its end-of-line marker
+	End      int64 // end of the revision: after "%%EOF" and the end-of-line markers after it
 	XRefOff  int64 // offset of the revision's (main) cross-reference section
 	IsStream bool  // the revision's main cross-reference section is a stream
 
@@ -232,11 +232,15 @@ func (f *File) readStructure() error {
 		rev.End = maxEnd
 		if eof := f.w.indexOf([]byte("%%EOF"), maxEnd, 4096); eof >= 0 {
 			rev.EOF = eof + 5
+			// The end-of-line after the marker belongs to the revision; writers put one
+			// or more (\n\n, \r\n\r\n, \r\r), and a signature that covers them all covers
+			// the whole revision.
 			rev.End = rev.EOF
-			if c, ok := f.w.at(rev.End); ok && c == '\r' {
-				rev.End++
-			}
-			if c, ok := f.w.at(rev.End); ok && c == '\n' {
+			for {
+				c, ok := f.w.at(rev.End)
+				if !ok || (c != '\r' && c != '\n') {
+					break
+				}
 				rev.End++
 			}
 		}
