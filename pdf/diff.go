@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -129,6 +130,7 @@ func (a *analysis) computeDiff(k int) *revDiff {
 func (x *differ) run() {
 	x.trailer()
 	x.collect()
+	x.unlistedCopies()
 	x.stampOnly = x.onlyTimestamps()
 	x.catalog()
 	x.subtrees()
@@ -233,6 +235,54 @@ func (x *differ) collect() {
 			continue
 		}
 		x.changed[n] = true
+		if hasDupKeys(x.a.value(x.gO, n), 0) {
+			// The signed object had a key twice: whichever value a reader took, the
+			// rewrite may change what it shows in a way the other reading hides.
+			x.violate(n, MsgChangeAmbiguous)
+		}
+	}
+}
+
+// unlistedCopies compares the reading of a repairing reader with the cross-reference
+// one: an object whose last definition in the revision's bytes is not the one the
+// revision's cross-reference section gives (an unlisted body, a renumbered subsection, a
+// header that is not the entry's object) and reads differently is not permitted.
+func (x *differ) unlistedCopies() {
+	f := x.a.f
+	k := x.gN.rev
+	rv := f.Revisions[k]
+	from := f.Revisions[k-1].End
+	structural := map[int64]bool{}
+	for _, s := range rv.sections {
+		if s.stream {
+			structural[s.offset] = true
+		}
+		if s.xrefStm >= 0 {
+			structural[s.xrefStm] = true
+		}
+	}
+	last := map[int]bodyCopy{}
+	var order []int
+	for _, h := range f.objectHeaders(from, rv.End) {
+		if _, ok := last[h.ref.Num]; !ok {
+			order = append(order, h.ref.Num)
+		}
+		last[h.ref.Num] = h
+	}
+	for _, n := range order {
+		h := last[n]
+		if structural[h.off] {
+			continue
+		}
+		if e, ok := rv.entries[n]; ok && e.kind == 'n' && e.off == h.off && e.gen == h.ref.Gen {
+			continue
+		}
+		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
+		ours, err2 := f.Resolve(k, h.ref)
+		if err == nil && err2 == nil && x.sameValue(ours, body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)
 	}
 }
 
@@ -268,7 +318,12 @@ func (x *differ) same(n int) bool {
 	if x.gO.gens[n] != x.gN.gens[n] {
 		return false
 	}
-	o, nw := x.a.value(x.gO, n), x.a.value(x.gN, n)
+	return x.sameValue(x.a.value(x.gO, n), x.a.value(x.gN, n)) &&
+		x.sameValue(x.a.anyGen(x.gO, n), x.a.anyGen(x.gN, n))
+}
+
+// sameValue reports whether o and nw, two readings of one object, are identical.
+func (x *differ) sameValue(o, nw Object) bool {
 	so, ok1 := o.(*Stream)
 	sn, ok2 := nw.(*Stream)
 	if ok1 != ok2 {

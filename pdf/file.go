@@ -365,6 +365,31 @@ func (f *File) resolve(rev int, ref Ref, depth int) (Object, error) {
 	return Null{}, nil
 }
 
+// genIgnored reads the object ref names as readers that ignore generation numbers do,
+// when ref's generation is not the in-use object's (this reader then reads null): the
+// object and true. It returns false when the generations agree or the entry is not in
+// use.
+func (f *File) genIgnored(rev int, ref Ref) (Object, bool) {
+	e, _, ok := f.entry(rev, ref.Num)
+	if !ok {
+		return nil, false
+	}
+	alt := ref
+	switch {
+	case e.kind == 'n' && e.gen != ref.Gen:
+		alt.Gen = e.gen
+	case e.kind == 'c' && ref.Gen != 0:
+		alt.Gen = 0
+	default:
+		return nil, false
+	}
+	o, err := f.Resolve(rev, alt)
+	if err != nil {
+		return nil, false
+	}
+	return o, true
+}
+
 func (f *File) resolveCompressed(rev int, ref Ref, stmNum, idx, depth int) (Object, error) {
 	se, _, ok := f.entry(rev, stmNum)
 	if !ok || se.kind != 'n' {

@@ -67,6 +67,7 @@ const (
 	MsgChangeAmbiguous      = "pdf.change.ambiguous"        //
 	MsgChangeRedrawn        = "pdf.change.redrawn"          // field
 	MsgChangeSigReused      = "pdf.change.signature_reused" // field
+	MsgChangeUnlisted       = "pdf.change.unlisted"         //
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -99,7 +100,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

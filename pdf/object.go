@@ -46,10 +46,13 @@ type DictEntry struct {
 }
 
 // Dict is a PDF dictionary that keeps the order of its keys (so that an object we
-// rewrite keeps its look). Dup records that a key occurred more than once in the file.
+// rewrite keeps its look). Dup records that a key occurred more than once in the file;
+// Entries holds the first occurrence (this reader's value) and Shadowed the later ones
+// (the value pdf.js, poppler, MuPDF and qpdf take), in file order.
 type Dict struct {
-	Entries []DictEntry
-	Dup     bool
+	Entries  []DictEntry
+	Dup      bool
+	Shadowed []DictEntry
 }
 
 // Ref is an indirect reference.
@@ -122,7 +125,7 @@ func (d Dict) Keys() []Name {
 
 // Clone returns a shallow copy of d (entries copied, values shared).
 func (d Dict) Clone() Dict {
-	return Dict{Entries: append([]DictEntry(nil), d.Entries...), Dup: d.Dup}
+	return Dict{Entries: append([]DictEntry(nil), d.Entries...), Dup: d.Dup, Shadowed: append([]DictEntry(nil), d.Shadowed...)}
 }
 
 // NameOf returns v as a Name, or "".
@@ -222,8 +225,13 @@ func Equal(a, b Object) bool {
 }
 
 func equalDicts(x, y Dict) bool {
-	if len(x.Entries) != len(y.Entries) {
+	if len(x.Entries) != len(y.Entries) || len(x.Shadowed) != len(y.Shadowed) {
 		return false
+	}
+	for i, e := range x.Shadowed {
+		if e.Key != y.Shadowed[i].Key || !Equal(e.Value, y.Shadowed[i].Value) {
+			return false
+		}
 	}
 	for _, e := range x.Entries {
 		if !y.Has(e.Key) || !Equal(e.Value, y.Get(e.Key)) {

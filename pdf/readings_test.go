@@ -1,0 +1,223 @@
+package pdf
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// The attacks of this file go after the places where PDF readers disagree on what a
+// file holds (docs/reading-model.md): a key given twice, a reference whose generation is
+// not the object's, object bodies the cross-reference section does not list, and
+// cross-reference sections that some readers repair.
+
+// appendCustom appends an incremental update with a cross-reference table: the listed
+// objects (in number order), then the raw unlisted text, then the table, which xref may
+// rewrite (nil: as written) before the trailer.
+func appendCustom(t testing.TB, data []byte, listed map[int]string, unlisted string, xref func(table string, offs map[int]int) string, extraTrailer string) []byte {
+	t.Helper()
+	f, err := NewFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.Revisions[f.Last()]
+	size, _ := IntOf(last.Trailer.Get("Size"))
+	var b bytes.Buffer
+	b.Write(data)
+	var nums []int
+	for n := range listed {
+		nums = append(nums, n)
+		if int64(n) >= size {
+			size = int64(n) + 1
+		}
+	}
+	sort.Ints(nums)
+	offs := map[int]int{}
+	for _, n := range nums {
+		offs[n] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, listed[n])
+	}
+	offs[-1] = b.Len() // where the unlisted text starts
+	b.WriteString(unlisted)
+	var tb strings.Builder
+	tb.WriteString("xref\n0 1\n0000000000 65535 f\r\n")
+	for _, n := range nums {
+		fmt.Fprintf(&tb, "%d 1\n%010d 00000 n\r\n", n, offs[n])
+	}
+	table := tb.String()
+	if xref != nil {
+		table = xref(table, offs)
+	}
+	at := b.Len()
+	b.WriteString(table)
+	if size < 60 {
+		size = 60
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d /Root %s /Prev %d%s>>\nstartxref\n%d\n%%%%EOF\n", size,
+		last.Trailer.Get("Root").(Ref), last.XRefOff, extraTrailer, at)
+	return b.Bytes()
+}
+
+// contentStream is a content stream that shows text on a page.
+func contentStream(text string) string {
+	body := "BT /F1 24 Tf 72 720 Td (" + text + ") Tj ET"
+	return fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(body), body)
+}
+
+// signedWith signs in after an update that defines objs, and checks that it verifies.
+func signedWith(t *testing.T, spec docSpec, objs map[int]string, extraTrailer string) []byte {
+	t.Helper()
+	in := makePDF(t, spec)
+	if objs != nil {
+		in = appendUpdate(t, in, objs, extraTrailer)
+	}
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, testPolicy(t)), 1)
+	return signed
+}
+
+// rawPage writes page 2 of makePDF (object 8) with extra entries written as is.
+func rawPage(extra string) string {
+	return "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Contents 9 0 R" + extra + ">>"
+}
+
+func TestRepeatedKeysInTheSignedRevision(t *testing.T) {
+	pol := testPolicy(t)
+	same := "Hello, page 2"
+	t.Run("second /Contents rewritten after signing", func(t *testing.T) {
+		// Page 2 names its content twice; both show the same text when signing. Readers
+		// that take the last /Contents show 40, which a later update rewrites.
+		signed := signedWith(t, docSpec{pages: 2}, map[int]string{8: rawPage(" /Contents 40 0 R"), 40: contentStream(same)}, "")
+		requireRejected(t, verifyBytes(t, appendUpdate(t, signed, map[int]string{40: contentStream("Pay 1,000,000 yen")}, ""), pol))
+	})
+	t.Run("second /Resources rewritten after signing", func(t *testing.T) {
+		signed := signedWith(t, docSpec{pages: 2}, map[int]string{8: rawPage(" /Resources 41 0 R"), 41: "<</Font <</F1 3 0 R>>>>"}, "")
+		attacked := appendUpdate(t, signed, map[int]string{41: "<</Font <</F1 42 0 R>>>>", 42: "<</Type /Font /Subtype /Type1 /BaseFont /Symbol>>"}, "")
+		requireRejected(t, verifyBytes(t, attacked, pol))
+	})
+	t.Run("repeated key dropped after signing", func(t *testing.T) {
+		// The page is rewritten with its first /Contents only: this reader sees no
+		// change, readers that took the last one now show another content.
+		signed := signedWith(t, docSpec{pages: 2}, map[int]string{8: rawPage(" /Contents 40 0 R"), 40: contentStream("Void")}, "")
+		rep := verifyBytes(t, appendUpdate(t, signed, map[int]string{8: rawPage("")}, ""), pol)
+		requireRejected(t, rep)
+		requireReason(t, rep, MsgChangeAmbiguous)
+	})
+}
+
+func TestGenerationMismatch(t *testing.T) {
+	pol := testPolicy(t)
+	overlay := "q 1 1 1 rg 0 0 595 842 re f 0 g BT /F1 24 Tf 72 720 Td (Pay 1,000,000 yen) Tj ET Q"
+	apStream := fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Length %d>>\nstream\n%s\nendstream", len(overlay), overlay)
+	t.Run("annotation defined later under another generation", func(t *testing.T) {
+		// Page 2 lists annotation 40 1 R, which does not exist when signing (null). A
+		// later update defines 40 0 obj: readers that ignore generations draw it.
+		signed := signedWith(t, docSpec{pages: 2}, map[int]string{8: rawPage(" /Annots [40 1 R]")}, "")
+		attacked := appendUpdate(t, signed, map[int]string{
+			40: "<</Type /Annot /Subtype /Square /Rect [0 0 595 842] /F 4 /AP <</N 41 0 R>>>>",
+			41: apStream,
+		}, "")
+		requireRejected(t, verifyBytes(t, attacked, pol))
+	})
+	t.Run("content stream defined later under another generation", func(t *testing.T) {
+		signed := signedWith(t, docSpec{pages: 2}, map[int]string{8: strings.Replace(rawPage(""), "/Contents 9 0 R", "/Contents [9 0 R 42 1 R]", 1)}, "")
+		requireRejected(t, verifyBytes(t, appendUpdate(t, signed, map[int]string{42: contentStream("Pay 1,000,000 yen")}, ""), pol))
+	})
+	t.Run("object stream member referred to with generation 1", func(t *testing.T) {
+		// In a file with object streams, the catalog's /OpenAction names 43 1 R; a later
+		// update defines 43 0 obj as a JavaScript action.
+		in := makePDF(t, docSpec{pages: 2, xrefStream: true})
+		cat := serializeObj(t, in, 1, func(d Dict) Dict {
+			d.Set("OpenAction", Ref{Num: 43, Gen: 1})
+			return d
+		})
+		in = appendUpdate(t, in, map[int]string{1: cat}, "")
+		signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+		requirePassed(t, verifyBytes(t, signed, pol), 1)
+		attacked := appendUpdate(t, signed, map[int]string{43: "<</S /JavaScript /JS (app.alert('changed'))>>"}, "")
+		requireRejected(t, verifyBytes(t, attacked, pol))
+	})
+}
+
+func TestBodiesTheCrossReferenceDoesNotList(t *testing.T) {
+	pol := testPolicy(t)
+	signed := signedWith(t, docSpec{pages: 2}, nil, "")
+	info := serializeObj(t, signed, 4, func(d Dict) Dict {
+		d.Set("Title", TextString("updated"))
+		return d
+	})
+	evil := "7 0 obj\n" + contentStream("Pay 1,000,000 yen") + "\nendobj\n"
+	// Baseline: the same update without the unlisted body is a permitted metadata change.
+	ok := appendCustom(t, signed, map[int]string{4: info}, "", nil, " /Info 4 0 R")
+	if s := verifyBytes(t, ok, pol).Signatures[0]; s.Indication != trust.TotalPassed || s.ChangesAfterSigning.Level != trust.ChangesPermitted {
+		t.Fatalf("baseline: %s %s %+v", s.Indication, s.ChangesAfterSigning.Level, s.ChangesAfterSigning.Objects)
+	}
+	cases := map[string][]byte{
+		// Page 1's content redefined in the update's body, not in its table.
+		"unlisted body": appendCustom(t, signed, map[int]string{4: info}, evil, nil, " /Info 4 0 R"),
+		// The table lists the harmless copy of 7; a second copy follows it.
+		"second copy after the listed one": appendCustom(t, signed, map[int]string{4: info, 7: contentStream("Hello, page 1")}, evil, nil, " /Info 4 0 R"),
+		// The entry names object 8 at an offset whose header says 7 (renumbered
+		// subsection, as readers that "fix" a first free entry read it).
+		"subsection renumbered": appendCustom(t, signed, map[int]string{4: info}, evil, func(table string, offs map[int]int) string {
+			return table + fmt.Sprintf("7 2\n0000000000 65535 f\r\n%010d 00000 n\r\n", offs[-1])
+		}, " /Info 4 0 R"),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := verifyBytes(t, data, pol)
+			requireRejected(t, rep)
+		})
+	}
+}
+
+func TestCrossReferenceTablesReadersRepair(t *testing.T) {
+	pol := testPolicy(t)
+	signed := signedWith(t, docSpec{pages: 2}, nil, "")
+	info := serializeObj(t, signed, 4, func(d Dict) Dict {
+		d.Set("Title", TextString("updated"))
+		return d
+	})
+	evil := "7 0 obj\n" + contentStream("Pay 1,000,000 yen") + "\nendobj\n"
+	comment := func(table string, _ map[int]string) string {
+		return strings.Replace(table, "0 1\n", "0 1 % the free list\n", 1)
+	}
+	short := func(table string) string { return strings.ReplaceAll(table, " n\r\n", " n\n") }
+	t.Run("comment, readings agree", func(t *testing.T) {
+		// Readers that reject the comment rebuild the table from the bodies: the same
+		// objects. The update is a permitted metadata change for every reading.
+		data := appendCustom(t, signed, map[int]string{4: info}, "", func(tb string, _ map[int]int) string { return comment(tb, nil) }, " /Info 4 0 R")
+		s := verifyBytes(t, data, pol).Signatures[0]
+		if s.Indication != trust.TotalPassed || s.ChangesAfterSigning.Level != trust.ChangesPermitted {
+			t.Fatalf("%s %s %+v", s.Indication, s.ChangesAfterSigning.Level, s.ChangesAfterSigning.Objects)
+		}
+	})
+	t.Run("comment, repaired reading differs", func(t *testing.T) {
+		data := appendCustom(t, signed, map[int]string{4: info}, evil, func(tb string, _ map[int]int) string { return comment(tb, nil) }, " /Info 4 0 R")
+		rep := verifyBytes(t, data, pol)
+		requireRejected(t, rep)
+		requireReason(t, rep, MsgChangeUnlisted)
+	})
+	t.Run("short entries, repaired reading differs", func(t *testing.T) {
+		data := appendCustom(t, signed, map[int]string{4: info, 7: contentStream("Hello, page 1")}, evil,
+			func(tb string, _ map[int]int) string { return short(tb) }, " /Info 4 0 R")
+		rep := verifyBytes(t, data, pol)
+		requireRejected(t, rep)
+		requireReason(t, rep, MsgChangeUnlisted)
+	})
+}
+
+// requireReason checks that the first signature's changes name reason.
+func requireReason(t *testing.T, rep *trust.DocumentReport, reason string) {
+	t.Helper()
+	for _, o := range rep.Signatures[0].ChangesAfterSigning.Objects {
+		if o.Why.Key == reason {
+			return
+		}
+	}
+	t.Fatalf("no change for %s: %+v", reason, rep.Signatures[0].ChangesAfterSigning.Objects)
+}

@@ -1,0 +1,86 @@
+package pdf
+
+// Readers that find a cross-reference section broken — an entry they reject, a comment,
+// a short entry, a subsection whose numbering they "fix", an object whose header is not
+// the one the entry names — rebuild it by scanning the file for "num gen obj" headers,
+// and the last definition of each object wins. What such a reader shows of an update is
+// then the objects in the update's bytes, listed or not. The change analysis compares
+// that reading with the cross-reference one (unlistedCopies).
+
+// bodyCopy is one "num gen obj" header found in the file.
+type bodyCopy struct {
+	ref Ref
+	off int64
+}
+
+// maxBodyCopies bounds the headers collected from one revision.
+const maxBodyCopies = 1 << 20
+
+// objectHeaders lists the indirect object headers in [from, to), in file order, as a
+// repairing reader finds them: the data of the streams it parses is skipped.
+func (f *File) objectHeaders(from, to int64) []bodyCopy {
+	var out []bodyCopy
+	pos := from
+	for pos < to && len(out) < maxBodyCopies {
+		i := f.w.indexOf([]byte("obj"), pos, to-pos)
+		if i < 0 {
+			break
+		}
+		pos = i + 3
+		if c, ok := f.w.at(i + 3); ok && isRegular(c) {
+			continue
+		}
+		start, ok := f.headerStart(i, from)
+		if !ok {
+			continue
+		}
+		ref, _, end, err := f.parseIndirectAt(start, nil, 0)
+		if err != nil {
+			continue
+		}
+		out = append(out, bodyCopy{ref: ref, off: start})
+		if end > pos {
+			pos = end
+		}
+	}
+	return out
+}
+
+// headerStart walks back from "obj" at i over "num gen " to the header's first byte,
+// which must follow white space or a delimiter (or be at from).
+func (f *File) headerStart(i, from int64) (int64, bool) {
+	p := i - 1
+	digits := func() bool {
+		n := 0
+		for p >= from {
+			c, _ := f.w.at(p)
+			if c < '0' || c > '9' {
+				break
+			}
+			p--
+			n++
+		}
+		return n > 0 && n <= 10
+	}
+	white := func() bool {
+		n := 0
+		for p >= from {
+			c, _ := f.w.at(p)
+			if !isWhite(c) {
+				break
+			}
+			p--
+			n++
+		}
+		return n > 0
+	}
+	if !white() || !digits() || !white() || !digits() {
+		return 0, false
+	}
+	if p >= from {
+		if c, _ := f.w.at(p); isRegular(c) {
+			return 0, false
+		}
+	}
+	return p + 1, true
+}
