@@ -1093,6 +1093,9 @@ func (x *differ) pages() {
 		for _, r := range oldA {
 			was[r.Num] = true
 		}
+		if !x.annotsOrderKept(oldA, newA, was) {
+			x.violate(p.Num, MsgChangeAnnotsOrder, pd)
+		}
 		for _, r := range newA {
 			if was[r.Num] {
 				continue
@@ -1107,6 +1110,33 @@ func (x *differ) pages() {
 			}
 		}
 	}
+}
+
+// annotsOrderKept reports whether a page's new /Annots keeps the signed entries in
+// their order and number (annotations are drawn in that order, the last on top) and
+// lists each added one once.
+func (x *differ) annotsOrderKept(oldA, newA []Ref, was map[int]bool) bool {
+	var kept []Ref
+	added := map[int]bool{}
+	for _, r := range newA {
+		if was[r.Num] {
+			kept = append(kept, r)
+			continue
+		}
+		if added[r.Num] {
+			return false
+		}
+		added[r.Num] = true
+	}
+	if len(kept) != len(oldA) {
+		return false
+	}
+	for i := range kept {
+		if kept[i].Num != oldA[i].Num {
+			return false
+		}
+	}
+	return true
 }
 
 // judge turns the explanations into the revision's verdict.

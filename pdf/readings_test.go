@@ -221,3 +221,46 @@ func requireReason(t *testing.T, rep *trust.DocumentReport, reason string) {
 	}
 	t.Fatalf("no change for %s: %+v", reason, rep.Signatures[0].ChangesAfterSigning.Objects)
 }
+
+func TestAnnotationOrderAfterSigning(t *testing.T) {
+	pol := testPolicy(t)
+	// Page 2 carries a white box (40) and, drawn over it, a text stamp (41). Which one
+	// is on top is the order of /Annots.
+	box := "q 1 1 1 rg 0 0 300 60 re f Q"
+	stamp := "BT /F1 24 Tf 10 20 Td (Paid) Tj ET"
+	annots := map[int]string{
+		40: "<</Type /Annot /Subtype /Square /Rect [60 700 360 760] /F 4 /AP <</N 43 0 R>>>>",
+		41: "<</Type /Annot /Subtype /Stamp /Rect [60 700 360 760] /F 4 /AP <</N 44 0 R>>>>",
+		43: fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 300 60] /Length %d>>\nstream\n%s\nendstream", len(box), box),
+		44: fmt.Sprintf("<</Type /XObject /Subtype /Form /BBox [0 0 300 60] /Resources <</Font <</F1 3 0 R>>>> /Length %d>>\nstream\n%s\nendstream", len(stamp), stamp),
+	}
+	with := func(extra map[int]string) map[int]string {
+		m := map[int]string{}
+		for k, v := range annots {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	direct := signedWith(t, docSpec{pages: 2}, with(map[int]string{8: rawPage(" /Annots [40 0 R 41 0 R]")}), "")
+	indirect := signedWith(t, docSpec{pages: 2}, with(map[int]string{8: rawPage(" /Annots 42 0 R"), 42: "[40 0 R 41 0 R]"}), "")
+	cases := map[string][]byte{
+		"reordered":          appendUpdate(t, direct, map[int]string{8: rawPage(" /Annots [41 0 R 40 0 R]")}, ""),
+		"repeated":           appendUpdate(t, direct, map[int]string{8: rawPage(" /Annots [40 0 R 41 0 R 40 0 R]")}, ""),
+		"indirect reordered": appendUpdate(t, indirect, map[int]string{42: "[41 0 R 40 0 R]"}, ""),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := verifyBytes(t, data, pol)
+			requireRejected(t, rep)
+			requireReason(t, rep, MsgChangeAnnotsOrder)
+		})
+	}
+	// Rewriting the page with its /Annots as it was is no change of what it shows.
+	same := appendUpdate(t, direct, map[int]string{8: rawPage(" /Annots [40 0 R 41 0 R]")}, "")
+	if s := verifyBytes(t, same, pol).Signatures[0]; s.Indication != trust.TotalPassed {
+		t.Fatalf("page rewritten unchanged: %s %+v", s.Indication, s.ChangesAfterSigning.Objects)
+	}
+}
