@@ -72,8 +72,10 @@ func buildGraph(f *File, rev int) *revGraph {
 		collectRefs(o, 0, func(c Ref) { add(r.Num, c) })
 		// Readers that ignore generation numbers read the object anyway: what it refers
 		// to is part of the document too.
-		if alt, ok := f.genIgnored(rev, r); ok {
-			collectRefs(alt, 0, func(c Ref) { add(r.Num, c) })
+		if _, null := o.(Null); null {
+			if alt, ok := f.genIgnored(rev, r); ok {
+				collectRefs(alt, 0, func(c Ref) { add(r.Num, c) })
+			}
 		}
 	}
 	return g
@@ -185,10 +187,13 @@ func subtree(g *revGraph, o Object) map[int]bool {
 // numbers read it: the object its cross-reference entry names, whatever the generation
 // the document refers to it with.
 func (a *analysis) anyGen(g *revGraph, num int) Object {
-	if o, ok := a.f.genIgnored(g.rev, Ref{Num: num, Gen: g.gens[num]}); ok {
-		return o
+	o := a.value(g, num)
+	if _, null := o.(Null); null {
+		if alt, ok := a.f.genIgnored(g.rev, Ref{Num: num, Gen: g.gens[num]}); ok {
+			return alt
+		}
 	}
-	return a.value(g, num)
+	return o
 }
 
 // value returns object num as of revision rev (its generation from the graph).
