@@ -263,7 +263,20 @@ func (x *differ) unlistedCopies() {
 	}
 	last := map[int]bodyCopy{}
 	var order []int
-	for _, h := range f.objectHeaders(from, rv.End) {
+	headers := f.objectHeaders(from, rv.End)
+	// Repairing readers take a trailer they find in the bytes (which one depends on the
+	// reader): each must name what the revision's trailer names.
+	for _, t := range f.looseTrailers(from, rv.End, headers) {
+		same := !t.Dup
+		for _, key := range []Name{"Root", "Info", "Encrypt"} {
+			same = same && Equal(t.Get(key), rv.Trailer.Get(key))
+		}
+		if !same {
+			x.d.violationOf(fmt.Sprintf("trailer (revision %d)", k+1), "added", MsgChangeUnlisted)
+			break
+		}
+	}
+	for _, h := range headers {
 		if _, ok := last[h.ref.Num]; !ok {
 			order = append(order, h.ref.Num)
 		}

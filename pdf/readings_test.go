@@ -264,3 +264,32 @@ func TestAnnotationOrderAfterSigning(t *testing.T) {
 		t.Fatalf("page rewritten unchanged: %s %+v", s.Indication, s.ChangesAfterSigning.Objects)
 	}
 }
+
+func TestTrailerInTheUpdateBody(t *testing.T) {
+	pol := testPolicy(t)
+	signed := signedWith(t, docSpec{pages: 2}, nil, "")
+	info := serializeObj(t, signed, 4, func(d Dict) Dict {
+		d.Set("Title", TextString("updated"))
+		return d
+	})
+	cat := serializeObj(t, signed, 1, func(d Dict) Dict {
+		d.Set("OpenAction", Ref{Num: 41})
+		return d
+	})
+	// A second catalog, listed but named by no trailer this reader uses, and a trailer
+	// naming it in the body: readers that rebuild the file take the last trailer they
+	// find.
+	objs := map[int]string{4: info, 40: cat, 41: "<</S /JavaScript /JS (app.alert('changed'))>>"}
+	for name, tail := range map[string]string{
+		"after the objects":       "trailer\n<</Size 60 /Root 40 0 R>>\n",
+		"with a comment before":   "% repaired\ntrailer <</Root 40 0 R /Size 60>>\n",
+		"naming the same catalog": "trailer\n<</Size 60 /Root 1 0 R /Info 40 0 R>>\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := appendCustom(t, signed, objs, tail, nil, " /Info 4 0 R")
+			rep := verifyBytes(t, data, pol)
+			requireRejected(t, rep)
+			requireReason(t, rep, MsgChangeUnlisted)
+		})
+	}
+}

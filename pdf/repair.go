@@ -9,8 +9,8 @@ package pdf
 
 // bodyCopy is one "num gen obj" header found in the file.
 type bodyCopy struct {
-	ref Ref
-	off int64
+	ref      Ref
+	off, end int64
 }
 
 // maxBodyCopies bounds the headers collected from one revision.
@@ -38,9 +38,41 @@ func (f *File) objectHeaders(from, to int64) []bodyCopy {
 		if err != nil {
 			continue
 		}
-		out = append(out, bodyCopy{ref: ref, off: start})
+		out = append(out, bodyCopy{ref: ref, off: start, end: end})
 		if end > pos {
 			pos = end
+		}
+	}
+	return out
+}
+
+// looseTrailers returns the trailer dictionaries that a repairing reader finds in
+// [from, to) outside the given object bodies (in file order): the last one is the
+// trailer it uses.
+func (f *File) looseTrailers(from, to int64, bodies []bodyCopy) []Dict {
+	var out []Dict
+	pos := from
+	b := 0
+	for pos < to && len(out) < maxBodyCopies {
+		i := f.w.indexOf([]byte("trailer"), pos, to-pos)
+		if i < 0 {
+			break
+		}
+		pos = i + 7
+		for b < len(bodies) && bodies[b].end <= i {
+			b++
+		}
+		if b < len(bodies) && bodies[b].off <= i {
+			continue // inside an object
+		}
+		if c, ok := f.w.at(i - 1); ok && i > 0 && isRegular(c) {
+			continue
+		}
+		p := newParser(f.w, i+7)
+		if o, err := p.object(0); err == nil {
+			if d, ok := o.(Dict); ok {
+				out = append(out, d)
+			}
 		}
 	}
 	return out
