@@ -161,11 +161,9 @@ func TestBodiesTheCrossReferenceDoesNotList(t *testing.T) {
 		"unlisted body": appendCustom(t, signed, map[int]string{4: info}, evil, nil, " /Info 4 0 R"),
 		// The table lists the harmless copy of 7; a second copy follows it.
 		"second copy after the listed one": appendCustom(t, signed, map[int]string{4: info, 7: contentStream("Hello, page 1")}, evil, nil, " /Info 4 0 R"),
-		// The entry names object 8 at an offset whose header says 7 (renumbered
-		// subsection, as readers that "fix" a first free entry read it).
-		"subsection renumbered": appendCustom(t, signed, map[int]string{4: info}, evil, func(table string, offs map[int]int) string {
-			return table + fmt.Sprintf("7 2\n0000000000 65535 f\r\n%010d 00000 n\r\n", offs[-1])
-		}, " /Info 4 0 R"),
+		// A third copy of 7 after a listed, unchanged one and an unlisted harmless one.
+		"last of three copies": appendCustom(t, signed, map[int]string{4: info, 7: contentStream("Hello, page 1")},
+			"7 0 obj\n"+contentStream("Hello, page 1")+"\nendobj\n"+evil, nil, " /Info 4 0 R"),
 	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -290,6 +288,50 @@ func TestTrailerInTheUpdateBody(t *testing.T) {
 			rep := verifyBytes(t, data, pol)
 			requireRejected(t, rep)
 			requireReason(t, rep, MsgChangeUnlisted)
+		})
+	}
+}
+
+func TestSubsectionNumberingReadersRepair(t *testing.T) {
+	pol := testPolicy(t)
+	signed := signedWith(t, docSpec{pages: 2}, nil, "")
+	info := serializeObj(t, signed, 4, func(d Dict) Dict {
+		d.Set("Title", TextString("updated"))
+		return d
+	})
+	evil := "7 0 obj\n" + contentStream("Pay 1,000,000 yen") + "\nendobj\n"
+	cat := serializeObj(t, signed, 1, func(d Dict) Dict {
+		d.Set("OpenAction", Ref{Num: 41})
+		return d
+	})
+	cases := map[string][]byte{
+		// "7 2" with a free first entry: this reader takes 8 at the body, readers that
+		// shift the subsection take 7.
+		"first entry free": appendCustom(t, signed, map[int]string{4: info}, evil, func(table string, offs map[int]int) string {
+			return table + fmt.Sprintf("7 2\n0000000000 65535 f\r\n%010d 00000 n\r\n", offs[-1])
+		}, " /Info 4 0 R"),
+		// "1 2" with a free first entry (pdf.js reads it as starting at 0): object 1 is
+		// freed for this reader, a new catalog for pdf.js.
+		"starting at 1": appendCustom(t, signed, map[int]string{4: info, 41: "<</S /JavaScript /JS (app.alert('changed'))>>"},
+			"1 0 obj\n"+cat+"\nendobj\n", func(table string, offs map[int]int) string {
+				return table + fmt.Sprintf("1 2\n0000000000 65535 f\r\n%010d 00000 n\r\n", offs[-1])
+			}, " /Info 4 0 R"),
+		// The entry for 9 (page 2's content) names a body whose header says 7.
+		"header of another object": appendCustom(t, signed, map[int]string{4: info}, evil, func(table string, offs map[int]int) string {
+			return table + fmt.Sprintf("9 1\n%010d 00000 n\r\n", offs[-1])
+		}, " /Info 4 0 R"),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := verifyBytes(t, data, pol)
+			if len(rep.Signatures) == 0 {
+				// The catalog is gone for this reader: the document is refused whole.
+				if rep.Indication != trust.Indeterminate || rep.SubIndication != trust.FormatFailure {
+					t.Fatalf("%s/%s without signatures", rep.Indication, rep.SubIndication)
+				}
+				return
+			}
+			requireRejected(t, rep)
 		})
 	}
 }
