@@ -92,8 +92,10 @@ func (d Dict) Has(key Name) bool {
 	return false
 }
 
-// Set replaces the value of key or appends it.
+// Set replaces the value of key or appends it; later copies of a repeated key are
+// dropped, so that every reader reads v.
 func (d *Dict) Set(key Name, v Object) {
+	d.dropShadowed(key)
 	for i := range d.Entries {
 		if d.Entries[i].Key == key {
 			d.Entries[i].Value = v
@@ -103,8 +105,24 @@ func (d *Dict) Set(key Name, v Object) {
 	d.Entries = append(d.Entries, DictEntry{key, v})
 }
 
-// Delete removes key.
+// dropShadowed removes the later copies of key.
+func (d *Dict) dropShadowed(key Name) {
+	if len(d.Shadowed) == 0 {
+		return
+	}
+	var keep []DictEntry
+	for _, e := range d.Shadowed {
+		if e.Key != key {
+			keep = append(keep, e)
+		}
+	}
+	d.Shadowed = keep
+	d.Dup = len(keep) > 0
+}
+
+// Delete removes key (every copy).
 func (d *Dict) Delete(key Name) {
+	d.dropShadowed(key)
 	out := d.Entries[:0]
 	for _, e := range d.Entries {
 		if e.Key != key {

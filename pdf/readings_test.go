@@ -335,3 +335,30 @@ func TestSubsectionNumberingReadersRepair(t *testing.T) {
 		})
 	}
 }
+
+func TestSigningKeepsRepeatedKeys(t *testing.T) {
+	// Page 1 (6) names its content twice and its annotations twice. Signing visibly
+	// rewrites the page: the second /Contents stays, so that readers that take it show
+	// what they showed before; /Annots, which the signature sets, is left once.
+	page := "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Contents 7 0 R /Annots [] /Contents 40 0 R /Annots []>>"
+	in := appendUpdate(t, makePDF(t, docSpec{pages: 2}), map[int]string{6: page, 40: contentStream("Hello, page 1")}, "")
+	opts := personaOptions(t, "valid", PAdES)
+	opts.Visible = &Appearance{Page: 1, X: 320, Y: 40, W: 230, H: 70}
+	signed, _ := signBytes(t, in, opts)
+	requirePassed(t, verifyBytes(t, signed, testPolicy(t)), 1)
+	f, err := NewFile(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.Resolve(f.Last(), Ref{Num: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := o.(Dict)
+	if len(d.Shadowed) != 1 || d.Shadowed[0].Key != "Contents" || !Equal(d.Shadowed[0].Value, Ref{Num: 40}) {
+		t.Fatalf("the second /Contents is not kept: %+v", d.Shadowed)
+	}
+	if a, _ := d.Get("Annots").(Array); len(a) != 1 {
+		t.Fatalf("/Annots %v, want the signature's widget", d.Get("Annots"))
+	}
+}
