@@ -1,5 +1,7 @@
 package pdf
 
+import "bytes"
+
 // Readers that find a cross-reference section broken — an entry they reject, a comment,
 // a short entry, a subsection whose numbering they "fix", an object whose header is not
 // the one the entry names — rebuild it by scanning the file for "num gen obj" headers,
@@ -20,9 +22,10 @@ const maxBodyCopies = 1 << 20
 // repairing reader finds them: the data of the streams it parses is skipped.
 func (f *File) objectHeaders(from, to int64) []bodyCopy {
 	var out []bodyCopy
+	sc := &finder{w: f.w, to: to}
 	pos := from
 	for pos < to && len(out) < maxBodyCopies {
-		i := f.w.indexOf([]byte("obj"), pos, to-pos)
+		i := sc.find([]byte("obj"), pos)
 		if i < 0 {
 			break
 		}
@@ -51,10 +54,11 @@ func (f *File) objectHeaders(from, to int64) []bodyCopy {
 // trailer it uses.
 func (f *File) looseTrailers(from, to int64, bodies []bodyCopy) []Dict {
 	var out []Dict
+	sc := &finder{w: f.w, to: to}
 	pos := from
 	b := 0
 	for pos < to && len(out) < maxBodyCopies {
-		i := f.w.indexOf([]byte("trailer"), pos, to-pos)
+		i := sc.find([]byte("trailer"), pos)
 		if i < 0 {
 			break
 		}
@@ -115,4 +119,44 @@ func (f *File) headerStart(i, from int64) (int64, bool) {
 		}
 	}
 	return p + 1, true
+}
+
+// finder searches [pos, to) of a window for a needle through one buffer of up to
+// finderChunk bytes, kept across calls: a scan that finds many hits reads each byte
+// about once.
+type finder struct {
+	w      *window
+	to     int64
+	buf    []byte
+	bufOff int64
+}
+
+const finderChunk = 1 << 20
+
+func (s *finder) find(needle []byte, pos int64) int64 {
+	for pos < s.to {
+		if s.buf == nil || pos < s.bufOff || pos+int64(len(needle)) > s.bufOff+int64(len(s.buf)) {
+			end := pos + finderChunk
+			if end > s.to {
+				end = s.to
+			}
+			b, err := s.w.slice(pos, end)
+			if err != nil {
+				return -1
+			}
+			s.buf, s.bufOff = b, pos
+		}
+		rel := pos - s.bufOff
+		if i := bytes.Index(s.buf[rel:], needle); i >= 0 {
+			return pos + int64(i)
+		}
+		bufEnd := s.bufOff + int64(len(s.buf))
+		if bufEnd >= s.to {
+			return -1
+		}
+		// Go on from where a needle could still start.
+		pos = bufEnd - int64(len(needle)) + 1
+		s.buf = nil
+	}
+	return -1
 }
