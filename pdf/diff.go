@@ -288,6 +288,7 @@ func (x *differ) unlistedCopies() {
 			continue
 		}
 		if e, ok := rv.entries[n]; ok && e.kind == 'n' && e.off == h.off && e.gen == h.ref.Gen {
+			x.unlistedMembers(n, h.off)
 			continue
 		}
 		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
@@ -296,6 +297,34 @@ func (x *differ) unlistedCopies() {
 			continue
 		}
 		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)
+	}
+}
+
+// unlistedMembers checks an object stream the revision lists: readers that rebuild the
+// file read the objects it holds too, so a member the cross-reference section does not
+// place in it must read as the section's object does.
+func (x *differ) unlistedMembers(num int, off int64) {
+	f := x.a.f
+	k := x.gN.rev
+	o, err := f.Resolve(k, Ref{Num: num})
+	if st, ok := o.(*Stream); err != nil || !ok || NameOf(st.Dict.Get("Type")) != "ObjStm" {
+		return
+	}
+	os, err := f.loadObjStm(k, num, off, 0)
+	if err != nil {
+		return
+	}
+	for i, m := range os.nums {
+		if e, ok := f.Revisions[k].entries[m]; ok && e.kind == 'c' && int(e.off) == num {
+			continue
+		}
+		p := newParser(memWindow(os.data), os.first+os.offs[i])
+		body, err := p.object(0)
+		ours, err2 := f.Resolve(k, Ref{Num: m})
+		if err == nil && err2 == nil && x.sameValue(ours, body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d 0 obj (object stream %d)", m, num), "added", MsgChangeUnlisted)
 	}
 }
 

@@ -362,3 +362,26 @@ func TestSigningKeepsRepeatedKeys(t *testing.T) {
 		t.Fatalf("/Annots %v, want the signature's widget", d.Get("Annots"))
 	}
 }
+
+func TestObjectStreamMembersTheCrossReferenceDoesNotPlace(t *testing.T) {
+	pol := testPolicy(t)
+	in := makePDF(t, docSpec{pages: 2, xrefStream: true})
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	evilPage := "<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</Font <</F1 3 0 R>>>> /Contents 42 0 R>>"
+	evil := contentStream("Pay 1,000,000 yen")
+	// An update lists a new object stream (40) and nothing it holds: readers that
+	// rebuild the file read its members as the newest objects.
+	cases := map[string]map[int]string{
+		"page 2":            {40: objStmBody([]int{8}, map[int]string{8: evilPage}), 42: evil},
+		"page 2 and page 1": {40: objStmBody([]int{6, 8}, map[int]string{6: strings.Replace(evilPage, "42 0 R", "7 0 R", 1), 8: evilPage}), 42: evil},
+		"catalog":           {40: objStmBody([]int{1}, map[int]string{1: "<</Type /Catalog /Pages 2 0 R /OpenAction 43 0 R>>"}), 43: "<</S /JavaScript /JS (app.alert('changed'))>>"},
+	}
+	for name, objs := range cases {
+		t.Run(name, func(t *testing.T) {
+			rep := verifyBytes(t, appendCustom(t, signed, objs, "", nil, ""), pol)
+			requireRejected(t, rep)
+			requireReason(t, rep, MsgChangeUnlisted)
+		})
+	}
+}
