@@ -169,7 +169,14 @@ func (x *differ) violate(num int, key string, args ...string) {
 func (x *differ) trailer() {
 	tO := x.a.f.Revisions[x.gO.rev].Trailer
 	tN := x.a.f.Revisions[x.gN.rev].Trailer
-	if tN.Dup {
+	// Readers that take the last copy of a repeated key read another document when the
+	// new trailer gives a structure key (/Prev, /XRefStm, ...) twice, or when its later
+	// copies of document keys (/Root, /Info, ...) are not the signed trailer's.
+	ambiguous := !Equal(docShadowed(tO), docShadowed(tN))
+	for _, e := range tN.Shadowed {
+		ambiguous = ambiguous || isXRefKey(e.Key)
+	}
+	if ambiguous {
 		x.d.violation("trailer", MsgChangeAmbiguous)
 	}
 	keys := map[Name]bool{}
@@ -187,6 +194,18 @@ func (x *differ) trailer() {
 			x.d.violation("trailer", MsgChangeTrailer, "/"+string(k))
 		}
 	}
+}
+
+// docShadowed lists the later copies of repeated document keys of a trailer (keys and
+// values in turn).
+func docShadowed(d Dict) Array {
+	var out Array
+	for _, e := range d.Shadowed {
+		if !isXRefKey(e.Key) {
+			out = append(out, e.Key, e.Value)
+		}
+	}
+	return out
 }
 
 // collect finds the objects the revision adds or changes, and objects it frees. An
@@ -267,7 +286,7 @@ func (x *differ) unlistedCopies() {
 	// Repairing readers take a trailer they find in the bytes (which one depends on the
 	// reader): each must name what the revision's trailer names.
 	for _, t := range f.looseTrailers(from, rv.End, headers) {
-		same := !t.Dup
+		same := Equal(docShadowed(t), docShadowed(rv.Trailer))
 		for _, key := range []Name{"Root", "Info", "Encrypt"} {
 			same = same && Equal(t.Get(key), rv.Trailer.Get(key))
 		}

@@ -19,9 +19,10 @@ import (
 // Genuine files that other writers make and that must verify (issue 12, item 6).
 
 // signAssembled signs in like SignFile, with the signature dictionary edited by edit,
-// the end-of-line after the new %%EOF replaced by eol, and the CMS made by mk from the
-// signed bytes.
-func signAssembled(t testing.TB, in []byte, edit func(raw []byte) []byte, eol string, mk func(signed []byte) []byte) []byte {
+// the end-of-line after the new %%EOF replaced by eol, the increment's bytes after the
+// signature's /Contents (its trailer) edited by each post, and the CMS made by mk from
+// the signed bytes.
+func signAssembled(t testing.TB, in []byte, edit func(raw []byte) []byte, eol string, mk func(signed []byte) []byte, post ...func(tail []byte) []byte) []byte {
 	t.Helper()
 	f, err := NewFile(bytes.NewReader(in), int64(len(in)))
 	if err != nil {
@@ -42,6 +43,10 @@ func signAssembled(t testing.TB, in []byte, edit func(raw []byte) []byte, eol st
 		t.Fatal("the increment does not end with the EOF marker and a line feed")
 	}
 	ser.data = append(ser.data[:len(ser.data)-1], eol...)
+	for _, p := range post {
+		tail := p(append([]byte{}, ser.data[ser.contentsEnd:]...))
+		ser.data = append(ser.data[:ser.contentsEnd], tail...)
+	}
 	size := int64(len(in))
 	a, b := size+int64(ser.contentsAt), size+int64(ser.contentsEnd)
 	total := size + int64(len(ser.data))

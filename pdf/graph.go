@@ -51,7 +51,8 @@ func buildGraph(f *File, rev int) *revGraph {
 			queue = append(queue, r)
 		}
 	}
-	for _, e := range f.Revisions[rev].Trailer.Entries {
+	tr := f.Revisions[rev].Trailer
+	for _, e := range append(append([]DictEntry(nil), tr.Entries...), tr.Shadowed...) {
 		if isXRefKey(e.Key) {
 			continue
 		}

@@ -385,3 +385,43 @@ func TestObjectStreamMembersTheCrossReferenceDoesNotPlace(t *testing.T) {
 		})
 	}
 }
+
+func TestRepeatedKeysInTheSignedTrailer(t *testing.T) {
+	pol := testPolicy(t)
+	// The signed revision's trailer names the catalog twice: 1 (this reader) and 90, a
+	// copy of it (readers that take the last). Both show the same when signing.
+	in := makePDF(t, docSpec{pages: 2})
+	cat := serializeObj(t, in, 1, func(d Dict) Dict { return d })
+	in = appendUpdate(t, in, map[int]string{90: cat}, "")
+	secondRoot := func(tail []byte) []byte {
+		return bytes.Replace(tail, []byte(">>\nstartxref"), []byte(" /Root 90 0 R>>\nstartxref"), 1)
+	}
+	signed := signAssembled(t, in, asDetached, "\n", detachedCMS(t), secondRoot)
+	f, err := NewFile(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil || !f.Trailer().Dup {
+		t.Fatalf("the signed trailer does not name /Root twice (%v)", err)
+	}
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	action := "<</S /JavaScript /JS (app.alert('changed'))>>"
+	evilCat := strings.Replace(cat, ">>", " /OpenAction 201 0 R>>", 1)
+	info := serializeObj(t, signed, 4, func(d Dict) Dict {
+		d.Set("Title", TextString("updated"))
+		return d
+	})
+	cases := map[string][]byte{
+		// The second copy's catalog gets an /OpenAction; the new trailer keeps both.
+		"catalog of the second /Root rewritten": appendUpdate(t, signed, map[int]string{90: evilCat, 201: action}, " /Root 90 0 R"),
+		// The new trailer names another catalog second.
+		"another second /Root": appendUpdate(t, signed, map[int]string{202: evilCat, 201: action}, " /Root 202 0 R"),
+		// The new trailer drops the second /Root: readers that took it now read 1.
+		"second /Root dropped": appendUpdate(t, signed, map[int]string{4: info}, " /Info 4 0 R"),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			requireRejected(t, verifyBytes(t, data, pol))
+		})
+	}
+	// A new trailer with /Prev twice: readers that take the last follow another chain.
+	plain := signedWith(t, docSpec{pages: 2}, nil, "")
+	requireRejected(t, verifyBytes(t, appendUpdate(t, plain, map[int]string{4: info}, " /Info 4 0 R /Prev 0"), pol))
+}
