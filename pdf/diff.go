@@ -282,6 +282,7 @@ func (x *differ) unlistedCopies() {
 	}
 	last := map[int]bodyCopy{}
 	var order []int
+	reported := map[int64]bool{}
 	headers := f.objectHeaders(from, rv.End)
 	// Repairing readers take a trailer they find in the bytes (which one depends on the
 	// reader): each must name what the revision's trailer names.
@@ -313,6 +314,39 @@ func (x *differ) unlistedCopies() {
 		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
 		ours, err2 := f.Resolve(k, h.ref)
 		if err == nil && err2 == nil && x.sameValue(ours, body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)
+		reported[h.off] = true
+	}
+	if f.wouldRepair(k) {
+		x.repairedReading(reported)
+	}
+}
+
+// repairedReading compares, for a revision whose cross-reference section some readers
+// rebuild, what they then read of each object the document uses — the last body of its
+// number in the file up to the revision's end — with the section's reading. Bodies left
+// in the signed revisions count too: a later update with a broken table can bring out an
+// unlisted body that nobody was shown when signing.
+func (x *differ) repairedReading(reported map[int64]bool) {
+	f := x.a.f
+	k := x.gN.rev
+	last := map[int]bodyCopy{}
+	for _, h := range f.objectHeaders(0, f.Revisions[k].End) {
+		last[h.ref.Num] = h
+	}
+	for _, n := range sortedKeys(x.gN.reach) {
+		h, ok := last[n]
+		if !ok || reported[h.off] {
+			continue
+		}
+		e, _, ok := f.entry(k, n)
+		if !ok || e.kind != 'n' || e.off == h.off {
+			continue // compressed objects: readers that rebuild read their object streams
+		}
+		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
+		if err == nil && x.sameValue(x.a.value(x.gN, n), body) {
 			continue
 		}
 		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)

@@ -425,3 +425,50 @@ func TestRepeatedKeysInTheSignedTrailer(t *testing.T) {
 	plain := signedWith(t, docSpec{pages: 2}, nil, "")
 	requireRejected(t, verifyBytes(t, appendUpdate(t, plain, map[int]string{4: info}, " /Info 4 0 R /Prev 0"), pol))
 }
+
+func TestBodiesLeftInTheSignedRevision(t *testing.T) {
+	pol := testPolicy(t)
+	// Before signing, an update leaves an unlisted body of page 1's content (7): every
+	// reader shows the listed one while the table is sound, and the signature covers it.
+	in := makePDF(t, docSpec{pages: 2})
+	title := func(data []byte, s string) string {
+		return serializeObj(t, data, 4, func(d Dict) Dict {
+			d.Set("Title", TextString(s))
+			return d
+		})
+	}
+	evil := "7 0 obj\n" + contentStream("Pay 1,000,000 yen") + "\nendobj\n"
+	in = appendCustom(t, in, map[int]string{4: title(in, "draft")}, evil, nil, " /Info 4 0 R")
+	signed, _ := signBytes(t, in, personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	info := title(signed, "final")
+	// A sound update after signing brings nothing out.
+	sound := appendCustom(t, signed, map[int]string{4: info}, "", nil, " /Info 4 0 R")
+	if s := verifyBytes(t, sound, pol).Signatures[0]; s.Indication != trust.TotalPassed {
+		t.Fatalf("sound update: %s %+v", s.Indication, s.ChangesAfterSigning.Objects)
+	}
+	// An update whose table readers rebuild: they then show the hidden body.
+	cases := map[string]func(table string, offs map[int]int) string{
+		"comment in the table": func(tb string, _ map[int]int) string { return strings.Replace(tb, "0 1\n", "0 1 % free list\n", 1) },
+		"short entries":        func(tb string, _ map[int]int) string { return strings.ReplaceAll(tb, " n\r\n", " n\n") },
+		// An entry for an object nothing uses, at the offset of another object's body.
+		"entry at another object's body": func(tb string, offs map[int]int) string {
+			return tb + fmt.Sprintf("50 1\n%010d 00000 n\r\n", offs[4])
+		},
+	}
+	for name, edit := range cases {
+		t.Run(name, func(t *testing.T) {
+			data := appendCustom(t, signed, map[int]string{4: info}, "", edit, " /Info 4 0 R")
+			f, err := NewFile(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !f.wouldRepair(f.Last()) {
+				t.Fatal("the table is not seen as one readers rebuild")
+			}
+			rep := verifyBytes(t, data, pol)
+			requireRejected(t, rep)
+			requireReason(t, rep, MsgChangeUnlisted)
+		})
+	}
+}

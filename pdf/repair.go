@@ -160,3 +160,102 @@ func (s *finder) find(needle []byte, pos int64) int64 {
 	}
 	return -1
 }
+
+// wouldRepair reports whether readers may find revision k's cross-reference section
+// broken and rebuild the file from the object headers: a table not in the fixed format
+// of ISO 32000-1 §7.5.4 (20-byte entries, nothing else between them), a subsection that
+// starts at 1 with a free entry (which pdf.js renumbers from 0), or an in-use entry whose
+// offset does not hold that object's header.
+func (f *File) wouldRepair(k int) bool {
+	rv := f.Revisions[k]
+	for _, s := range rv.sections {
+		if !s.stream && !f.strictTable(s.offset, s.end) {
+			return true
+		}
+	}
+	for n, e := range rv.entries {
+		if e.kind != 'n' {
+			continue
+		}
+		p := newParser(f.w, e.off)
+		ref, err := p.objHeader()
+		if err != nil || ref.Num != n || ref.Gen != e.gen {
+			return true
+		}
+	}
+	return false
+}
+
+// strictTable reports whether the cross-reference table in [off, end) is in the fixed
+// format every reader reads alike.
+func (f *File) strictTable(off, end int64) bool {
+	b, err := f.w.slice(off, end)
+	if err != nil {
+		return false
+	}
+	i := 0
+	eol := func() bool {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		switch {
+		case i+1 < len(b) && b[i] == '\r' && b[i+1] == '\n':
+			i += 2
+		case i < len(b) && (b[i] == '\r' || b[i] == '\n'):
+			i++
+		default:
+			return false
+		}
+		return true
+	}
+	number := func() (int, bool) {
+		n, start := 0, i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' && i-start < 10 {
+			n = n*10 + int(b[i]-'0')
+			i++
+		}
+		return n, i > start
+	}
+	if len(b) < 4 || string(b[:4]) != "xref" {
+		return false
+	}
+	i = 4
+	if !eol() {
+		return false
+	}
+	for {
+		if i+7 <= len(b) && string(b[i:i+7]) == "trailer" {
+			return true
+		}
+		start, ok1 := number()
+		if !ok1 || i >= len(b) || b[i] != ' ' {
+			return false
+		}
+		i++
+		count, ok2 := number()
+		if !ok2 || !eol() {
+			return false
+		}
+		for j := 0; j < count; j++ {
+			if i+20 > len(b) {
+				return false
+			}
+			e := b[i : i+20]
+			for _, c := range append(append([]byte{}, e[0:10]...), e[11:16]...) {
+				if c < '0' || c > '9' {
+					return false
+				}
+			}
+			if e[10] != ' ' || e[16] != ' ' || (e[17] != 'n' && e[17] != 'f') {
+				return false
+			}
+			if t := string(e[18:20]); t != " \r" && t != " \n" && t != "\r\n" {
+				return false
+			}
+			if j == 0 && start == 1 && e[17] == 'f' {
+				return false
+			}
+			i += 20
+		}
+	}
+}
