@@ -333,7 +333,7 @@ func (x *differ) repairedReading(reported map[int64]bool) {
 	f := x.a.f
 	k := x.gN.rev
 	last := map[int]bodyCopy{}
-	for _, h := range f.objectHeaders(0, f.Revisions[k].End) {
+	for _, h := range f.headersBefore(f.Revisions[k].End) {
 		last[h.ref.Num] = h
 	}
 	for _, n := range sortedKeys(x.gN.reach) {

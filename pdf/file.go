@@ -27,6 +27,8 @@ type File struct {
 	TrailingData int64
 
 	cache       map[objLoc]Object
+	headers     []bodyCopy // every object header in the file, once scanned (repair.go)
+	scanned     bool
 	objStms     map[objLoc]*objStm
 	objStmBytes int64
 	closer      io.Closer

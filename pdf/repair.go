@@ -1,6 +1,9 @@
 package pdf
 
-import "bytes"
+import (
+	"bytes"
+	"sort"
+)
 
 // Readers that find a cross-reference section broken — an entry they reject, a comment,
 // a short entry, a subsection whose numbering they "fix", an object whose header is not
@@ -47,6 +50,16 @@ func (f *File) objectHeaders(from, to int64) []bodyCopy {
 		}
 	}
 	return out
+}
+
+// headersBefore returns the object headers a repairing reader finds in the first end
+// bytes of the file. The whole file is scanned once.
+func (f *File) headersBefore(end int64) []bodyCopy {
+	if !f.scanned {
+		f.headers, f.scanned = f.objectHeaders(0, f.size), true
+	}
+	n := sort.Search(len(f.headers), func(i int) bool { return f.headers[i].off >= end })
+	return f.headers[:n]
 }
 
 // looseTrailers returns the trailer dictionaries that a repairing reader finds in
