@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -100,6 +101,7 @@ type differ struct {
 	reported       map[int]bool
 	newSigWidgets  map[int]bool
 	outside        map[int]bool // see outsideAreas
+	stampOnly      bool         // see onlyTimestamps
 }
 
 func (a *analysis) computeDiff(k int) *revDiff {
@@ -128,6 +130,8 @@ func (a *analysis) computeDiff(k int) *revDiff {
 func (x *differ) run() {
 	x.trailer()
 	x.collect()
+	x.unlistedCopies()
+	x.stampOnly = x.onlyTimestamps()
 	x.catalog()
 	x.subtrees()
 	x.acroForm()
@@ -165,7 +169,14 @@ func (x *differ) violate(num int, key string, args ...string) {
 func (x *differ) trailer() {
 	tO := x.a.f.Revisions[x.gO.rev].Trailer
 	tN := x.a.f.Revisions[x.gN.rev].Trailer
-	if tN.Dup {
+	// Readers that take the last copy of a repeated key read another document when the
+	// new trailer gives a structure key (/Prev, /XRefStm, ...) twice, or when its later
+	// copies of document keys (/Root, /Info, ...) are not the signed trailer's.
+	ambiguous := !Equal(docShadowed(tO), docShadowed(tN))
+	for _, e := range tN.Shadowed {
+		ambiguous = ambiguous || isXRefKey(e.Key)
+	}
+	if ambiguous {
 		x.d.violation("trailer", MsgChangeAmbiguous)
 	}
 	keys := map[Name]bool{}
@@ -183,6 +194,18 @@ func (x *differ) trailer() {
 			x.d.violation("trailer", MsgChangeTrailer, "/"+string(k))
 		}
 	}
+}
+
+// docShadowed lists the later copies of repeated document keys of a trailer (keys and
+// values in turn).
+func docShadowed(d Dict) Array {
+	var out Array
+	for _, e := range d.Shadowed {
+		if !isXRefKey(e.Key) {
+			out = append(out, e.Key, e.Value)
+		}
+	}
+	return out
 }
 
 // collect finds the objects the revision adds or changes, and objects it frees. An
@@ -231,6 +254,130 @@ func (x *differ) collect() {
 			continue
 		}
 		x.changed[n] = true
+		if hasDupKeys(x.a.value(x.gO, n), 0) {
+			// The signed object had a key twice: whichever value a reader took, the
+			// rewrite may change what it shows in a way the other reading hides.
+			x.violate(n, MsgChangeAmbiguous)
+		}
+	}
+}
+
+// unlistedCopies compares the reading of a repairing reader with the cross-reference
+// one: an object whose last definition in the revision's bytes is not the one the
+// revision's cross-reference section gives (an unlisted body, a renumbered subsection, a
+// header that is not the entry's object) and reads differently is not permitted.
+func (x *differ) unlistedCopies() {
+	f := x.a.f
+	k := x.gN.rev
+	rv := f.Revisions[k]
+	from := f.Revisions[k-1].End
+	structural := map[int64]bool{}
+	for _, s := range rv.sections {
+		if s.stream {
+			structural[s.offset] = true
+		}
+		if s.xrefStm >= 0 {
+			structural[s.xrefStm] = true
+		}
+	}
+	last := map[int]bodyCopy{}
+	var order []int
+	reported := map[int64]bool{}
+	headers := f.objectHeaders(from, rv.End)
+	// Repairing readers take a trailer they find in the bytes (which one depends on the
+	// reader): each must name what the revision's trailer names.
+	for _, t := range f.looseTrailers(from, rv.End, headers) {
+		same := Equal(docShadowed(t), docShadowed(rv.Trailer))
+		for _, key := range []Name{"Root", "Info", "Encrypt"} {
+			same = same && Equal(t.Get(key), rv.Trailer.Get(key))
+		}
+		if !same {
+			x.d.violationOf(fmt.Sprintf("trailer (revision %d)", k+1), "added", MsgChangeUnlisted)
+			break
+		}
+	}
+	for _, h := range headers {
+		if _, ok := last[h.ref.Num]; !ok {
+			order = append(order, h.ref.Num)
+		}
+		last[h.ref.Num] = h
+	}
+	for _, n := range order {
+		h := last[n]
+		if structural[h.off] {
+			continue
+		}
+		if e, ok := rv.entries[n]; ok && e.kind == 'n' && e.off == h.off && e.gen == h.ref.Gen {
+			x.unlistedMembers(n, h.off)
+			continue
+		}
+		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
+		ours, err2 := f.Resolve(k, h.ref)
+		if err == nil && err2 == nil && x.sameValue(ours, body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)
+		reported[h.off] = true
+	}
+	if f.wouldRepair(k) {
+		x.repairedReading(reported)
+	}
+}
+
+// repairedReading compares, for a revision whose cross-reference section some readers
+// rebuild, what they then read of each object the document uses — the last body of its
+// number in the file up to the revision's end — with the section's reading. Bodies left
+// in the signed revisions count too: a later update with a broken table can bring out an
+// unlisted body that nobody was shown when signing.
+func (x *differ) repairedReading(reported map[int64]bool) {
+	f := x.a.f
+	k := x.gN.rev
+	last := map[int]bodyCopy{}
+	for _, h := range f.headersBefore(f.Revisions[k].End) {
+		last[h.ref.Num] = h
+	}
+	for _, n := range sortedKeys(x.gN.reach) {
+		h, ok := last[n]
+		if !ok || reported[h.off] {
+			continue
+		}
+		e, _, ok := f.entry(k, n)
+		if !ok || e.kind != 'n' || e.off == h.off {
+			continue // compressed objects: readers that rebuild read their object streams
+		}
+		_, body, _, err := f.parseIndirectAt(h.off, func(r Ref) (Object, error) { return f.Resolve(k, r) }, 0)
+		if err == nil && x.sameValue(x.a.value(x.gN, n), body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d %d obj (byte %d)", h.ref.Num, h.ref.Gen, h.off), "added", MsgChangeUnlisted)
+	}
+}
+
+// unlistedMembers checks an object stream the revision lists: readers that rebuild the
+// file read the objects it holds too, so a member the cross-reference section does not
+// place in it must read as the section's object does.
+func (x *differ) unlistedMembers(num int, off int64) {
+	f := x.a.f
+	k := x.gN.rev
+	o, err := f.Resolve(k, Ref{Num: num})
+	if st, ok := o.(*Stream); err != nil || !ok || NameOf(st.Dict.Get("Type")) != "ObjStm" {
+		return
+	}
+	os, err := f.loadObjStm(k, num, off, 0)
+	if err != nil {
+		return
+	}
+	for i, m := range os.nums {
+		if e, ok := f.Revisions[k].entries[m]; ok && e.kind == 'c' && int(e.off) == num {
+			continue
+		}
+		p := newParser(memWindow(os.data), os.first+os.offs[i])
+		body, err := p.object(0)
+		ours, err2 := f.Resolve(k, Ref{Num: m})
+		if err == nil && err2 == nil && x.sameValue(ours, body) {
+			continue
+		}
+		x.d.violationOf(fmt.Sprintf("%d 0 obj (object stream %d)", m, num), "added", MsgChangeUnlisted)
 	}
 }
 
@@ -266,7 +413,12 @@ func (x *differ) same(n int) bool {
 	if x.gO.gens[n] != x.gN.gens[n] {
 		return false
 	}
-	o, nw := x.a.value(x.gO, n), x.a.value(x.gN, n)
+	return x.sameValue(x.a.value(x.gO, n), x.a.value(x.gN, n)) &&
+		x.sameValue(x.a.anyGen(x.gO, n), x.a.anyGen(x.gN, n))
+}
+
+// sameValue reports whether o and nw, two readings of one object, are identical.
+func (x *differ) sameValue(o, nw Object) bool {
 	so, ok1 := o.(*Stream)
 	sn, ok2 := nw.(*Stream)
 	if ok1 != ok2 {
@@ -336,7 +488,7 @@ func (x *differ) catalog() {
 	}
 	why := MsgChangeMetadata
 	if !Equal(cO.Get("AcroForm"), cN.Get("AcroForm")) {
-		why = MsgChangeSignatureAdded
+		_, why = x.sigLevel()
 	} else if !Equal(cO.Get("DSS"), cN.Get("DSS")) {
 		why = MsgChangeDSS
 	}
@@ -494,11 +646,12 @@ func (x *differ) acroForm() {
 			x.d.level = max(x.d.level, levelForm)
 		}
 	}
+	sl, sw := x.sigLevel()
 	if x.vN.afRef != 0 {
-		x.explain(x.vN.afRef, levelForm, MsgChangeSignatureAdded, nil, nil)
+		x.explain(x.vN.afRef, sl, sw, nil, nil)
 	}
 	if x.vN.fieldsRef != 0 {
-		x.explain(x.vN.fieldsRef, levelForm, MsgChangeSignatureAdded, nil, nil)
+		x.explain(x.vN.fieldsRef, sl, sw, nil, nil)
 	}
 	if dr := x.vN.af.Get("DR"); dr != nil {
 		holder := x.vO.afRef
@@ -625,7 +778,8 @@ func (x *differ) fields() {
 
 func (x *differ) newField(fn *fieldNode) {
 	if !fn.terminal {
-		x.explain(fn.ref.Num, levelForm, MsgChangeSignatureAdded, nil, x.fieldish)
+		sl, sw := x.sigLevel()
+		x.explain(fn.ref.Num, sl, sw, nil, x.fieldish)
 		return
 	}
 	if fn.ft != "Sig" {
@@ -659,6 +813,48 @@ func (x *differ) newField(fn *fieldNode) {
 			x.newDeps(wd, level, why, nil)
 		}
 	}
+}
+
+// onlyTimestamps reports whether the signatures the revision adds are all invisible
+// document time-stamps (and there is at least one): the form and page entries that list
+// them are then the time-stamp's, a change of the document-security kind (levelLTA) that
+// ISO 32000-2 §12.8.2.2 and ETSI EN 319 142-1 permit even under DocMDP P=1.
+func (x *differ) onlyTimestamps() bool {
+	some := false
+	for n, fn := range x.vN.nodes {
+		fo := x.vO.nodes[n]
+		if !fn.terminal {
+			continue
+		}
+		isNew := fo == nil || x.added[n]
+		if fn.ft != "Sig" {
+			if isNew {
+				return false
+			}
+			continue
+		}
+		signedNow := fn.dict.Has("V") && (isNew || !fo.dict.Has("V"))
+		if isNew && !fn.dict.Has("V") {
+			return false // a new empty signature field is a form change
+		}
+		if !signedNow {
+			continue
+		}
+		if !x.isDocTimestamp(fn) || x.visible(fn) {
+			return false
+		}
+		some = true
+	}
+	return some
+}
+
+// sigLevel is the level and reason of the form and page entries that list the
+// signatures the revision adds.
+func (x *differ) sigLevel() (changeLevel, string) {
+	if x.stampOnly {
+		return levelLTA, MsgChangeDocTimestamp
+	}
+	return levelForm, MsgChangeSignatureAdded
 }
 
 // visible reports whether any widget of the field has an area and is not hidden.
@@ -939,6 +1135,7 @@ func (x *differ) pages() {
 			x.violate(n, MsgChangePageTree)
 		}
 	}
+	sl, sw := x.sigLevel()
 	for i, p := range vN.pages {
 		if i >= len(vO.pages) || vO.pages[i] != p {
 			continue
@@ -966,12 +1163,12 @@ func (x *differ) pages() {
 			}
 			if !bad {
 				annotsChanged = true
-				x.explain(p.Num, levelForm, MsgChangeSignatureAdded, nil, nil)
+				x.explain(p.Num, sl, sw, nil, nil)
 			}
 		}
 		if r, ok := dN.Get("Annots").(Ref); ok && (x.changed[r.Num] || x.added[r.Num]) {
 			annotsChanged = true
-			x.explain(r.Num, levelForm, MsgChangeSignatureAdded, nil, nil)
+			x.explain(r.Num, sl, sw, nil, nil)
 		}
 		if !annotsChanged {
 			continue
@@ -991,6 +1188,9 @@ func (x *differ) pages() {
 		for _, r := range oldA {
 			was[r.Num] = true
 		}
+		if !x.annotsOrderKept(oldA, newA, was) {
+			x.violate(p.Num, MsgChangeAnnotsOrder, pd)
+		}
 		for _, r := range newA {
 			if was[r.Num] {
 				continue
@@ -1005,6 +1205,33 @@ func (x *differ) pages() {
 			}
 		}
 	}
+}
+
+// annotsOrderKept reports whether a page's new /Annots keeps the signed entries in
+// their order and number (annotations are drawn in that order, the last on top) and
+// lists each added one once.
+func (x *differ) annotsOrderKept(oldA, newA []Ref, was map[int]bool) bool {
+	var kept []Ref
+	added := map[int]bool{}
+	for _, r := range newA {
+		if was[r.Num] {
+			kept = append(kept, r)
+			continue
+		}
+		if added[r.Num] {
+			return false
+		}
+		added[r.Num] = true
+	}
+	if len(kept) != len(oldA) {
+		return false
+	}
+	for i := range kept {
+		if kept[i].Num != oldA[i].Num {
+			return false
+		}
+	}
+	return true
 }
 
 // judge turns the explanations into the revision's verdict.

@@ -27,6 +27,8 @@ type File struct {
 	TrailingData int64
 
 	cache       map[objLoc]Object
+	headers     []bodyCopy // every object header in the file, once scanned (repair.go)
+	scanned     bool
 	objStms     map[objLoc]*objStm
 	objStmBytes int64
 	closer      io.Closer
@@ -37,7 +39,7 @@ type Revision struct {
 	Index    int   // 0-based, oldest first
 	Trailer  Dict  // the trailer (or cross-reference stream dictionary) of the revision
 	EOF      int64 // offset just after the revision's "%%EOF" marker, -1 when missing
-	End      int64 // end of the revision: after "%%EOF" and its end-of-line marker
+	End      int64 // end of the revision: after "%%EOF" and the end-of-line markers after it
 	XRefOff  int64 // offset of the revision's (main) cross-reference section
 	IsStream bool  // the revision's main cross-reference section is a stream
 
@@ -232,11 +234,15 @@ func (f *File) readStructure() error {
 		rev.End = maxEnd
 		if eof := f.w.indexOf([]byte("%%EOF"), maxEnd, 4096); eof >= 0 {
 			rev.EOF = eof + 5
+			// The end-of-line after the marker belongs to the revision; writers put one
+			// or more (\n\n, \r\n\r\n, \r\r), and a signature that covers them all covers
+			// the whole revision.
 			rev.End = rev.EOF
-			if c, ok := f.w.at(rev.End); ok && c == '\r' {
-				rev.End++
-			}
-			if c, ok := f.w.at(rev.End); ok && c == '\n' {
+			for {
+				c, ok := f.w.at(rev.End)
+				if !ok || (c != '\r' && c != '\n') {
+					break
+				}
 				rev.End++
 			}
 		}
@@ -359,6 +365,31 @@ func (f *File) resolve(rev int, ref Ref, depth int) (Object, error) {
 		return f.resolveCompressed(rev, ref, int(e.off), e.gen, depth)
 	}
 	return Null{}, nil
+}
+
+// genIgnored reads the object ref names as readers that ignore generation numbers do,
+// when ref's generation is not the in-use object's (this reader then reads null): the
+// object and true. It returns false when the generations agree or the entry is not in
+// use.
+func (f *File) genIgnored(rev int, ref Ref) (Object, bool) {
+	e, _, ok := f.entry(rev, ref.Num)
+	if !ok {
+		return nil, false
+	}
+	alt := ref
+	switch {
+	case e.kind == 'n' && e.gen != ref.Gen:
+		alt.Gen = e.gen
+	case e.kind == 'c' && ref.Gen != 0:
+		alt.Gen = 0
+	default:
+		return nil, false
+	}
+	o, err := f.Resolve(rev, alt)
+	if err != nil {
+		return nil, false
+	}
+	return o, true
 }
 
 func (f *File) resolveCompressed(rev int, ref Ref, stmNum, idx, depth int) (Object, error) {

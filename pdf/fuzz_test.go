@@ -31,6 +31,10 @@ func FuzzVerify(f *testing.F) {
 	f.Add(twice)
 	xs, _ := signBytes(f, makePDF(f, docSpec{xrefStream: true}), opts)
 	f.Add(xs)
+	// An update after signing with a repeated key, a generation mismatch and a body its
+	// table does not list: the repair scan and every-reading comparisons run.
+	f.Add(appendCustom(f, signed, map[int]string{40: "<</A 1 0 R /A 41 1 R>>"},
+		"7 0 obj\n<</Length 2>>\nstream\nBT\nendstream\nendobj\ntrailer <</Root 40 0 R>>\n", nil, ""))
 	pol, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, CRLDir: f.TempDir()})
 	if err != nil {
 		f.Fatal(err)

@@ -51,7 +51,8 @@ func buildGraph(f *File, rev int) *revGraph {
 			queue = append(queue, r)
 		}
 	}
-	for _, e := range f.Revisions[rev].Trailer.Entries {
+	tr := f.Revisions[rev].Trailer
+	for _, e := range append(append([]DictEntry(nil), tr.Entries...), tr.Shadowed...) {
 		if isXRefKey(e.Key) {
 			continue
 		}
@@ -70,6 +71,13 @@ func buildGraph(f *File, rev int) *revGraph {
 			return g
 		}
 		collectRefs(o, 0, func(c Ref) { add(r.Num, c) })
+		// Readers that ignore generation numbers read the object anyway: what it refers
+		// to is part of the document too.
+		if _, null := o.(Null); null {
+			if alt, ok := f.genIgnored(rev, r); ok {
+				collectRefs(alt, 0, func(c Ref) { add(r.Num, c) })
+			}
+		}
 	}
 	return g
 }
@@ -98,6 +106,9 @@ func collectRefs(o Object, depth int, fn func(Ref)) {
 		}
 	case Dict:
 		for _, e := range x.Entries {
+			collectRefs(e.Value, depth+1, fn)
+		}
+		for _, e := range x.Shadowed {
 			collectRefs(e.Value, depth+1, fn)
 		}
 	case *Stream:
@@ -138,6 +149,10 @@ func refPaths(o Object, num int) []string {
 			for _, e := range x.Entries {
 				walk(e.Value, path+"/"+string(e.Key), depth+1)
 			}
+			// A repeated key's other values: a path no rule accepts.
+			for _, e := range x.Shadowed {
+				walk(e.Value, path+"/"+string(e.Key)+"(repeated)", depth+1)
+			}
 		case *Stream:
 			walk(x.Dict, path, depth+1)
 		}
@@ -167,6 +182,19 @@ func subtree(g *revGraph, o Object) map[int]bool {
 		}
 	}
 	return out
+}
+
+// anyGen returns object num as of revision rev read as readers that ignore generation
+// numbers read it: the object its cross-reference entry names, whatever the generation
+// the document refers to it with.
+func (a *analysis) anyGen(g *revGraph, num int) Object {
+	o := a.value(g, num)
+	if _, null := o.(Null); null {
+		if alt, ok := a.f.genIgnored(g.rev, Ref{Num: num, Gen: g.gens[num]}); ok {
+			return alt
+		}
+	}
+	return o
 }
 
 // value returns object num as of revision rev (its generation from the graph).

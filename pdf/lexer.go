@@ -498,8 +498,11 @@ func (p *parser) objectFrom(t token, depth int) (Object, error) {
 				return nil, err
 			}
 			if d.Has(Name(t.s)) {
+				// The first occurrence wins here; other readers take the last one, which
+				// Shadowed keeps so that the change analysis sees every reading.
 				d.Dup = true
-				continue // the first occurrence wins, and the dictionary is marked
+				d.Shadowed = append(d.Shadowed, DictEntry{Name(t.s), v})
+				continue
 			}
 			d.Entries = append(d.Entries, DictEntry{Name(t.s), v})
 		}

@@ -73,6 +73,8 @@ const (
 	MsgChangeAmbiguous      = "pdf.change.ambiguous"        //
 	MsgChangeRedrawn        = "pdf.change.redrawn"          // field
 	MsgChangeSigReused      = "pdf.change.signature_reused" // field
+	MsgChangeUnlisted       = "pdf.change.unlisted"         //
+	MsgChangeAnnotsOrder    = "pdf.change.annots_order"     // page
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -106,7 +108,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted, MsgChangeAnnotsOrder,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

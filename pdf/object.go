@@ -46,10 +46,13 @@ type DictEntry struct {
 }
 
 // Dict is a PDF dictionary that keeps the order of its keys (so that an object we
-// rewrite keeps its look). Dup records that a key occurred more than once in the file.
+// rewrite keeps its look). Dup records that a key occurred more than once in the file;
+// Entries holds the first occurrence (this reader's value) and Shadowed the later ones
+// (the value pdf.js, poppler, MuPDF and qpdf take), in file order.
 type Dict struct {
-	Entries []DictEntry
-	Dup     bool
+	Entries  []DictEntry
+	Dup      bool
+	Shadowed []DictEntry
 }
 
 // Ref is an indirect reference.
@@ -89,8 +92,10 @@ func (d Dict) Has(key Name) bool {
 	return false
 }
 
-// Set replaces the value of key or appends it.
+// Set replaces the value of key or appends it; later copies of a repeated key are
+// dropped, so that every reader reads v.
 func (d *Dict) Set(key Name, v Object) {
+	d.dropShadowed(key)
 	for i := range d.Entries {
 		if d.Entries[i].Key == key {
 			d.Entries[i].Value = v
@@ -100,8 +105,24 @@ func (d *Dict) Set(key Name, v Object) {
 	d.Entries = append(d.Entries, DictEntry{key, v})
 }
 
-// Delete removes key.
+// dropShadowed removes the later copies of key.
+func (d *Dict) dropShadowed(key Name) {
+	if len(d.Shadowed) == 0 {
+		return
+	}
+	var keep []DictEntry
+	for _, e := range d.Shadowed {
+		if e.Key != key {
+			keep = append(keep, e)
+		}
+	}
+	d.Shadowed = keep
+	d.Dup = len(keep) > 0
+}
+
+// Delete removes key (every copy).
 func (d *Dict) Delete(key Name) {
+	d.dropShadowed(key)
 	out := d.Entries[:0]
 	for _, e := range d.Entries {
 		if e.Key != key {
@@ -122,7 +143,7 @@ func (d Dict) Keys() []Name {
 
 // Clone returns a shallow copy of d (entries copied, values shared).
 func (d Dict) Clone() Dict {
-	return Dict{Entries: append([]DictEntry(nil), d.Entries...), Dup: d.Dup}
+	return Dict{Entries: append([]DictEntry(nil), d.Entries...), Dup: d.Dup, Shadowed: append([]DictEntry(nil), d.Shadowed...)}
 }
 
 // NameOf returns v as a Name, or "".
@@ -222,8 +243,13 @@ func Equal(a, b Object) bool {
 }
 
 func equalDicts(x, y Dict) bool {
-	if len(x.Entries) != len(y.Entries) {
+	if len(x.Entries) != len(y.Entries) || len(x.Shadowed) != len(y.Shadowed) {
 		return false
+	}
+	for i, e := range x.Shadowed {
+		if e.Key != y.Shadowed[i].Key || !Equal(e.Value, y.Shadowed[i].Value) {
+			return false
+		}
 	}
 	for _, e := range x.Entries {
 		if !y.Has(e.Key) || !Equal(e.Value, y.Get(e.Key)) {

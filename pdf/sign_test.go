@@ -70,7 +70,9 @@ func signBytes(t testing.TB, in []byte, opts SignOptions) ([]byte, string) {
 
 func verifyBytes(t testing.TB, data []byte, pol *trust.Policy) *trust.DocumentReport {
 	t.Helper()
-	return Verify(context.Background(), bytes.NewReader(data), int64(len(data)), "test.pdf", pol)
+	rep := Verify(context.Background(), bytes.NewReader(data), int64(len(data)), "test.pdf", pol)
+	checkViewers(t, data, rep) // the viewer oracle (differential_test.go)
+	return rep
 }
 
 func requirePassed(t testing.TB, rep *trust.DocumentReport, n int) {

@@ -52,7 +52,9 @@ func appendObject(b *bytes.Buffer, o Object) {
 
 func appendDict(b *bytes.Buffer, d Dict) {
 	b.WriteString("<<")
-	for _, e := range d.Entries {
+	// A rewritten dictionary keeps the later copies of a repeated key, so that readers
+	// that take them read what they read before.
+	for _, e := range append(append([]DictEntry(nil), d.Entries...), d.Shadowed...) {
 		appendName(b, e.Key)
 		b.WriteByte(' ')
 		appendObject(b, e.Value)
