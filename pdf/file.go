@@ -27,7 +27,8 @@ type File struct {
 	TrailingData int64
 
 	cache       map[objLoc]Object
-	headers     []bodyCopy // every object header in the file, once scanned (repair.go)
+	history     map[int][]listing // each object's cross-reference entries, oldest revision first
+	headers     []bodyCopy        // every object header in the file, once scanned (repair.go)
 	scanned     bool
 	objStms     map[objLoc]*objStm
 	objStmBytes int64
@@ -45,6 +46,12 @@ type Revision struct {
 
 	sections []*xrefSection // newest first
 	entries  map[int]xrefEntry
+}
+
+// listing is a revision's cross-reference entry for one object.
+type listing struct {
+	rev int
+	e   xrefEntry
 }
 
 type objLoc struct {
@@ -248,6 +255,15 @@ func (f *File) readStructure() error {
 		}
 		f.Revisions = append(f.Revisions, rev)
 	}
+	// Each object's entries across the revisions, so that finding the entry in force at
+	// a revision costs a binary search instead of a walk back through every revision:
+	// a file of thousands of small updates stays linear to read.
+	f.history = map[int][]listing{}
+	for _, rv := range f.Revisions {
+		for n, e := range rv.entries {
+			f.history[n] = append(f.history[n], listing{rev: rv.Index, e: e})
+		}
+	}
 	// The revisions must follow one another in the file.
 	for i := 1; i < len(f.Revisions); i++ {
 		if f.Revisions[i].XRefOff < f.Revisions[i-1].End {
@@ -276,12 +292,13 @@ func (f *File) Last() int { return len(f.Revisions) - 1 }
 
 // entry finds the cross-reference entry of object num as of revision rev.
 func (f *File) entry(rev, num int) (xrefEntry, int, bool) {
-	for r := rev; r >= 0; r-- {
-		if e, ok := f.Revisions[r].entries[num]; ok {
-			return e, r, true
-		}
+	h := f.history[num]
+	// The last listing at or before rev.
+	i := sort.Search(len(h), func(i int) bool { return h[i].rev > rev }) - 1
+	if i < 0 {
+		return xrefEntry{}, -1, false
 	}
-	return xrefEntry{}, -1, false
+	return h[i].e, h[i].rev, true
 }
 
 // readsThrough reports whether reading object num as of revision rev depends on an

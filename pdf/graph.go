@@ -21,12 +21,32 @@ type revGraph struct {
 	children map[int][]int
 	first    map[int]int // the referrer through which the walk first reached an object
 	err      error
+
+	view     *docView // the revision's structure, once read (view.go)
+	viewErr  error
+	viewRead bool
 }
 
-// graph returns (and caches) the reference graph of revision rev.
+// graphWindow is how many revision graphs the analysis keeps at once. The comparison of
+// revision k needs the graphs of k-1 and k, the next one those of k and k+1: keeping
+// every revision's graph would cost the document's whole graph once per revision, which
+// a small file of thousands of updates turns into gigabytes.
+const graphWindow = 3
+
+// graph returns the reference graph of revision rev, kept while nearby revisions are
+// compared.
 func (a *analysis) graph(rev int) *revGraph {
 	if g, ok := a.graphs[rev]; ok {
 		return g
+	}
+	for len(a.graphs) >= graphWindow {
+		far, dist := -1, -1
+		for r := range a.graphs {
+			if d := max(r-rev, rev-r); d > dist {
+				far, dist = r, d
+			}
+		}
+		delete(a.graphs, far)
 	}
 	g := buildGraph(a.f, rev)
 	a.graphs[rev] = g

@@ -36,7 +36,17 @@ type docView struct {
 	annotsArr  map[int]int // indirect /Annots array → 1-based page index
 }
 
+// view returns the structure of g's revision, read once per graph: the comparison of
+// revision k reads it as the new side, that of k+1 as the old one.
 func (a *analysis) view(g *revGraph) (*docView, error) {
+	if !g.viewRead {
+		g.view, g.viewErr = a.readView(g)
+		g.viewRead = true
+	}
+	return g.view, g.viewErr
+}
+
+func (a *analysis) readView(g *revGraph) (*docView, error) {
 	f := a.f
 	rev := g.rev
 	v := &docView{rev: rev, nodes: map[int]*fieldNode{}, widgetOf: map[int]int{}, sigValue: map[int]string{},
