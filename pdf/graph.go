@@ -27,11 +27,37 @@ type revGraph struct {
 	viewRead bool
 }
 
+// Bounds of the change analysis (see the package documentation). Comparing a revision
+// with the one before it costs about the number of objects the two reach, so a file of
+// many revisions over a large document costs revisions × objects. Past either bound the
+// revisions left are not compared, and a signature whose later revisions are not all
+// compared is INDETERMINATE (MsgSigChangesNotAnalysed) unless a compared revision
+// already holds a change that is not permitted.
+const (
+	// maxComparedRevisions is the most revisions after a signature that are compared.
+	// On the 2-core reference machine a 1 MB file with 10,000 one-object updates verifies
+	// in about a second (BENCHMARKS.md).
+	maxComparedRevisions = 10000
+	// maxGraphWork bounds the objects walked over all the revision graphs of one file
+	// (each revision counts the objects it reaches): about 4 s of analysis.
+	maxGraphWork = 1 << 20
+)
+
 // graphWindow is how many revision graphs the analysis keeps at once. The comparison of
 // revision k needs the graphs of k-1 and k, the next one those of k and k+1: keeping
 // every revision's graph would cost the document's whole graph once per revision, which
 // a small file of thousands of updates turns into gigabytes.
 const graphWindow = 3
+
+// canCompare reports whether revision k can still be compared with the one before it
+// for a signature made in revision signed: its comparison is already done, or both
+// bounds leave room for it.
+func (a *analysis) canCompare(signed, k int) bool {
+	if _, done := a.diffs[k]; done {
+		return true
+	}
+	return k-signed <= maxComparedRevisions && a.graphWork <= maxGraphWork
+}
 
 // graph returns the reference graph of revision rev, kept while nearby revisions are
 // compared.
@@ -50,6 +76,7 @@ func (a *analysis) graph(rev int) *revGraph {
 	}
 	g := buildGraph(a.f, rev)
 	a.graphs[rev] = g
+	a.graphWork += len(g.reach)
 	return g
 }
 
@@ -57,10 +84,11 @@ func buildGraph(f *File, rev int) *revGraph {
 	g := &revGraph{rev: rev, reach: map[int]bool{}, gens: map[int]int{}, parents: map[int][]int{}, children: map[int][]int{}, first: map[int]int{}}
 	queue := []Ref{}
 	add := func(from int, r Ref) {
-		for _, p := range g.parents[r.Num] {
-			if p == from {
-				return
-			}
+		// Each object's references are collected in one go (the trailer's first), so a
+		// repeated edge is one whose referrer is the last one recorded: checking that
+		// keeps a node with thousands of referrers (a page tree's root) linear.
+		if ps := g.parents[r.Num]; len(ps) > 0 && ps[len(ps)-1] == from {
+			return
 		}
 		g.parents[r.Num] = append(g.parents[r.Num], from)
 		g.children[from] = append(g.children[from], r.Num)

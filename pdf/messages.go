@@ -23,6 +23,9 @@ const (
 	MsgSigWeakAlgorithm     = "pdf.sig.weak_algorithm"     // algorithm name
 	MsgSigAlgMismatch       = "pdf.sig.alg_mismatch"       //
 	MsgStampTSANotChecked   = "pdf.ts.tsa_not_checked"     // time
+	// MsgSigChangesNotAnalysed: too many revisions after signing to compare them all
+	// (graph.go's bounds).
+	MsgSigChangesNotAnalysed = "pdf.sig.changes_not_analysed" // revisions after signing, revisions compared
 
 	// Checks (Check.Detail).
 	MsgCheckByteRangeOK   = "pdf.check.byterange_ok" //
@@ -75,6 +78,7 @@ const (
 	MsgChangeSigReused      = "pdf.change.signature_reused" // field
 	MsgChangeUnlisted       = "pdf.change.unlisted"         //
 	MsgChangeAnnotsOrder    = "pdf.change.annots_order"     // page
+	MsgChangeNotAnalysed    = "pdf.change.not_analysed"     //
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //

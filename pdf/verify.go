@@ -98,6 +98,8 @@ type analysis struct {
 	diffs  map[int]*revDiff
 	graphs map[int]*revGraph
 	sha    string
+
+	graphWork int // objects walked over all revision graphs built (bounded by maxGraphWork)
 }
 
 // VerifyFile verifies every signature of the PDF at path. With a nil policy only the
@@ -758,7 +760,12 @@ func (a *analysis) applyChanges(s *sigState) {
 	ch := &s.rep.ChangesAfterSigning
 	ch.Level = trust.ChangesNone
 	bad := false
+	unanalysed := -1 // the first revision left uncompared
 	for k := s.rev + 1; k <= last; k++ {
+		if !a.canCompare(s.rev, k) {
+			unanalysed = k
+			break
+		}
 		d := a.diff(k)
 		for _, o := range d.objects {
 			co := o.ChangedObject
@@ -796,6 +803,13 @@ func (a *analysis) applyChanges(s *sigState) {
 			Change: "added", Why: trust.Message{Key: MsgChangeTrailingData, Args: []string{strconv.FormatInt(a.f.TrailingData, 10)}}})
 		bad = true
 	}
+	if unanalysed >= 0 {
+		// Too many revisions to compare (graph.go's bounds): what the rest change is not
+		// known. A change found not permitted among those compared is still proof.
+		ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: unanalysed + 1,
+			Object: fmt.Sprintf("revisions %d–%d", unanalysed+1, last+1), Change: "modified",
+			Why: trust.Message{Key: MsgChangeNotAnalysed}})
+	}
 	if bad {
 		ch.Level = trust.ChangesNotPermitted
 		what := ""
@@ -808,6 +822,11 @@ func (a *analysis) applyChanges(s *sigState) {
 				break
 			}
 		}
+		return
+	}
+	if unanalysed >= 0 {
+		n, done := strconv.Itoa(last-s.rev), strconv.Itoa(unanalysed-s.rev-1)
+		s.failCheck(trust.CheckChanges, trust.Indeterminate, trust.FormatFailure, MsgSigChangesNotAnalysed, n, done)
 		return
 	}
 	if ch.Level == trust.ChangesNone {

@@ -28,7 +28,10 @@ type xrefSection struct {
 	hidden  bool  // reached through /XRefStm: part of its table's revision
 }
 
-const maxSections = 4096
+// maxSections bounds the cross-reference sections read: well past the revisions the
+// change analysis compares (maxComparedRevisions), so that a file with more revisions is
+// still read — and its signatures reported INDETERMINATE — rather than refused.
+const maxSections = 1 << 16
 
 // readSection parses the cross-reference section at off.
 func (f *File) readSection(off int64) (*xrefSection, error) {

@@ -1,0 +1,304 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// revisionWriter appends incremental updates to a PDF without reading it back each
+// time: it keeps the last cross-reference offset and /Size itself, so that building a
+// file of thousands of revisions costs time linear in its size.
+type revisionWriter struct {
+	b    bytes.Buffer
+	root Ref
+	info Ref
+	prev int64
+	size int64
+}
+
+func newRevisionWriter(t testing.TB, data []byte) *revisionWriter {
+	t.Helper()
+	f, err := NewFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := f.Revisions[f.Last()]
+	w := &revisionWriter{prev: last.XRefOff}
+	w.size, _ = IntOf(last.Trailer.Get("Size"))
+	w.root, _ = last.Trailer.Get("Root").(Ref)
+	w.info, _ = last.Trailer.Get("Info").(Ref)
+	w.b.Write(data)
+	return w
+}
+
+// update appends one revision that defines the given objects (in increasing number).
+func (w *revisionWriter) update(nums []int, bodies []string) {
+	offs := make([]int, len(nums))
+	for i, n := range nums {
+		offs[i] = w.b.Len()
+		fmt.Fprintf(&w.b, "%d 0 obj\n%s\nendobj\n", n, bodies[i])
+		if int64(n) >= w.size {
+			w.size = int64(n) + 1
+		}
+	}
+	xref := w.b.Len()
+	w.b.WriteString("xref\n0 1\n0000000000 65535 f\r\n")
+	for i, n := range nums {
+		fmt.Fprintf(&w.b, "%d 1\n%010d 00000 n\r\n", n, offs[i])
+	}
+	info := ""
+	if w.info.Num != 0 {
+		info = fmt.Sprintf(" /Info %d %d R", w.info.Num, w.info.Gen)
+	}
+	fmt.Fprintf(&w.b, "trailer\n<</Size %d /Root %d %d R%s /Prev %d>>\nstartxref\n%d\n%%%%EOF\n",
+		w.size, w.root.Num, w.root.Gen, info, w.prev, xref)
+	w.prev = int64(xref)
+}
+
+// bytes returns the file so far (the writer may go on appending afterwards).
+func (w *revisionWriter) bytes() []byte { return bytes.Clone(w.b.Bytes()) }
+
+// manyRevisions builds a signed PDF of about 1 MB followed by n incremental updates,
+// each touching one object:
+//   - "same": the document information dictionary rewritten each time;
+//   - "different": a new document information dictionary each time (another object);
+//   - "form": the text field's value filled in again each time;
+//   - "mixed": the three in turn, with a second signature after the first half;
+//   - "forged": "different", with page 1's content rewritten in the middle.
+func manyRevisions(t testing.TB, variant string, n int) []byte {
+	t.Helper()
+	pad := max(0, 1<<20-n*200)
+	base := makePDF(t, docSpec{acroForm: "indirect", textField: true, padding: pad})
+	signed, _ := signBytes(t, base, personaOptions(t, "valid", PAdES))
+	w := newRevisionWriter(t, signed)
+	f, err := NewFile(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var field *Field
+	fields, err := f.Fields(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fields {
+		if fields[i].Type == "Tx" {
+			field = &fields[i]
+		}
+	}
+	if field == nil {
+		t.Fatal("no text field")
+	}
+	pages, err := f.Pages(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _, _ := f.dictAt(f.Last(), pages[0])
+	content, ok := page.Get("Contents").(Ref)
+	if arr, isArr := page.Get("Contents").(Array); isArr && len(arr) > 0 {
+		content, ok = arr[0].(Ref)
+	}
+	if !ok {
+		t.Fatal("no page content")
+	}
+	serialize := func(d Dict) string {
+		var b bytes.Buffer
+		appendObject(&b, d)
+		return b.String()
+	}
+	for i := 0; i < n; i++ {
+		kind := variant
+		if variant == "mixed" {
+			kind = []string{"same", "form", "different"}[i%3]
+			if i == n/2 {
+				signed2, _ := signBytes(t, w.bytes(), personaOptions(t, "valid", PAdES))
+				w = newRevisionWriter(t, signed2)
+			}
+		}
+		if variant == "forged" {
+			kind = "different"
+			if i == n/2 {
+				text := "BT /F1 24 Tf 72 720 Td (Forged) Tj ET"
+				w.update([]int{content.Num}, []string{fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(text), text)})
+				continue
+			}
+		}
+		switch kind {
+		case "same":
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Producer (mynasign test) /Title (Revision %d)>>", i+1)})
+		case "different":
+			num := int(w.size)
+			w.info = Ref{Num: num}
+			w.update([]int{num}, []string{fmt.Sprintf("<</Producer (mynasign test) /Title (Revision %d)>>", i+1)})
+		case "form":
+			d := field.Dict.Clone()
+			d.Set("V", String{Bytes: []byte(fmt.Sprintf("Value %d", i+1))})
+			w.update([]int{field.Ref.Num}, []string{serialize(d)})
+		default:
+			t.Fatalf("unknown variant %q", variant)
+		}
+	}
+	return w.bytes()
+}
+
+// requireVerdict checks a document's verdict and that of each signature.
+func requireVerdict(t *testing.T, rep *trust.DocumentReport, sigs int, want trust.Indication, level trust.ChangeLevel, key string) {
+	t.Helper()
+	if rep.Indication != want || len(rep.Signatures) != sigs {
+		t.Fatalf("document %s/%s with %d signatures, want %s with %d", rep.Indication, rep.SubIndication, len(rep.Signatures), want, sigs)
+	}
+	for _, s := range rep.Signatures {
+		if s.Indication != want || s.ChangesAfterSigning.Level != level || (key != "" && s.Summary.Key != key) || !s.Intact {
+			t.Errorf("%s: %s %s %v intact=%v changes %s, want %s, changes %s, %q", s.ID, s.Indication, s.SubIndication,
+				s.Summary, s.Intact, s.ChangesAfterSigning.Level, want, level, key)
+		}
+	}
+}
+
+// TestManyRevisions: a signed file of about 1 MB followed by 4,000 updates, each touching
+// one object, is judged by comparing every revision (issue 12, item 5): what the updates
+// do decides, not their number. (How long it takes and how much memory it needs is
+// BenchmarkManyRevisions'.)
+func TestManyRevisions(t *testing.T) {
+	pol := testPolicy(t)
+	for _, c := range []struct {
+		variant string
+		sigs    int
+		want    trust.Indication
+		level   trust.ChangeLevel
+		key     string
+	}{
+		{"same", 1, trust.TotalPassed, trust.ChangesPermitted, ""},
+		{"different", 1, trust.TotalPassed, trust.ChangesPermitted, ""},
+		{"form", 1, trust.TotalPassed, trust.ChangesPermitted, ""},
+		{"mixed", 2, trust.TotalPassed, trust.ChangesPermitted, ""},
+		{"forged", 1, trust.TotalFailed, trust.ChangesNotPermitted, MsgSigChanged},
+	} {
+		t.Run(c.variant, func(t *testing.T) {
+			data := manyRevisions(t, c.variant, 4000)
+			rep := verifyBytes(t, data, pol)
+			requireVerdict(t, rep, c.sigs, c.want, c.level, c.key)
+			if got := rep.Signatures[0].ChangesAfterSigning.Objects; c.variant != "mixed" && len(got) != 4000 {
+				t.Errorf("%d changed objects reported, want one per revision", len(got))
+			}
+		})
+	}
+}
+
+// TestRevisionsPastTheBounds: past maxComparedRevisions revisions after a signature, or
+// past maxGraphWork objects walked, the rest are not compared: the signature is
+// INDETERMINATE with MsgSigChangesNotAnalysed — never TOTAL-PASSED, and never
+// TOTAL-FAILED for that alone; a change found not permitted among the revisions compared
+// still fails it.
+func TestRevisionsPastTheBounds(t *testing.T) {
+	pol := testPolicy(t)
+	t.Run("revisions", func(t *testing.T) {
+		rep := verifyBytes(t, manyRevisions(t, "same", maxComparedRevisions+1), pol)
+		requireVerdict(t, rep, 1, trust.Indeterminate, trust.ChangesPermitted, MsgSigChangesNotAnalysed)
+		s := rep.Signatures[0]
+		if want := []string{strconv.Itoa(maxComparedRevisions + 1), strconv.Itoa(maxComparedRevisions)}; strings.Join(s.Summary.Args, " ") != strings.Join(want, " ") {
+			t.Errorf("summary arguments %v, want %v", s.Summary.Args, want)
+		}
+		objs := s.ChangesAfterSigning.Objects
+		if last := objs[len(objs)-1]; last.Why.Key != MsgChangeNotAnalysed || last.Revision != 2+maxComparedRevisions+1 { // 1: the document, 2: the signature
+			t.Errorf("last changed object %+v, want the revisions left uncompared", last)
+		}
+	})
+	t.Run("revisions-forged", func(t *testing.T) {
+		// The forged page content is in the middle, among the revisions compared.
+		rep := verifyBytes(t, manyRevisions(t, "forged", maxComparedRevisions+1), pol)
+		requireVerdict(t, rep, 1, trust.TotalFailed, trust.ChangesNotPermitted, MsgSigChanged)
+	})
+	t.Run("objects", func(t *testing.T) {
+		// 3,000 pages (about 6,000 objects) and 200 updates: more than maxGraphWork.
+		signed, _ := signBytes(t, makePDF(t, docSpec{pages: 3000}), personaOptions(t, "valid", PAdES))
+		w := newRevisionWriter(t, signed)
+		for i := 0; i < 200; i++ {
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
+		}
+		rep := Verify(context.Background(), bytes.NewReader(w.b.Bytes()), int64(w.b.Len()), "test.pdf", pol)
+		requireVerdict(t, rep, 1, trust.Indeterminate, trust.ChangesPermitted, MsgSigChangesNotAnalysed)
+	})
+}
+
+// childVerifyEnv names the file TestVerifyChild verifies when the test binary runs as
+// BenchmarkManyRevisions' child process.
+const childVerifyEnv = "MYNASIGN_PDF_VERIFY_CHILD"
+
+// TestVerifyChild verifies one file and prints its verdict and the time it took; it runs
+// only as a child process of BenchmarkManyRevisions, which reads the child's peak RSS.
+func TestVerifyChild(t *testing.T) {
+	path := os.Getenv(childVerifyEnv)
+	if path == "" {
+		t.Skip("runs as a child process of BenchmarkManyRevisions")
+	}
+	pol := testPolicy(t)
+	start := time.Now()
+	rep, err := VerifyFile(context.Background(), path, pol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("verdict %s %d %d\n", rep.Indication, len(rep.Signatures), time.Since(start).Microseconds())
+}
+
+// BenchmarkManyRevisions verifies the 4,000-revision file of TestManyRevisions ("form":
+// a field filled in 4,000 times) in a child process, and reports the child's wall time,
+// the verification's own time and the child's peak RSS; qpdf --check and pdfinfo read
+// the same file as peers.
+func BenchmarkManyRevisions(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "revisions.pdf")
+	if err := os.WriteFile(path, manyRevisions(b, "form", 4000), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("mynasign", func(b *testing.B) {
+		var rss, verify float64
+		for i := 0; i < b.N; i++ {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyChild$", "-test.count=1")
+			cmd.Env = append(os.Environ(), childVerifyEnv+"="+path)
+			out, err := cmd.Output()
+			if err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
+			var ind string
+			var sigs int
+			var us int64
+			if _, err := fmt.Sscanf(string(out), "verdict %s %d %d", &ind, &sigs, &us); err != nil || ind != string(trust.TotalPassed) || sigs != 1 {
+				b.Fatalf("child: %s", out)
+			}
+			verify += float64(us) / 1000
+			if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+				rss = max(rss, float64(ru.Maxrss)/1024) // KiB on Linux
+			}
+		}
+		b.ReportMetric(verify/float64(b.N), "verify-ms")
+		b.ReportMetric(rss, "peak-RSS-MiB")
+	})
+	for _, peer := range [][]string{{"qpdf", "--check"}, {"pdfinfo"}} {
+		b.Run(peer[0], func(b *testing.B) {
+			if _, err := exec.LookPath(peer[0]); err != nil {
+				b.Skip(peer[0] + " is not installed")
+			}
+			var rss float64
+			for i := 0; i < b.N; i++ {
+				cmd := exec.Command(peer[0], append(peer[1:], path)...)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					b.Fatalf("%s: %v: %s", peer[0], err, out)
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					rss = max(rss, float64(ru.Maxrss)/1024)
+				}
+			}
+			b.ReportMetric(rss, "peak-RSS-MiB")
+		})
+	}
+}
