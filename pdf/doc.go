@@ -8,4 +8,25 @@
 // file costs little memory, and builds the signature dictionary, the CMS SignedData and
 // the incremental update itself. It takes a crypto.Signer and certificates: it does not
 // know about cards.
+//
+// # Bounds of the change analysis
+//
+// Every revision after a signature is compared with the one before it. The objects a
+// revision does not redefine are shared with the earlier revisions (each object is
+// parsed once per location; finding an object's entry at a revision is a binary search
+// over the revisions that list it), and only the graphs of the revisions being compared
+// are kept, so memory grows with the file, not with revisions × objects. Each comparison still
+// walks what the two revisions reach, so the work is revisions × objects. Two bounds
+// keep it to seconds (graph.go):
+//
+//   - at most 10,000 revisions after a signature are compared (maxComparedRevisions);
+//   - at most 2^20 objects are walked over all the revision graphs of one file
+//     (maxGraphWork; e.g. 170 revisions of a 6,000-object document).
+//
+// Past either bound the revisions left are not compared: the signature is INDETERMINATE
+// (FORMAT_FAILURE) with pdf.sig.changes_not_analysed, its changes list ends with the
+// revisions not compared (pdf.change.not_analysed), and it is never TOTAL-PASSED. It is
+// not TOTAL-FAILED for that reason alone; a change that is not permitted in a revision
+// that was compared still fails it. A file of more than 65,536 cross-reference sections
+// is not read at all (maxSections).
 package pdf

@@ -74,14 +74,19 @@ func (a *analysis) graph(rev int) *revGraph {
 		}
 		delete(a.graphs, far)
 	}
-	g := buildGraph(a.f, rev)
+	hint := 0 // a neighbour's size: the maps then rarely grow while the walk fills them
+	for _, o := range a.graphs {
+		hint = max(hint, len(o.reach))
+	}
+	g := buildGraph(a.f, rev, hint)
 	a.graphs[rev] = g
 	a.graphWork += len(g.reach)
 	return g
 }
 
-func buildGraph(f *File, rev int) *revGraph {
-	g := &revGraph{rev: rev, reach: map[int]bool{}, gens: map[int]int{}, parents: map[int][]int{}, children: map[int][]int{}, first: map[int]int{}}
+func buildGraph(f *File, rev, hint int) *revGraph {
+	g := &revGraph{rev: rev, reach: make(map[int]bool, hint), gens: make(map[int]int, hint), parents: make(map[int][]int, hint),
+		children: make(map[int][]int, hint), first: make(map[int]int, hint)}
 	queue := []Ref{}
 	add := func(from int, r Ref) {
 		// Each object's references are collected in one go (the trailer's first), so a
