@@ -29,4 +29,10 @@
 // not TOTAL-FAILED for that reason alone; a change that is not permitted in a revision
 // that was compared still fails it. A file of more than 65,536 cross-reference sections
 // is not read at all (maxSections).
+//
+// Each signature lists the changes of every later revision, so a file of many
+// signatures and many revisions would list signatures × revisions changed objects. One
+// report lists at most 65,536 (maxListedChanges); past that a signature's list keeps the
+// first change that is not permitted and ends with a count of the others
+// (pdf.change.not_listed). Verdicts always weigh every change compared.
 package pdf

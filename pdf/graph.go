@@ -41,6 +41,12 @@ const (
 	// maxGraphWork bounds the objects walked over all the revision graphs of one file
 	// (each revision counts the objects it reaches): about 4 s of analysis.
 	maxGraphWork = 1 << 20
+	// maxListedChanges bounds the changed objects listed over all the signatures of one
+	// report: each signature lists the changes of every later revision, so a file of
+	// many signatures would list signatures × revisions of them. Past it a signature's
+	// list names the first change that is not permitted and counts the rest
+	// (MsgChangeNotListed); the verdicts still weigh every change.
+	maxListedChanges = 1 << 16
 )
 
 // graphWindow is how many revision graphs the analysis keeps at once. The comparison of

@@ -79,6 +79,7 @@ const (
 	MsgChangeUnlisted       = "pdf.change.unlisted"         //
 	MsgChangeAnnotsOrder    = "pdf.change.annots_order"     // page
 	MsgChangeNotAnalysed    = "pdf.change.not_analysed"     //
+	MsgChangeNotListed      = "pdf.change.not_listed"       // count
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //

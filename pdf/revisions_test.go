@@ -419,3 +419,55 @@ func BenchmarkManyRevisions(b *testing.B) {
 		})
 	}
 }
+
+// TestManySignaturesManyRevisions: every signature lists the changes of every later
+// revision, so 20 signatures followed by 4,000 updates would list 80,000 changed
+// objects; the report lists at most maxListedChanges of them in all and counts the rest
+// (MsgChangeNotListed), while each verdict still weighs every change — a forged page in
+// the middle still fails every signature, and is named.
+func TestManySignaturesManyRevisions(t *testing.T) {
+	pol := testPolicy(t)
+	const sigs = 20
+	data := makePDF(t, docSpec{})
+	for i := 0; i < sigs; i++ {
+		data, _ = signBytes(t, data, personaOptions(t, "valid", PAdES))
+	}
+	for _, forged := range []bool{false, true} {
+		w := newRevisionWriter(t, data)
+		for i := 0; i < 4000; i++ {
+			if forged && i == 2000 {
+				w.update([]int{2}, []string{"<</Type /Pages /Kids [] /Count 0>>"}) // the page tree emptied
+				continue
+			}
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
+		}
+		rep := Verify(context.Background(), bytes.NewReader(w.b.Bytes()), int64(w.b.Len()), "test.pdf", pol)
+		want, level := trust.TotalPassed, trust.ChangesPermitted
+		if forged {
+			want, level = trust.TotalFailed, trust.ChangesNotPermitted
+		}
+		if len(rep.Signatures) != sigs {
+			t.Fatalf("%d signatures, want %d", len(rep.Signatures), sigs)
+		}
+		listed, counted := 0, 0
+		for _, s := range rep.Signatures {
+			if s.Indication != want || s.ChangesAfterSigning.Level != level {
+				t.Errorf("forged=%v %s: %s %v changes %s, want %s, %s", forged, s.ID, s.Indication, s.Summary, s.ChangesAfterSigning.Level, want, level)
+			}
+			if forged && (s.Summary.Key != MsgSigChanged || len(s.Summary.Args) != 2 || s.Summary.Args[0] != strconv.Itoa(sigs+2+2000)) {
+				t.Errorf("%s: %v, want the forged revision named", s.ID, s.Summary)
+			}
+			for _, o := range s.ChangesAfterSigning.Objects {
+				if o.Why.Key == MsgChangeNotListed {
+					n, _ := strconv.Atoi(o.Why.Args[0])
+					counted += n
+					continue
+				}
+				listed++
+			}
+		}
+		if listed > maxListedChanges+sigs || counted == 0 {
+			t.Errorf("forged=%v: %d changed objects listed, %d counted; want at most %d listed", forged, listed, counted, maxListedChanges+sigs)
+		}
+	}
+}

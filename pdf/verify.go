@@ -100,6 +100,7 @@ type analysis struct {
 	sha    string
 
 	graphWork int // objects walked over all revision graphs built (bounded by maxGraphWork)
+	listed    int // changed objects listed in the report (bounded by maxListedChanges)
 }
 
 // VerifyFile verifies every signature of the PDF at path. With a nil policy only the
@@ -761,6 +762,26 @@ func (a *analysis) applyChanges(s *sigState) {
 	ch.Level = trust.ChangesNone
 	bad := false
 	unanalysed := -1 // the first revision left uncompared
+	// The changed objects are listed within maxListedChanges over the whole report; past
+	// it only the first change that is not permitted still is (the verdict names it), and
+	// the rest are counted.
+	listedBad, unlisted, firstUnlisted := false, 0, 0
+	list := func(co trust.ChangedObject, permitted bool) {
+		if a.listed < maxListedChanges || (!permitted && !listedBad) {
+			ch.Objects = append(ch.Objects, co)
+			a.listed++
+			listedBad = listedBad || !permitted
+			return
+		}
+		if unlisted == 0 {
+			firstUnlisted = co.Revision
+		}
+		unlisted++
+	}
+	stampsAt := map[int][]*sigState{}
+	for _, st := range a.stamps {
+		stampsAt[st.rev] = append(stampsAt[st.rev], st)
+	}
 	for k := s.rev + 1; k <= last; k++ {
 		if !a.canCompare(s.rev, k) {
 			unanalysed = k
@@ -775,7 +796,7 @@ func (a *analysis) applyChanges(s *sigState) {
 				co.Why = trust.Message{Key: MsgChangeFieldLocked, Args: co.Why.Args}
 				o.permitted = false
 			}
-			ch.Objects = append(ch.Objects, co)
+			list(co, o.permitted)
 			if !o.permitted {
 				bad = true
 			}
@@ -784,17 +805,15 @@ func (a *analysis) applyChanges(s *sigState) {
 			ch.Level = trust.ChangesPermitted
 		}
 		if s.mdp == 1 && d.level >= levelForm {
-			ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: k + 1, Object: "revision " + strconv.Itoa(k+1),
-				Change: "modified", Why: trust.Message{Key: MsgChangeCertified, Args: []string{"1"}}})
+			list(trust.ChangedObject{Revision: k + 1, Object: "revision " + strconv.Itoa(k+1),
+				Change: "modified", Why: trust.Message{Key: MsgChangeCertified, Args: []string{"1"}}}, false)
 			bad = true
 		}
-		for _, st := range a.stamps {
-			if st.rev == k {
-				if st.ind != "" {
-					s.warn(MsgWarnDocTimestampBad, strconv.Itoa(k+1))
-				} else {
-					s.warn(MsgWarnDocTimestampSeen, strconv.Itoa(k+1))
-				}
+		for _, st := range stampsAt[k] {
+			if st.ind != "" {
+				s.warn(MsgWarnDocTimestampBad, strconv.Itoa(k+1))
+			} else {
+				s.warn(MsgWarnDocTimestampSeen, strconv.Itoa(k+1))
 			}
 		}
 	}
@@ -802,6 +821,10 @@ func (a *analysis) applyChanges(s *sigState) {
 		ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: last + 2, Object: "end of file",
 			Change: "added", Why: trust.Message{Key: MsgChangeTrailingData, Args: []string{strconv.FormatInt(a.f.TrailingData, 10)}}})
 		bad = true
+	}
+	if unlisted > 0 {
+		ch.Objects = append(ch.Objects, trust.ChangedObject{Revision: firstUnlisted, Object: fmt.Sprintf("revisions %d–%d", firstUnlisted, last+1),
+			Change: "modified", Why: trust.Message{Key: MsgChangeNotListed, Args: []string{strconv.Itoa(unlisted)}}})
 	}
 	if unanalysed >= 0 {
 		// Too many revisions to compare (graph.go's bounds): what the rest change is not
