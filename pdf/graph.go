@@ -3,6 +3,7 @@ package pdf
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,12 @@ type revGraph struct {
 	children map[int][]int
 	first    map[int]int // the referrer through which the walk first reached an object
 	err      error
+
+	// through lists, for an object m, the reached objects whose reading goes through m
+	// (the object stream that holds them, the object that gives their /Length): a
+	// revision that redefines m may change them without listing them. Shared, like the
+	// maps above, by the revisions whose graph is the same (sameGraph).
+	through map[int][]int
 
 	view     *docView // the revision's structure, once read (view.go)
 	viewErr  error
@@ -84,15 +91,125 @@ func (a *analysis) graph(rev int) *revGraph {
 	for _, o := range a.graphs {
 		hint = max(hint, len(o.reach))
 	}
-	g := buildGraph(a.f, rev, hint)
+	var g *revGraph
+	if prev, ok := a.graphs[rev-1]; ok {
+		g = sameGraph(a.f, prev, rev)
+	}
+	if g == nil {
+		g = buildGraph(a.f, rev, hint)
+	}
 	a.graphs[rev] = g
+	// A shared graph costs little, but comparing the revision still reads what it
+	// reaches: the bound counts that.
 	a.graphWork += len(g.reach)
 	return g
 }
 
+// sameGraph returns the graph of revision rev as that of the revision before it, prev,
+// when a walk from rev's trailer would meet exactly the references prev's walk met, in
+// the same order: the trailers refer to the same objects, and every object prev reaches
+// whose reading rev may change (the objects rev lists, and those whose reading goes
+// through them) refers to the same objects as before. The walk — and so every map of
+// the graph, the first referrers included — is then the same. It returns nil when that
+// cannot be told cheaply: the graph is then built (buildGraph).
+func sameGraph(f *File, prev *revGraph, rev int) *revGraph {
+	if prev.err != nil || prev.through == nil || prev.rev != rev-1 {
+		return nil
+	}
+	if !slices.Equal(trailerRefs(f.Revisions[rev-1].Trailer), trailerRefs(f.Revisions[rev].Trailer)) {
+		return nil
+	}
+	listed := f.Revisions[rev].entries
+	affected := map[int]bool{}
+	for m := range listed {
+		if prev.reach[m] {
+			affected[m] = true
+		}
+		for _, n := range prev.through[m] {
+			affected[n] = true
+		}
+	}
+	for n := range affected {
+		if !slices.Equal(readsVia(f, rev-1, n), readsVia(f, rev, n)) {
+			// The object now reads through other objects (a new object stream, another
+			// /Length): the index of what reads through what would change.
+			return nil
+		}
+		r := Ref{Num: n, Gen: prev.gens[n]}
+		before, ok1 := objectRefs(f, rev-1, r)
+		after, ok2 := objectRefs(f, rev, r)
+		if !ok1 || !ok2 || !slices.Equal(before, after) {
+			return nil
+		}
+	}
+	return &revGraph{rev: rev, reach: prev.reach, gens: prev.gens, parents: prev.parents, children: prev.children,
+		first: prev.first, through: prev.through}
+}
+
+// trailerRefs lists the references of a trailer's document keys, in the order the walk
+// meets them.
+func trailerRefs(tr Dict) []Ref {
+	var out []Ref
+	for _, e := range append(append([]DictEntry(nil), tr.Entries...), tr.Shadowed...) {
+		if !isXRefKey(e.Key) {
+			collectRefs(e.Value, 0, func(r Ref) { out = append(out, r) })
+		}
+	}
+	return out
+}
+
+// objectRefs lists the references the walk meets in object r as of revision rev (those
+// of the object readers that ignore generations read, when this reader reads null).
+func objectRefs(f *File, rev int, r Ref) ([]Ref, bool) {
+	o, err := f.Resolve(rev, r)
+	if err != nil {
+		return nil, false
+	}
+	var out []Ref
+	collectRefs(o, 0, func(c Ref) { out = append(out, c) })
+	if _, null := o.(Null); null {
+		if alt, ok := f.genIgnored(rev, r); ok {
+			collectRefs(alt, 0, func(c Ref) { out = append(out, c) })
+		}
+	}
+	return out, true
+}
+
+// readsVia lists the objects that reading object num as of revision rev goes through,
+// num excluded: the object stream that holds it and the objects that give a stream's
+// (or its object stream's) /Length, as File.readsThrough follows them.
+func readsVia(f *File, rev, num int) []int {
+	var out []int
+	for hop := 0; hop < 8; hop++ {
+		e, _, ok := f.entry(rev, num)
+		if !ok {
+			return out
+		}
+		switch e.kind {
+		case 'c':
+			num = int(e.off)
+		case 'n':
+			o, err := f.Resolve(rev, Ref{Num: num, Gen: e.gen})
+			st, isStream := o.(*Stream)
+			if err != nil || !isStream {
+				return out
+			}
+			r, ok := st.Dict.Get("Length").(Ref)
+			if !ok {
+				return out
+			}
+			num = r.Num
+		default:
+			return out
+		}
+		out = append(out, num)
+	}
+	return out
+}
+
 func buildGraph(f *File, rev, hint int) *revGraph {
 	g := &revGraph{rev: rev, reach: make(map[int]bool, hint), gens: make(map[int]int, hint), parents: make(map[int][]int, hint),
-		children: make(map[int][]int, hint), first: make(map[int]int, hint)}
+		children: make(map[int][]int, hint), first: make(map[int]int, hint), through: map[int][]int{}}
 	queue := []Ref{}
 	add := func(from int, r Ref) {
 		// Each object's references are collected in one go (the trailer's first), so a
@@ -128,6 +245,9 @@ func buildGraph(f *File, rev, hint int) *revGraph {
 		if err != nil {
 			g.err = err
 			return g
+		}
+		for _, m := range readsVia(f, rev, r.Num) {
+			g.through[m] = append(g.through[m], r.Num)
 		}
 		collectRefs(o, 0, func(c Ref) { add(r.Num, c) })
 		// Readers that ignore generation numbers read the object anyway: what it refers

@@ -471,3 +471,79 @@ func TestManySignaturesManyRevisions(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedGraphsSeeObjectStreams: revisions that change nothing the reference walk
+// meets share the graph of the revision before (sameGraph). A revision that rewrites an
+// object stream changes the objects it holds without listing them; one that gives page
+// 2 another content that way, after many shared revisions, is still a change of the
+// page — and one that rewrites the stream with the same objects is none.
+func TestSharedGraphsSeeObjectStreams(t *testing.T) {
+	pol := testPolicy(t)
+	// Page 2: the signature's widget goes on page 1, which the signer rewrites.
+	signed, _ := signBytes(t, makePDF(t, docSpec{xrefStream: true, pages: 2}), personaOptions(t, "valid", PAdES))
+	f, err := NewFile(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := f.Pages(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := pages[1].Num
+	e, _, _ := f.entry(f.Last(), page)
+	if e.kind != 'c' {
+		t.Fatalf("page 2 is not in an object stream (%c)", e.kind)
+	}
+	stm := int(e.off)
+	os, err := f.loadObjStm(f.Last(), stm, f.history[stm][len(f.history[stm])-1].e.off, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// restream writes object stream stm again, each member as it reads in cur, page 2's
+	// content replaced by object content when content is not 0.
+	restream := func(cur []byte, content int) string {
+		f, err := NewFile(bytes.NewReader(cur), int64(len(cur)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var head, body bytes.Buffer
+		for _, m := range os.nums {
+			o, err := f.Resolve(f.Last(), Ref{Num: m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, ok := o.(Dict); ok && m == page && content != 0 {
+				d = d.Clone()
+				d.Set("Contents", Ref{Num: content})
+				o = d
+			}
+			fmt.Fprintf(&head, "%d %d ", m, body.Len())
+			appendObject(&body, o)
+			body.WriteString("\n")
+		}
+		return fmt.Sprintf("<</Type /ObjStm /N %d /First %d /Length %d>>\nstream\n%s%s\nendstream",
+			len(os.nums), head.Len(), head.Len()+body.Len(), head.String(), body.String())
+	}
+	for _, forged := range []bool{false, true} {
+		w := newRevisionWriter(t, signed)
+		for i := 0; i < 300; i++ {
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
+		}
+		if forged {
+			text := "BT /F1 24 Tf 72 720 Td (Forged) Tj ET"
+			content := int(w.size)
+			w.update([]int{stm, content}, []string{restream(w.bytes(), content), fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(text), text)})
+		} else {
+			w.update([]int{stm}, []string{restream(w.bytes(), 0)})
+		}
+		for i := 0; i < 300; i++ {
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Later %d)>>", i+1)})
+		}
+		rep := verifyBytes(t, w.bytes(), pol)
+		if forged {
+			requireVerdict(t, rep, 1, trust.TotalFailed, trust.ChangesNotPermitted, MsgSigChanged)
+		} else {
+			requireVerdict(t, rep, 1, trust.TotalPassed, trust.ChangesPermitted, "")
+		}
+	}
+}
