@@ -20,8 +20,9 @@
 // keep it to seconds (graph.go):
 //
 //   - at most 10,000 revisions after a signature are compared (maxComparedRevisions);
-//   - at most 2^20 objects are walked over all the revision graphs of one file
-//     (maxGraphWork; e.g. 170 revisions of a 6,000-object document).
+//   - at most 2^21 objects are walked over all the revision graphs of one file
+//     (maxGraphWork; e.g. 4,000 revisions of a 400-object document, or 350 of a
+//     6,000-object one).
 //
 // Past either bound the revisions left are not compared: the signature is INDETERMINATE
 // (FORMAT_FAILURE) with pdf.sig.changes_not_analysed, its changes list ends with the

@@ -46,8 +46,10 @@ const (
 	// in about a second (BENCHMARKS.md).
 	maxComparedRevisions = 10000
 	// maxGraphWork bounds the objects walked over all the revision graphs of one file
-	// (each revision counts the objects it reaches): about 4 s of analysis.
-	maxGraphWork = 1 << 20
+	// (each revision counts the objects it reaches): about 3 s of analysis on the 2-core
+	// reference machine (BENCHMARKS.md), and room for 4,000 revisions of a document of
+	// 400 objects.
+	maxGraphWork = 1 << 21
 	// maxListedChanges bounds the changed objects listed over all the signatures of one
 	// report: each signature lists the changes of every later revision, so a file of
 	// many signatures would list signatures × revisions of them. Past it a signature's

@@ -303,11 +303,23 @@ func TestRevisionsPastTheBounds(t *testing.T) {
 		rep := verifyBytes(t, manyRevisions(t, "forged", maxComparedRevisions+1), pol)
 		requireVerdict(t, rep, 1, trust.TotalFailed, trust.ChangesNotPermitted, MsgSigChanged)
 	})
+	t.Run("objects-within", func(t *testing.T) {
+		// 200 pages (about 400 objects) and 4,000 updates: within maxGraphWork.
+		signed, _ := signBytes(t, makePDF(t, docSpec{pages: 200}), personaOptions(t, "valid", PAdES))
+		w := newRevisionWriter(t, signed)
+		for i := 0; i < 4000; i++ {
+			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
+		}
+		start := time.Now()
+		rep := Verify(context.Background(), bytes.NewReader(w.b.Bytes()), int64(w.b.Len()), "test.pdf", pol)
+		t.Logf("%d bytes verified in %v", w.b.Len(), time.Since(start))
+		requireVerdict(t, rep, 1, trust.TotalPassed, trust.ChangesPermitted, "")
+	})
 	t.Run("objects", func(t *testing.T) {
-		// 3,000 pages (about 6,000 objects) and 200 updates: more than maxGraphWork.
+		// 3,000 pages (about 6,000 objects) and 400 updates: more than maxGraphWork.
 		signed, _ := signBytes(t, makePDF(t, docSpec{pages: 3000}), personaOptions(t, "valid", PAdES))
 		w := newRevisionWriter(t, signed)
-		for i := 0; i < 200; i++ {
+		for i := 0; i < 400; i++ {
 			w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
 		}
 		rep := Verify(context.Background(), bytes.NewReader(w.b.Bytes()), int64(w.b.Len()), "test.pdf", pol)
@@ -343,7 +355,7 @@ func TestVerifyChild(t *testing.T) {
 // a field filled in 4,000 times) in a child process, and reports the child's wall time,
 // the verification's own time and the child's peak RSS; qpdf --check and pdfinfo read
 // the same file as peers. "bounded" is the file of TestRevisionsPastTheBounds/objects
-// (6,000 objects, 200 revisions), whose analysis stops at maxGraphWork: what the bound
+// (6,000 objects, 400 revisions), whose analysis stops at maxGraphWork: what the bound
 // costs.
 func BenchmarkManyRevisions(b *testing.B) {
 	dir := b.TempDir()
@@ -353,7 +365,7 @@ func BenchmarkManyRevisions(b *testing.B) {
 	}
 	signed, _ := signBytes(b, makePDF(b, docSpec{pages: 3000}), personaOptions(b, "valid", PAdES))
 	w := newRevisionWriter(b, signed)
-	for i := 0; i < 200; i++ {
+	for i := 0; i < 400; i++ {
 		w.update([]int{w.info.Num}, []string{fmt.Sprintf("<</Title (Revision %d)>>", i+1)})
 	}
 	bounded := filepath.Join(dir, "bounded.pdf")
