@@ -29,7 +29,8 @@
 // revisions not compared (pdf.change.not_analysed), and it is never TOTAL-PASSED. It is
 // not TOTAL-FAILED for that reason alone; a change that is not permitted in a revision
 // that was compared still fails it. A file of more than 65,536 cross-reference sections
-// is not read at all (maxSections).
+// (maxSections), or whose sections together list more than two entries per byte of the
+// file plus a million (maxEntries), is not read at all: it is unreadable.
 //
 // Each signature lists the changes of every later revision, so a file of many
 // signatures and many revisions would list signatures × revisions changed objects. One

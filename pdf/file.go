@@ -172,6 +172,7 @@ func (f *File) readStructure() error {
 	}
 	// Follow the chain of sections from the newest to the oldest.
 	var chain []*xrefSection
+	entries := 0
 	seen := map[int64]bool{}
 	off := start
 	for off >= 0 {
@@ -208,6 +209,13 @@ func (f *File) readStructure() error {
 				s.end = hs.end
 			}
 		}
+		// Every entry costs memory three times (the section, its revision, the object's
+		// history): the entries of all sections together are bounded by the file's size,
+		// so that a small file of many compressed cross-reference streams, each listing
+		// every object number up to a huge /Size, cannot take gigabytes.
+		if entries += len(s.entries); entries > maxEntries(f.size) {
+			return errors.New("too many cross-reference entries for the size of the file")
+		}
 		chain = append(chain, s)
 		off = s.prev
 	}
@@ -227,13 +235,20 @@ func (f *File) readStructure() error {
 		g := groups[i]
 		rev := &Revision{Index: len(f.Revisions), sections: g, entries: map[int]xrefEntry{}, Trailer: g[0].trailer,
 			XRefOff: g[0].offset, IsStream: g[0].stream, EOF: -1}
-		var maxEnd int64
-		for _, s := range g {
-			for n, e := range s.entries {
-				if _, ok := rev.entries[n]; !ok {
-					rev.entries[n] = e
+		if len(g) == 1 {
+			rev.entries = g[0].entries // one section: its entries are the revision's
+		} else {
+			for _, s := range g {
+				for n, e := range s.entries {
+					if _, ok := rev.entries[n]; !ok {
+						rev.entries[n] = e
+					}
 				}
 			}
+		}
+		var maxEnd int64
+		for _, s := range g {
+			s.entries = nil // now the revision's
 			if s.end > maxEnd {
 				maxEnd = s.end
 			}
@@ -279,6 +294,13 @@ func (f *File) readStructure() error {
 		}
 	}
 	return nil
+}
+
+// maxEntries bounds the cross-reference entries of all the sections of a file of size
+// bytes: two per byte — a file that lists every object again in each of thousands of
+// updates stays well below — and a million more for small files.
+func maxEntries(size int64) int {
+	return int(min(2*size, 1<<31)) + 1<<20
 }
 
 // Trailer returns the trailer of the newest revision.

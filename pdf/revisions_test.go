@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"fmt"
 	"os"
@@ -556,6 +557,46 @@ func TestSharedGraphsSeeObjectStreams(t *testing.T) {
 			requireVerdict(t, rep, 1, trust.TotalFailed, trust.ChangesNotPermitted, MsgSigChanged)
 		} else {
 			requireVerdict(t, rep, 1, trust.TotalPassed, trust.ChangesPermitted, "")
+		}
+	}
+}
+
+// TestCrossReferenceEntriesBounded: compressed cross-reference streams can list a great
+// many entries in a few bytes each; over all the sections of a file they are bounded by
+// its size (maxEntries), and a file past that is refused as unreadable — quickly, not
+// after gigabytes.
+func TestCrossReferenceEntriesBounded(t *testing.T) {
+	const perSection = 20000
+	for _, sections := range []int{10, 60} {
+		w := newRevisionWriter(t, makePDF(t, docSpec{padding: 2 * perSection}))
+		for i := 0; i < sections; i++ {
+			// Every object number below perSection listed free, in a few hundred bytes.
+			var z bytes.Buffer
+			zw := zlib.NewWriter(&z)
+			zw.Write(bytes.Repeat([]byte{0, 0}, perSection))
+			zw.Close()
+			x := w.b.Len()
+			fmt.Fprintf(&w.b, "%d 0 obj\n<</Type /XRef /Size %d /Root %d 0 R /Prev %d /Index [0 %d] /W [1 1 0] /Filter /FlateDecode /Length %d>>\nstream\n",
+				perSection, perSection+1, w.root.Num, w.prev, perSection, z.Len())
+			w.b.Write(z.Bytes())
+			fmt.Fprintf(&w.b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", x)
+			w.prev = int64(x)
+		}
+		data := w.bytes()
+		_, err := NewFile(bytes.NewReader(data), int64(len(data)))
+		total := sections * perSection
+		over := total > maxEntries(int64(len(data)))
+		if over != (sections == 60) {
+			t.Fatalf("%d entries in %d bytes: the test no longer straddles the bound", total, len(data))
+		}
+		if over != (err != nil) {
+			t.Errorf("%d sections of %d entries in %d bytes: %v", sections, perSection, len(data), err)
+		}
+		if err != nil {
+			rep := Verify(context.Background(), bytes.NewReader(data), int64(len(data)), "test.pdf", nil)
+			if rep.Error == nil || rep.Error.Key != MsgUnreadable || rep.Indication == trust.TotalPassed {
+				t.Errorf("%s, error %v: want the file refused as unreadable", rep.Indication, rep.Error)
+			}
 		}
 	}
 }
