@@ -279,9 +279,9 @@ func parseNumber(s string) *big.Int {
 
 // stageWorkers is how many CRLs an import verifies and stages at once: more than the
 // processors, so that one CRL's parsing overlaps other CRLs' file creation and fsync
-// (which dominate for small CRLs; the file system commits concurrent flushes together),
-// and few enough to bound the memory of large ones (each holds its sorted records until
-// it is written).
+// (which dominate for small CRLs; the file system commits concurrent flushes together).
+// Their memory is small: a small CRL is at most maxSmallCRL bytes, and CRLs larger than
+// that (whose sorted records may take much memory) are staged one at a time.
 func stageWorkers(units int) int {
 	return max(1, min(units, max(8, 2*runtime.GOMAXPROCS(0)), 16))
 }
@@ -293,12 +293,13 @@ func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([
 	errs := make([]*CRLError, len(units))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	var large sync.Mutex // one CRL larger than maxSmallCRL at a time: bounds the memory
 	for w := stageWorkers(len(units)); w > 0; w-- {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				done[i], errs[i] = s.stageUnit(units[i], signers, now)
+				done[i], errs[i] = s.stageUnit(units[i], signers, now, &large)
 			}
 		}()
 	}
@@ -320,10 +321,15 @@ func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([
 }
 
 // stageUnit verifies one CRL and writes its index to a temporary file in the store.
-func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*staged, *CRLError) {
+// Small CRLs are staged in parallel; large ones hold the large lock, one at a time.
+func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time, large *sync.Mutex) (*staged, *CRLError) {
 	u, err := u.small()
 	if err != nil {
 		return nil, unitError(u, err)
+	}
+	if u.size == 0 { // not held in memory: a large CRL, whose records may take a lot
+		large.Lock()
+		defer large.Unlock()
 	}
 	var tmpPath string
 	info, number, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
