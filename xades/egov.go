@@ -725,6 +725,11 @@ func openPackage(p string) (*egovPackage, error) {
 				zr.Close()
 				return nil, err
 			}
+			if zf.kousei.UncompressedSize64 > MaxXMLSize {
+				// Refused before it is inflated, as kousei.xml in a folder is.
+				zr.Close()
+				return nil, newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
+			}
 			data, err := readZipFile(zf.kousei)
 			if err != nil {
 				zr.Close()
