@@ -783,7 +783,7 @@ func (w *signWizard) startSigning() {
 	w.show(body, w.cancelBtn)
 
 	// Registered with package tempfile: a termination signal removes it too.
-	dir, err := tempfile.MkdirTemp("", "mynasign-sign-*")
+	dir, err := tempfile.MkdirSystemTemp("mynasign-sign")
 	if err != nil {
 		w.fail(err)
 		return

@@ -283,3 +283,53 @@ func (spaces) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// TestKilledBatchIsSweptByTheNext: a batch killed outright (SIGKILL: no clean-up is
+// possible) leaves its temporary folder; the next batch removes it.
+func TestKilledBatchIsSweptByTheNext(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes inputs of 64 MB and more")
+	}
+	in, crl, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+	z := filepath.Join(in, "big.zip")
+	for size := int64(64 << 20); ; size *= 2 {
+		if size > 1<<30 {
+			t.Fatal("every batch finished before SIGKILL could reach it")
+		}
+		f, err := os.Create(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "a.xml", Method: zip.Store})
+		io.WriteString(w, "<doc>")
+		io.Copy(w, io.LimitReader(spaces{}, size))
+		io.WriteString(w, "</doc>")
+		zw.Close()
+		f.Close()
+		cmd, _ := startChild(t, tmp, "", "verify", "--trust", "test", "--crl-dir", crl, z)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if !waitFor(cmd, done, extracted(tmp)) {
+			continue
+		}
+		cmd.Process.Kill()
+		<-done
+		if len(listAll(t, tmp)) > 0 {
+			break // killed with its temporary folder in place
+		}
+	}
+	// The next batch that needs a temporary folder (a zip entry) sweeps.
+	zs := filepath.Join(in, "small.zip")
+	f, _ := os.Create(zs)
+	zw := zip.NewWriter(f)
+	w, _ := zw.Create("b.xml")
+	io.WriteString(w, "<doc/>")
+	zw.Close()
+	f.Close()
+	cmd, out := startChild(t, tmp, "", "verify", "--trust", "test", "--crl-dir", crl, zs)
+	cmd.Wait()
+	if left := listAll(t, tmp); len(left) > 0 {
+		t.Errorf("left in the temporary folder after the next batch: %v\n%s", left, out)
+	}
+}

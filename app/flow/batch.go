@@ -185,8 +185,9 @@ func VerifyBatch(ctx context.Context, paths []string, opts BatchOptions) (*Batch
 	var tmpErr error
 	var tmpOnce sync.Once
 	tmp := func() (string, error) {
-		// Registered with package tempfile: a termination signal removes it too.
-		tmpOnce.Do(func() { tmpDir, tmpErr = tempfile.MkdirTemp("", "mynasign-batch-*") })
+		// Registered with package tempfile: a termination signal removes it too, and the
+		// folders of batches killed outright are swept.
+		tmpOnce.Do(func() { tmpDir, tmpErr = tempfile.MkdirSystemTemp("mynasign-batch") })
 		return tmpDir, tmpErr
 	}
 	defer func() {

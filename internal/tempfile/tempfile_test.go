@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -113,5 +115,38 @@ func TestSignalEndsAStuckOperation(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("left: %v, want only the ready marker", entries)
+	}
+}
+
+// TestStaleFoldersOfEndedProcessesAreSwept: MkdirSystemTemp removes the folders that a
+// process which no longer runs left behind, and keeps those of running processes.
+func TestStaleFoldersOfEndedProcessesAreSwept(t *testing.T) {
+	defer reset()
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ended := exec.Command("true")
+	if err := ended.Run(); err != nil {
+		t.Skip("no true(1):", err)
+	}
+	dead := filepath.Join(tmp, "mynasign-batch-"+strconv.Itoa(ended.Process.Pid)+"-123")
+	os.MkdirAll(filepath.Join(dead, "inner"), 0o700)
+	os.WriteFile(filepath.Join(dead, "inner", "entry.pdf"), []byte("personal data"), 0o600)
+	alive := filepath.Join(tmp, "mynasign-batch-"+strconv.Itoa(os.Getppid())+"-456")
+	os.Mkdir(alive, 0o700)
+	other := filepath.Join(tmp, "mynasign-sign-"+strconv.Itoa(ended.Process.Pid)+"-789")
+	os.Mkdir(other, 0o700)
+
+	d, err := MkdirSystemTemp("mynasign-batch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exists(dead) {
+		t.Error("the folder of an ended process was kept")
+	}
+	if !exists(alive) || !exists(other) || !exists(d) {
+		t.Error("a folder of a running process, of another prefix, or the new one was removed")
+	}
+	if filepath.Dir(d) != tmp || !strings.HasPrefix(filepath.Base(d), "mynasign-batch-"+strconv.Itoa(os.Getpid())+"-") {
+		t.Errorf("new folder %s", d)
 	}
 }
