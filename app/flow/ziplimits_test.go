@@ -44,6 +44,12 @@ func deflatedZeros(t testing.TB, n int64) ([]byte, uint32) {
 // point at it.
 func writeOverlapZip(t testing.TB, path string, n int, body []byte, crc uint32, usize int64) {
 	t.Helper()
+	writeOverlapZipNamed(t, path, n, body, crc, usize, func(i int) string { return strconv.Itoa(10000 + i)[1:] + ".txt" })
+}
+
+// writeOverlapZipNamed is writeOverlapZip with entry names of its own.
+func writeOverlapZipNamed(t testing.TB, path string, n int, body []byte, crc uint32, usize int64, name func(int) string) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +58,6 @@ func writeOverlapZip(t testing.TB, path string, n int, body []byte, crc uint32, 
 	le := binary.LittleEndian
 	put16 := func(v uint16) { w.Write(le.AppendUint16(nil, v)) }
 	put32 := func(v uint32) { w.Write(le.AppendUint32(nil, v)) }
-	name := func(i int) string { return strconv.Itoa(10000 + i)[1:] + ".txt" }
 	// Local header of entry 0.
 	w.WriteString("PK\x03\x04")
 	put16(20)
@@ -231,3 +236,22 @@ func TestBatchCancelLeavesNoTemporaryFiles(t *testing.T) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestBatchZipBombOfKouseiEntries: the entries of the bomb are all named kousei.xml (in
+// 1,000 folders), so that e-Gov detection looks into them; it scans the one body once,
+// and the batch refuses the zip as a bomb.
+func TestBatchZipBombOfKouseiEntries(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	body, crc := deflatedZeros(t, 64<<20)
+	p := filepath.Join(t.TempDir(), "kousei-bomb.zip")
+	writeOverlapZipNamed(t, p, 1000, body, crc, 64<<20, func(i int) string { return "p" + strconv.Itoa(i) + "/kousei.xml" })
+	res, err := VerifyBatch(context.Background(), []string{p}, BatchOptions{Policy: testPolicy(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Reports) != 1 || res.Reports[0].Error == nil || res.Reports[0].Error.Key != MsgBatchZipBomb {
+		t.Errorf("reports %+v, want one, refused as a zip bomb", res.Reports)
+	}
+	emptyDir(t, tmp)
+}
