@@ -224,7 +224,8 @@ func (d *dirFiles) open(name string) (io.ReadCloser, error) {
 	return &cappedFile{f: f, name: name, left: maxPackage}, nil
 }
 
-// cappedFile is a package file that grows past the package limit while it is read.
+// cappedFile reads a package file within the package limit: a file that has grown past
+// maxPackage since it was checked fails while it is read, instead of being hashed whole.
 type cappedFile struct {
 	f    *os.File
 	name string
