@@ -142,11 +142,9 @@ func signInTree(orig *document, container *node, nrefs int, render func(signatur
 		}
 		h := ref.digest.hash.New()
 		if ref.file != "" {
-			data, err := files.read(ref.file)
-			if err != nil {
+			if err := hashFile(files, ref.file, h); err != nil {
 				return nil, err
 			}
-			h.Write(data)
 		} else if err := ref.digestNodes(h, sig); err != nil {
 			return nil, err
 		}

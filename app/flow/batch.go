@@ -16,6 +16,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -113,6 +114,11 @@ type BatchOptions struct {
 	// MaxFileSize is the largest zip entry the batch extracts (default 2 GiB); a bigger
 	// one gets an error report.
 	MaxFileSize int64
+	// MaxZipTotal is the most bytes the entries of one zip may declare together
+	// (default 8 GiB); a bigger zip, or one whose entries overlap, is refused whole
+	// before anything is extracted, and an entry that expands more than 200 times is
+	// refused alone (zip bombs, ziplimits.go).
+	MaxZipTotal int64
 	// Verifiers are the document kinds to recognize (default: the registered ones).
 	Verifiers []Verifier
 	// Progress, when set, is called after each document, from one goroutine at a time.
@@ -135,6 +141,7 @@ const (
 	MsgBatchReadError   = "batch.error.read"         // %s: the error
 	MsgBatchInternal    = "batch.error.internal"     // a verifier failed unexpectedly
 	MsgBatchLinkOutside = "batch.error.link_outside" // a symbolic link leads out of the chosen folder
+	MsgBatchZipBomb     = "batch.error.zip_bomb"     // a zip (or entry) that expands far beyond its size
 )
 
 const (
@@ -167,6 +174,9 @@ func VerifyBatch(ctx context.Context, paths []string, opts BatchOptions) (*Batch
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = defaultMaxFileSize
 	}
+	if opts.MaxZipTotal <= 0 {
+		opts.MaxZipTotal = defaultMaxZipTotal
+	}
 	if opts.Verifiers == nil {
 		opts.Verifiers = Verifiers()
 	}
@@ -175,16 +185,18 @@ func VerifyBatch(ctx context.Context, paths []string, opts BatchOptions) (*Batch
 	var tmpErr error
 	var tmpOnce sync.Once
 	tmp := func() (string, error) {
-		tmpOnce.Do(func() { tmpDir, tmpErr = os.MkdirTemp("", "mynasign-batch-*") })
+		// Registered with package tempfile: a termination signal removes it too, and the
+		// folders of batches killed outright are swept.
+		tmpOnce.Do(func() { tmpDir, tmpErr = tempfile.MkdirSystemTemp("mynasign-batch") })
 		return tmpDir, tmpErr
 	}
 	defer func() {
 		if tmpDir != "" {
-			os.RemoveAll(tmpDir)
+			tempfile.Remove(tmpDir)
 		}
 	}()
 
-	w := &walker{verifiers: opts.Verifiers, maxSize: opts.MaxFileSize, tmp: tmp}
+	w := &walker{verifiers: opts.Verifiers, maxSize: opts.MaxFileSize, maxTotal: opts.MaxZipTotal, tmp: tmp, ctx: ctx}
 	w.walkPaths(paths)
 	defer func() {
 		// Archives whose entries were not all verified (cancelled) are closed here.
@@ -279,6 +291,9 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 	if errors.Is(u.err, errLinkOutside) {
 		return b.errorReport(u, message(MsgBatchLinkOutside))
 	}
+	if errors.Is(u.err, errZipBomb) {
+		return b.errorReport(u, message(MsgBatchZipBomb))
+	}
 	if u.err != nil {
 		return b.errorReport(u, message(MsgBatchReadError, u.err.Error()))
 	}
@@ -291,7 +306,7 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 	if u.entry != nil {
 		dir, err := b.tmp()
 		if err == nil {
-			path, err = extractEntry(u.entry, dir, b.opts.MaxFileSize)
+			path, err = extractEntry(ctx, u.entry, dir, b.opts.MaxFileSize)
 		}
 		if err != nil {
 			return b.errorReport(u, message(MsgBatchReadError, err.Error()))
