@@ -58,6 +58,9 @@ type sigState struct {
 	lock    *fieldLock
 	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
 	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
+	// verified: the signature's bytes verify and no check of its own proved it bad (set
+	// by settle, before any change analysis).
+	verified bool
 
 	ind     trust.Indication
 	sub     trust.SubIndication
@@ -197,6 +200,14 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 		}
 	}
 	a.hashPass(r)
+	// Every signature is verified before any change analysis runs: a later signature's
+	// appearance is a permitted change only when that signature verifies (overlay.go).
+	for _, s := range a.stamps {
+		a.settle(s)
+	}
+	for _, s := range a.sigs {
+		a.settle(s)
+	}
 	for _, s := range a.stamps {
 		a.finishTimestamp(s)
 	}
@@ -702,11 +713,16 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 	return true
 }
 
-func (a *analysis) finishTimestamp(s *sigState) {
+// settle finds the revision a signature covers and verifies its bytes.
+func (a *analysis) settle(s *sigState) {
 	if s.brOK {
 		a.coverage(s)
 		s.rep.Intact = a.verifyCrypto(s)
 	}
+	s.verified = s.rep.Intact && s.ind != trust.TotalFailed
+}
+
+func (a *analysis) finishTimestamp(s *sigState) {
 	if s.brOK && s.rev >= 0 {
 		a.applyChanges(s)
 	}
@@ -742,10 +758,6 @@ func (a *analysis) stampReport(s *sigState, now time.Time) trust.SignatureReport
 }
 
 func (a *analysis) finishSignature(s *sigState) {
-	if s.brOK {
-		a.coverage(s)
-		s.rep.Intact = a.verifyCrypto(s)
-	}
 	if s.brOK && s.rev >= 0 {
 		a.applyChanges(s)
 	}
