@@ -44,6 +44,9 @@ func isValueUpdateKey(k Name) bool {
 type changedObj struct {
 	trust.ChangedObject
 	permitted bool
+	// undecided: not permitted unless something this verifier cannot evaluate (a later
+	// signature's algorithm, say) vouches for it; not a proof of a forbidden change.
+	undecided bool
 }
 
 // revDiff is the judgement of one revision against the previous one.

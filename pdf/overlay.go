@@ -1,6 +1,10 @@
 package pdf
 
-import "math"
+import (
+	"math"
+
+	"github.com/mynasign/mynasign/trust"
+)
 
 // Overlays through signature fields. A signature's widget draws its appearance over the
 // page, above the signed content. A later signature that verifies vouches for what it
@@ -40,6 +44,15 @@ func (x *differ) overlays() {
 			if !ok || x.reported[w] || vouched || !x.touched(w, wd) || !x.shows(wd) {
 				continue
 			}
+			if x.a.undecidedIn(x.gN.rev, fn) {
+				// A signature this verifier cannot evaluate may vouch for the drawing:
+				// that is no proof of a forgery, and no permitted change either.
+				x.reported[w] = true
+				x.d.objects = append(x.d.objects, changedObj{undecided: true, ChangedObject: trust.ChangedObject{
+					Revision: x.d.rev + 1, Object: x.a.describe(x.gN, w), Change: x.changeOf(w),
+					Why: trust.Message{Key: MsgChangeOverlayUnverifiable, Args: []string{fn.name}}}})
+				continue
+			}
 			x.violate(w, MsgChangeOverlay, fn.name)
 		}
 	}
@@ -57,6 +70,27 @@ func (a *analysis) verifiedIn(k int, fn *fieldNode) bool {
 		}
 	}
 	return false
+}
+
+// undecidedIn reports whether revision k signs field fn with a signature (not a document
+// time-stamp) whose outcome is INDETERMINATE: it could not be evaluated, nor proved bad.
+func (a *analysis) undecidedIn(k int, fn *fieldNode) bool {
+	if fn.ref.Num == 0 {
+		return false
+	}
+	for _, s := range a.sigs {
+		if !s.verified && s.ind == trust.Indeterminate && s.rev == k && s.field.Ref.Num == fn.ref.Num {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *differ) changeOf(num int) string {
+	if x.added[num] {
+		return "added"
+	}
+	return "modified"
 }
 
 // sigValued reports whether the field's value is a signature or time-stamp dictionary,

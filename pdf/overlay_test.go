@@ -132,6 +132,28 @@ func TestOverlayThroughSignatureFields(t *testing.T) {
 		rep := verifyBytes(t, again, pol)
 		requireOverlay(t, rep)
 	})
+	t.Run("a later signature that cannot be evaluated, drawn visibly", func(t *testing.T) {
+		// A SubFilter this verifier does not know, whose /Contents is no CMS: the later
+		// signature is INDETERMINATE, and so is the one whose page it draws over — no
+		// proof of a forgery, no permitted change.
+		unknown := func(raw []byte) []byte {
+			return bytes.Replace(raw, []byte("/SubFilter /ETSI.CAdES.detached"), []byte("/SubFilter /x.unknown"), 1)
+		}
+		again := signAssembledWith(t, signed, vis, unknown, "\n", func([]byte) []byte { return []byte{0x04, 0x01, 0x00} })
+		rep := verifyBytes(t, again, pol)
+		if rep.Indication == trust.TotalPassed {
+			t.Fatalf("attack passed: %+v", rep.Signatures)
+		}
+		s := rep.Signatures[0]
+		if s.Indication != trust.Indeterminate || s.ChangesAfterSigning.Level != trust.ChangesNotPermitted {
+			t.Fatalf("first signature %s/%s %v changes %s %+v; want INDETERMINATE with a change not permitted",
+				s.Indication, s.SubIndication, s.Summary, s.ChangesAfterSigning.Level, s.ChangesAfterSigning.Objects)
+		}
+		requireReason(t, rep, MsgChangeOverlayUnverifiable)
+		// The same signature, invisible, is a signature added.
+		again = signAssembled(t, signed, unknown, "\n", func([]byte) []byte { return []byte{0x04, 0x01, 0x00} })
+		requireFirstKept(t, verifyBytes(t, again, pol))
+	})
 	t.Run("signature value that does not verify, invisible", func(t *testing.T) {
 		attacked := withField(t, signed, sigWidget("Approver", page, " /Rect [0 0 0 0] /F 4 /AP <</N 41 0 R>> /V 42 0 R"),
 			map[int]string{41: overlayAP(), 42: bogusSigValue})

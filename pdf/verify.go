@@ -770,6 +770,7 @@ func (a *analysis) applyChanges(s *sigState) {
 	ch := &s.rep.ChangesAfterSigning
 	ch.Level = trust.ChangesNone
 	bad := false
+	var undecided []trust.ChangedObject // not permitted, but not proved forbidden either
 	for k := s.rev + 1; k <= last; k++ {
 		d := a.diff(k)
 		for _, o := range d.objects {
@@ -781,7 +782,10 @@ func (a *analysis) applyChanges(s *sigState) {
 				o.permitted = false
 			}
 			ch.Objects = append(ch.Objects, co)
-			if !o.permitted {
+			switch {
+			case o.undecided:
+				undecided = append(undecided, co)
+			case !o.permitted:
 				bad = true
 			}
 		}
@@ -813,13 +817,22 @@ func (a *analysis) applyChanges(s *sigState) {
 		what := ""
 		for _, o := range ch.Objects {
 			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeRedrawn && o.Why.Key != MsgChangeDSS &&
-				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata {
+				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata && o.Why.Key != MsgChangeOverlayUnverifiable {
 				what = o.Object
 				s.check(trust.CheckChanges, false, o.Why.Key, o.Why.Args...)
 				s.outcome(trust.TotalFailed, trust.FormatFailure, MsgSigChanged, strconv.Itoa(o.Revision), what)
 				break
 			}
 		}
+		return
+	}
+	if len(undecided) > 0 {
+		// What the page shows changed, and whether a signature vouches for it cannot be
+		// told: INDETERMINATE, not TOTAL-FAILED.
+		ch.Level = trust.ChangesNotPermitted
+		o := undecided[0]
+		s.check(trust.CheckChanges, false, o.Why.Key, o.Why.Args...)
+		s.outcome(trust.Indeterminate, trust.SigConstraintsFailure, MsgSigChanged, strconv.Itoa(o.Revision), o.Object)
 		return
 	}
 	if ch.Level == trust.ChangesNone {
