@@ -272,3 +272,45 @@ func TestOverlayRectanglesAndFlags(t *testing.T) {
 		requireOverlay(t, verifyBytes(t, attacked, pol))
 	})
 }
+
+func TestOverlayThroughAFieldValuedAsATimeStamp(t *testing.T) {
+	pol := testPolicy(t)
+	signed, _ := signBytes(t, makePDF(t, docSpec{acroForm: "indirect", textField: true}), personaOptions(t, "valid", PAdES))
+	requirePassed(t, verifyBytes(t, signed, pol), 1)
+	f, err := NewFile(bytes.NewReader(signed), int64(len(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields, err := f.Fields(f.Last())
+	if err != nil {
+		t.Fatal(err)
+	}
+	num := 0
+	for _, fl := range fields {
+		if fl.Name == "Name" {
+			num = fl.Ref.Num
+		}
+	}
+	if num == 0 {
+		t.Fatal("no text field")
+	}
+	fill := func(value string) []byte {
+		body := serializeObj(t, signed, num, func(d Dict) Dict {
+			d.Set("V", Ref{Num: 42})
+			d.Set("AP", Dict{Entries: []DictEntry{{Key: "N", Value: Ref{Num: 41}}}})
+			return d
+		})
+		return appendUpdate(t, signed, map[int]string{num: body, 41: overlayAP(), 42: value}, "")
+	}
+	// A text field "filled" with a time-stamp or signature dictionary: some readers take
+	// the field for a signature, and nobody vouches for what it draws.
+	for name, value := range map[string]string{
+		"/DocTimeStamp with another SubFilter": "<</Type /DocTimeStamp /SubFilter /adbe.pkcs7.detached /ByteRange [0 100 200 300] /Contents <00>>>",
+		"/DocTimeStamp without a SubFilter":    "<</Type /DocTimeStamp /Contents <00>>>",
+		"/Sig":                                 bogusSigValue,
+	} {
+		t.Run(name, func(t *testing.T) { requireOverlay(t, verifyBytes(t, fill(value), pol)) })
+	}
+	// Filled with text, it is form filling.
+	t.Run("text", func(t *testing.T) { requireFirstKept(t, verifyBytes(t, fill("(Hanako)"), pol)) })
+}
