@@ -104,9 +104,10 @@ func (x *differ) sigValued(fn *fieldNode) bool {
 }
 
 // touched reports whether the revision adds or changes widget w or anything its
-// appearance, rectangle, flags or appearance characteristics are read through.
+// appearance, rectangle, flags or appearance characteristics are read through, or puts
+// it on another page than before (on one at all, say).
 func (x *differ) touched(w int, wd Dict) bool {
-	if x.added[w] || x.changed[w] {
+	if x.added[w] || x.changed[w] || x.vO.annotPage[w] != x.vN.annotPage[w] {
 		return true
 	}
 	for n := range subtree(x.gN, Array{wd.Get("AP"), wd.Get("Rect"), wd.Get("F"), wd.Get("MK")}) {

@@ -199,6 +199,30 @@ func TestOverlayThroughAnEmptySignatureField(t *testing.T) {
 			requireOverlay(t, verifyBytes(t, appendUpdate(t, signed, objs, ""), pol))
 		})
 	}
+	// A field whose widget has its appearance already but is on no page when signing:
+	// nothing shows it until a later revision lists it in the page's /Annots.
+	t.Run("put on the page with a value that does not verify", func(t *testing.T) {
+		prep := map[int]string{
+			40: "<</FT /Sig /T (Approval) /Kids [43 0 R]>>",
+			43: fmt.Sprintf("<</Type /Annot /Subtype /Widget /Parent 40 0 R /P %d 0 R /Rect [0 0 595 842] /F 4 /AP <</N 41 0 R>>>>", page),
+			41: overlayAP(),
+			af: serializeObj(t, in, af, func(d Dict) Dict { d.Set("Fields", Array{Ref{Num: 40}}); return d }),
+		}
+		signed, _ := signBytes(t, appendUpdate(t, in, prep, ""), personaOptions(t, "valid", PAdES))
+		requirePassed(t, verifyBytes(t, signed, pol), 1)
+		pg := serializeObj(t, signed, page, func(d Dict) Dict {
+			a, _ := d.Get("Annots").(Array)
+			d.Set("Annots", append(append(Array{}, a...), Ref{Num: 43}))
+			return d
+		})
+		// The widget itself is left as it was signed.
+		attacked := appendUpdate(t, signed, map[int]string{
+			40:   "<</FT /Sig /T (Approval) /Kids [43 0 R] /V 82 0 R>>",
+			82:   bogusSigValue,
+			page: pg,
+		}, "")
+		requireOverlay(t, verifyBytes(t, attacked, pol))
+	})
 }
 
 func TestOverlayRectanglesAndFlags(t *testing.T) {
