@@ -1,10 +1,6 @@
 package pdf
 
-import (
-	"math"
-
-	"github.com/mynasign/mynasign/trust"
-)
+import "github.com/mynasign/mynasign/trust"
 
 // Overlays through signature fields. A signature's widget draws its appearance over the
 // page, above the signed content. A later signature that verifies vouches for what it
@@ -202,28 +198,6 @@ func (x *differ) draws(o Object, depth int) bool {
 // (not an array of four numbers, NaN, infinite or absurd values) has an unknown extent —
 // readers repair it each their own way — and is not empty.
 func (f *File) rectEmpty(rev int, o Object) bool {
-	if o == nil {
-		return false
-	}
-	v, err := f.deref(rev, o)
-	if err != nil {
-		return false
-	}
-	a, ok := v.(Array)
-	if !ok || len(a) != 4 {
-		return false
-	}
-	var r [4]float64
-	for i, e := range a {
-		ev, err := f.deref(rev, e)
-		if err != nil {
-			return false
-		}
-		n, ok := NumberOf(ev)
-		if !ok || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e7 {
-			return false
-		}
-		r[i] = n
-	}
-	return r[0] == r[2] || r[1] == r[3]
+	r, ok := f.rectNumbers(rev, o)
+	return ok && (r[0] == r[2] || r[1] == r[3])
 }
