@@ -75,7 +75,7 @@ func (a *analysis) undecidedIn(k int, fn *fieldNode) bool {
 		return false
 	}
 	for _, s := range a.sigs {
-		if !s.verified && s.ind == trust.Indeterminate && s.rev == k && s.field.Ref.Num == fn.ref.Num {
+		if s.undecided && s.rev == k && s.field.Ref.Num == fn.ref.Num {
 			return true
 		}
 	}

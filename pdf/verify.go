@@ -58,9 +58,10 @@ type sigState struct {
 	lock    *fieldLock
 	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
 	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
-	// verified: the signature's bytes verify and no check of its own proved it bad (set
-	// by settle, before any change analysis).
-	verified bool
+	// verified: the signature's bytes verify and no check of its own proved it bad;
+	// undecided: it neither verifies nor was proved bad (both set by settle, before any
+	// change analysis, from the signature's own checks only).
+	verified, undecided bool
 
 	ind     trust.Indication
 	sub     trust.SubIndication
@@ -720,6 +721,7 @@ func (a *analysis) settle(s *sigState) {
 		s.rep.Intact = a.verifyCrypto(s)
 	}
 	s.verified = s.rep.Intact && s.ind != trust.TotalFailed
+	s.undecided = !s.verified && s.ind == trust.Indeterminate
 }
 
 func (a *analysis) finishTimestamp(s *sigState) {
