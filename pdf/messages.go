@@ -75,6 +75,9 @@ const (
 	MsgChangeSigReused      = "pdf.change.signature_reused" // field
 	MsgChangeUnlisted       = "pdf.change.unlisted"         //
 	MsgChangeAnnotsOrder    = "pdf.change.annots_order"     // page
+	MsgChangeOverlay        = "pdf.change.overlay"          // field
+	// A visible appearance drawn by a later signature that cannot be evaluated.
+	MsgChangeOverlayUnverifiable = "pdf.change.overlay_unverifiable" // field
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -108,7 +111,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted, MsgChangeAnnotsOrder,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted, MsgChangeAnnotsOrder, MsgChangeOverlay, MsgChangeOverlayUnverifiable,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}
