@@ -43,7 +43,7 @@ func resign(t *testing.T, data []byte, sigID string, opts SignOptions) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
+	open := int(sv.start) + strings.IndexByte(doc.src[sv.start:], '>') + 1
 	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(value) + doc.src[sv.inner:])
 }
 

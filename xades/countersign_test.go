@@ -192,7 +192,7 @@ func flipValue(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	raw[len(raw)/2] ^= 1
-	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
+	open := int(sv.start) + strings.IndexByte(doc.src[sv.start:], '>') + 1
 	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.inner:])
 }
 

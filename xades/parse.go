@@ -51,6 +51,17 @@ type parser struct {
 	buf   []byte
 	slab  []node // nodes are allocated in blocks: a big document has millions
 	eslab []elemFields
+	// plain holds the shared elemFields of elements without attributes and namespace
+	// declarations, by qualified name and scope.
+	plain map[plainKey]*elemFields
+}
+
+// plainKey identifies the elemFields of an element without attributes: its qualified
+// name and its scope (which it shares with its parent, so the slice identifies it).
+type plainKey struct {
+	qname string
+	scope *nsBinding
+	n     int
 }
 
 func (p *parser) fail(kind error, at int, format string, args ...any) error {
@@ -278,7 +289,7 @@ func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.kind, n.parent, n.start, n.order = kind, parent, start, p.order
+	n.kind, n.parent, n.start, n.order = kind, parent, int32(start), int32(p.order)
 	p.order++
 	parent.children = append(parent.children, n)
 	return n
@@ -293,12 +304,12 @@ func (p *parser) appendText(parent *node, start int, data string) {
 	if k := len(parent.children); k > 0 && parent.children[k-1].kind == textNode {
 		t := parent.children[k-1]
 		t.data += data
-		t.end = p.p
+		t.end = int32(p.p)
 		return
 	}
 	t := p.newNode(textNode, parent, start)
 	t.data = data
-	t.end = p.p
+	t.end = int32(p.p)
 }
 
 func (p *parser) comment(parent *node) error {
@@ -314,7 +325,7 @@ func (p *parser) comment(parent *node) error {
 	p.p += 4 + end + 3
 	c := p.newNode(commentNode, parent, start)
 	c.data = normalizeNewlines(body)
-	c.end = p.p
+	c.end = int32(p.p)
 	return nil
 }
 
@@ -346,9 +357,9 @@ func (p *parser) pi(parent *node) error {
 		p.p += end + 2
 	}
 	n := p.newNode(piNode, parent, start)
-	n.target = target
+	n.elemFields = &elemFields{local: target}
 	n.data = data
-	n.end = p.p
+	n.end = int32(p.p)
 	return nil
 }
 
@@ -390,8 +401,8 @@ func (p *parser) content() error {
 				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
 			}
 			p.p++
-			cur.inner = start
-			cur.end = p.p
+			cur.inner = int32(start)
+			cur.end = int32(p.p)
 			cur = cur.parent
 			depth--
 			if cur == p.doc.root {
@@ -432,7 +443,7 @@ func (p *parser) content() error {
 			if !el.selfClosing {
 				depth++
 				if depth > MaxDepth {
-					return p.fail(ErrTooDeep, el.start, "elements nested deeper than %d", MaxDepth)
+					return p.fail(ErrTooDeep, int(el.start), "elements nested deeper than %d", MaxDepth)
 				}
 				cur = el
 			} else if cur == p.doc.root {
@@ -559,15 +570,6 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		return nil, err
 	}
 	el := p.newNode(elementNode, parent, start)
-	if len(p.eslab) == cap(p.eslab) {
-		size := 64
-		if p.order > 4096 {
-			size = 2048
-		}
-		p.eslab = make([]elemFields, 0, size)
-	}
-	p.eslab = p.eslab[:len(p.eslab)+1]
-	el.elemFields = &p.eslab[len(p.eslab)-1]
 	var raws []rawAttr
 	for {
 		sp := p.skipSpace()
@@ -579,10 +581,10 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			break
 		}
 		if strings.HasPrefix(p.s[p.p:], "/>") {
-			el.inner = p.p
+			el.inner = int32(p.p)
 			p.p += 2
 			el.selfClosing = true
-			el.end = p.p
+			el.end = int32(p.p)
 			break
 		}
 		if !sp {
@@ -614,6 +616,27 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	if parent.kind == elementNode {
 		scope = parent.scope
 	}
+	var plain *plainKey
+	if len(raws) == 0 {
+		key := plainKey{qname: qn, n: len(scope)}
+		if len(scope) > 0 {
+			key.scope = &scope[0]
+		}
+		if f, ok := p.plain[key]; ok {
+			el.elemFields = f
+			return el, nil
+		}
+		plain = &key
+	}
+	if len(p.eslab) == cap(p.eslab) {
+		size := 64
+		if p.order > 4096 {
+			size = 2048
+		}
+		p.eslab = make([]elemFields, 0, size)
+	}
+	p.eslab = p.eslab[:len(p.eslab)+1]
+	el.elemFields = &p.eslab[len(p.eslab)-1]
 	var others []rawAttr
 	var declared map[string]bool
 	for _, a := range raws {
@@ -721,6 +744,12 @@ func (p *parser) startTag(parent *node) (*node, error) {
 				}
 			}
 		}
+	}
+	if plain != nil {
+		if p.plain == nil {
+			p.plain = map[plainKey]*elemFields{}
+		}
+		p.plain[*plain] = el.elemFields
 	}
 	return el, nil
 }

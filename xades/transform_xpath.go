@@ -745,7 +745,7 @@ func (ev *xpEval) ancestorOrSelf(st *xpStep, x xpNode) bool {
 	var path []*node
 	answer := false
 	for n := p.n; ; {
-		if n.order >= len(m) {
+		if int(n.order) >= len(m) {
 			return false // not a node of this document
 		}
 		if v := m[n.order]; v != 0 {
@@ -863,10 +863,10 @@ func (ev *xpEval) downStep(st *xpStep, ctx []*node) []*node {
 			if !ev.charge(1) {
 				break
 			}
-			if n.order <= end {
+			if int(n.order) <= end {
 				continue
 			}
-			end = lastDescendant(n).order
+			end = int(lastDescendant(n).order)
 			walk(n, st.axis == axDescendantOrSelf)
 		}
 	}

@@ -51,25 +51,32 @@ func (a *attr) qname() string {
 
 // node is one node of a parsed document. Element-only fields live behind elemFields
 // (nil for other nodes), which keeps the many text nodes of a big document small.
+//
+// A big document has millions of nodes, so the struct is kept small (80 bytes): positions
+// are int32 (MaxXMLSize is far below 2 GiB), a processing instruction's target lives in
+// its elemFields (local), and elements without attributes or namespace declarations
+// share one elemFields per name and scope (elemFields are never changed after parsing).
 type node struct {
 	kind        nodeKind
 	selfClosing bool
-	parent      *node
-	children    []*node
-	*elemFields
-
-	// Text, comments and processing instructions.
-	data   string
-	target string // processing instructions
 
 	// Position in the input. For an element, start is its '<' and end is just after its
 	// end tag (or after "/>"); inner is where its end tag begins ("</"), or the position
 	// of "/>" for an empty-element tag.
-	start, end, inner int
-	order             int // preorder position in the document (document order)
+	start, end, inner int32
+	order             int32 // preorder position in the document (document order)
+
+	parent   *node
+	children []*node
+	*elemFields
+
+	// Text, comments and processing instructions (for these the data; for a processing
+	// instruction the target is elemFields.local).
+	data string
 }
 
-// elemFields are an element's name, namespaces and attributes.
+// elemFields are an element's name, namespaces and attributes. They are read-only once
+// the parser has filled them in: elements without attributes and declarations share them.
 type elemFields struct {
 	prefix, local string
 	uri           string      // the element's namespace ("" for none)
@@ -82,7 +89,7 @@ type elemFields struct {
 }
 
 func (n *node) qname() string {
-	if n.elemFields == nil {
+	if n.kind != elementNode {
 		return ""
 	}
 	if n.prefix == "" {
