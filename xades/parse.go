@@ -79,7 +79,11 @@ func (p *parser) fail(kind error, at int, format string, args ...any) error {
 // parseDocument parses an XML document without a DTD. The input is not modified; the
 // returned document keeps it (as a string) for byte-exact splicing.
 func parseDocument(data []byte) (*document, error) {
-	s := string(data)
+	return parseString(string(data))
+}
+
+// parseString is parseDocument of an input held as a string (no copy is made).
+func parseString(s string) (*document, error) {
 	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
 	p := &parser{s: s, doc: d}
 	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
