@@ -52,9 +52,18 @@ type parser struct {
 	slab  []node // nodes are allocated in blocks: a big document has millions
 	eslab []elemFields
 	// plain holds the shared elemFields of elements without attributes and namespace
-	// declarations, by qualified name and scope.
+	// declarations, by qualified name and scope, and of processing instructions, by
+	// "?" and their target (a name cannot start with "?").
 	plain map[plainKey]*elemFields
+	// scopeEntries counts the namespace bindings of the scopes built so far: each element
+	// that declares a namespace gets a copy of its whole scope, so deep nesting with a
+	// declaration at every level would otherwise cost memory quadratic in the depth.
+	scopeEntries int
 }
+
+// maxScopeEntries (plus one per 16 bytes of input) bounds parser.scopeEntries: 32 MB of
+// bindings, far more than real documents hold, far less than a hostile one could ask.
+const maxScopeEntries = 1 << 20
 
 // plainKey identifies the elemFields of an element without attributes: its qualified
 // name and its scope (which it shares with its parent, so the slice identifies it).
@@ -361,7 +370,14 @@ func (p *parser) pi(parent *node) error {
 		p.p += end + 2
 	}
 	n := p.newNode(piNode, parent, start)
-	n.elemFields = &elemFields{local: target}
+	n.elemFields = p.plain[plainKey{qname: "?" + target}]
+	if n.elemFields == nil {
+		if p.plain == nil {
+			p.plain = map[plainKey]*elemFields{}
+		}
+		n.elemFields = &elemFields{local: target}
+		p.plain[plainKey{qname: "?" + target}] = n.elemFields
+	}
 	n.data = data
 	n.end = int32(p.p)
 	return nil
@@ -681,9 +697,15 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		el.decls = append(el.decls, nsBinding{prefix, a.value})
 	}
 	if len(el.decls) > 0 {
-		scope = applyDecls(scope, el.decls)
+		base := scope
+		if scope = applyDecls(base, el.decls); len(scope) > 0 && (len(base) == 0 || &scope[0] != &base[0]) {
+			p.scopeEntries += len(scope) // a new copy
+		}
 		if len(scope) > MaxNamespaces {
 			return nil, p.fail(ErrMalformed, start, "more than %d namespaces in scope at <%s>", MaxNamespaces, qn)
+		}
+		if p.scopeEntries > maxScopeEntries+len(p.s)/16 {
+			return nil, p.fail(ErrMalformed, start, "too many namespace declarations in nested elements")
 		}
 	}
 	el.scope = scope
@@ -758,8 +780,23 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	return el, nil
 }
 
-// applyDecls returns a new sorted scope: base with decls applied.
+// applyDecls returns a new sorted scope: base with decls applied, or base itself when
+// the declarations change nothing (a vocabulary that repeats its namespace declaration
+// on every record).
 func applyDecls(base []nsBinding, decls []nsBinding) []nsBinding {
+	same := true
+	for _, d := range decls {
+		if d.prefix == "xml" {
+			continue
+		}
+		if u, ok := findNS(base, d.prefix); d.uri == "" && ok || d.uri != "" && (!ok || u.uri != d.uri) {
+			same = false
+			break
+		}
+	}
+	if same {
+		return base
+	}
 	m := make(map[string]string, len(base)+len(decls))
 	for _, b := range base {
 		m[b.prefix] = b.uri
