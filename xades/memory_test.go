@@ -1,0 +1,30 @@
+package xades
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+)
+
+// TestVerifyMemory: the estimate counts start tags, comments and processing
+// instructions (not end tags), the same however the input is split into reads.
+func TestVerifyMemory(t *testing.T) {
+	doc := []byte(`<?xml version="1.0"?><r><!-- c --><a>x</a><b/>` + strings.Repeat("<a>x</a>", 1000) + `</r>`)
+	opens := int64(1 + 1 + 1 + 1 + 1 + 1000) // ?xml, r, comment, a, b, the tiny elements
+	want := 2*int64(len(doc)) + (2*opens+2)*nodeCost + 16<<20
+	for name, r := range map[string]io.Reader{
+		"whole":    bytes.NewReader(doc),
+		"one byte": iotest.OneByteReader(bytes.NewReader(doc)),
+		"half":     iotest.HalfReader(bytes.NewReader(doc)),
+	} {
+		got, err := VerifyMemory(r)
+		if err != nil || got != want {
+			t.Errorf("%s: %d, %v; want %d", name, got, err, want)
+		}
+	}
+	if _, err := VerifyMemory(iotest.ErrReader(iotest.ErrTimeout)); err == nil {
+		t.Error("a read error is not reported")
+	}
+}
