@@ -13,8 +13,8 @@ import (
 // the markup, for callers that bound how many documents are verified at once.
 
 // nodeCost is what one tree node costs: the node itself, its place in its parent's
-// children and their growth.
-const nodeCost = int64(unsafe.Sizeof(node{})) + 16
+// children and their growth, and the collector's headroom.
+const nodeCost = int64(unsafe.Sizeof(node{})) + 32
 
 // VerifyMemory returns an upper estimate of the memory, in bytes, that verifying (or
 // signing) the XML document read from r takes: twice its size plus two tree nodes per

@@ -28,3 +28,24 @@ func TestVerifyMemory(t *testing.T) {
 		t.Error("a read error is not reported")
 	}
 }
+
+// TestInnerIn: where an element's content ends is found from its end, also with white
+// space inside the end tag and for empty-element tags.
+func TestInnerIn(t *testing.T) {
+	src := "<r><a>x</a  ><p:b xmlns:p=\"urn:p\"></p:b\t><c/><d  /></r >"
+	doc, err := parseString(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	walkElements(doc.root, func(n *node) bool {
+		at := n.innerIn(src)
+		want := strings.LastIndex(src[:n.end], "</")
+		if n.selfClosing {
+			want = strings.LastIndex(src[:n.end], "/>")
+		}
+		if at != want {
+			t.Errorf("<%s>: %d, want %d", n.qname(), at, want)
+		}
+		return true
+	})
+}

@@ -55,6 +55,8 @@ type parser struct {
 	// declarations, by qualified name and scope, and of processing instructions, by
 	// "?" and their target (a name cannot start with "?").
 	plain map[plainKey]*elemFields
+	// tail holds the last child so far of each open node (the document node first).
+	tail []*node
 	// scopeEntries counts the namespace bindings of the scopes built so far: each element
 	// that declares a namespace gets a copy of its whole scope, so deep nesting with a
 	// declaration at every level would otherwise cost memory quadratic in the depth.
@@ -94,7 +96,7 @@ func parseDocument(data []byte) (*document, error) {
 // parseString is parseDocument of an input held as a string (no copy is made).
 func parseString(s string) (*document, error) {
 	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
-	p := &parser{s: s, doc: d}
+	p := &parser{s: s, doc: d, tail: []*node{nil}}
 	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
 		d.hasBOM = true
 		p.p = 3
@@ -304,7 +306,14 @@ func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
 	n := &p.slab[len(p.slab)-1]
 	n.kind, n.parent, n.start, n.order = kind, parent, int32(start), int32(p.order)
 	p.order++
-	parent.children = append(parent.children, n)
+	// parent is the innermost open node, whose last child is the tail's top.
+	last := &p.tail[len(p.tail)-1]
+	if *last == nil {
+		parent.first = n
+	} else {
+		(*last).next = n
+	}
+	*last = n
 	return n
 }
 
@@ -314,8 +323,7 @@ func (p *parser) appendText(parent *node, start int, data string) {
 	if data == "" {
 		return
 	}
-	if k := len(parent.children); k > 0 && parent.children[k-1].kind == textNode {
-		t := parent.children[k-1]
+	if t := p.tail[len(p.tail)-1]; t != nil && t.kind == textNode {
 		t.data += data
 		t.end = int32(p.p)
 		return
@@ -421,9 +429,9 @@ func (p *parser) content() error {
 				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
 			}
 			p.p++
-			cur.inner = int32(start)
 			cur.end = int32(p.p)
 			cur = cur.parent
+			p.tail = p.tail[:len(p.tail)-1]
 			depth--
 			if cur == p.doc.root {
 				return nil
@@ -450,7 +458,7 @@ func (p *parser) content() error {
 		case strings.HasPrefix(rest, "<!"):
 			return p.fail(ErrMalformed, p.p, "markup declaration inside an element")
 		default:
-			if cur == p.doc.root && len(cur.elements()) > 0 {
+			if cur == p.doc.root && p.doc.elem != nil {
 				return p.fail(ErrMalformed, p.p, "a second document element")
 			}
 			el, err := p.startTag(cur)
@@ -466,6 +474,7 @@ func (p *parser) content() error {
 					return p.fail(ErrTooDeep, int(el.start), "elements nested deeper than %d", MaxDepth)
 				}
 				cur = el
+				p.tail = append(p.tail, nil)
 			} else if cur == p.doc.root {
 				return nil
 			}
@@ -601,7 +610,6 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			break
 		}
 		if strings.HasPrefix(p.s[p.p:], "/>") {
-			el.inner = int32(p.p)
 			p.p += 2
 			el.selfClosing = true
 			el.end = int32(p.p)

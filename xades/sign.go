@@ -101,7 +101,7 @@ type spliceSite struct {
 }
 
 func spliceSiteOf(doc *document, container *node) spliceSite {
-	return spliceSite{src: doc.src, inner: int(container.inner), end: int(container.end),
+	return spliceSite{src: doc.src, inner: container.innerIn(doc.src), end: int(container.end),
 		selfClosing: container.selfClosing, qname: container.qname()}
 }
 
@@ -188,7 +188,7 @@ func signSpliced(site spliceSite, nrefs int, render func(signatureParts) (string
 		}
 		parts.digests[i] = base64.StdEncoding.EncodeToString(h.Sum(nil))
 		dv := re.elements()[len(re.elements())-1]
-		dv.children = []*node{{kind: textNode, parent: dv, data: parts.digests[i]}}
+		dv.first = &node{kind: textNode, parent: dv, data: parts.digests[i]}
 	}
 
 	c14nURI, _ := si.elements()[0].attrValue("Algorithm")

@@ -876,8 +876,11 @@ func (ev *xpEval) downStep(st *xpStep, ctx []*node) []*node {
 // lastDescendant is the last node of n's subtree in document order (n when it has no
 // children): the subtree of n holds the nodes from n.order to its order.
 func lastDescendant(n *node) *node {
-	for len(n.children) > 0 {
-		n = n.children[len(n.children)-1]
+	for n.first != nil {
+		n = n.first
+		for n.next != nil {
+			n = n.next
+		}
 	}
 	return n
 }
