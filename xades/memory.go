@@ -1,7 +1,6 @@
 package xades
 
 import (
-	"bytes"
 	"io"
 	"unsafe"
 )
@@ -12,37 +11,34 @@ import (
 // (<a>x</a>) has a node for every four bytes. VerifyMemory estimates that cost from
 // the markup, for callers that bound how many documents are verified at once.
 
-// nodeCost is what one tree node costs: the node itself, its place in its parent's
-// children and their growth, and the collector's headroom.
-const nodeCost = int64(unsafe.Sizeof(node{})) + 32
+// nodeCost is what one tree node costs: the node itself and the collector's headroom;
+// attrCost is what one attribute costs at most: its attr and an elemFields of its own.
+const (
+	nodeCost = int64(unsafe.Sizeof(node{})) + 32
+	attrCost = int64(unsafe.Sizeof(attr{})+unsafe.Sizeof(elemFields{})) + 32
+)
 
 // VerifyMemory returns an upper estimate of the memory, in bytes, that verifying (or
-// signing) the XML document read from r takes: twice its size plus two tree nodes per
-// start tag, comment or processing instruction (the node and at most one text node
-// after it), plus a constant for the rest. It reads r to the end.
+// signing) the XML document read from r takes: twice its size, a tree node per start
+// tag, comment or processing instruction ('<' not followed by '/') and per text ('>' not
+// followed by '<'), an attribute per '=', plus a constant for the rest. It reads r to the
+// end.
 func VerifyMemory(r io.Reader) (int64, error) {
 	buf := make([]byte, 64<<10)
-	var size, opens int64
-	prevLT := false // the previous chunk ended with '<'
+	var size, nodes, eqs int64
+	var prev byte
 	for {
 		n, err := r.Read(buf)
-		chunk := buf[:n]
 		size += int64(n)
-		if n > 0 && prevLT && chunk[0] != '/' {
-			opens++
-		}
-		for i := bytes.IndexByte(chunk, '<'); i >= 0; {
-			if i+1 < len(chunk) && chunk[i+1] != '/' {
-				opens++
+		for _, c := range buf[:n] {
+			switch {
+			case prev == '<' && c != '/', prev == '>' && c != '<':
+				nodes++
 			}
-			j := bytes.IndexByte(chunk[i+1:], '<')
-			if j < 0 {
-				break
+			if c == '=' {
+				eqs++
 			}
-			i += 1 + j
-		}
-		if n > 0 {
-			prevLT = chunk[n-1] == '<'
+			prev = c
 		}
 		if err == io.EOF {
 			break
@@ -51,5 +47,5 @@ func VerifyMemory(r io.Reader) (int64, error) {
 			return 0, err
 		}
 	}
-	return 2*size + (2*opens+2)*nodeCost + 16<<20, nil
+	return 2*size + (nodes+2)*nodeCost + eqs*attrCost + 16<<20, nil
 }

@@ -9,11 +9,14 @@ import (
 )
 
 // TestVerifyMemory: the estimate counts start tags, comments and processing
-// instructions (not end tags), the same however the input is split into reads.
+// instructions (not end tags), texts and attributes, the same however the input is split
+// into reads.
 func TestVerifyMemory(t *testing.T) {
-	doc := []byte(`<?xml version="1.0"?><r><!-- c --><a>x</a><b/>` + strings.Repeat("<a>x</a>", 1000) + `</r>`)
+	doc := []byte(`<?xml version="1.0"?>` + "\n" + `<r><!-- c --><a k="v">x</a><b/>` + strings.Repeat("<a>x</a>", 1000) + "</r>\n")
 	opens := int64(1 + 1 + 1 + 1 + 1 + 1000) // ?xml, r, comment, a, b, the tiny elements
-	want := 2*int64(len(doc)) + (2*opens+2)*nodeCost + 16<<20
+	texts := int64(1 + 1 + 1000 + 1)        // the line breaks, the x's
+	eqs := int64(2)                         // version, k
+	want := 2*int64(len(doc)) + (opens+texts+2)*nodeCost + eqs*attrCost + 16<<20
 	for name, r := range map[string]io.Reader{
 		"whole":    bytes.NewReader(doc),
 		"one byte": iotest.OneByteReader(bytes.NewReader(doc)),
