@@ -14,8 +14,8 @@ import (
 func TestVerifyMemory(t *testing.T) {
 	doc := []byte(`<?xml version="1.0"?>` + "\n" + `<r><!-- c --><a k="v">x</a><b/>` + strings.Repeat("<a>x</a>", 1000) + "</r>\n")
 	opens := int64(1 + 1 + 1 + 1 + 1 + 1000) // ?xml, r, comment, a, b, the tiny elements
-	texts := int64(1 + 1 + 1000 + 1)        // the line breaks, the x's
-	eqs := int64(2)                         // version, k
+	texts := int64(1 + 1 + 1000 + 1)         // the line breaks, the x's
+	eqs := int64(2)                          // version, k
 	want := 2*int64(len(doc)) + (opens+texts+2)*nodeCost + eqs*attrCost + 16<<20
 	for name, r := range map[string]io.Reader{
 		"whole":    bytes.NewReader(doc),
