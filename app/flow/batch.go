@@ -107,9 +107,10 @@ type BatchOptions struct {
 	Policy *trust.Policy
 	// Workers is the number of documents verified at once (default: the number of CPUs).
 	Workers int
-	// MemoryBudget bounds the total size of the documents being verified at once, so
-	// that big files do not all sit in memory together; a file larger than the budget is
-	// verified alone. Default 512 MiB.
+	// MemoryBudget bounds the total memory of the documents being verified at once (as
+	// their verifiers estimate it, else their sizes), so that big files do not all sit in
+	// memory together; a file costing more than the budget is verified alone. Default
+	// 512 MiB.
 	MemoryBudget int64
 	// MaxFileSize is the largest zip entry the batch extracts (default 2 GiB); a bigger
 	// one gets an error report.
@@ -298,10 +299,6 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 		return b.errorReport(u, message(MsgBatchReadError, u.err.Error()))
 	}
 
-	// Hold a share of the memory budget for as long as the file is being verified.
-	b.mem.acquire(u.size)
-	defer b.mem.release(u.size)
-
 	path := u.path
 	if u.entry != nil {
 		dir, err := b.tmp()
@@ -329,6 +326,14 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 		r.SHA256, _ = fileSHA256(path)
 		return r
 	}
+	// Hold a share of the memory budget for as long as the file is being verified: what
+	// its verifier says it costs, else its size.
+	cost := u.size
+	if v.Memory != nil {
+		cost = v.Memory(path, u.size)
+	}
+	b.mem.acquire(cost)
+	defer b.mem.release(cost)
 	r, err := v.Verify(ctx, path, b.opts.Policy)
 	if err != nil || r == nil {
 		msg := "no report"
