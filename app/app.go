@@ -10,6 +10,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
 // AppID is the application identifier (FyneApp.toml, preferences).
@@ -91,16 +93,29 @@ type screen struct {
 	isHome bool
 }
 
-// Main starts the desktop app and returns when its window is closed.
+// Main starts the desktop app and returns when its window is closed. SIGINT and SIGTERM
+// remove the app's temporary files and folders at once (package tempfile: signing
+// outputs not yet saved, copies of e-Gov folders) and close the app.
 func Main() int {
 	if err := logging.Setup("", nil); err != nil {
 		logrus.WithError(err).Warn("log level")
 	}
+	sigs := tempfile.WatchSignals(context.Background(), tempfile.DefaultGrace)
 	fa := fyneapp.NewWithID(AppID)
 	fa.SetIcon(iconPNG)
 	u := New(fa, Config{})
+	go func() {
+		<-sigs.Context().Done()
+		if sigs.Received() != nil {
+			fyne.Do(fa.Quit)
+		}
+	}()
 	u.win.ShowAndRun()
 	u.Close()
+	sigs.Stop()
+	if sig := sigs.Received(); sig != nil {
+		return tempfile.ExitCode(sig)
+	}
 	return 0
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -181,7 +182,7 @@ func (w *signWizard) end() {
 	}
 	w.closeCard()
 	if w.tmpDir != "" {
-		if err := os.RemoveAll(w.tmpDir); err != nil {
+		if err := tempfile.Remove(w.tmpDir); err != nil {
 			logrus.WithError(err).Warn("removing the signing work folder")
 		}
 		w.tmpDir = ""
@@ -781,7 +782,8 @@ func (w *signWizard) startSigning() {
 	body := container.NewVBox(w.progressMsg, busy, w.progress)
 	w.show(body, w.cancelBtn)
 
-	dir, err := os.MkdirTemp("", "mynasign-sign-*")
+	// Registered with package tempfile: a termination signal removes it too.
+	dir, err := tempfile.MkdirSystemTemp("mynasign-sign")
 	if err != nil {
 		w.fail(err)
 		return
@@ -1137,22 +1139,26 @@ func copyIntoPlace(src, dest string) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".mynasign-tmp")
-	_ = os.RemoveAll(tmp)
+	// A fresh temporary folder next to dest, registered with package tempfile (removed
+	// on a termination signal); the copy is made inside it and renamed out of it.
+	work, err := tempfile.MkdirTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".mynasign-tmp-")
+	if err != nil {
+		return err
+	}
+	defer tempfile.Remove(work)
+	tmp := filepath.Join(work, "copy")
 	if st.IsDir() {
 		err = copyDir(src, tmp)
 	} else {
 		err = copyFile(src, tmp)
 	}
 	if err == nil {
-		if _, serr := os.Lstat(dest); serr == nil {
-			err = fmt.Errorf("%s: %w", dest, os.ErrExist)
-		} else {
-			err = os.Rename(tmp, dest)
-		}
-	}
-	if err != nil {
-		_ = os.RemoveAll(tmp)
+		err = tempfile.Commit(work, func() error {
+			if _, serr := os.Lstat(dest); serr == nil {
+				return fmt.Errorf("%s: %w", dest, os.ErrExist)
+			}
+			return os.Rename(tmp, dest)
+		})
 	}
 	return err
 }

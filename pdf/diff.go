@@ -44,6 +44,9 @@ func isValueUpdateKey(k Name) bool {
 type changedObj struct {
 	trust.ChangedObject
 	permitted bool
+	// undecided: not permitted unless something this verifier cannot evaluate (a later
+	// signature's algorithm, say) vouches for it; not a proof of a forbidden change.
+	undecided bool
 }
 
 // revDiff is the judgement of one revision against the previous one.
@@ -136,6 +139,7 @@ func (x *differ) run() {
 	x.subtrees()
 	x.acroForm()
 	x.fields()
+	x.overlays()
 	x.pages()
 	x.judge()
 }
@@ -855,31 +859,6 @@ func (x *differ) sigLevel() (changeLevel, string) {
 		return levelLTA, MsgChangeDocTimestamp
 	}
 	return levelForm, MsgChangeSignatureAdded
-}
-
-// visible reports whether any widget of the field has an area and is not hidden.
-func (x *differ) visible(fn *fieldNode) bool {
-	for _, w := range fn.widgets {
-		wd, ok := x.a.value(x.gN, w).(Dict)
-		if !ok {
-			continue
-		}
-		if flags, _ := IntOf(wd.Get("F")); flags&2 != 0 {
-			continue // hidden
-		}
-		r, _ := wd.Get("Rect").(Array)
-		if len(r) != 4 {
-			continue
-		}
-		var v [4]float64
-		for i := range v {
-			v[i], _ = NumberOf(r[i])
-		}
-		if (v[2]-v[0])*(v[3]-v[1]) != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 func (x *differ) isDocTimestamp(fn *fieldNode) bool {

@@ -24,11 +24,18 @@ import (
 // the signed bytes.
 func signAssembled(t testing.TB, in []byte, edit func(raw []byte) []byte, eol string, mk func(signed []byte) []byte, post ...func(tail []byte) []byte) []byte {
 	t.Helper()
+	return signAssembledWith(t, in, personaOptions(t, "valid", PAdES), edit, eol, mk, post...)
+}
+
+// signAssembledWith is signAssembled with the signing options given (a visible
+// appearance, say).
+func signAssembledWith(t testing.TB, in []byte, opts SignOptions, edit func(raw []byte) []byte, eol string, mk func(signed []byte) []byte, post ...func(tail []byte) []byte) []byte {
+	t.Helper()
 	f, err := NewFile(bytes.NewReader(in), int64(len(in)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := prepare(f, personaOptions(t, "valid", PAdES))
+	p, err := prepare(f, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,8 +78,11 @@ const (
 	MsgChangeSigReused      = "pdf.change.signature_reused" // field
 	MsgChangeUnlisted       = "pdf.change.unlisted"         //
 	MsgChangeAnnotsOrder    = "pdf.change.annots_order"     // page
-	MsgChangeNotAnalysed    = "pdf.change.not_analysed"     //
-	MsgChangeNotListed      = "pdf.change.not_listed"       // count
+	MsgChangeOverlay        = "pdf.change.overlay"          // field
+	// A visible appearance drawn by a later signature that cannot be evaluated.
+	MsgChangeOverlayUnverifiable = "pdf.change.overlay_unverifiable" // field
+	MsgChangeNotAnalysed         = "pdf.change.not_analysed"         //
+	MsgChangeNotListed           = "pdf.change.not_listed"           // count
 
 	// The registry conformance check (formats.md §1b), one per row.
 	MsgRegOK           = "pdf.reg.ok"            //
@@ -113,7 +116,7 @@ func MessageKeys() []string {
 		MsgChangePageContent, MsgChangePageTree, MsgChangeAnnotation, MsgChangeSigAltered, MsgChangeFieldAltered,
 		MsgChangeFieldAdded, MsgChangeFieldRemoved, MsgChangeFieldLocked, MsgChangeCatalog, MsgChangeAcroForm, MsgChangeTrailer,
 		MsgChangeShared, MsgChangeFreed, MsgChangeUnexplained, MsgChangeTrailingData, MsgChangeCertified,
-		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted, MsgChangeAnnotsOrder,
+		MsgChangeUnreadable, MsgChangeAmbiguous, MsgChangeRedrawn, MsgChangeSigReused, MsgChangeUnlisted, MsgChangeAnnotsOrder, MsgChangeOverlay, MsgChangeOverlayUnverifiable,
 		MsgRegOK, MsgRegMissing, MsgRegWrongValue, MsgRegNameMismatch, MsgRegNoCertName, MsgRegDateFormat,
 		MsgRegByteRange, MsgRegNotWhole, MsgRegContents, MsgRegAlgorithm, MsgRegNoSignature, MsgRegAttributes,
 	}

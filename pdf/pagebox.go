@@ -103,6 +103,18 @@ func (f *File) pageBox(rev int, n pageNode) PageBox {
 // rectAt reads a rectangle (four numbers, possibly references) and normalizes it
 // (lower left, upper right). ok is false for anything else or an empty rectangle.
 func (f *File) rectAt(rev int, o Object) ([4]float64, bool) {
+	r, ok := f.rectNumbers(rev, o)
+	if !ok {
+		return r, false
+	}
+	r = [4]float64{min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])}
+	return r, r[2] > r[0] && r[3] > r[1]
+}
+
+// rectNumbers reads a rectangle's four numbers as written (each possibly a reference,
+// the array too). ok is false for anything that is not an array of four finite numbers
+// of a sane size (at most 10⁷ points from the origin).
+func (f *File) rectNumbers(rev int, o Object) ([4]float64, bool) {
 	var r [4]float64
 	if o == nil {
 		return r, false
@@ -126,8 +138,7 @@ func (f *File) rectAt(rev int, o Object) ([4]float64, bool) {
 		}
 		r[i] = n
 	}
-	r = [4]float64{min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])}
-	return r, r[2] > r[0] && r[3] > r[1]
+	return r, true
 }
 
 // Corner is a corner of the page as the viewer shows it.

@@ -2,6 +2,8 @@ package pdf
 
 import (
 	"bytes"
+	"encoding/asn1"
+	"encoding/hex"
 	"encoding/pem"
 	"os"
 	"os/exec"
@@ -111,15 +113,17 @@ func TestPeersAcceptOurSignatures(t *testing.T) {
 				a, _ := strconv.Atoi(m[1])
 				b, _ := strconv.Atoi(m[2])
 				c, _ := strconv.Atoi(m[3])
-				hexsig := strings.TrimRight(string(data[a+1:b-1]), "0")
-				if len(hexsig)%2 == 1 {
-					hexsig += "0"
+				// The CMS is the DER element at the start of the zero-padded /Contents
+				// (trimming the zeros would also cut a signature whose last byte ends in 0).
+				padded, err := hex.DecodeString(string(data[a+1 : b-1]))
+				if err != nil {
+					t.Fatalf("/Contents of signature %d: %v", i+1, err)
 				}
-				der := make([]byte, len(hexsig)/2)
-				for k := range der {
-					v, _ := strconv.ParseUint(hexsig[2*k:2*k+2], 16, 8)
-					der[k] = byte(v)
+				var el asn1.RawValue
+				if _, err := asn1.Unmarshal(padded, &el); err != nil {
+					t.Fatalf("/Contents of signature %d: %v", i+1, err)
 				}
+				der := el.FullBytes
 				dir := t.TempDir()
 				sigFile := filepath.Join(dir, "sig.der")
 				contentFile := filepath.Join(dir, "content.bin")

@@ -70,6 +70,9 @@ func TestCannotEvaluateIsIndeterminate(t *testing.T) {
 		{"signature algorithm disagrees with the digest", "ETSI.CAdES.detached", func(s []byte) []byte {
 			return replaceLast(ours(s), rsa, oidBytes(t, cms.OIDSHA1WithRSA))
 		}, trust.Indeterminate, trust.FormatFailure, MsgSigAlgMismatch, trust.IntegrityUnknown},
+		{"RSA-PSS with default (SHA-1) parameters over a SHA-256 digest", "ETSI.CAdES.detached", func(s []byte) []byte {
+			return replaceLast(ours(s), rsa, oidBytes(t, cms.OIDRSAPSS))
+		}, trust.Indeterminate, trust.FormatFailure, MsgSigAlgMismatch, trust.IntegrityUnknown},
 		{"not a CMS", "adbe.pkcs7.detached", func([]byte) []byte { return []byte{0x30, 0x03, 0x02, 0x01, 0x01} },
 			trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, trust.IntegrityUnknown},
 		{"signer certificate unreadable", "ETSI.CAdES.detached", func(s []byte) []byte {

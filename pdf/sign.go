@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/pdf/internal/cms"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -103,7 +104,7 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	tmp, err := tempfile.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(tmpName)
+			tempfile.Remove(tmpName)
 		}
 	}()
 	if err := prep.write(ctx, fh, st.Size(), tmp, opts); err != nil {
@@ -128,7 +129,8 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmpName, out); err != nil {
+	// A termination signal removes the temporary file and refuses the rename after it.
+	if err := tempfile.Commit(tmpName, func() error { return os.Rename(tmpName, out) }); err != nil {
 		return nil, err
 	}
 	ok = true

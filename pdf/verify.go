@@ -58,6 +58,10 @@ type sigState struct {
 	lock    *fieldLock
 	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
 	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
+	// verified: the signature's bytes verify and no check of its own proved it bad;
+	// undecided: it neither verifies nor was proved bad (both set by settle, before any
+	// change analysis, from the signature's own checks only).
+	verified, undecided bool
 
 	ind     trust.Indication
 	sub     trust.SubIndication
@@ -200,6 +204,14 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 		}
 	}
 	a.hashPass(r)
+	// Every signature is verified before any change analysis runs: a later signature's
+	// appearance is a permitted change only when that signature verifies (overlay.go).
+	for _, s := range a.stamps {
+		a.settle(s)
+	}
+	for _, s := range a.sigs {
+		a.settle(s)
+	}
 	for _, s := range a.stamps {
 		a.finishTimestamp(s)
 	}
@@ -705,11 +717,17 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 	return true
 }
 
-func (a *analysis) finishTimestamp(s *sigState) {
+// settle finds the revision a signature covers and verifies its bytes.
+func (a *analysis) settle(s *sigState) {
 	if s.brOK {
 		a.coverage(s)
 		s.rep.Intact = a.verifyCrypto(s)
 	}
+	s.verified = s.rep.Intact && s.ind != trust.TotalFailed
+	s.undecided = !s.verified && s.ind == trust.Indeterminate
+}
+
+func (a *analysis) finishTimestamp(s *sigState) {
 	if s.brOK && s.rev >= 0 {
 		a.applyChanges(s)
 	}
@@ -745,10 +763,6 @@ func (a *analysis) stampReport(s *sigState, now time.Time) trust.SignatureReport
 }
 
 func (a *analysis) finishSignature(s *sigState) {
-	if s.brOK {
-		a.coverage(s)
-		s.rep.Intact = a.verifyCrypto(s)
-	}
 	if s.brOK && s.rev >= 0 {
 		a.applyChanges(s)
 	}
@@ -761,7 +775,8 @@ func (a *analysis) applyChanges(s *sigState) {
 	ch := &s.rep.ChangesAfterSigning
 	ch.Level = trust.ChangesNone
 	bad := false
-	unanalysed := -1 // the first revision left uncompared
+	var undecided []trust.ChangedObject // not permitted, but not proved forbidden either
+	unanalysed := -1                    // the first revision left uncompared
 	// The changed objects are listed within maxListedChanges over the whole report; past
 	// it only the first change that is not permitted still is (the verdict names it), and
 	// the rest are counted.
@@ -796,8 +811,11 @@ func (a *analysis) applyChanges(s *sigState) {
 				co.Why = trust.Message{Key: MsgChangeFieldLocked, Args: co.Why.Args}
 				o.permitted = false
 			}
-			list(co, o.permitted)
-			if !o.permitted {
+			list(co, o.permitted || o.undecided)
+			switch {
+			case o.undecided:
+				undecided = append(undecided, co)
+			case !o.permitted:
 				bad = true
 			}
 		}
@@ -838,13 +856,22 @@ func (a *analysis) applyChanges(s *sigState) {
 		what := ""
 		for _, o := range ch.Objects {
 			if o.Why.Key != MsgChangeSignatureAdded && o.Why.Key != MsgChangeFormFilled && o.Why.Key != MsgChangeRedrawn && o.Why.Key != MsgChangeDSS &&
-				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata {
+				o.Why.Key != MsgChangeDocTimestamp && o.Why.Key != MsgChangeMetadata && o.Why.Key != MsgChangeOverlayUnverifiable {
 				what = o.Object
 				s.check(trust.CheckChanges, false, o.Why.Key, o.Why.Args...)
 				s.outcome(trust.TotalFailed, trust.FormatFailure, MsgSigChanged, strconv.Itoa(o.Revision), what)
 				break
 			}
 		}
+		return
+	}
+	if len(undecided) > 0 {
+		// What the page shows changed, and whether a signature vouches for it cannot be
+		// told: INDETERMINATE, not TOTAL-FAILED.
+		ch.Level = trust.ChangesNotPermitted
+		o := undecided[0]
+		s.check(trust.CheckChanges, false, o.Why.Key, o.Why.Args...)
+		s.outcome(trust.Indeterminate, trust.SigConstraintsFailure, MsgSigChanged, strconv.Itoa(o.Revision), o.Object)
 		return
 	}
 	if unanalysed >= 0 {

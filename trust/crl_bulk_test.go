@@ -23,17 +23,12 @@ import (
 )
 
 // partitionName is the directory name of the i-th synthetic CRL partition.
-func partitionName(tb testing.TB, i int) []byte {
-	tb.Helper()
-	der, err := asn1.Marshal(pkix.Name{
+func partitionName(i int) ([]byte, error) {
+	return asn1.Marshal(pkix.Name{
 		Country: []string{"JP"}, Organization: []string{"JPKI"},
 		OrganizationalUnit: []string{"CRL Distribution Points", "Bulk"},
 		CommonName:         fmt.Sprintf("Partition %05d CRLDP", i),
 	}.ToRDNSequence())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return der
 }
 
 // partitionIDP is a critical issuingDistributionPoint naming one directory name.
@@ -89,11 +84,14 @@ func (ca *bulkCA) signers() []crlSigner {
 // Signing is spread over the CPUs.
 func writeBulkCRLs(tb testing.TB, ca *bulkCA, dir, zipPath string, n int) {
 	tb.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
 	now := time.Now()
 	ders := make([][]byte, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
+	workers := 4 * runtime.GOMAXPROCS(0) // each also waits for its files' flushes
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -106,17 +104,22 @@ func writeBulkCRLs(tb testing.TB, ca *bulkCA, dir, zipPath string, n int) {
 						RevocationTime: now.Add(-time.Duration(k+1) * time.Hour), ReasonCode: 3,
 					})
 				}
+				name, err := partitionName(i)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
 				ders[i], errs[i] = x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
 					Number: big.NewInt(int64(1000 + i)), ThisUpdate: now.Add(-time.Hour), NextUpdate: now.Add(48 * time.Hour),
-					RevokedCertificateEntries: entries, ExtraExtensions: []pkix.Extension{partitionIDP(partitionName(tb, i))},
+					RevokedCertificateEntries: entries, ExtraExtensions: []pkix.Extension{partitionIDP(name)},
 				}, ca.cert, ca.key)
+				if errs[i] == nil {
+					errs[i] = writeSynced(filepath.Join(dir, bulkName(i)), ders[i])
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
 	zf, err := os.Create(zipPath)
 	if err != nil {
 		tb.Fatal(err)
@@ -126,11 +129,7 @@ func writeBulkCRLs(tb testing.TB, ca *bulkCA, dir, zipPath string, n int) {
 		if errs[i] != nil {
 			tb.Fatal(errs[i])
 		}
-		name := fmt.Sprintf("partition-%05d.crl", i)
-		if err := writeSynced(filepath.Join(dir, name), der); err != nil {
-			tb.Fatal(err)
-		}
-		w, err := zw.Create("crl/" + name)
+		w, err := zw.Create("crl/" + bulkName(i))
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -146,6 +145,9 @@ func writeBulkCRLs(tb testing.TB, ca *bulkCA, dir, zipPath string, n int) {
 		tb.Fatal(err)
 	}
 }
+
+// bulkName is the file name of the i-th bulk CRL.
+func bulkName(i int) string { return fmt.Sprintf("partition-%05d.crl", i) }
 
 // writeSynced writes a file and flushes it to disk, so that a benchmark that follows does
 // not pay for writing back the generated files (an fsync in the store may wait for them).
@@ -183,7 +185,7 @@ func TestImportZipOfManyCRLs(t *testing.T) {
 		t.Fatalf("%d results, want %d", len(res.CRLs), n)
 	}
 	for i, c := range res.CRLs {
-		if c.Status != ImportAdded || c.CRL.File != fmt.Sprintf("crls.zip!crl/partition-%05d.crl", i) || c.CRL.Number != strconv.Itoa(1000+i) {
+		if c.Status != ImportAdded || c.CRL.File != "crls.zip!crl/"+bulkName(i) || c.CRL.Number != strconv.Itoa(1000+i) {
 			t.Fatalf("entry %d: %s %s %s", i, c.Status, c.CRL.File, c.CRL.Number)
 		}
 	}
@@ -290,7 +292,7 @@ func BenchmarkCRLImportBulk(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			start := time.Now()
 			for k := 0; k < n; k++ {
-				der, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("partition-%05d.crl", k)))
+				der, err := os.ReadFile(filepath.Join(dir, bulkName(k)))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -67,8 +67,9 @@ var crlErrorText = map[string]string{
 	MsgCRLDuplicateSerial:        "the CRL lists serial number %s more than once",
 }
 
-// Refusals of a CRL whose dates cannot be right (CRLError.Err, for errors.Is). Such a
-// CRL is never stored, so it cannot block a genuine CRL imported later.
+// Refusals of a CRL signed by a trusted CA that still cannot be relied on: dates that
+// cannot be right, or entries that contradict each other (CRLError.Err, for errors.Is).
+// Such a CRL is never stored, so it cannot block a genuine CRL imported later.
 var (
 	// ErrCRLNotYetValid: thisUpdate is later than now plus crlClockSkew.
 	ErrCRLNotYetValid = errors.New("CRL thisUpdate is in the future")

@@ -36,6 +36,7 @@ type crlUnit struct {
 	name     string
 	open     func() (io.ReadCloser, error)
 	pemBlock int // -1: DER; else the 0-based index of the CRL block in the PEM file
+	size     int // the file's size when it is held in memory (see small), else 0
 }
 
 // crlSkip is a file of a folder or zip that was not imported (not named like a CRL).
@@ -374,6 +375,31 @@ func countPEMBlocks(br *bufio.Reader) (int, error) {
 	return s.block + 1, nil
 }
 
+// maxSmallCRL is the size up to which a CRL file is read into memory once, for both
+// passes of the importer, instead of being opened and read twice.
+const maxSmallCRL = 1 << 20
+
+// small returns the unit reading from memory when its file is at most maxSmallCRL
+// bytes (most CRLs: then the file is read once), else the unit itself.
+func (u crlUnit) small() (crlUnit, error) {
+	rc, err := u.open()
+	if err != nil {
+		return u, err
+	}
+	defer rc.Close()
+	buf, err := io.ReadAll(io.LimitReader(rc, maxSmallCRL+1))
+	if err != nil {
+		return u, err
+	}
+	if len(buf) > maxSmallCRL {
+		return u, nil
+	}
+	m := u
+	m.open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
+	m.size = len(buf)
+	return m, nil
+}
+
 // reader opens a unit for parsing: the DER stream of the CRL (a bufio.Reader the parser
 // uses as it is), plus a function to call when the CRL has been parsed, which reads the
 // rest of the file (checking it holds nothing unexpected) and returns the SHA-256 of the
@@ -384,7 +410,11 @@ func (u crlUnit) reader() (*bufio.Reader, func() ([]byte, error), io.Closer, err
 		return nil, nil, nil, err
 	}
 	h := sha256.New()
-	raw := bufio.NewReaderSize(io.TeeReader(rc, h), crlReaderBufSize)
+	bufSize := crlReaderBufSize
+	if u.size > 0 {
+		bufSize = min(bufSize, max(u.size, 512)) // no larger than the file
+	}
+	raw := bufio.NewReaderSize(io.TeeReader(rc, h), bufSize)
 	if u.pemBlock < 0 {
 		finish := func() ([]byte, error) {
 			if err := onlyWhitespace(raw); err != nil {
@@ -410,7 +440,7 @@ func (u crlUnit) reader() (*bufio.Reader, func() ([]byte, error), io.Closer, err
 			}
 		}
 	}
-	der := bufio.NewReaderSize(&pemErrReader{r: base64.NewDecoder(base64.StdEncoding, s)}, crlReaderBufSize)
+	der := bufio.NewReaderSize(&pemErrReader{r: base64.NewDecoder(base64.StdEncoding, s)}, bufSize)
 	finish := func() ([]byte, error) {
 		// The DER must end exactly where the base64 does.
 		if _, err := der.ReadByte(); err != io.EOF {

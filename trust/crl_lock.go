@@ -14,8 +14,8 @@ const lockFileName = ".lock"
 
 // lockWait bounds how long an import or removal waits for another one to finish. What
 // runs under the lock is short (reading index headers, renames), so a wait this long
-// means a process stopped while holding it.
-const lockWait = 60 * time.Second
+// means a process stopped while holding it. (A variable for tests.)
+var lockWait = 60 * time.Second
 
 // errStoreBusy: another process held the store's lock for longer than lockWait.
 var errStoreBusy = errors.New("another import or removal holds the CRL store's lock")

@@ -239,3 +239,55 @@ func TestConcurrentImportGoroutines(t *testing.T) {
 		}
 	}
 }
+
+// While another holder has the store's lock, an import waits, then (after lockWait)
+// fails with trust.crl.store_busy leaving no file behind; once the lock is released it
+// succeeds. A removal waits the same way.
+func TestImportWaitsForTheLock(t *testing.T) {
+	ts := testStoreNoBuiltin(t)
+	older, newer := revokingCRLs(t, t.TempDir())
+	store := OpenStore(t.TempDir())
+	if _, err := store.Import(ts, older); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, store.Dir())
+	saved := lockWait
+	defer func() { lockWait = saved }()
+	lockWait = 300 * time.Millisecond
+
+	unlock, err := store.lock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Import(ts, newer)
+	var ie *ImportError
+	if !errors.As(err, &ie) || len(ie.Errors) != 1 || ie.Errors[0].Reason.Key != MsgCRLStoreBusy || !errors.Is(err, errStoreBusy) {
+		t.Fatalf("import while the store is locked: %v", err)
+	}
+	if !sameSnapshot(before, snapshot(t, store.Dir())) {
+		t.Fatal("a refused import changed the store")
+	}
+	list, _ := store.List()
+	if _, err := store.Remove(list[0].ID); !errors.Is(err, errStoreBusy) {
+		t.Fatalf("removal while the store is locked: %v", err)
+	}
+
+	// Released while an import waits: the import goes on.
+	lockWait = time.Minute
+	done := make(chan error)
+	go func() {
+		_, err := store.Import(ts, newer)
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the import did not wait for the lock: %v", err)
+	default:
+	}
+	unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	assertNewerInstalled(t, store, "after the wait")
+}

@@ -107,8 +107,10 @@ func signersOf(ts *TrustStore) []crlSigner {
 // Import reads CRL files (DER or PEM), folders of them and zip archives, verifies each CRL
 // against the trust store's CAs and stores it as the CRL of its scope unless the store
 // already has a newer one. It is all or nothing: if any CRL is refused (malformed,
-// truncated, unknown issuer, bad signature, delta CRL, unknown critical extension, …) an
-// *ImportError names every refused file and the store is left exactly as it was.
+// truncated, unknown issuer, bad signature, delta CRL, unknown critical extension, dated
+// more than crlClockSkew in the future, nextUpdate before thisUpdate, a serial number
+// listed twice, …) an *ImportError names every refused file and the store is left
+// exactly as it was. Concurrent imports into one store are safe (see Store).
 func (s *Store) Import(ts *TrustStore, paths ...string) (*ImportResult, error) {
 	return s.importWith(signersOf(ts), paths, time.Now())
 }
@@ -275,12 +277,13 @@ func parseNumber(s string) *big.Int {
 	return n
 }
 
-// stageWorkers is how many CRLs an import verifies and stages at once: a few more than
-// the processors, so that one CRL's parsing overlaps another's file creation and fsync
-// (which dominate for small CRLs), and few enough to bound the memory of large ones (each
-// holds its sorted records until it is written).
+// stageWorkers is how many CRLs an import verifies and stages at once: more than the
+// processors, so that one CRL's parsing overlaps other CRLs' file creation and fsync
+// (which dominate for small CRLs; the file system commits concurrent flushes together).
+// Their memory is small: a small CRL is at most maxSmallCRL bytes, and CRLs larger than
+// that (whose sorted records may take much memory) are staged one at a time.
 func stageWorkers(units int) int {
-	return max(1, min(units, runtime.GOMAXPROCS(0)+2, 8))
+	return max(1, min(units, max(8, 2*runtime.GOMAXPROCS(0)), 16))
 }
 
 // stageAll stages every unit (in parallel, see stageWorkers) and returns the staged CRLs
@@ -290,12 +293,13 @@ func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([
 	errs := make([]*CRLError, len(units))
 	next := make(chan int)
 	var wg sync.WaitGroup
+	var large sync.Mutex // one CRL larger than maxSmallCRL at a time: bounds the memory
 	for w := stageWorkers(len(units)); w > 0; w-- {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				done[i], errs[i] = s.stageUnit(units[i], signers, now)
+				done[i], errs[i] = s.stageUnit(units[i], signers, now, &large)
 			}
 		}()
 	}
@@ -317,7 +321,16 @@ func (s *Store) stageAll(units []crlUnit, signers []crlSigner, now time.Time) ([
 }
 
 // stageUnit verifies one CRL and writes its index to a temporary file in the store.
-func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time) (*staged, *CRLError) {
+// Small CRLs are staged in parallel; large ones hold the large lock, one at a time.
+func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time, large *sync.Mutex) (*staged, *CRLError) {
+	u, err := u.small()
+	if err != nil {
+		return nil, unitError(u, err)
+	}
+	if u.size == 0 { // not held in memory: a large CRL, whose records may take a lot
+		large.Lock()
+		defer large.Unlock()
+	}
 	var tmpPath string
 	info, number, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
 		f, err := os.CreateTemp(s.dir, ".import-*"+indexExt+".tmp")

@@ -361,21 +361,32 @@ func TestStoreImportFormats(t *testing.T) {
 	}
 }
 
-// A larger CRL in random serial order: every serial is found through the index, with its
-// time and reason, by both access paths (mapped and ReadAt); others are not.
+// A larger CRL in random serial order (larger than maxSmallCRL, so the importer streams
+// it twice from the file, imported together with small CRLs): every serial is found
+// through the index, with its time and reason, by both access paths (mapped and ReadAt);
+// others are not.
 func TestStoreIndexLookups(t *testing.T) {
-	s := syntheticCRL{seed: 99, entries: 20000, base: time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC)}
-	src := filepath.Join(t.TempDir(), "big.crl")
+	s := syntheticCRL{seed: 99, entries: 30000, base: time.Date(2023, 8, 1, 0, 0, 0, 0, time.UTC)}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "big.crl")
 	f, err := os.Create(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeSyntheticCRL(t, f, "sign-ca-2023", s, 7, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
 	f.Close()
+	if st, _ := os.Stat(src); st.Size() <= maxSmallCRL {
+		t.Fatalf("the CRL has %d bytes, want more than %d", st.Size(), maxSmallCRL)
+	}
 	store := OpenStore(t.TempDir())
-	res, err := store.Import(testStoreNoBuiltin(t), src)
+	res, err := store.Import(testStoreNoBuiltin(t), src, writeCommittedCRL(t, dir, testpki.CRLAuthFresh), writeCommittedCRL(t, dir, testpki.CRLSign2019Fresh))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range res.CRLs {
+		if c.Status != ImportAdded {
+			t.Fatalf("%s: %s", c.File, c.Status)
+		}
 	}
 	idx := filepath.Join(store.Dir(), indexFileName(&res.CRLs[0].CRL))
 	mapped, err := openIndexFile(idx)

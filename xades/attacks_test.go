@@ -43,8 +43,8 @@ func resign(t *testing.T, data []byte, sigID string, opts SignOptions) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
-	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(value) + doc.src[sv.inner:])
+	open := int(sv.start) + strings.IndexByte(doc.src[sv.start:], '>') + 1
+	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(value) + doc.src[sv.innerIn(doc.src):])
 }
 
 func mustReplace(t *testing.T, data []byte, old, new string) []byte {
@@ -188,7 +188,7 @@ func TestSignedContentIsTheResolvedElement(t *testing.T) {
 	src := `<Root><Payload Id="payload">amount=100</Payload></Root>`
 	doc := mustParse(t, src)
 	var h bytes.Buffer
-	canonicalize(&h, doc.elem.children[0], &subtreeSet{}, c14nMethod{exclusive: true})
+	canonicalize(&h, doc.elem.first, &subtreeSet{}, c14nMethod{exclusive: true})
 	d := sha256.Sum256(h.Bytes())
 	sig := `<ds:Signature xmlns:ds="` + NSDSig + `" Id="s1"><ds:SignedInfo>` +
 		`<ds:CanonicalizationMethod Algorithm="` + AlgExcC14N + `"/><ds:SignatureMethod Algorithm="` + AlgRSASHA256 + `"/>` +

@@ -232,7 +232,7 @@ func (c *canonicalizer) leaf(n *node) {
 		c.w.WriteString("-->")
 	case piNode:
 		c.w.WriteString("<?")
-		c.w.WriteString(n.target)
+		c.w.WriteString(n.local)
 		if n.data != "" {
 			c.w.WriteByte(' ')
 			c.w.WriteString(n.data)

@@ -192,8 +192,8 @@ func flipValue(t *testing.T, data []byte) []byte {
 		t.Fatal(err)
 	}
 	raw[len(raw)/2] ^= 1
-	open := sv.start + strings.IndexByte(doc.src[sv.start:], '>') + 1
-	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.inner:])
+	open := int(sv.start) + strings.IndexByte(doc.src[sv.start:], '>') + 1
+	return []byte(doc.src[:open] + base64.StdEncoding.EncodeToString(raw) + doc.src[sv.innerIn(doc.src):])
 }
 
 // ECDSA signatures made by xmlsec1 (XMLDSig 1.1: r || s of the curve's size). xmlsec1

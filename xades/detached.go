@@ -34,7 +34,7 @@ type siblingFiles struct {
 	root *os.Root
 }
 
-func (s *siblingFiles) read(name string) ([]byte, error) {
+func (s *siblingFiles) open(name string) (io.ReadCloser, error) {
 	unfollowed := &packageError{name: name, key: MsgRefExternal, ind: trust.Indeterminate, sub: trust.SignedDataNotFound}
 	if checkPlainName(name) != nil {
 		return nil, unfollowed
@@ -46,15 +46,27 @@ func (s *siblingFiles) read(name string) ([]byte, error) {
 	if err != nil {
 		return nil, unfollowed // a link out of the folder, a file we may not read, …
 	}
-	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
+		f.Close()
 		return nil, unfollowed
 	}
 	if fi.Size() > maxPackage {
+		f.Close()
 		return nil, &packageError{name: name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPackage+1))
+	return f, nil
+}
+
+// readPackageFile reads a whole file of files, for the transforms that need its bytes
+// (a digest without transforms streams it instead), at most maxPackage bytes.
+func readPackageFile(files packageFiles, name string) ([]byte, error) {
+	r, err := files.open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, maxPackage+1))
 	if err == nil && len(data) > maxPackage {
 		return nil, &packageError{name: name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
 	}

@@ -96,6 +96,12 @@ func zipClaimsEGov(p string) bool {
 		return false
 	}
 	defer zr.Close()
+	// A zip bomb must not make detection inflate one body per entry: a body several
+	// entries name is scanned once, and after MaxXMLSize bytes scanned in all the zip is
+	// taken as e-Gov material, for the e-Gov rules (one kousei.xml, entry sizes, layout)
+	// to judge or refuse.
+	scanned := map[int64]bool{}
+	budget := int64(MaxXMLSize)
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") || !isKouseiName(path.Base(f.Name)) {
 			continue
@@ -103,17 +109,42 @@ func zipClaimsEGov(p string) bool {
 		if !f.Mode().IsRegular() {
 			return true
 		}
+		off, err := f.DataOffset()
+		if err != nil {
+			return true
+		}
+		if scanned[off] {
+			continue
+		}
+		scanned[off] = true
+		if budget <= 0 {
+			return true
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return true
 		}
-		claims := mentionsEGov(rc)
+		cr := &countingReader{r: rc}
+		claims := mentionsEGov(cr)
 		rc.Close()
+		budget -= cr.n
 		if claims {
 			return true
 		}
 	}
 	return false
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // mentionsEGov reports whether the first MaxXMLSize bytes of r hold the name 構成情報 or

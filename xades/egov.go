@@ -142,9 +142,11 @@ func IsEGovKousei(data []byte) bool {
 
 // packageFiles gives access to the files of an e-Gov package other than kousei.xml.
 type packageFiles interface {
-	// read returns a file's bytes by its name in the package folder (fs.ErrNotExist
-	// when there is none, a *packageError when it is not a plain file).
-	read(name string) ([]byte, error)
+	// open returns a file's bytes as a stream, by its name in the package folder
+	// (fs.ErrNotExist when there is none, a *packageError when it is not a plain file
+	// or too large). The stream fails rather than give more bytes than the package
+	// allows, or, in a zip, other bytes than its directory declares.
+	open(name string) (io.ReadCloser, error)
 	// names lists the plain files of the package folder other than kousei.xml.
 	names() []string
 	// unsafe lists entries that are not plain files (folders, links, …).
@@ -195,7 +197,7 @@ func openDirFiles(dir string) (*dirFiles, error) {
 	return d, nil
 }
 
-func (d *dirFiles) read(name string) ([]byte, error) {
+func (d *dirFiles) open(name string) (io.ReadCloser, error) {
 	if err := checkPlainName(name); err != nil {
 		return nil, &packageError{name: name, key: MsgRefOutsidePackage, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
@@ -214,16 +216,48 @@ func (d *dirFiles) read(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	// The opened file must still be the plain file that was checked (no swap for a link).
 	if fi2, err := f.Stat(); err != nil || !os.SameFile(fi, fi2) {
+		f.Close()
 		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPackage+1))
-	if err == nil && len(data) > maxPackage {
-		return nil, &packageError{name: name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
+	return &cappedFile{f: f, name: name, left: maxPackage}, nil
+}
+
+// cappedFile reads a package file within the package limit: a file that has grown past
+// maxPackage since it was checked fails while it is read, instead of being hashed whole.
+type cappedFile struct {
+	f    *os.File
+	name string
+	left int64
+}
+
+func (c *cappedFile) Read(p []byte) (int, error) {
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
 	}
-	return data, err
+	n, err := c.f.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return 0, &packageError{name: c.name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
+	}
+	return n, err
+}
+
+func (c *cappedFile) Close() error { return c.f.Close() }
+
+// hashFile writes a package file to w (a hash, or a copy) as a stream: memory does not
+// grow with the file's size.
+func hashFile(files packageFiles, name string, w io.Writer) error {
+	rc, err := files.open(name)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if _, err := io.Copy(w, rc); err != nil {
+		return err
+	}
+	return nil
 }
 
 func (d *dirFiles) names() []string   { return d.plain }
@@ -474,7 +508,7 @@ func readZipFile(f *zip.File) ([]byte, error) {
 	return data, nil
 }
 
-func (z *zipFiles) read(name string) ([]byte, error) {
+func (z *zipFiles) open(name string) (io.ReadCloser, error) {
 	if err := checkPlainName(name); err != nil {
 		return nil, &packageError{name: name, key: MsgRefOutsidePackage, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
@@ -485,7 +519,12 @@ func (z *zipFiles) read(name string) ([]byte, error) {
 	if !f.Mode().IsRegular() {
 		return nil, &packageError{name: name, key: MsgEGovNotPlainFile, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
-	return readZipFile(f)
+	if f.UncompressedSize64 > maxPackage {
+		return nil, &packageError{name: f.Name, key: MsgEGovTooLarge, ind: trust.Indeterminate, sub: trust.FormatFailure}
+	}
+	// archive/zip's entry reader fails on more bytes than the directory declares, on
+	// fewer, and on a CRC-32 that does not match.
+	return f.Open()
 }
 
 func (z *zipFiles) names() []string   { return z.plain }
@@ -686,6 +725,11 @@ func openPackage(p string) (*egovPackage, error) {
 			if err != nil {
 				zr.Close()
 				return nil, err
+			}
+			if zf.kousei.UncompressedSize64 > MaxXMLSize {
+				// Refused before it is inflated, as kousei.xml in a folder is.
+				zr.Close()
+				return nil, newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
 			}
 			data, err := readZipFile(zf.kousei)
 			if err != nil {

@@ -3,9 +3,12 @@ package xades
 import (
 	"archive/zip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
 // SignEGov signs an e-Gov package. in is the package folder, a zip holding it, or its
@@ -129,13 +132,17 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	if pkg.zip != nil {
 		return writeZipAtomic(out, pkg.zipFiles, &pkg.zip.Reader, signed, check)
 	}
-	files := map[string][]byte{KouseiName: signed}
+	files := map[string]func(io.Writer) error{KouseiName: func(w io.Writer) error {
+		_, err := w.Write(signed)
+		return err
+	}}
 	for _, name := range k.listed {
-		data, err := pkg.files.read(name)
-		if err != nil {
-			return newError(err, MsgDocUnreadable, err.Error())
+		files[name] = func(w io.Writer) error {
+			if err := hashFile(pkg.files, name, w); err != nil {
+				return newError(err, MsgDocUnreadable, err.Error())
+			}
+			return nil
 		}
-		files[name] = data
 	}
 	return writeDirAtomic(out, files, check)
 }
@@ -145,7 +152,7 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 // copy is checked before it is renamed into place.
 func writeZipAtomic(out string, zf *zipFiles, zr *zip.Reader, signed []byte, check func(string) error) error {
 	dir := filepath.Dir(out)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".tmp-*")
+	tmp, err := tempfile.CreateTemp(dir, "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
@@ -154,7 +161,7 @@ func writeZipAtomic(out string, zf *zipFiles, zr *zip.Reader, signed []byte, che
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(name)
+			tempfile.Remove(name)
 		}
 	}()
 	zw := zip.NewWriter(tmp)
@@ -194,7 +201,7 @@ func writeZipAtomic(out string, zf *zipFiles, zr *zip.Reader, signed []byte, che
 	if err := os.Chmod(name, 0o644); err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
-	if err := renameNoReplace(name, out); err != nil {
+	if err := commit(name, func() error { return renameNoReplace(name, out) }); err != nil {
 		return err
 	}
 	ok = true

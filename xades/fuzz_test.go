@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // memFiles is an in-memory e-Gov package (for fuzzing without touching the disk).
 type memFiles map[string][]byte
 
-func (m memFiles) read(name string) ([]byte, error) {
+func (m memFiles) open(name string) (io.ReadCloser, error) {
 	if err := checkPlainName(name); err != nil {
 		return nil, &packageError{name: name, key: MsgRefOutsidePackage, ind: trust.TotalFailed, sub: trust.FormatFailure}
 	}
@@ -25,7 +26,7 @@ func (m memFiles) read(name string) ([]byte, error) {
 	if !ok {
 		return nil, fs.ErrNotExist
 	}
-	return b, nil
+	return io.NopCloser(bytes.NewReader(b)), nil
 }
 
 func (m memFiles) names() []string {

@@ -90,3 +90,66 @@ func TestHostileXPath(t *testing.T) {
 		}
 	}
 }
+
+// TestDeepNesting: a document nested as deep as the parser accepts, many times over, is
+// signed and verified (bounded time and memory: nothing in the tree or the
+// canonicalizers is quadratic in the depth); one level more is refused; and nesting with
+// a new namespace declaration at every level — where every element would carry its own
+// copy of a scope that grows with the depth — is refused once the copies add up.
+func TestDeepNesting(t *testing.T) {
+	pol := testPolicy(t)
+	chain := func(b *strings.Builder, depth int, open func(i int) string, close string) {
+		for i := range depth {
+			b.WriteString(open(i))
+		}
+		b.WriteString("x")
+		for range depth {
+			b.WriteString(close)
+		}
+	}
+	var deep strings.Builder
+	deep.WriteString("<r>")
+	for deep.Len() < 2<<20 {
+		chain(&deep, MaxDepth-1, func(int) string { return "<d>" }, "</d>")
+	}
+	deep.WriteString("</r>")
+	signed, err := SignXAdES([]byte(deep.String()), personaOpts(t, "valid"))
+	if err != nil {
+		t.Fatalf("sign at depth %d: %v", MaxDepth, err)
+	}
+	if rep := Verify("deep.xml", signed, pol); rep.Indication != trust.TotalPassed {
+		t.Errorf("depth %d: %s %v", MaxDepth, rep.Indication, rep.Error)
+	}
+
+	var tooDeep strings.Builder
+	tooDeep.WriteString("<r>")
+	chain(&tooDeep, MaxDepth, func(int) string { return "<d>" }, "</d>")
+	tooDeep.WriteString("</r>")
+	if rep := Verify("too-deep.xml", []byte(tooDeep.String()), pol); rep.Error == nil || rep.Error.Key != MsgDocTooDeep {
+		t.Errorf("depth %d: %v", MaxDepth+1, rep.Error)
+	}
+	if _, err := SignXAdES([]byte(tooDeep.String()), personaOpts(t, "valid")); err == nil {
+		t.Errorf("depth %d signed", MaxDepth+1)
+	}
+
+	var decls strings.Builder
+	decls.WriteString("<r>")
+	for decls.Len() < 1<<20 {
+		chain(&decls, MaxDepth-1, func(i int) string { return fmt.Sprintf(`<d xmlns:p%d="urn:x">`, i) }, "</d>")
+	}
+	decls.WriteString("</r>")
+	if rep := Verify("nested-declarations.xml", []byte(decls.String()), pol); rep.Error == nil || rep.Error.Key != MsgDocMalformed {
+		t.Errorf("a declaration at every level: %v", rep.Error)
+	}
+
+	// The same declaration repeated on every level changes no scope and costs nothing.
+	var same strings.Builder
+	same.WriteString(`<r xmlns="urn:x">`)
+	for same.Len() < 1<<20 {
+		chain(&same, MaxDepth-1, func(int) string { return `<d xmlns="urn:x" xmlns:p="urn:p">` }, "</d>")
+	}
+	same.WriteString("</r>")
+	if rep := Verify("repeated-declarations.xml", []byte(same.String()), pol); rep.Error != nil || len(rep.Signatures) != 0 {
+		t.Errorf("a repeated declaration at every level: %v", rep.Error)
+	}
+}

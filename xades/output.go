@@ -2,14 +2,19 @@ package xades
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
 // Output is written next to its final place and renamed into place only when it is
 // complete: a crash, a full disk or a card pulled out leaves no partial output, and the
-// input is never opened for writing.
+// input is never opened for writing. The temporary names are registered with package
+// tempfile, so that a termination signal removes them too (and no output is put in
+// place after it).
 
 // checkDistinct refuses an output that is the input, or that exists already.
 func checkDistinct(in, out string) error {
@@ -30,7 +35,7 @@ func checkDistinct(in, out string) error {
 // refuses to replace an existing file.
 func writeFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	tmp, err := tempfile.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
@@ -39,7 +44,7 @@ func writeFileAtomic(path string, data []byte) error {
 	defer func() {
 		if !ok {
 			tmp.Close()
-			os.Remove(name)
+			tempfile.Remove(name)
 		}
 	}()
 	if _, err := tmp.Write(data); err != nil {
@@ -54,12 +59,22 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.Chmod(name, 0o644); err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
-	if err := renameNoReplace(name, path); err != nil {
+	if err := commit(name, func() error { return renameNoReplace(name, path) }); err != nil {
 		return err
 	}
 	ok = true
 	syncDir(dir)
 	return nil
+}
+
+// commit moves a finished temporary output into place unless the process is being
+// stopped (tempfile.Commit).
+func commit(tmp string, move func() error) error {
+	err := tempfile.Commit(tmp, move)
+	if errors.Is(err, tempfile.ErrInterrupted) {
+		return newError(err, MsgSignWrite, err.Error())
+	}
+	return err
 }
 
 // renameNoReplace moves a finished temporary file to path unless path exists: a hard
@@ -90,20 +105,20 @@ func syncDir(dir string) {
 
 // writeDirAtomic creates the folder path with the given files through a temporary
 // folder next to it, calls check on the temporary folder, and renames it into place
-// only when check succeeds.
-func writeDirAtomic(path string, files map[string][]byte, check func(tmpDir string) error) error {
+// only when check succeeds. Each file is written by its function, as a stream.
+func writeDirAtomic(path string, files map[string]func(io.Writer) error, check func(tmpDir string) error) error {
 	parent := filepath.Dir(path)
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(path)+".tmp-")
+	tmp, err := tempfile.MkdirTemp(parent, "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
 	ok := false
 	defer func() {
 		if !ok {
-			os.RemoveAll(tmp)
+			tempfile.Remove(tmp)
 		}
 	}()
-	for name, data := range files {
+	for name, write := range files {
 		if err := checkPlainName(name); err != nil {
 			return newError(err, MsgEGovUnsafeEntry, name)
 		}
@@ -111,10 +126,14 @@ func writeDirAtomic(path string, files map[string][]byte, check func(tmpDir stri
 		if err != nil {
 			return newError(err, MsgSignWrite, err.Error())
 		}
-		_, werr := f.Write(data)
+		werr := write(f)
 		serr := f.Sync()
 		cerr := f.Close()
 		if err := errors.Join(werr, serr, cerr); err != nil {
+			var e *Error
+			if errors.As(werr, &e) {
+				return e
+			}
 			return newError(err, MsgSignWrite, err.Error())
 		}
 	}
@@ -125,11 +144,17 @@ func writeDirAtomic(path string, files map[string][]byte, check func(tmpDir stri
 	if err := check(tmp); err != nil {
 		return err
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return newError(fs.ErrExist, MsgSignOutputExists, path)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
+	err = commit(tmp, func() error {
+		if _, err := os.Lstat(path); err == nil {
+			return newError(fs.ErrExist, MsgSignOutputExists, path)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return newError(err, MsgSignWrite, err.Error())
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	ok = true
 	syncDir(parent)

@@ -51,6 +51,28 @@ type parser struct {
 	buf   []byte
 	slab  []node // nodes are allocated in blocks: a big document has millions
 	eslab []elemFields
+	// plain holds the shared elemFields of elements without attributes and namespace
+	// declarations, by qualified name and scope, and of processing instructions, by
+	// "?" and their target (a name cannot start with "?").
+	plain map[plainKey]*elemFields
+	// tail holds the last child so far of each open node (the document node first).
+	tail []*node
+	// scopeEntries counts the namespace bindings of the scopes built so far: each element
+	// that declares a namespace gets a copy of its whole scope, so deep nesting with a
+	// declaration at every level would otherwise cost memory quadratic in the depth.
+	scopeEntries int
+}
+
+// maxScopeEntries (plus one per 16 bytes of input) bounds parser.scopeEntries: 32 MB of
+// bindings, far more than real documents hold, far less than a hostile one could ask.
+const maxScopeEntries = 1 << 20
+
+// plainKey identifies the elemFields of an element without attributes: its qualified
+// name and its scope (which it shares with its parent, so the slice identifies it).
+type plainKey struct {
+	qname string
+	scope *nsBinding
+	n     int
 }
 
 func (p *parser) fail(kind error, at int, format string, args ...any) error {
@@ -68,9 +90,13 @@ func (p *parser) fail(kind error, at int, format string, args ...any) error {
 // parseDocument parses an XML document without a DTD. The input is not modified; the
 // returned document keeps it (as a string) for byte-exact splicing.
 func parseDocument(data []byte) (*document, error) {
-	s := string(data)
+	return parseString(string(data))
+}
+
+// parseString is parseDocument of an input held as a string (no copy is made).
+func parseString(s string) (*document, error) {
 	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
-	p := &parser{s: s, doc: d}
+	p := &parser{s: s, doc: d, tail: []*node{nil}}
 	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
 		d.hasBOM = true
 		p.p = 3
@@ -278,9 +304,16 @@ func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.kind, n.parent, n.start, n.order = kind, parent, start, p.order
+	n.kind, n.parent, n.start, n.order = kind, parent, int32(start), int32(p.order)
 	p.order++
-	parent.children = append(parent.children, n)
+	// parent is the innermost open node, whose last child is the tail's top.
+	last := &p.tail[len(p.tail)-1]
+	if *last == nil {
+		parent.first = n
+	} else {
+		(*last).next = n
+	}
+	*last = n
 	return n
 }
 
@@ -290,15 +323,14 @@ func (p *parser) appendText(parent *node, start int, data string) {
 	if data == "" {
 		return
 	}
-	if k := len(parent.children); k > 0 && parent.children[k-1].kind == textNode {
-		t := parent.children[k-1]
+	if t := p.tail[len(p.tail)-1]; t != nil && t.kind == textNode {
 		t.data += data
-		t.end = p.p
+		t.end = int32(p.p)
 		return
 	}
 	t := p.newNode(textNode, parent, start)
 	t.data = data
-	t.end = p.p
+	t.end = int32(p.p)
 }
 
 func (p *parser) comment(parent *node) error {
@@ -314,7 +346,7 @@ func (p *parser) comment(parent *node) error {
 	p.p += 4 + end + 3
 	c := p.newNode(commentNode, parent, start)
 	c.data = normalizeNewlines(body)
-	c.end = p.p
+	c.end = int32(p.p)
 	return nil
 }
 
@@ -346,9 +378,16 @@ func (p *parser) pi(parent *node) error {
 		p.p += end + 2
 	}
 	n := p.newNode(piNode, parent, start)
-	n.target = target
+	n.elemFields = p.plain[plainKey{qname: "?" + target}]
+	if n.elemFields == nil {
+		if p.plain == nil {
+			p.plain = map[plainKey]*elemFields{}
+		}
+		n.elemFields = &elemFields{local: target}
+		p.plain[plainKey{qname: "?" + target}] = n.elemFields
+	}
 	n.data = data
-	n.end = p.p
+	n.end = int32(p.p)
 	return nil
 }
 
@@ -390,9 +429,9 @@ func (p *parser) content() error {
 				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
 			}
 			p.p++
-			cur.inner = start
-			cur.end = p.p
+			cur.end = int32(p.p)
 			cur = cur.parent
+			p.tail = p.tail[:len(p.tail)-1]
 			depth--
 			if cur == p.doc.root {
 				return nil
@@ -419,7 +458,7 @@ func (p *parser) content() error {
 		case strings.HasPrefix(rest, "<!"):
 			return p.fail(ErrMalformed, p.p, "markup declaration inside an element")
 		default:
-			if cur == p.doc.root && len(cur.elements()) > 0 {
+			if cur == p.doc.root && p.doc.elem != nil {
 				return p.fail(ErrMalformed, p.p, "a second document element")
 			}
 			el, err := p.startTag(cur)
@@ -432,9 +471,10 @@ func (p *parser) content() error {
 			if !el.selfClosing {
 				depth++
 				if depth > MaxDepth {
-					return p.fail(ErrTooDeep, el.start, "elements nested deeper than %d", MaxDepth)
+					return p.fail(ErrTooDeep, int(el.start), "elements nested deeper than %d", MaxDepth)
 				}
 				cur = el
+				p.tail = append(p.tail, nil)
 			} else if cur == p.doc.root {
 				return nil
 			}
@@ -559,15 +599,6 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		return nil, err
 	}
 	el := p.newNode(elementNode, parent, start)
-	if len(p.eslab) == cap(p.eslab) {
-		size := 64
-		if p.order > 4096 {
-			size = 2048
-		}
-		p.eslab = make([]elemFields, 0, size)
-	}
-	p.eslab = p.eslab[:len(p.eslab)+1]
-	el.elemFields = &p.eslab[len(p.eslab)-1]
 	var raws []rawAttr
 	for {
 		sp := p.skipSpace()
@@ -579,10 +610,9 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			break
 		}
 		if strings.HasPrefix(p.s[p.p:], "/>") {
-			el.inner = p.p
 			p.p += 2
 			el.selfClosing = true
-			el.end = p.p
+			el.end = int32(p.p)
 			break
 		}
 		if !sp {
@@ -614,6 +644,27 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	if parent.kind == elementNode {
 		scope = parent.scope
 	}
+	var plain *plainKey
+	if len(raws) == 0 {
+		key := plainKey{qname: qn, n: len(scope)}
+		if len(scope) > 0 {
+			key.scope = &scope[0]
+		}
+		if f, ok := p.plain[key]; ok {
+			el.elemFields = f
+			return el, nil
+		}
+		plain = &key
+	}
+	if len(p.eslab) == cap(p.eslab) {
+		size := 64
+		if p.order > 4096 {
+			size = 2048
+		}
+		p.eslab = make([]elemFields, 0, size)
+	}
+	p.eslab = p.eslab[:len(p.eslab)+1]
+	el.elemFields = &p.eslab[len(p.eslab)-1]
 	var others []rawAttr
 	var declared map[string]bool
 	for _, a := range raws {
@@ -654,9 +705,15 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		el.decls = append(el.decls, nsBinding{prefix, a.value})
 	}
 	if len(el.decls) > 0 {
-		scope = applyDecls(scope, el.decls)
+		base := scope
+		if scope = applyDecls(base, el.decls); len(scope) > 0 && (len(base) == 0 || &scope[0] != &base[0]) {
+			p.scopeEntries += len(scope) // a new copy
+		}
 		if len(scope) > MaxNamespaces {
 			return nil, p.fail(ErrMalformed, start, "more than %d namespaces in scope at <%s>", MaxNamespaces, qn)
+		}
+		if p.scopeEntries > maxScopeEntries+len(p.s)/16 {
+			return nil, p.fail(ErrMalformed, start, "too many namespace declarations in nested elements")
 		}
 	}
 	el.scope = scope
@@ -722,11 +779,32 @@ func (p *parser) startTag(parent *node) (*node, error) {
 			}
 		}
 	}
+	if plain != nil {
+		if p.plain == nil {
+			p.plain = map[plainKey]*elemFields{}
+		}
+		p.plain[*plain] = el.elemFields
+	}
 	return el, nil
 }
 
-// applyDecls returns a new sorted scope: base with decls applied.
+// applyDecls returns a new sorted scope: base with decls applied, or base itself when
+// the declarations change nothing (a vocabulary that repeats its namespace declaration
+// on every record).
 func applyDecls(base []nsBinding, decls []nsBinding) []nsBinding {
+	same := true
+	for _, d := range decls {
+		if d.prefix == "xml" {
+			continue
+		}
+		if u, ok := findNS(base, d.prefix); d.uri == "" && ok || d.uri != "" && (!ok || u.uri != d.uri) {
+			same = false
+			break
+		}
+	}
+	if same {
+		return base
+	}
 	m := make(map[string]string, len(base)+len(decls))
 	for _, b := range base {
 		m[b.prefix] = b.uri

@@ -438,7 +438,7 @@ func (ref *reference) digestData(h io.Writer, sig *node, files packageFiles) err
 	var octets []byte
 	ts := ref.transforms
 	if ref.file != "" {
-		data, err := files.read(ref.file)
+		data, err := readPackageFile(files, ref.file)
 		if err != nil {
 			return err
 		}

@@ -82,7 +82,7 @@ type nodeMarks []uint64
 func newNodeMarks(count int) nodeMarks { return make(nodeMarks, (count+63)/64) }
 
 func (m nodeMarks) has(n *node) bool {
-	i := n.order
+	i := int(n.order)
 	return i/64 < len(m) && m[i/64]&(1<<(i%64)) != 0
 }
 
@@ -92,11 +92,11 @@ func (m nodeMarks) set(i int) { m[i/64] |= 1 << (i % 64) }
 func (m nodeMarks) markSubtrees(roots []*node) {
 	end := -1
 	for _, r := range roots {
-		if r.order <= end {
+		if int(r.order) <= end {
 			continue // inside the previous root's subtree
 		}
-		end = lastDescendant(r).order
-		for i := r.order; i <= end; i++ {
+		end = int(lastDescendant(r).order)
+		for i := int(r.order); i <= end; i++ {
 			m.set(i)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -88,23 +89,47 @@ func placeholderDigests(n int) []string {
 	return out
 }
 
-// splice inserts fragment as the last child of container, in the original bytes.
-func splice(doc *document, container *node, fragment string) []byte {
-	src := doc.src
-	var b bytes.Buffer
-	b.Grow(len(src) + len(fragment) + 64)
-	if container.selfClosing {
-		b.WriteString(src[:container.inner])
+// spliceSite is where a signature goes into a document: the input and the container
+// element's end. It keeps only what splicing needs, so that the parsed tree it came from
+// can be freed while the signature is being made (a big document's tree costs many times
+// its size).
+type spliceSite struct {
+	src         string
+	inner, end  int
+	selfClosing bool
+	qname       string
+}
+
+func spliceSiteOf(doc *document, container *node) spliceSite {
+	return spliceSite{src: doc.src, inner: container.innerIn(doc.src), end: int(container.end),
+		selfClosing: container.selfClosing, qname: container.qname()}
+}
+
+// join returns the input with fragment inserted as the last child of the container.
+func (s spliceSite) join(fragment string) string {
+	var b strings.Builder
+	b.Grow(len(s.src) + len(fragment) + len(s.qname) + 3)
+	if s.selfClosing {
+		b.WriteString(s.src[:s.inner])
 		b.WriteString(">")
 		b.WriteString(fragment)
-		b.WriteString("</" + container.qname() + ">")
-		b.WriteString(src[container.end:])
+		b.WriteString("</" + s.qname + ">")
+		b.WriteString(s.src[s.end:])
 	} else {
-		b.WriteString(src[:container.inner])
+		b.WriteString(s.src[:s.inner])
 		b.WriteString(fragment)
-		b.WriteString(src[container.inner:])
+		b.WriteString(s.src[s.inner:])
 	}
-	return b.Bytes()
+	return b.String()
+}
+
+// releaseTree collects the garbage before a big document is parsed again: the tree
+// that was just dropped would otherwise still count toward the collector's goal, so the
+// new one could grow beside it and double the peak memory of signing.
+func releaseTree(size int) {
+	if size >= 8<<20 {
+		runtime.GC()
+	}
 }
 
 // signInTree completes a signature that was spliced into a document with placeholder
@@ -113,67 +138,76 @@ func splice(doc *document, container *node, fragment string) []byte {
 // and has it signed. render must produce the signature XML for given parts.
 func signInTree(orig *document, container *node, nrefs int, render func(signatureParts) (string, error),
 	id string, files packageFiles, opts *SignOptions, algURI string) ([]byte, error) {
+	out, err := signSpliced(spliceSiteOf(orig, container), nrefs, render, id, files, opts, algURI)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(out), nil
+}
+
+// signSpliced is signInTree at a splice site; it returns the signed document.
+func signSpliced(site spliceSite, nrefs int, render func(signatureParts) (string, error),
+	id string, files packageFiles, opts *SignOptions, algURI string) (string, error) {
 
 	parts := signatureParts{digests: placeholderDigests(nrefs)}
 	frag, err := render(parts)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	doc, err := parseDocument(splice(orig, container, frag))
+	releaseTree(len(site.src))
+	doc, err := parseString(site.join(frag))
 	if err != nil {
-		return nil, fmt.Errorf("the signature template does not parse: %w", err)
+		return "", fmt.Errorf("the signature template does not parse: %w", err)
 	}
 	sig, ok := doc.byID(id)
 	if !ok || !sig.is(NSDSig, "Signature") {
-		return nil, errors.New("the signature template lost its Id")
+		return "", errors.New("the signature template lost its Id")
 	}
 	si := sig.elements()[0]
 	refEls := si.elements()[2:]
 	if len(refEls) != nrefs {
-		return nil, errors.New("the signature template has the wrong references")
+		return "", errors.New("the signature template has the wrong references")
 	}
 	for i, re := range refEls {
 		ref, perr := parseReference(re)
 		if perr != nil {
-			return nil, perr
+			return "", perr
 		}
 		if rerr := ref.resolve(doc, files); rerr != nil {
-			return nil, rerr
+			return "", rerr
 		}
 		h := ref.digest.hash.New()
 		if ref.file != "" {
-			data, err := files.read(ref.file)
-			if err != nil {
-				return nil, err
+			if err := hashFile(files, ref.file, h); err != nil {
+				return "", err
 			}
-			h.Write(data)
 		} else if err := ref.digestNodes(h, sig); err != nil {
-			return nil, err
+			return "", err
 		}
 		parts.digests[i] = base64.StdEncoding.EncodeToString(h.Sum(nil))
 		dv := re.elements()[len(re.elements())-1]
-		dv.children = []*node{{kind: textNode, parent: dv, data: parts.digests[i]}}
+		dv.first = &node{kind: textNode, parent: dv, data: parts.digests[i]}
 	}
 
 	c14nURI, _ := si.elements()[0].attrValue("Algorithm")
 	m, _ := c14nByURI(c14nURI)
 	var canonical bytes.Buffer
 	if err := canonicalize(&canonical, si, &subtreeSet{}, m); err != nil {
-		return nil, err
+		return "", err
 	}
 	value, err := signDigest(opts.Signer, signatureAlgs[algURI], canonical.Bytes())
 	if err != nil {
-		return nil, newError(err, MsgSignCard, err.Error())
+		return "", newError(err, MsgSignCard, err.Error())
 	}
 	if _, err := verifySignatureValue(opts.Certificate.PublicKey, signatureAlgs[algURI], canonical.Bytes(), value); err != nil {
-		return nil, newError(err, MsgSignCard, "the signature value does not verify with the certificate")
+		return "", newError(err, MsgSignCard, "the signature value does not verify with the certificate")
 	}
 	parts.sigValue = base64.StdEncoding.EncodeToString(value)
 	frag, err = render(parts)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	return splice(orig, container, frag), nil
+	return site.join(frag), nil
 }
 
 // keyInfoXML renders the certificates of a KeyInfo (prefix "ds:" or "").
@@ -244,14 +278,17 @@ func SignXAdES(data []byte, opts SignOptions) ([]byte, error) {
 		b.WriteString(`</ds:Signature>`)
 		return b.String(), nil
 	}
-	out, err := signInTree(doc, doc.elem, 2, render, id, nil, &opts, algURI)
+	// Only the splice site is used from here on, so the input's tree can be freed while
+	// the template is parsed and digested, and the template's before the self-check.
+	out, err := signSpliced(spliceSiteOf(doc, doc.elem), 2, render, id, nil, &opts, algURI)
 	if err != nil {
 		return nil, signError(err)
 	}
-	if err := selfCheck(out, nil, id); err != nil {
+	releaseTree(len(out))
+	if err := selfCheckString(out, nil, id); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return []byte(out), nil
 }
 
 func signError(err error) error {
@@ -265,7 +302,12 @@ func signError(err error) error {
 // selfCheck verifies the XML side of the signature with Id id in a freshly signed
 // document (the certificate is validated later, by the caller's policy).
 func selfCheck(out []byte, files packageFiles, id string) error {
-	doc, err := parseDocument(out)
+	return selfCheckString(string(out), files, id)
+}
+
+// selfCheckString is selfCheck of a document held as a string.
+func selfCheckString(out string, files packageFiles, id string) error {
+	doc, err := parseString(out)
 	if err != nil {
 		return newError(err, MsgSignSelfCheck, err.Error())
 	}

@@ -47,8 +47,8 @@ func withSignedProperties(t *testing.T, signed []byte, signingCert string, opts 
 		}
 		for _, dv := range e.elements() {
 			if dv.is(NSDSig, "DigestValue") {
-				open := dv.start + strings.IndexByte(doc.src[dv.start:], '>') + 1
-				s = doc.src[:open] + base64.StdEncoding.EncodeToString(h.Sum(nil)) + doc.src[dv.inner:]
+				open := int(dv.start) + strings.IndexByte(doc.src[dv.start:], '>') + 1
+				s = doc.src[:open] + base64.StdEncoding.EncodeToString(h.Sum(nil)) + doc.src[dv.innerIn(doc.src):]
 			}
 		}
 	}

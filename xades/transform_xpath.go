@@ -745,7 +745,7 @@ func (ev *xpEval) ancestorOrSelf(st *xpStep, x xpNode) bool {
 	var path []*node
 	answer := false
 	for n := p.n; ; {
-		if n.order >= len(m) {
+		if int(n.order) >= len(m) {
 			return false // not a node of this document
 		}
 		if v := m[n.order]; v != 0 {
@@ -863,10 +863,10 @@ func (ev *xpEval) downStep(st *xpStep, ctx []*node) []*node {
 			if !ev.charge(1) {
 				break
 			}
-			if n.order <= end {
+			if int(n.order) <= end {
 				continue
 			}
-			end = lastDescendant(n).order
+			end = int(lastDescendant(n).order)
 			walk(n, st.axis == axDescendantOrSelf)
 		}
 	}
@@ -876,8 +876,11 @@ func (ev *xpEval) downStep(st *xpStep, ctx []*node) []*node {
 // lastDescendant is the last node of n's subtree in document order (n when it has no
 // children): the subtree of n holds the nodes from n.order to its order.
 func lastDescendant(n *node) *node {
-	for len(n.children) > 0 {
-		n = n.children[len(n.children)-1]
+	for n.first != nil {
+		n = n.first
+		for n.next != nil {
+			n = n.next
+		}
 	}
 	return n
 }

@@ -51,25 +51,31 @@ func (a *attr) qname() string {
 
 // node is one node of a parsed document. Element-only fields live behind elemFields
 // (nil for other nodes), which keeps the many text nodes of a big document small.
+//
+// A big document has millions of nodes, so the struct is kept small (64 bytes): positions
+// are int32 (MaxXMLSize is far below 2 GiB), children are a linked list (first child,
+// next sibling) rather than a slice per node, a processing instruction's target lives in
+// its elemFields (local), and elements without attributes or namespace declarations
+// share one elemFields per name and scope (elemFields are never changed after parsing).
 type node struct {
 	kind        nodeKind
 	selfClosing bool
-	parent      *node
-	children    []*node
-	*elemFields
-
-	// Text, comments and processing instructions.
-	data   string
-	target string // processing instructions
 
 	// Position in the input. For an element, start is its '<' and end is just after its
-	// end tag (or after "/>"); inner is where its end tag begins ("</"), or the position
-	// of "/>" for an empty-element tag.
-	start, end, inner int
-	order             int // preorder position in the document (document order)
+	// end tag (or after "/>"); innerIn finds where its end tag begins.
+	start, end int32
+	order      int32 // preorder position in the document (document order)
+
+	parent, first, next *node // parent, first child, next sibling
+	*elemFields
+
+	// Text, comments and processing instructions (for these the data; for a processing
+	// instruction the target is elemFields.local).
+	data string
 }
 
-// elemFields are an element's name, namespaces and attributes.
+// elemFields are an element's name, namespaces and attributes. They are read-only once
+// the parser has filled them in: elements without attributes and declarations share them.
 type elemFields struct {
 	prefix, local string
 	uri           string      // the element's namespace ("" for none)
@@ -81,8 +87,32 @@ type elemFields struct {
 	scope []nsBinding
 }
 
+// children yields n's children in document order: for _, c := range n.children.
+func (n *node) children(yield func(int, *node) bool) {
+	i := 0
+	for c := n.first; c != nil; c = c.next {
+		if !yield(i, c) {
+			return
+		}
+		i++
+	}
+}
+
+// innerIn returns where an element's end tag begins ("</") in src, the document's input,
+// or the position of "/>" for an empty-element tag.
+func (n *node) innerIn(src string) int {
+	if n.selfClosing {
+		return int(n.end) - 2
+	}
+	i := int(n.end) - 1 // the end tag's '>', after optional white space
+	for i > 0 && isSpace(src[i-1]) {
+		i--
+	}
+	return i - len(n.qname()) - 2
+}
+
 func (n *node) qname() string {
-	if n.elemFields == nil {
+	if n.kind != elementNode {
 		return ""
 	}
 	if n.prefix == "" {

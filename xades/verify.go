@@ -102,12 +102,10 @@ func (v *docVerifier) digestMatches(ref *reference, sig *node) (bool, error) {
 		key := ref.digest.name + "\x00" + ref.file
 		sum, ok := v.fileDigests[key]
 		if !ok {
-			data, err := v.files.read(ref.file)
-			if err != nil {
+			h := ref.digest.hash.New()
+			if err := hashFile(v.files, ref.file, h); err != nil {
 				return false, err
 			}
-			h := ref.digest.hash.New()
-			h.Write(data)
 			sum = h.Sum(nil)
 			v.fileDigests[key] = sum
 		}

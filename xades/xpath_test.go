@@ -91,7 +91,7 @@ func (x xnode) name() string {
 	case xNS:
 		return x.prefix
 	case xPI:
-		return x.n.target
+		return x.n.local
 	}
 	return ""
 }
@@ -105,7 +105,7 @@ func (x xnode) localName() string {
 	case xNS:
 		return x.prefix
 	case xPI:
-		return x.n.target
+		return x.n.local
 	}
 	return ""
 }
@@ -125,11 +125,11 @@ func (x xnode) nsURI() string {
 func (x xnode) docKey() (int, int) {
 	switch x.kind {
 	case xNS:
-		return x.n.order, 1 + sort.Search(len(x.n.scope), func(i int) bool { return x.n.scope[i].prefix >= x.prefix })
+		return int(x.n.order), 1 + sort.Search(len(x.n.scope), func(i int) bool { return x.n.scope[i].prefix >= x.prefix })
 	case xAttr:
-		return x.n.order, 100000 + x.ai
+		return int(x.n.order), 100000 + x.ai
 	}
-	return x.n.order, 0
+	return int(x.n.order), 0
 }
 
 type xval struct {

@@ -1,10 +1,12 @@
 // Package cli is mynasign's command-line interface: the same binary as the GUI, started
 // with a subcommand. It imports no Fyne code.
 //
-// Exit codes: 0 success; 1 the operation failed or a verification did not pass; 2 usage.
+// Exit codes: 0 success; 1 the operation failed or a verification did not pass; 2 usage;
+// 128+n ended by signal n (SIGINT 130, SIGTERM 143), after removing its temporary files.
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
 // Exit codes of the CLI.
@@ -31,6 +34,17 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	L      *i18n.Localizer
+	// Ctx is cancelled when the process is asked to stop (SIGINT, SIGTERM); nil means
+	// never.
+	Ctx context.Context
+}
+
+// context is env.Ctx, or a context that is never cancelled.
+func (env *Env) context() context.Context {
+	if env.Ctx != nil {
+		return env.Ctx
+	}
+	return context.Background()
 }
 
 // command is one subcommand; name may hold a space ("card status").
@@ -62,9 +76,20 @@ type ExitError struct{ Code int }
 func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // Main runs the CLI with args (without the program name) and returns the exit code.
+//
+// SIGINT and SIGTERM cancel the command's context and remove every temporary file and
+// folder of the process at once (package tempfile): a partial signed output, a copy of
+// an e-Gov application folder, the zip entries a batch extracted. The command then has a
+// few seconds to end on its own before the process exits anyway.
 func Main(args []string) int {
-	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, L: i18n.FromEnv()}
-	return Run(env, args)
+	sigs := tempfile.WatchSignals(context.Background(), tempfile.DefaultGrace)
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, L: i18n.FromEnv(), Ctx: sigs.Context()}
+	code := Run(env, args)
+	sigs.Stop()
+	if sig := sigs.Received(); sig != nil {
+		return tempfile.ExitCode(sig)
+	}
+	return code
 }
 
 // Run is Main with explicit streams.

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"bufio"
-	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -93,8 +91,7 @@ func runSign(env *Env, args []string) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx := env.context()
 	if *testCard {
 		p := *persona
 		if p == "" {

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 
 	"golang.org/x/term"
@@ -74,8 +72,7 @@ func runVerify(env *Env, args []string) error {
 		return err
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx := env.context()
 	progress := progressLine(env, !*asJSON && !*asCSV)
 	res, err := flow.VerifyBatch(ctx, fs.Args(), flow.BatchOptions{Policy: policy, Workers: *jobs, Progress: progress.update})
 	progress.clear()

@@ -46,6 +46,10 @@ func sharedCorpus(t testing.TB) *batchcorpus.Corpus {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		// The signal tests (signal_test.go) run the CLI in a child process.
+		os.Exit(Main(os.Args[1:]))
+	}
 	code := m.Run()
 	if corpus != nil {
 		os.RemoveAll(corpus.Dir)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -106,13 +107,19 @@ type BatchOptions struct {
 	Policy *trust.Policy
 	// Workers is the number of documents verified at once (default: the number of CPUs).
 	Workers int
-	// MemoryBudget bounds the total size of the documents being verified at once, so
-	// that big files do not all sit in memory together; a file larger than the budget is
-	// verified alone. Default 512 MiB.
+	// MemoryBudget bounds the total memory of the documents being verified at once (as
+	// their verifiers estimate it, else their sizes), so that big files do not all sit in
+	// memory together; a file costing more than the budget is verified alone. Default
+	// 512 MiB.
 	MemoryBudget int64
 	// MaxFileSize is the largest zip entry the batch extracts (default 2 GiB); a bigger
 	// one gets an error report.
 	MaxFileSize int64
+	// MaxZipTotal is the most bytes the entries of one zip may declare together
+	// (default 8 GiB); a bigger zip, or one whose entries overlap, is refused whole
+	// before anything is extracted, and an entry that expands more than 200 times is
+	// refused alone (zip bombs, ziplimits.go).
+	MaxZipTotal int64
 	// Verifiers are the document kinds to recognize (default: the registered ones).
 	Verifiers []Verifier
 	// Progress, when set, is called after each document, from one goroutine at a time.
@@ -135,6 +142,7 @@ const (
 	MsgBatchReadError   = "batch.error.read"         // %s: the error
 	MsgBatchInternal    = "batch.error.internal"     // a verifier failed unexpectedly
 	MsgBatchLinkOutside = "batch.error.link_outside" // a symbolic link leads out of the chosen folder
+	MsgBatchZipBomb     = "batch.error.zip_bomb"     // a zip (or entry) that expands far beyond its size
 )
 
 const (
@@ -167,6 +175,9 @@ func VerifyBatch(ctx context.Context, paths []string, opts BatchOptions) (*Batch
 	if opts.MaxFileSize <= 0 {
 		opts.MaxFileSize = defaultMaxFileSize
 	}
+	if opts.MaxZipTotal <= 0 {
+		opts.MaxZipTotal = defaultMaxZipTotal
+	}
 	if opts.Verifiers == nil {
 		opts.Verifiers = Verifiers()
 	}
@@ -175,16 +186,18 @@ func VerifyBatch(ctx context.Context, paths []string, opts BatchOptions) (*Batch
 	var tmpErr error
 	var tmpOnce sync.Once
 	tmp := func() (string, error) {
-		tmpOnce.Do(func() { tmpDir, tmpErr = os.MkdirTemp("", "mynasign-batch-*") })
+		// Registered with package tempfile: a termination signal removes it too, and the
+		// folders of batches killed outright are swept.
+		tmpOnce.Do(func() { tmpDir, tmpErr = tempfile.MkdirSystemTemp("mynasign-batch") })
 		return tmpDir, tmpErr
 	}
 	defer func() {
 		if tmpDir != "" {
-			os.RemoveAll(tmpDir)
+			tempfile.Remove(tmpDir)
 		}
 	}()
 
-	w := &walker{verifiers: opts.Verifiers, maxSize: opts.MaxFileSize, tmp: tmp}
+	w := &walker{verifiers: opts.Verifiers, maxSize: opts.MaxFileSize, maxTotal: opts.MaxZipTotal, tmp: tmp, ctx: ctx}
 	w.walkPaths(paths)
 	defer func() {
 		// Archives whose entries were not all verified (cancelled) are closed here.
@@ -279,19 +292,18 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 	if errors.Is(u.err, errLinkOutside) {
 		return b.errorReport(u, message(MsgBatchLinkOutside))
 	}
+	if errors.Is(u.err, errZipBomb) {
+		return b.errorReport(u, message(MsgBatchZipBomb))
+	}
 	if u.err != nil {
 		return b.errorReport(u, message(MsgBatchReadError, u.err.Error()))
 	}
-
-	// Hold a share of the memory budget for as long as the file is being verified.
-	b.mem.acquire(u.size)
-	defer b.mem.release(u.size)
 
 	path := u.path
 	if u.entry != nil {
 		dir, err := b.tmp()
 		if err == nil {
-			path, err = extractEntry(u.entry, dir, b.opts.MaxFileSize)
+			path, err = extractEntry(ctx, u.entry, dir, b.opts.MaxFileSize)
 		}
 		if err != nil {
 			return b.errorReport(u, message(MsgBatchReadError, err.Error()))
@@ -314,6 +326,14 @@ func (b *batchRun) verify(ctx context.Context, u *unit) (rep *trust.DocumentRepo
 		r.SHA256, _ = fileSHA256(path)
 		return r
 	}
+	// Hold a share of the memory budget for as long as the file is being verified: what
+	// its verifier says it costs, else its size.
+	cost := u.size
+	if v.Memory != nil {
+		cost = v.Memory(path, u.size)
+	}
+	b.mem.acquire(cost)
+	defer b.mem.release(cost)
 	r, err := v.Verify(ctx, path, b.opts.Policy)
 	if err != nil || r == nil {
 		msg := "no report"

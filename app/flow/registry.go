@@ -133,6 +133,9 @@ type Verifier struct {
 	// returned only when the verification could not run at all (the file vanished); a
 	// file that cannot be parsed is a report with Error set.
 	Verify func(ctx context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error)
+	// Memory, when set, estimates the memory in bytes that verifying the document at path
+	// (of size bytes) takes, for the batch's memory budget; without it the size counts.
+	Memory func(path string, size int64) int64
 }
 
 var (

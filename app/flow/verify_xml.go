@@ -27,7 +27,26 @@ func init() {
 		Name:   "xml",
 		Detect: func(_ string, head []byte) bool { return head != nil && xades.LooksLikeXML(head) },
 		Verify: verifyXML,
+		Memory: xmlMemory,
 	})
+}
+
+// xmlMemory is what verifying the XML file at path costs: its parsed tree grows with its
+// markup, up to tens of times its size for tiny elements (xades.VerifyMemory).
+func xmlMemory(path string, size int64) int64 {
+	if size > xades.MaxXMLSize {
+		return 0 // refused unread
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return size
+	}
+	defer f.Close()
+	n, err := xades.VerifyMemory(f)
+	if err != nil {
+		return size
+	}
+	return n
 }
 
 func verifyXML(_ context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {

@@ -3,6 +3,7 @@ package flow
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -69,6 +70,8 @@ const (
 type walker struct {
 	verifiers []Verifier
 	maxSize   int64                  // the largest file or zip entry accepted
+	maxTotal  int64                  // the most bytes one zip may declare
+	ctx       context.Context        // stops extractions when the batch is cancelled
 	tmp       func() (string, error) // the batch's temporary folder, made on first use
 	units     []*unit
 	archives  []*archive
@@ -223,6 +226,12 @@ func (w *walker) file(p string, st os.FileInfo, depth int, name string) {
 		w.units = append(w.units, u)
 		return
 	}
+	if err := checkZipArchive(rc.File, w.maxTotal); err != nil {
+		rc.Close()
+		u.err = err
+		w.units = append(w.units, u)
+		return
+	}
 	arc := &archive{rc: rc}
 	files := append([]*zip.File(nil), rc.File...)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -233,6 +242,11 @@ func (w *walker) file(p string, st os.FileInfo, depth int, name string) {
 		eu := &unit{name: name + "!/" + f.Name, size: int64(f.UncompressedSize64)}
 		if f.UncompressedSize64 > uint64(w.maxSize) {
 			eu.err = fmt.Errorf("%w (%d bytes)", errTooLarge, f.UncompressedSize64)
+			w.units = append(w.units, eu)
+			continue
+		}
+		if err := checkZipEntry(f); err != nil {
+			eu.err = err
 			w.units = append(w.units, eu)
 			continue
 		}
@@ -289,10 +303,12 @@ func (w *walker) extract(f *zip.File) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return extractEntry(f, dir, w.maxSize)
+	return extractEntry(w.ctx, f, dir, w.maxSize)
 }
 
-func extractEntry(e *zip.File, dir string, maxSize int64) (string, error) {
+// extractEntry copies a zip entry into dir (the batch's temporary folder, which package
+// tempfile removes on a termination signal) and stops when ctx is cancelled.
+func extractEntry(ctx context.Context, e *zip.File, dir string, maxSize int64) (string, error) {
 	rc, err := e.Open()
 	if err != nil {
 		return "", fmt.Errorf("reading zip entry: %w", err)
@@ -308,7 +324,7 @@ func extractEntry(e *zip.File, dir string, maxSize int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	n, err := io.Copy(f, io.LimitReader(rc, maxSize+1))
+	n, err := io.Copy(f, &ctxReader{ctx: ctx, r: io.LimitReader(rc, maxSize+1)})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -321,6 +337,19 @@ func extractEntry(e *zip.File, dir string, maxSize int64) (string, error) {
 		return "", fmt.Errorf("%w (more than %d bytes)", errTooLarge, maxSize)
 	}
 	return f.Name(), nil
+}
+
+// ctxReader is a reader that fails once its context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // walkPaths walks every path in order. Reading errors become units with err set, so that

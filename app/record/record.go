@@ -18,6 +18,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/app/version"
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -234,11 +235,13 @@ func uniqueBase(base string, used map[string]bool) string {
 
 // writeFile writes data to dir/name through a temporary file and a rename.
 func writeFile(dir, name string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(dir, ".record-*.tmp")
+	// Registered with package tempfile: a termination signal removes it, and no record
+	// is renamed into place after one.
+	tmp, err := tempfile.CreateTemp(dir, ".record-*.tmp")
 	if err != nil {
 		return "", fmt.Errorf("record: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename this fails harmlessly
+	defer tempfile.Remove(tmp.Name()) // after a successful rename this fails harmlessly
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("record: writing %s: %w", name, err)
@@ -250,7 +253,7 @@ func writeFile(dir, name string, data []byte) (string, error) {
 		return "", fmt.Errorf("record: %w", err)
 	}
 	dst := filepath.Join(dir, name)
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+	if err := tempfile.Commit(tmp.Name(), func() error { return os.Rename(tmp.Name(), dst) }); err != nil {
 		return "", fmt.Errorf("record: %w", err)
 	}
 	return dst, nil
