@@ -14,9 +14,15 @@ const (
 	CheckCoverage            CheckName = "coverage"
 	CheckChanges             CheckName = "changes"
 
-	// XML: the signature's structure and its references.
-	CheckStructure CheckName = "structure"
-	CheckReference CheckName = "reference"
+	// XML: the signature's structure, its references, key material and profiles.
+	CheckStructure        CheckName = "structure"
+	CheckIDsUnique        CheckName = "ids-unique"
+	CheckReference        CheckName = "reference"  // one reference's digest
+	CheckReferences       CheckName = "references" // resolving and digesting them all
+	CheckKeyInfo          CheckName = "keyinfo"
+	CheckSignedProperties CheckName = "signed-properties"
+	CheckEGovProfile      CheckName = "egov-profile"
+	CheckCountersignature CheckName = "countersignature"
 
 	// Both: the signed data and the signature value.
 	CheckMessageDigest      CheckName = "message-digest"

@@ -539,7 +539,7 @@ func (z *zipFiles) outside() []string { return z.out }
 func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResult) *sigResult {
 	k := v.egov
 	if sig.parent != k.sigInfo {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovStructure, "the Signature is not inside "+egovSigName)
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckEGovProfile, MsgEGovStructure, "the Signature is not inside "+egovSigName)
 	}
 	var infoRefs int
 	signed := map[string]bool{}
@@ -549,13 +549,13 @@ func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResul
 			signed[ref.file] = true
 		case ref.apex != nil && ref.apex.kind == elementNode && ref.apex.uri == "" && ref.apex.local == egovInfoName:
 			if ref.apex != k.info {
-				return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovWrapped, ref.apex.path())
+				return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckEGovProfile, MsgEGovWrapped, ref.apex.path())
 			}
 			infoRefs++
 		}
 	}
 	if infoRefs != 1 {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "egov-profile", MsgEGovStructure, "the signature does not sign "+egovInfoName)
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckEGovProfile, MsgEGovStructure, "the signature does not sign "+egovInfoName)
 	}
 	complete := true
 	listed := map[string]bool{}
@@ -600,7 +600,7 @@ func (v *docVerifier) checkEGovProfile(sig *node, refs []*reference, r *sigResul
 	if complete {
 		r.rep.Coverage = trust.CoverageWhole
 	}
-	r.passed("egov-profile", MsgCheckEGovOK)
+	r.passed(trust.CheckEGovProfile, MsgCheckEGovOK)
 	return nil
 }
 

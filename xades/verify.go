@@ -183,16 +183,16 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 	return rep
 }
 
-func (r *sigResult) set(ind trust.Indication, sub trust.SubIndication, check, key string, args ...string) *sigResult {
+func (r *sigResult) set(ind trust.Indication, sub trust.SubIndication, check trust.CheckName, key string, args ...string) *sigResult {
 	msg := trust.Message{Key: key, Args: args}
 	r.rep.Indication, r.rep.SubIndication, r.rep.Summary = ind, sub, msg
-	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckName(check), Passed: false, Detail: msg})
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: false, Detail: msg})
 	r.decided = true
 	return r
 }
 
-func (r *sigResult) passed(check, key string, args ...string) {
-	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckName(check), Passed: true, Detail: trust.Message{Key: key, Args: args}})
+func (r *sigResult) passed(check trust.CheckName, key string, args ...string) {
+	r.rep.Checks = append(r.rep.Checks, trust.Check{Name: check, Passed: true, Detail: trust.Message{Key: key, Args: args}})
 }
 
 func (r *sigResult) warn(key string, args ...string) {
@@ -203,17 +203,17 @@ func (r *sigResult) warn(key string, args ...string) {
 func (r *sigResult) refFailure(e *refError) *sigResult {
 	switch e.key {
 	case MsgRefNotFound, MsgRefNoURI, MsgRefExternal, MsgRefFileMissing:
-		return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", e.key, e.args...)
+		return r.set(trust.Indeterminate, trust.SignedDataNotFound, trust.CheckReferences, e.key, e.args...)
 	case MsgSigAlgorithm:
 		sub := trust.FormatFailure
 		if len(e.args) > 0 && e.args[0] == "digest" {
 			sub = trust.CryptoConstraintsFailure
 		}
-		return r.set(trust.Indeterminate, sub, "algorithms", e.key, e.args...)
+		return r.set(trust.Indeterminate, sub, trust.CheckAlgorithms, e.key, e.args...)
 	case MsgSigTransforms, MsgSigXPathUnsupported, MsgSigTransformFailed:
-		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", e.key, e.args...)
+		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, e.key, e.args...)
 	}
-	return r.set(trust.TotalFailed, trust.FormatFailure, "references", e.key, e.args...)
+	return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckReferences, e.key, e.args...)
 }
 
 // sigCheck is the state of one signature's validation, filled in step by step.
@@ -294,24 +294,24 @@ func (c *sigCheck) parseStructure() *sigResult {
 
 	c.host = counterSignatureHost(sig)
 	if outer := enclosingSignature(sig); outer != nil && outer != c.host {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigNested)
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigNested)
 	}
 	if c.host != nil {
 		rep.Countersigns = v.ids[c.host]
 	}
 	if len(v.doc.dups) > 0 {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "ids-unique", MsgSigDuplicateID, v.doc.dups[0])
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckIDsUnique, MsgSigDuplicateID, v.doc.dups[0])
 	}
 
 	// ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
 	kids := sig.elements()
 	signedInfos := countSignedInfos(sig) // a nested signature is reported on its own
 	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigSignedInfo, fmt.Sprint(signedInfos))
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigSignedInfo, fmt.Sprint(signedInfos))
 	}
 	c.si, c.sv = kids[0], kids[1]
 	if !c.sv.is(NSDSig, "SignatureValue") {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "SignatureValue must follow SignedInfo")
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "SignatureValue must follow SignedInfo")
 	}
 	for i, k := range kids[2:] {
 		switch {
@@ -320,19 +320,19 @@ func (c *sigCheck) parseStructure() *sigResult {
 		case k.is(NSDSig, "Object"):
 			c.objects = append(c.objects, k)
 		default:
-			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+k.qname()+" in Signature")
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+k.qname()+" in Signature")
 		}
 	}
 
 	// SignedInfo = CanonicalizationMethod, SignatureMethod, Reference+
 	sik := c.si.elements()
 	if len(sik) < 3 || !sik[0].is(NSDSig, "CanonicalizationMethod") || !sik[1].is(NSDSig, "SignatureMethod") {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignedInfo")
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "malformed SignedInfo")
 	}
 	c14nURI, _ := sik[0].attrValue("Algorithm")
 	siMethod, ok := c14nByURI(c14nURI)
 	if !ok {
-		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigAlgorithm, "c14n", c14nURI)
+		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "c14n", c14nURI)
 	}
 	if siMethod.exclusive {
 		for _, e := range sik[0].elements() {
@@ -346,25 +346,25 @@ func (c *sigCheck) parseStructure() *sigResult {
 	sigURI, _ := sik[1].attrValue("Algorithm")
 	sigAlg, ok := signatureAlgs[sigURI]
 	if !ok {
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithm, "signature", sigURI)
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "signature", sigURI)
 	}
 	sigAlg, merr := readSignatureMethod(sik[1], sigAlg)
 	if merr != nil {
 		if merr.forbidden {
-			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, merr.detail)
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, merr.detail)
 		}
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigAlgorithmParams, sigURI)
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithmParams, sigURI)
 	}
 	c.sigAlg = sigAlg
 	rep.SignatureAlgorithm = sigAlg.name
 
 	if len(sik)-2 > MaxReferences {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure,
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure,
 			fmt.Sprintf("more than %d references", MaxReferences))
 	}
 	for _, e := range sik[2:] {
 		if !e.is(NSDSig, "Reference") {
-			return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
 		}
 		ref, perr := parseReference(e)
 		if perr != nil {
@@ -378,7 +378,7 @@ func (c *sigCheck) parseStructure() *sigResult {
 		}
 		c.refs = append(c.refs, ref)
 	}
-	r.passed("structure", MsgCheckStructureOK)
+	r.passed(trust.CheckStructure, MsgCheckStructureOK)
 	// A counter-signature signs the SignatureValue of the signature it countersigns.
 	c.target = countersignedBy(sig, c.refs)
 	if c.host == nil && c.target != nil {
@@ -424,18 +424,18 @@ func (c *sigCheck) references() *sigResult {
 			case errors.As(err, &re):
 				return r.refFailure(re)
 			case errors.Is(err, errBudget):
-				return r.set(trust.Indeterminate, trust.FormatFailure, "references", MsgDocTooComplex)
+				return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckReferences, MsgDocTooComplex)
 			case errors.As(err, &pe):
-				return r.set(pe.ind, pe.sub, "references", pe.key, pe.name)
+				return r.set(pe.ind, pe.sub, trust.CheckReferences, pe.key, pe.name)
 			case errors.Is(err, fs.ErrNotExist):
-				return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", MsgRefFileMissing, ref.file)
+				return r.set(trust.Indeterminate, trust.SignedDataNotFound, trust.CheckReferences, MsgRefFileMissing, ref.file)
 			case errors.Is(err, errC14N11Base):
-				return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, ref.uri, err.Error())
+				return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, MsgSigTransforms, ref.uri, err.Error())
 			}
-			return r.set(trust.Indeterminate, trust.SignedDataNotFound, "references", MsgRefNotFound, ref.uri)
+			return r.set(trust.Indeterminate, trust.SignedDataNotFound, trust.CheckReferences, MsgRefNotFound, ref.uri)
 		}
 		if ok {
-			r.passed("reference", MsgCheckReferenceOK, desc)
+			r.passed(trust.CheckReference, MsgCheckReferenceOK, desc)
 		} else {
 			c.bad = append(c.bad, desc)
 			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckReference, Passed: false,
@@ -463,7 +463,7 @@ func (c *sigCheck) references() *sigResult {
 
 // hashFailure is the outcome when a digest does not match: proof, whoever signed.
 func (c *sigCheck) hashFailure() *sigResult {
-	return c.r.set(trust.TotalFailed, trust.HashFailure, "references", MsgRefDigestMismatch, c.bad[0])
+	return c.r.set(trust.TotalFailed, trust.HashFailure, trust.CheckReferences, MsgRefDigestMismatch, c.bad[0])
 }
 
 // signer reads the key material and the signed properties and selects the key: from the
@@ -473,19 +473,19 @@ func (c *sigCheck) signer() *sigResult {
 	r := c.r
 	km, err := readKeyInfo(c.keyInfo)
 	if err != nil {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "keyinfo", MsgSigKeyInfo, err.Error())
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckKeyInfo, MsgSigKeyInfo, err.Error())
 	}
 	c.km = km
 	var canonical bytes.Buffer
 	if err := canonicalize(&budgetWriter{w: &canonical, b: c.v.work}, c.si, &subtreeSet{comments: c.siMethod.comments}, c.siMethod); err != nil {
 		if errors.Is(err, errBudget) {
-			return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgDocTooComplex)
+			return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckSignatureValue, MsgDocTooComplex)
 		}
-		return r.set(trust.Indeterminate, trust.FormatFailure, "algorithms", MsgSigTransforms, "SignedInfo", err.Error())
+		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, MsgSigTransforms, "SignedInfo", err.Error())
 	}
 	sigValue, err := decodeBase64(c.sv.text())
 	if err != nil || len(sigValue) == 0 {
-		return r.set(trust.TotalFailed, trust.FormatFailure, "structure", MsgSigStructure, "malformed SignatureValue")
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "malformed SignatureValue")
 	}
 	var hoisted []byte // computed only when a value does not verify
 	hoistedDone := false
@@ -512,7 +512,7 @@ func (c *sigCheck) signer() *sigResult {
 	if c.sp != nil {
 		props, err := readSignedProps(c.sp)
 		if err != nil {
-			return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, err.Error())
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, err.Error())
 		}
 		c.props = props
 		r.rep.ClaimedSigningTime = props.signingTime
@@ -526,7 +526,7 @@ func (c *sigCheck) signer() *sigResult {
 		}
 		for _, or := range props.objectRefs {
 			if !refIDs[or] {
-				return r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed,
+				return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed,
 					"DataObjectFormat "+or+" names no reference of this signature")
 			}
 		}
@@ -539,7 +539,7 @@ func (c *sigCheck) signer() *sigResult {
 		if signer == nil || mismatch {
 			if u := km.unparsedSigner(&props.certRefs[0]); u != nil {
 				// The signing certificate is in KeyInfo, but crypto/x509 cannot read it.
-				return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, u.err.Error())
+				return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckKeyInfo, MsgSigCertUnparseable, u.err.Error())
 			}
 		}
 		r.signer, c.sigOK, c.certMismatch = signer, ok, mismatch
@@ -560,9 +560,9 @@ func (c *sigCheck) signer() *sigResult {
 		if len(c.bad) > 0 {
 			return c.hashFailure()
 		}
-		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, km.cannotUse())
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckKeyInfo, MsgSigCertUnparseable, km.cannotUse())
 	default:
-		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoKey)
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckKeyInfo, MsgSigNoKey)
 	}
 	if r.signer == nil && len(km.certs) > 0 {
 		r.signer = km.certs[0] // for the report; the signature value did not verify with it
@@ -588,12 +588,12 @@ func (c *sigCheck) value() *sigResult {
 		case unreadable:
 			// None of the keys we could read verifies, but the signer's may be one we
 			// could not read: that proves nothing.
-			return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigCertUnparseable, c.km.cannotUse())
+			return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckKeyInfo, MsgSigCertUnparseable, c.km.cannotUse())
 		}
-		return r.set(trust.TotalFailed, trust.SigCryptoFailure, "signature-value", MsgSigValueInvalid)
+		return r.set(trust.TotalFailed, trust.SigCryptoFailure, trust.CheckSignatureValue, MsgSigValueInvalid)
 	}
 	if !c.otherForm {
-		r.passed("signature-value", MsgCheckValueOK, c.sigAlg.name)
+		r.passed(trust.CheckSignatureValue, MsgCheckValueOK, c.sigAlg.name)
 	}
 	if c.asn1Value {
 		r.warn(MsgSigECDSAASN1)
@@ -607,13 +607,13 @@ func (c *sigCheck) value() *sigResult {
 	if c.otherForm {
 		// Signed over a non-canonical SignedInfo (a known xmldsigjs defect): not intact,
 		// not broken either.
-		return r.set(trust.Indeterminate, trust.FormatFailure, "signature-value", MsgSigValueHoistedNS)
+		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckSignatureValue, MsgSigValueHoistedNS)
 	}
 	r.rep.Intact = true
 	r.intact = true
 	if c.host != nil && c.target != c.host {
 		// In a CounterSignature, but it does not sign its host's signature value.
-		return r.set(trust.Indeterminate, trust.SigConstraintsFailure, "countersignature", MsgSigCounterTarget, c.v.ids[c.host])
+		return r.set(trust.Indeterminate, trust.SigConstraintsFailure, trust.CheckCountersignature, MsgSigCounterTarget, c.v.ids[c.host])
 	}
 	return nil
 }
@@ -628,18 +628,18 @@ func (c *sigCheck) signingCertificate() *sigResult {
 	}
 	switch {
 	case c.certMismatch:
-		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsCertMismatch)
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckSigningCertificate, MsgPropsCertMismatch)
 	case c.props != nil && c.props.unsupportedDigest != "":
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "signing-certificate", MsgSigAlgorithm, "digest", c.props.unsupportedDigest)
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckSigningCertificate, MsgSigAlgorithm, "digest", c.props.unsupportedDigest)
 	case c.sp != nil && c.props != nil && len(c.props.certRefs) == 0:
-		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "signing-certificate", MsgPropsNoSigningCert)
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckSigningCertificate, MsgPropsNoSigningCert)
 	case c.sp != nil:
-		r.passed("signing-certificate", MsgCheckSigningCertOK)
+		r.passed(trust.CheckSigningCertificate, MsgCheckSigningCertOK)
 	case len(c.km.certs) == 0:
-		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, "keyinfo", MsgSigNoCertificate)
+		return r.set(trust.Indeterminate, trust.NoSigningCertificateFound, trust.CheckKeyInfo, MsgSigNoCertificate)
 	}
 	if len(weak) > 0 {
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, "algorithms", MsgSigWeakAlgorithm, weak[0])
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigWeakAlgorithm, weak[0])
 	}
 	if r.rep.Coverage == trust.CoveragePartial {
 		r.warn(MsgCoveragePartial)
@@ -670,23 +670,23 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 		return nil, "", nil
 	}
 	if len(spRefs) == 0 {
-		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsNotSigned)
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsNotSigned)
 	}
 	if len(spRefs) > 1 || len(qps) > 1 {
-		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, "more than one SignedProperties")
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, "more than one SignedProperties")
 	}
 	sp := spRefs[0].apex
 	if sp == nil || sp.kind != elementNode || sp.local != "SignedProperties" || !isXAdESNS(sp.uri) {
-		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsMalformed, "the SignedProperties reference does not point at SignedProperties")
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, "the SignedProperties reference does not point at SignedProperties")
 	}
 	qp := sp.parent
 	sigID, _ := sig.attrValue("Id")
 	target, _ := qp.attrValue("Target")
 	if len(qps) != 1 || qp != qps[0] || qp.parent == nil || qp.parent.parent != sig || sigID == "" || target != "#"+sigID {
-		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsOutside, sp.path())
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsOutside, sp.path())
 	}
 	if len(xadesChild(qp, "SignedProperties")) != 1 {
-		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, "signed-properties", MsgPropsNotSigned)
+		return nil, "", r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsNotSigned)
 	}
 	format := FormatXAdESBB
 	for _, up := range xadesChild(qp, "UnsignedProperties") {
@@ -700,6 +700,6 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 			}
 		}
 	}
-	r.passed("signed-properties", MsgCheckPropsOK)
+	r.passed(trust.CheckSignedProperties, MsgCheckPropsOK)
 	return sp, format, nil
 }
