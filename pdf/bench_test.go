@@ -8,10 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -70,27 +69,6 @@ func writeBigPDF(path string, size int64) error {
 	return f.Close()
 }
 
-// resetPeakRSS clears the kernel's high-water mark of this process's resident set
-// (Linux: /proc/self/clear_refs "5"); peakRSS reads it (VmHWM).
-func resetPeakRSS() bool { return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil }
-
-func peakRSS() (int64, bool) {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, false
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmHWM:") {
-			f := strings.Fields(l)
-			if len(f) >= 2 {
-				kb, err := strconv.ParseInt(f[1], 10, 64)
-				return kb << 10, err == nil
-			}
-		}
-	}
-	return 0, false
-}
-
 func BenchmarkSign(b *testing.B) {
 	dir := b.TempDir()
 	pol := testPolicy(b)
@@ -108,7 +86,7 @@ func BenchmarkSign(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				out := filepath.Join(dir, "out.pdf")
 				os.Remove(out)
-				resetPeakRSS()
+				testenv.ResetPeakRSS()
 				b.StartTimer()
 				res, err := SignFile(context.Background(), in, out, opts)
 				b.StopTimer()
@@ -118,7 +96,7 @@ func BenchmarkSign(b *testing.B) {
 				if res.Report.Signatures[0].Intact != true {
 					b.Fatal("not intact")
 				}
-				if p, ok := peakRSS(); ok && p > peak {
+				if p, ok := testenv.PeakRSS(); ok && p > peak {
 					peak = p
 				}
 				os.Remove(out)

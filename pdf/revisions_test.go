@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -348,7 +349,7 @@ func TestVerifyChild(t *testing.T) {
 	took := time.Since(start)
 	// VmHWM counts this process's memory since it started; the rusage the parent would
 	// read also counts the parent's memory at the fork.
-	hwm, _ := peakRSS()
+	hwm, _ := testenv.PeakRSS()
 	fmt.Printf("verdict %s %d %d %d\n", rep.Indication, len(rep.Signatures), took.Microseconds(), hwm)
 }
 

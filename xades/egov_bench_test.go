@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,28 +13,6 @@ import (
 	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
-
-// egovResetPeakRSS returns the freed heap to the system (so that an earlier call's
-// garbage does not count) and clears the kernel's high-water mark of this process's
-// resident set (Linux: /proc/self/clear_refs "5"); egovPeakRSS reads it (VmHWM), in MB.
-func egovResetPeakRSS() {
-	debug.FreeOSMemory()
-	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-}
-
-func egovPeakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
 
 // egovBigAttachment is the attachment size of BenchmarkEGovBigAttachment: 1 GB.
 const egovBigAttachment = 1_000_000_000
@@ -71,11 +48,11 @@ func BenchmarkEGovBigAttachment(b *testing.B) {
 			peak := 0.0
 			for range b.N {
 				b.StopTimer()
-				egovResetPeakRSS()
+				testenv.ResetPeakRSS()
 				b.StartTimer()
 				f(b)
 				b.StopTimer()
-				peak = max(peak, egovPeakRSS())
+				peak = max(peak, testenv.PeakRSSMiB())
 				b.StartTimer()
 			}
 			b.ReportMetric(peak, "peak-RSS-MB")

@@ -5,35 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mynasign/mynasign/testdata/testenv"
 )
-
-// flowResetPeakRSS returns the freed heap to the system (the bomb's generation is
-// garbage by then) and clears the kernel's high-water mark of this process's resident
-// set (Linux: /proc/self/clear_refs "5"); flowPeakRSS reads it (VmHWM), in MB.
-func flowResetPeakRSS() {
-	debug.FreeOSMemory()
-	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-}
-
-func flowPeakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return float64(kb) / 1024
-		}
-	}
-	return 0
-}
 
 // BenchmarkZipBomb verifies, as a batch, the non-recursive zip bomb of issue 12: a zip of
 // about 1 MB whose 1,000 directory entries all name one deflated body of 1 GiB of zeros
@@ -55,7 +32,7 @@ func BenchmarkZipBomb(b *testing.B) {
 		peak := 0.0
 		for range b.N {
 			b.StopTimer()
-			flowResetPeakRSS()
+			testenv.ResetPeakRSS()
 			b.StartTimer()
 			res, err := VerifyBatch(context.Background(), []string{bomb}, BatchOptions{Policy: pol})
 			b.StopTimer()
@@ -66,7 +43,7 @@ func BenchmarkZipBomb(b *testing.B) {
 				b.Fatalf("not refused as a zip bomb: %+v", res.Reports)
 			}
 			emptyDir(b, tmp)
-			peak = max(peak, flowPeakRSS())
+			peak = max(peak, testenv.PeakRSSMiB())
 			b.StartTimer()
 		}
 		b.ReportMetric(peak, "peak-RSS-MB")
