@@ -2,7 +2,10 @@ package pdf
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
 	"testing"
@@ -144,15 +147,33 @@ func TestSignerCertificateFromDSS(t *testing.T) {
 		d.Set("DSS", Ref{Num: dss})
 		return d
 	})
-	withDSS := appendUpdate(t, signed, map[int]string{
-		root.Num: catalog,
-		dss:      fmt.Sprintf("<< /Certs [%d 0 R] >>", certObj),
-		certObj:  fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(per.SignCert.Raw), per.SignCert.Raw),
-	}, "")
-	rep := verifyBytes(t, withDSS, pol)
-	requirePassed(t, rep, 1)
-	if !hasWarning(rep.Signatures[0], MsgWarnCertFromDSS) {
-		t.Fatalf("warnings %v, want %s", rep.Signatures[0].Warnings, MsgWarnCertFromDSS)
+	// A certificate with the signer's issuer and serial number but another key, as
+	// anyone could add to a /DSS later.
+	decoy := sameIssuerSerial(t, per.SignCert)
+	withCerts := func(certs ...[]byte) []byte {
+		objs := map[int]string{root.Num: catalog}
+		refs := ""
+		for i, c := range certs {
+			objs[certObj+i] = fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(c), c)
+			refs += fmt.Sprintf(" %d 0 R", certObj+i)
+		}
+		objs[dss] = "<< /Certs [" + refs + " ] >>"
+		return appendUpdate(t, signed, objs, "")
+	}
+	for name, doc := range map[string][]byte{
+		"signer's certificate":           withCerts(per.SignCert.Raw),
+		"decoy first, then the signer's": withCerts(decoy.Raw, per.SignCert.Raw),
+	} {
+		rep := verifyBytes(t, doc, pol)
+		requirePassed(t, rep, 1)
+		if !hasWarning(rep.Signatures[0], MsgWarnCertFromDSS) {
+			t.Fatalf("%s: warnings %v, want %s", name, rep.Signatures[0].Warnings, MsgWarnCertFromDSS)
+		}
+	}
+	// Only the decoy: which certificate signed is unknown — not a broken signature.
+	if s := verifyBytes(t, withCerts(decoy.Raw), pol).Signatures[0]; s.Indication != trust.Indeterminate ||
+		s.SubIndication != trust.NoSigningCertificateFound || s.Integrity() != trust.IntegrityUnknown {
+		t.Fatalf("decoy only: %s/%s integrity %s", s.Indication, s.SubIndication, s.Integrity())
 	}
 	// Without the /DSS the signer certificate is missing: INDETERMINATE, not broken.
 	s := verifyBytes(t, signed, pol).Signatures[0]
@@ -200,4 +221,36 @@ func TestSeveralSignerInfos(t *testing.T) {
 		t.Errorf("second signer: %s/%s, ids %q %q", rep.Signatures[1].Indication, rep.Signatures[1].SubIndication,
 			rep.Signatures[0].ID, rep.Signatures[1].ID)
 	}
+}
+
+// sameIssuerSerial issues, with the test signature CA's key, a certificate with cert's
+// issuer, serial number and subject but a fresh key.
+func sameIssuerSerial(t *testing.T, cert *x509.Certificate) *x509.Certificate {
+	t.Helper()
+	caKey, err := testpki.CAKey("sign-ca-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := testpki.CACert("sign-ca-2023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: cert.SerialNumber, Subject: cert.Subject, NotBefore: cert.NotBefore,
+		NotAfter: cert.NotAfter, KeyUsage: cert.KeyUsage}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.RawIssuer) != string(cert.RawIssuer) {
+		t.Fatal("the decoy has another issuer")
+	}
+	return c
 }

@@ -58,6 +58,8 @@ type sigState struct {
 	lock    *fieldLock
 	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
 	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
+	// dssCandidates are the other /DSS certificates the signer identifier names.
+	dssCandidates []*x509.Certificate
 	// verified: the signature's bytes verify and no check of its own proved it bad;
 	// undecided: it neither verifies nor was proved bad (both set by settle, before any
 	// change analysis, from the signature's own checks only).
@@ -408,8 +410,11 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 	s.signer, s.si = i, &sd.Signers[i]
 	s.cert = s.si.FindCertificate(sd.Certificates)
 	if s.cert == nil {
-		if c := s.si.FindCertificate(a.f.dssCertificates(a.f.Last())); c != nil {
-			s.cert = c
+		// Not in the CMS: the document's /DSS. Nothing in the CMS binds a /DSS
+		// certificate to the signer (anyone may add one later), so each that the signer
+		// identifier names is tried and the one the value verifies with is the signer's.
+		if cands := s.si.FindCertificates(a.f.dssCertificates(a.f.Last())); len(cands) > 0 {
+			s.cert, s.dssCandidates = cands[0], cands[1:]
 			s.fromDSS = true
 		}
 	}
@@ -668,6 +673,17 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		content = w.Sum(nil)
 	}
 	err := s.sd.VerifySigner(s.si, s.cert, content)
+	for len(s.dssCandidates) > 0 && errors.Is(err, cms.ErrBadSignature) {
+		s.cert, s.dssCandidates = s.dssCandidates[0], s.dssCandidates[1:]
+		err = s.sd.VerifySigner(s.si, s.cert, content)
+	}
+	if s.fromDSS && errors.Is(err, cms.ErrBadSignature) {
+		// No /DSS certificate verifies the value: which certificate the signer used is
+		// unknown, which proves nothing about the document.
+		s.cert = nil
+		s.failCheck(trust.CheckSigningCertificate, trust.Indeterminate, trust.NoSigningCertificateFound, MsgSigNoCertificate)
+		return false
+	}
 	switch {
 	case err == nil:
 		s.check(trust.CheckMessageDigest, true, MsgCheckDigestOK, s.rep.DigestAlgorithm)

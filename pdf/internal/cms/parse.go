@@ -387,6 +387,27 @@ func (si *SignerInfo) UnsignedAttr(typ asn1.ObjectIdentifier) [][]byte {
 	return nil
 }
 
+// FindCertificates returns every certificate in certs that the signer identifier names
+// (several when certificates share an issuer and serial number or a key identifier;
+// only the signature value tells which one is the signer's).
+func (si *SignerInfo) FindCertificates(certs []*x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+	for len(certs) > 0 {
+		c := si.FindCertificate(certs)
+		if c == nil {
+			break
+		}
+		out = append(out, c)
+		for i := range certs {
+			if certs[i] == c {
+				certs = certs[i+1:]
+				break
+			}
+		}
+	}
+	return out
+}
+
 // FindCertificate returns the certificate in certs that the signer identifier names.
 func (si *SignerInfo) FindCertificate(certs []*x509.Certificate) *x509.Certificate {
 	for _, c := range certs {
