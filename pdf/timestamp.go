@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"crypto/x509"
+	"encoding/asn1"
 	"errors"
 
 	"github.com/mynasign/mynasign/pdf/internal/cms"
@@ -50,6 +51,9 @@ func signatureTimestampProblem(si *cms.SignerInfo, more func() []*x509.Certifica
 	if cert == nil {
 		return "no time-stamping certificate"
 	}
+	if !timeStampingOnly(cert) {
+		return "not a time-stamping certificate"
+	}
 	th, err := ts.SignerHash()
 	if err != nil {
 		return "unsupported token digest"
@@ -63,4 +67,21 @@ func signatureTimestampProblem(si *cms.SignerInfo, more func() []*x509.Certifica
 		return "the token's signature does not verify"
 	}
 	return ""
+}
+
+// oidExtKeyUsage is the extendedKeyUsage extension.
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// timeStampingOnly reports whether cert is a time-stamping certificate as RFC 3161 §2.3
+// requires: an extendedKeyUsage extension, critical, with id-kp-timeStamping only.
+func timeStampingOnly(cert *x509.Certificate) bool {
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) > 0 {
+		return false
+	}
+	for _, e := range cert.Extensions {
+		if e.Id.Equal(oidExtKeyUsage) {
+			return e.Critical
+		}
+	}
+	return false
 }

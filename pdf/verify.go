@@ -58,8 +58,11 @@ type sigState struct {
 	lock    *fieldLock
 	signer  int  // which SignerInfo of the CMS this entry reports (0 but for further signers)
 	fromDSS bool // the signer certificate was found in the document's /DSS, not in the CMS
-	// dssCandidates are the other /DSS certificates the signer identifier names.
-	dssCandidates []*x509.Certificate
+	// candidates are the other certificates the signer identifier names (of the CMS,
+	// or else of the /DSS): the value tells which one is the signer's.
+	candidates []*x509.Certificate
+	// unbound is this state before its first SignerInfo was bound (for further signers).
+	unbound *sigState
 	// verified: the signature's bytes verify and no check of its own proved it bad;
 	// undecided: it neither verifies nor was proved bad (both set by settle, before any
 	// change analysis, from the signature's own checks only).
@@ -105,8 +108,9 @@ type analysis struct {
 	graphs map[int]*revGraph
 	sha    string
 
-	graphWork int // objects walked over all revision graphs built (bounded by maxGraphWork)
-	listed    int // changed objects listed in the report (bounded by maxListedChanges)
+	graphWork int               // objects walked over all revision graphs built (bounded by maxGraphWork)
+	listed    int               // changed objects listed in the report (bounded by maxListedChanges)
+	parsed    map[int]parsedCMS // /Contents parsed, by the object number of the signature dictionary
 }
 
 // VerifyFile verifies every signature of the PDF at path. With a nil policy only the
@@ -321,7 +325,7 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigNoContents)
 		return s
 	}
-	sd, rest, err := cms.Parse(contents.Bytes)
+	sd, rest, err := a.parseCMS(fl, contents.Bytes)
 	if err == nil {
 		for _, c := range rest {
 			if c != 0 {
@@ -379,23 +383,55 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	if len(sd.Signers) > 1 {
 		s.warn(MsgWarnSeveralSigners, strconv.Itoa(len(sd.Signers)))
 	}
+	unbound := *s
+	unbound.rep.Checks = slices.Clone(s.rep.Checks)
+	unbound.rep.Warnings = slices.Clone(s.rep.Warnings)
+	s.unbound = &unbound
 	a.bindSigner(s, 0)
 	return s
+}
+
+// parsedCMS is the outcome of parsing one signature dictionary's /Contents.
+type parsedCMS struct {
+	sd   *cms.SignedData
+	rest []byte
+	err  error
+}
+
+// parseCMS parses a field's /Contents once per signature dictionary: a dictionary that
+// is the value of many fields (refused, but only once each field is read) is parsed once,
+// not once per field.
+func (a *analysis) parseCMS(fl Field, contents []byte) (*cms.SignedData, []byte, error) {
+	r, ok := fl.Dict.Get("V").(Ref)
+	if !ok {
+		return cms.Parse(contents)
+	}
+	if p, ok := a.parsed[r.Num]; ok {
+		return p.sd, p.rest, p.err
+	}
+	sd, rest, err := cms.Parse(contents)
+	if a.parsed == nil {
+		a.parsed = map[int]parsedCMS{}
+	}
+	a.parsed[r.Num] = parsedCMS{sd, rest, err}
+	return sd, rest, err
 }
 
 // furtherSigners returns an entry for each SignerInfo after the first of s's CMS: ISO
 // 32000 wants one, but a CMS with several is reported signer by signer, not refused.
 func (a *analysis) furtherSigners(s *sigState) []*sigState {
-	if s.sd == nil || s.si == nil || len(s.sd.Signers) < 2 {
+	if s.sd == nil || s.si == nil || s.unbound == nil || len(s.sd.Signers) < 2 {
 		return nil
 	}
 	var out []*sigState
 	for i := 1; i < len(s.sd.Signers); i++ {
-		c := *s
-		c.rep.Checks = slices.Clone(s.rep.Checks)
-		c.rep.Warnings = slices.Clone(s.rep.Warnings)
+		// From the state before the first signer was bound: nothing of that signer's
+		// (format level, claimed time, certificate, outcome) carries over.
+		c := *s.unbound
+		c.rep.Checks = slices.Clone(s.unbound.rep.Checks)
+		c.rep.Warnings = slices.Clone(s.unbound.rep.Warnings)
 		c.rep.ID = fmt.Sprintf("%s (%d)", s.rep.ID, i+1)
-		c.hasher = nil
+		c.unbound = nil
 		a.bindSigner(&c, i)
 		out = append(out, &c)
 	}
@@ -408,15 +444,17 @@ func (a *analysis) furtherSigners(s *sigState) []*sigState {
 func (a *analysis) bindSigner(s *sigState, i int) {
 	sd := s.sd
 	s.signer, s.si = i, &sd.Signers[i]
-	s.cert = s.si.FindCertificate(sd.Certificates)
-	if s.cert == nil {
-		// Not in the CMS: the document's /DSS. Nothing in the CMS binds a /DSS
-		// certificate to the signer (anyone may add one later), so each that the signer
-		// identifier names is tried and the one the value verifies with is the signer's.
-		if cands := s.si.FindCertificates(a.f.dssCertificates(a.f.Last())); len(cands) > 0 {
-			s.cert, s.dssCandidates = cands[0], cands[1:]
-			s.fromDSS = true
-		}
+	// The signer identifier may name several certificates (the CMS certificate set is
+	// not signed, so anyone may add a look-alike): each is tried in verifyCrypto, and the
+	// one the value verifies with is the signer's. Not in the CMS: the document's /DSS,
+	// to which anyone may add certificates later.
+	cands := s.si.FindCertificates(sd.Certificates)
+	if len(cands) == 0 {
+		cands = s.si.FindCertificates(a.f.dssCertificates(a.f.Last()))
+		s.fromDSS = len(cands) > 0
+	}
+	if len(cands) > 0 {
+		s.cert, s.candidates = cands[0], cands[1:]
 	}
 	if h, err := s.si.SignerHash(); err == nil {
 		s.rep.DigestAlgorithm = cms.HashName(h)
@@ -673,8 +711,8 @@ func (a *analysis) verifyCrypto(s *sigState) bool {
 		content = w.Sum(nil)
 	}
 	err := s.sd.VerifySigner(s.si, s.cert, content)
-	for len(s.dssCandidates) > 0 && errors.Is(err, cms.ErrBadSignature) {
-		s.cert, s.dssCandidates = s.dssCandidates[0], s.dssCandidates[1:]
+	for len(s.candidates) > 0 && errors.Is(err, cms.ErrBadSignature) {
+		s.cert, s.candidates = s.candidates[0], s.candidates[1:]
 		err = s.sd.VerifySigner(s.si, s.cert, content)
 	}
 	if s.fromDSS && errors.Is(err, cms.ErrBadSignature) {
