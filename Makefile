@@ -36,6 +36,7 @@ run: build
 	./$(BIN)
 
 vet:
+	$(GO) mod tidy -diff
 	$(GO) vet ./... $(TESTDATA_PKGS)
 
 unit:
