@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mynasign/mynasign/testdata/testenv"
 )
 
 // reset undoes Cleanup, for the next test.
@@ -126,7 +128,7 @@ func TestStaleFoldersOfEndedProcessesAreSwept(t *testing.T) {
 	t.Setenv("TMPDIR", tmp)
 	ended := exec.Command("true")
 	if err := ended.Run(); err != nil {
-		t.Skip("no true(1):", err)
+		testenv.Unavailable(t, "true(1) cannot be run: %v", err)
 	}
 	dead := filepath.Join(tmp, "mynasign-batch-"+strconv.Itoa(ended.Process.Pid)+"-123")
 	os.MkdirAll(filepath.Join(dead, "inner"), 0o700)
