@@ -1,7 +1,6 @@
 package xades
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"os/exec"
@@ -19,26 +18,6 @@ import (
 // the figure is the operation's own high-water mark and not the benchmark's.
 
 const memChildEnv = "MYNASIGN_XADES_MEM_CHILD" // "sign IN OUT" or "verify IN"
-
-// writeTinyDoc streams to path a document of about size bytes made of tiny elements
-// (<a>x</a>, 8 bytes each, no white space between them) under one document element.
-func writeTinyDoc(path string, size int64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<r>")
-	for n := int64(0); n < size; n += 8 {
-		w.WriteString("<a>x</a>")
-	}
-	w.WriteString("</r>\n")
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 // TestMemoryChild is the child side of the memory benchmarks; it does nothing unless
 // memChildEnv is set.
@@ -96,7 +75,7 @@ func runMemChild(tb testing.TB, op string) (string, int64) {
 func TestMemoryHarness(t *testing.T) {
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "tiny.xml"), filepath.Join(dir, "tiny-signed.xml")
-	if err := writeTinyDoc(in, 1<<20); err != nil {
+	if err := testenv.WriteTinyXML(in, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := runMemChild(t, "sign "+in+" "+out); r != "signed" {
@@ -126,7 +105,7 @@ func BenchmarkMemoryXML(b *testing.B) {
 		name  string
 		write func(path string, size int64) error
 	}{
-		{"tiny", writeTinyDoc},
+		{"tiny", testenv.WriteTinyXML},
 		{"records", func(path string, size int64) error { return os.WriteFile(path, benchDoc(int(size)), 0o644) }},
 	}
 	for _, c := range []struct {

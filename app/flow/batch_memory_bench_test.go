@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"bufio"
 	"context"
 	"crypto/x509"
 	"fmt"
@@ -40,7 +39,7 @@ func makeBigXMLBatch(b *testing.B) string {
 		opts := xades.SignOptions{Signer: p.SignKey, Certificate: p.SignCert, Chain: []*x509.Certificate{p.SignCACert}}
 		for i := range 4 {
 			in := filepath.Join(dir, fmt.Sprintf("unsigned-%d.xml", i))
-			if err := writeTinyXML(in, 40<<20); err != nil {
+			if err := testenv.WriteTinyXML(in, 40<<20); err != nil {
 				bigXMLBatch.err = err
 				return
 			}
@@ -56,24 +55,6 @@ func makeBigXMLBatch(b *testing.B) string {
 		b.Fatal(bigXMLBatch.err)
 	}
 	return bigXMLBatch.dir
-}
-
-func writeTinyXML(path string, size int64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<r>")
-	for n := int64(0); n < size; n += 8 {
-		w.WriteString("<a>x</a>")
-	}
-	w.WriteString("</r>\n")
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // BenchmarkBatchBigXML verifies the four 40 MB documents as one batch (issue 12 item 8:
