@@ -44,7 +44,20 @@ type Anchor struct {
 	KeySHA256 [32]byte
 	// Source says where the anchor comes from (an embedded file name).
 	Source string
+	// Purpose is what the anchor is trusted for: signers of documents (the zero value) or
+	// time-stamping authorities.
+	Purpose AnchorPurpose
 }
+
+// AnchorPurpose is what an anchor is trusted for.
+type AnchorPurpose int
+
+const (
+	// PurposeSigning: the anchor's chains end at certificates that sign documents.
+	PurposeSigning AnchorPurpose = iota
+	// PurposeTimestamp: the anchor's chains end at time-stamping authorities (RFC 3161).
+	PurposeTimestamp
+)
 
 // TrustStore is a named set of anchors, plus built-in CRLs (only the test store has them).
 type TrustStore struct {

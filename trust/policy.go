@@ -119,6 +119,27 @@ func (p *Policy) Anchors() []*Anchor { return p.store.Anchors }
 // (nil when the signature has none); without proof of existence it is only compared, never
 // used as the validation time. CheckSigner never returns nil.
 func (p *Policy) CheckSigner(signer *x509.Certificate, others []*x509.Certificate, claimed *time.Time) *SignerResult {
+	return p.CheckSignerWith(signer, Evidence{Others: others, Claimed: claimed})
+}
+
+// Evidence is what a signature brings, beyond its signer certificate, for validating that
+// certificate.
+type Evidence struct {
+	// Others are the certificates the signature carried (used only to build the path).
+	Others []*x509.Certificate
+	// Claimed is the claimed signing time (nil when the signature has none).
+	Claimed *time.Time
+	// ExistedAt is the earliest time the signature is proven to have existed (a verified
+	// time-stamp over it); nil when there is no such proof.
+	ExistedAt *time.Time
+	// CRLs and OCSPs are DER CRLs and OCSP responses embedded in the signature or the
+	// document; they count only where they verify against their issuer.
+	CRLs, OCSPs [][]byte
+}
+
+// CheckSignerWith is CheckSigner with everything the signature brings in ev.
+func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerResult {
+	others, claimed := ev.Others, ev.Claimed
 	r := &SignerResult{ValidationTime: p.at, Checks: []Check{}}
 	if signer == nil {
 		r.Indication, r.SubIndication = Indeterminate, NoSigningCertificateFound
