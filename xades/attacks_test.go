@@ -220,7 +220,7 @@ func TestWrappingAttacksEGov(t *testing.T) {
 	}
 	kouseiBytes, _ := os.ReadFile(filepath.Join(signedDir, KouseiName))
 	k := string(kouseiBytes)
-	doc, _ := parseDocument(kouseiBytes)
+	doc, _ := parseFull(string(kouseiBytes))
 	sigID, _ := signatureElements(doc)[0].attrValue("Id")
 	info := between(k, "<構成情報 ", "</構成情報>")
 	pol := testPolicy(t)

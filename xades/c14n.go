@@ -258,6 +258,8 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 			c.leaf(n)
 		}
 		return nil
+	case runNode:
+		return c.run(n, parentVisible)
 	case elementNode:
 	default:
 		return nil
@@ -266,7 +268,7 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 	visible := c.set.has(n)
 	if !visible {
 		c.orphans(n)
-		for _, ch := range n.children {
+		for ch := n.first; ch != nil; ch = ch.next {
 			if err := c.node(ch, false); err != nil {
 				return err
 			}
@@ -312,7 +314,7 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 	if c.m.exclusive {
 		pushed = c.pushUtilized(n, nsInSet)
 	}
-	for _, ch := range n.children {
+	for ch := n.first; ch != nil; ch = ch.next {
 		if err := c.node(ch, true); err != nil {
 			return err
 		}
@@ -327,6 +329,18 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 	w.WriteString(n.qname())
 	w.WriteByte('>')
 	return nil
+}
+
+// run canonicalizes the nodes of a run, one top-level node at a time (run.go).
+func (c *canonicalizer) run(r *node, parentVisible bool) error {
+	var err error
+	if xerr := r.expand(true, func(m *node) bool {
+		err = c.node(m, parentVisible)
+		return err == nil
+	}); xerr != nil {
+		return xerr
+	}
+	return err
 }
 
 // namespaceNodes returns el's namespace nodes that are in the set (without xml), sorted.

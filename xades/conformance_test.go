@@ -300,7 +300,7 @@ func TestXmlsecSuite(t *testing.T) {
 		var reason *naReason
 		if data != nil {
 			var err error
-			doc, err = parseDocument(data)
+			doc, err = parseForVerification(data)
 			switch {
 			case errorsIs(err, ErrDOCTYPE):
 				reason = &naDOCTYPE

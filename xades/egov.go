@@ -132,7 +132,7 @@ func IsEGovKousei(data []byte) bool {
 	if !bytes.Contains(data, []byte(egovInfoName)) {
 		return false
 	}
-	doc, err := parseDocument(data)
+	doc, err := parseFull(string(data))
 	if err != nil {
 		return false
 	}
@@ -665,7 +665,7 @@ func verifyPackage(name string, pkg *egovPackage, policy *trust.Policy) *trust.D
 	if len(pkg.kouseiData) > MaxXMLSize {
 		return finishDoc(rep, &trust.Message{Key: MsgDocTooLarge, Args: []string{fmt.Sprint(MaxXMLSize >> 20)}})
 	}
-	doc, err := parseDocument(pkg.kouseiData)
+	doc, err := parseFull(string(pkg.kouseiData))
 	if err != nil {
 		key, args := parseErrorMessage(err)
 		return finishDoc(rep, &trust.Message{Key: key, Args: args})

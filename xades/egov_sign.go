@@ -50,7 +50,7 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	}
 	defer pkg.close()
 
-	doc, err := parseDocument(pkg.kouseiData)
+	doc, err := parseFull(string(pkg.kouseiData))
 	if err != nil {
 		key, args := parseErrorMessage(err)
 		return newError(err, key, args...)

@@ -55,8 +55,17 @@ type parser struct {
 	// declarations, by qualified name and scope, and of processing instructions, by
 	// "?" and their target (a name cannot start with "?").
 	plain map[plainKey]*elemFields
-	// tail holds the last child so far of each open node (the document node first).
-	tail []*node
+	// tail holds, for each open node (the document node first), its last child so far
+	// and the child before that one (which a completed plain node merges into: runs).
+	tail []tailEntry
+	// collapse makes runs of plain nodes (run.go); base is the copy of a run's parent
+	// whose children a run expansion parses (nil for a whole document).
+	collapse bool
+	base     *node
+	// runParent is the parent of the run being expanded (the real node, whose copy is
+	// base); reuse makes the expansion reuse the nodes of each top-level node for the next.
+	runParent *node
+	reuse     bool
 	// scopeEntries counts the namespace bindings of the scopes built so far: each element
 	// that declares a namespace gets a copy of its whole scope, so deep nesting with a
 	// declaration at every level would otherwise cost memory quadratic in the depth.
@@ -66,6 +75,9 @@ type parser struct {
 // maxScopeEntries (plus one per 16 bytes of input) bounds parser.scopeEntries: 32 MB of
 // bindings, far more than real documents hold, far less than a hostile one could ask.
 const maxScopeEntries = 1 << 20
+
+// tailEntry is the end of an open node's child list.
+type tailEntry struct{ last, prev *node }
 
 // plainKey identifies the elemFields of an element without attributes: its qualified
 // name and its scope (which it shares with its parent, so the slice identifies it).
@@ -88,15 +100,22 @@ func (p *parser) fail(kind error, at int, format string, args ...any) error {
 }
 
 // parseDocument parses an XML document without a DTD. The input is not modified; the
-// returned document keeps it (as a string) for byte-exact splicing.
+// returned document keeps it (as a string) for byte-exact splicing. Runs of plain content
+// are kept as runs (run.go): parseFull gives the whole tree.
 func parseDocument(data []byte) (*document, error) {
 	return parseString(string(data))
 }
 
 // parseString is parseDocument of an input held as a string (no copy is made).
-func parseString(s string) (*document, error) {
-	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
-	p := &parser{s: s, doc: d, tail: []*node{nil}}
+func parseString(s string) (*document, error) { return parseMode(s, true) }
+
+// parseFull parses a document into its whole tree, every node materialized: what the
+// XPath transforms and the e-Gov rules work on.
+func parseFull(s string) (*document, error) { return parseMode(s, false) }
+
+func parseMode(s string, collapse bool) (*document, error) {
+	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}, collapsed: collapse}
+	p := &parser{s: s, doc: d, tail: []tailEntry{{}}, collapse: collapse}
 	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
 		d.hasBOM = true
 		p.p = 3
@@ -120,7 +139,7 @@ func parseString(s string) (*document, error) {
 	if p.p >= len(s) || s[p.p] != '<' {
 		return nil, p.fail(ErrMalformed, p.p, "no document element")
 	}
-	if err := p.content(); err != nil {
+	if err := p.content(d.root, len(s), nil); err != nil {
 		return nil, err
 	}
 	if err := p.misc(true); err != nil {
@@ -297,39 +316,54 @@ func (p *parser) misc(after bool) error {
 func (p *parser) newNode(kind nodeKind, parent *node, start int) *node {
 	if len(p.slab) == cap(p.slab) {
 		size := 64
-		if p.order > 4096 {
+		if p.order > 4096 && p.base == nil {
 			size = 4096
 		}
 		p.slab = make([]node, 0, size)
 	}
 	p.slab = p.slab[:len(p.slab)+1]
 	n := &p.slab[len(p.slab)-1]
-	n.kind, n.parent, n.start, n.order = kind, parent, int32(start), int32(p.order)
+	*n = node{kind: kind, parent: parent, start: int32(start), order: int32(p.order)}
 	p.order++
 	// parent is the innermost open node, whose last child is the tail's top.
-	last := &p.tail[len(p.tail)-1]
-	if *last == nil {
+	t := &p.tail[len(p.tail)-1]
+	if t.last == nil {
 		parent.first = n
 	} else {
-		(*last).next = n
+		t.last.next = n
 	}
-	*last = n
+	t.prev, t.last = t.last, n
 	return n
 }
 
 // appendText adds character data to parent, merging it with a directly preceding text
-// node (CDATA sections and character data are one text node in the data model).
-func (p *parser) appendText(parent *node, start int, data string) {
-	if data == "" {
+// node (CDATA sections and character data are one text node in the data model). Text
+// inside an element whose content collapses joins the run before it, or starts one.
+func (p *parser) appendText(parent *node, start int, data func() string) {
+	if start == p.p {
 		return
 	}
-	if t := p.tail[len(p.tail)-1]; t != nil && t.kind == textNode {
-		t.data += data
-		t.end = int32(p.p)
+	last := p.tail[len(p.tail)-1].last
+	if p.collapsible(parent) {
+		if last != nil && last.kind == runNode {
+			last.end = int32(p.p)
+			return
+		}
+		r := p.newNode(runNode, parent, start)
+		r.end, r.data = int32(p.p), p.s
+		return
+	}
+	d := data()
+	if d == "" {
+		return
+	}
+	if last != nil && last.kind == textNode {
+		last.data += d
+		last.end = int32(p.p)
 		return
 	}
 	t := p.newNode(textNode, parent, start)
-	t.data = data
+	t.data = d
 	t.end = int32(p.p)
 }
 
@@ -344,6 +378,9 @@ func (p *parser) comment(parent *node) error {
 		return p.fail(ErrMalformed, start, "\"--\" inside a comment")
 	}
 	p.p += 4 + end + 3
+	if p.joinRun(parent, start) {
+		return nil
+	}
 	c := p.newNode(commentNode, parent, start)
 	c.data = normalizeNewlines(body)
 	c.end = int32(p.p)
@@ -377,6 +414,9 @@ func (p *parser) pi(parent *node) error {
 		data = normalizeNewlines(p.s[p.p : p.p+end])
 		p.p += end + 2
 	}
+	if p.joinRun(parent, start) {
+		return nil
+	}
 	n := p.newNode(piNode, parent, start)
 	n.elemFields = p.plain[plainKey{qname: "?" + target}]
 	if n.elemFields == nil {
@@ -398,11 +438,24 @@ type rawAttr struct {
 	at    int
 }
 
-// content parses the document element and everything inside it, iteratively.
-func (p *parser) content() error {
-	cur := p.doc.root
+// content parses, iteratively, the content of base from p.p: for the document node its
+// document element, and for the copy of a run's parent (a run expansion, run.go) every
+// node up to limit, each handed to emit once it is complete.
+func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
+	cur := base
 	depth := 0
 	for {
+		if cur == base && emit != nil {
+			// A run expansion: text at the top is handed over before the next node.
+			if p.p >= limit || (p.s[p.p] == '<' && !strings.HasPrefix(p.s[p.p:], "<![CDATA[")) {
+				if !p.emitText(base, emit) {
+					return errStopExpansion
+				}
+				if p.p >= limit {
+					return nil
+				}
+			}
+		}
 		if p.p >= len(p.s) {
 			return p.fail(ErrMalformed, p.p, "the document ends inside <%s>", cur.qname())
 		}
@@ -413,6 +466,7 @@ func (p *parser) content() error {
 			continue
 		}
 		rest := p.s[p.p:]
+		var done *node // a node completed at the top of an expansion
 		switch {
 		case strings.HasPrefix(rest, "</"):
 			start := p.p
@@ -421,7 +475,7 @@ func (p *parser) content() error {
 			if err != nil {
 				return err
 			}
-			if name != cur.qname() {
+			if name != cur.qname() || cur == base {
 				return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
 			}
 			p.skipSpace()
@@ -430,15 +484,23 @@ func (p *parser) content() error {
 			}
 			p.p++
 			cur.end = int32(p.p)
+			closed := cur
 			cur = cur.parent
 			p.tail = p.tail[:len(p.tail)-1]
 			depth--
 			if cur == p.doc.root {
 				return nil
 			}
+			p.settle(closed)
+			if cur == base {
+				done = closed
+			}
 		case strings.HasPrefix(rest, "<!--"):
 			if err := p.comment(cur); err != nil {
 				return err
+			}
+			if cur == base {
+				done = p.tail[len(p.tail)-1].last
 			}
 		case strings.HasPrefix(rest, "<![CDATA["):
 			start := p.p
@@ -448,10 +510,13 @@ func (p *parser) content() error {
 			}
 			body := rest[9 : 9+end]
 			p.p += 9 + end + 3
-			p.appendText(cur, start, normalizeNewlines(body))
+			p.appendText(cur, start, func() string { return normalizeNewlines(body) })
 		case strings.HasPrefix(rest, "<?"):
 			if err := p.pi(cur); err != nil {
 				return err
+			}
+			if cur == base {
+				done = p.tail[len(p.tail)-1].last
 			}
 		case strings.HasPrefix(rest, "<!DOCTYPE"):
 			return p.fail(ErrDOCTYPE, p.p, "DOCTYPE declarations are refused (no DTD processing)")
@@ -474,10 +539,18 @@ func (p *parser) content() error {
 					return p.fail(ErrTooDeep, int(el.start), "elements nested deeper than %d", MaxDepth)
 				}
 				cur = el
-				p.tail = append(p.tail, nil)
+				p.tail = append(p.tail, tailEntry{})
 			} else if cur == p.doc.root {
 				return nil
+			} else {
+				p.settle(el)
+				if cur == base {
+					done = el
+				}
 			}
+		}
+		if done != nil && emit != nil && !p.emitTop(base, done, emit) {
+			return errStopExpansion
 		}
 	}
 }
@@ -498,7 +571,7 @@ func (p *parser) charData(parent *node) error {
 	}
 	if strings.IndexByte(seg, '&') < 0 && strings.IndexByte(seg, '\r') < 0 {
 		p.p += end
-		p.appendText(parent, start, seg)
+		p.appendText(parent, start, func() string { return seg })
 		return nil
 	}
 	p.buf = p.buf[:0]
@@ -521,7 +594,7 @@ func (p *parser) charData(parent *node) error {
 			p.p++
 		}
 	}
-	p.appendText(parent, start, string(p.buf))
+	p.appendText(parent, start, func() string { return string(p.buf) })
 	return nil
 }
 
@@ -770,7 +843,7 @@ func (p *parser) startTag(parent *node) (*node, error) {
 				}
 			}
 			el.attrs = append(el.attrs, nv)
-			if isIDAttr(&nv) {
+			if isIDAttr(&nv) && p.base == nil {
 				d := p.doc
 				d.ids[nv.value] = append(d.ids[nv.value], el)
 				if len(d.ids[nv.value]) == 2 {

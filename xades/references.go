@@ -505,7 +505,7 @@ func parseOctets(octets []byte) (*document, error) {
 	if len(octets) > MaxXMLSize {
 		return nil, errors.New("too large")
 	}
-	return parseDocument(octets)
+	return parseFull(string(octets))
 }
 
 func checkWork(work *budget) error {

@@ -307,7 +307,7 @@ func selfCheck(out []byte, files packageFiles, id string) error {
 
 // selfCheckString is selfCheck of a document held as a string.
 func selfCheckString(out string, files packageFiles, id string) error {
-	doc, err := parseString(out)
+	doc, err := parseMode(out, files == nil)
 	if err != nil {
 		return newError(err, MsgSignSelfCheck, err.Error())
 	}

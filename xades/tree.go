@@ -20,6 +20,10 @@ const (
 	textNode
 	commentNode
 	piNode
+	// runNode stands for a stretch of plain sibling nodes (run.go): start and end are
+	// where the stretch is in the input, data is the whole input (the run is parsed
+	// again from it).
+	runNode
 )
 
 // Namespace URIs with a fixed meaning.
@@ -87,10 +91,31 @@ type elemFields struct {
 	scope []nsBinding
 }
 
-// children yields n's children in document order: for _, c := range n.children.
+// children yields n's children in document order: for _, c := range n.children. The
+// nodes of a run are parsed again and yielded in its place (they are new nodes each
+// time); a run that cannot be parsed again — which the parser rules out, as it parsed
+// the same bytes before — is yielded as itself, and callers treat it as content they
+// cannot read.
 func (n *node) children(yield func(int, *node) bool) {
 	i := 0
 	for c := n.first; c != nil; c = c.next {
+		if c.kind == runNode {
+			stopped := false
+			err := c.expand(false, func(m *node) bool {
+				if !yield(i, m) {
+					stopped = true
+					return false
+				}
+				i++
+				return true
+			})
+			if stopped {
+				return
+			}
+			if err == nil {
+				continue
+			}
+		}
 		if !yield(i, c) {
 			return
 		}
@@ -269,6 +294,9 @@ type document struct {
 	dups []string // ID values that occur more than once, in document order
 	// count is the number of nodes, for document-order comparisons.
 	count int
+	// collapsed says that runs of plain content are runs (run.go): XPath evaluation
+	// needs a document parsed whole.
+	collapsed bool
 }
 
 // idAttrNames are the attribute names treated as identifiers without a DTD or schema:
@@ -302,12 +330,14 @@ func (d *document) byID(id string) (*node, bool) {
 }
 
 // walkElements calls f for every element under n (n included when it is an element), in
-// document order, stopping early when f returns false.
+// document order, stopping early when f returns false. Runs are not looked into: they
+// hold plain elements only, none of which a caller looks for (run.go); in a document
+// parsed whole there are none.
 func walkElements(n *node, f func(*node) bool) bool {
 	if n.kind == elementNode && !f(n) {
 		return false
 	}
-	for _, c := range n.children {
+	for c := n.first; c != nil; c = c.next {
 		if c.kind == elementNode && !walkElements(c, f) {
 			return false
 		}

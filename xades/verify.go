@@ -47,7 +47,7 @@ func verifyDocument(name string, data []byte, policy *trust.Policy, files packag
 	if len(data) > MaxXMLSize {
 		return finishDoc(rep, &trust.Message{Key: MsgDocTooLarge, Args: []string{fmt.Sprint(MaxXMLSize >> 20)}})
 	}
-	doc, err := parseDocument(data)
+	doc, err := parseForVerification(data)
 	if err != nil {
 		key, args := parseErrorMessage(err)
 		return finishDoc(rep, &trust.Message{Key: key, Args: args})

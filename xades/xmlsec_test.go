@@ -79,7 +79,7 @@ func TestXmlsec1VerifiesEGov(t *testing.T) {
 	for _, pkg := range samplePackages {
 		t.Run(filepath.Base(pkg), func(t *testing.T) {
 			k, _ := os.ReadFile(filepath.Join(pkg, KouseiName))
-			doc, _ := parseDocument(k)
+			doc, _ := parseFull(string(k))
 			kk, _ := parseKousei(doc)
 			want := fmt.Sprintf("SignedInfo References (ok/all): %d/%d", 1+len(kk.listed), 1+len(kk.listed))
 
