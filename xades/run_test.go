@@ -100,15 +100,15 @@ func checkSameReading(t *testing.T, name, src string) {
 // (exclusive canonicalization renders them there), xml:* attributes, identifiers and
 // declarations deep inside plain content, signatures between runs.
 var runDocs = map[string]string{
-	"tiny":     "<r>" + strings.Repeat("<a>x</a>", 50) + "</r>",
-	"mixed":    "<?pi before?><!--c0--><r xmlns:p=\"urn:p\" xmlns=\"urn:d\">text &amp; &#x3042;<a b=\"1\" p:c=\"2\">x<![CDATA[<y>]]>z<!--c1--><?t data?></a>\r\n tail<p:e xml:lang=\"ja\"><f/></p:e>\r<g>&lt;&gt;&quot;&apos;</g></r><!--after-->",
-	"ids-deep": "<r><a><b><c>1</c><d Id=\"x\"><e>2</e><e>3</e></d><c>4</c></b></a><a/><d>5</d><d Id=\"y\"/></r>",
-	"decl":     "<r><a><b xmlns:q=\"urn:q\"><q:c q:d=\"1\">t</q:c></b><c>u</c></a><x xmlns=\"\"><y/></x></r>",
+	"tiny":      "<r>" + strings.Repeat("<a>x</a>", 50) + "</r>",
+	"mixed":     "<?pi before?><!--c0--><r xmlns:p=\"urn:p\" xmlns=\"urn:d\">text &amp; &#x3042;<a b=\"1\" p:c=\"2\">x<![CDATA[<y>]]>z<!--c1--><?t data?></a>\r\n tail<p:e xml:lang=\"ja\"><f/></p:e>\r<g>&lt;&gt;&quot;&apos;</g></r><!--after-->",
+	"ids-deep":  "<r><a><b><c>1</c><d Id=\"x\"><e>2</e><e>3</e></d><c>4</c></b></a><a/><d>5</d><d Id=\"y\"/></r>",
+	"decl":      "<r><a><b xmlns:q=\"urn:q\"><q:c q:d=\"1\">t</q:c></b><c>u</c></a><x xmlns=\"\"><y/></x></r>",
 	"signature": "<r xmlns:ds=\"" + NSDSig + "\"><pre>" + strings.Repeat("<i>1</i>", 5) + "</pre><ds:Signature Id=\"s\"><ds:SignedInfo>x</ds:SignedInfo><ds:Object><w><k>v</k>stray<z Id=\"o\">w</z>more</w></ds:Object></ds:Signature><post a=\"b\">p<q>r</q></post></r>",
-	"samename": "<r><x/><x>1</x><y/><x Id=\"third\"/><s:x xmlns:s=\"urn:s\"/><x Id=\"fourth\">2</x></r>",
-	"ws":       "<r>\n  <a>\n    <b>t</b>\n  </a>\n  <c Id=\"c\">\n    <d> </d>\n  </c>\n</r>\n",
-	"deep":     "<r>" + strings.Repeat("<a>", MaxDepth-1) + "x" + strings.Repeat("</a>", MaxDepth-1) + "</r>",
-	"xpath-ns": "<r xmlns:ec=\"" + AlgExcC14N + "\"><ec:InclusiveNamespaces PrefixList=\"a\"><i>n</i></ec:InclusiveNamespaces><o>p</o></r>",
+	"samename":  "<r><x/><x>1</x><y/><x Id=\"third\"/><s:x xmlns:s=\"urn:s\"/><x Id=\"fourth\">2</x></r>",
+	"ws":        "<r>\n  <a>\n    <b>t</b>\n  </a>\n  <c Id=\"c\">\n    <d> </d>\n  </c>\n</r>\n",
+	"deep":      "<r>" + strings.Repeat("<a>", MaxDepth-1) + "x" + strings.Repeat("</a>", MaxDepth-1) + "</r>",
+	"xpath-ns":  "<r xmlns:ec=\"" + AlgExcC14N + "\"><ec:InclusiveNamespaces PrefixList=\"a\"><i>n</i></ec:InclusiveNamespaces><o>p</o></r>",
 }
 
 // TestRunsReadTheSame compares the two parses on the built documents and on every XML
