@@ -114,7 +114,7 @@ func parseString(s string) (*document, error) { return parseMode(s, true) }
 func parseFull(s string) (*document, error) { return parseMode(s, false) }
 
 func parseMode(s string, collapse bool) (*document, error) {
-	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}, collapsed: collapse}
+	d := &document{src: s, root: &node{kind: documentNode}, ids: map[string][]*node{}}
 	p := &parser{s: s, doc: d, tail: []tailEntry{{}}, collapse: collapse}
 	if strings.HasPrefix(s, "\xEF\xBB\xBF") {
 		d.hasBOM = true

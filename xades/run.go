@@ -135,25 +135,26 @@ func (r *node) expand(reuse bool, f func(*node) bool) error {
 	p := expanders.Get().(*parser)
 	parent := r.parent
 	base := &node{kind: elementNode, elemFields: parent.elemFields, start: parent.start}
-	*p = parser{s: r.data, p: int(r.start), doc: expansionDoc, order: int(r.order), buf: p.buf[:0],
-		slab: p.slab[:0], eslab: p.eslab[:0], plain: p.plain, tail: append(p.tail[:0], tailEntry{}),
-		collapse: true, base: base, runParent: parent, reuse: reuse}
-	if !reuse {
-		p.slab, p.eslab, p.plain = nil, nil, nil
+	next := parser{s: r.data, p: int(r.start), doc: expansionDoc, order: int(r.order), buf: p.buf[:0],
+		tail: append(p.tail[:0], tailEntry{}), collapse: true, base: base, runParent: parent, reuse: reuse}
+	if reuse {
+		// Only a reusing expansion keeps its memory for the next one: the nodes of the
+		// other kind belong to the caller.
+		next.slab, next.eslab, next.plain = p.slab[:0], p.eslab[:0], p.plain
+		clear(next.plain)
 	}
-	clear(p.plain)
+	*p = next
 	err := p.content(base, int(r.end), f)
 	if errors.Is(err, errStopExpansion) {
 		err = nil
 	}
 	if reuse {
-		clear(p.slab)
-		clear(p.eslab)
-	}
-	p.s, p.doc, p.base, p.runParent = "", nil, nil, nil
-	if !reuse {
+		clear(p.slab[:cap(p.slab)])
+		clear(p.eslab[:cap(p.eslab)])
+	} else {
 		p.slab, p.eslab, p.plain = nil, nil, nil
 	}
+	p.s, p.doc, p.base, p.runParent = "", nil, nil, nil
 	expanders.Put(p)
 	return err
 }

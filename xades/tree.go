@@ -294,9 +294,6 @@ type document struct {
 	dups []string // ID values that occur more than once, in document order
 	// count is the number of nodes, for document-order comparisons.
 	count int
-	// collapsed says that runs of plain content are runs (run.go): XPath evaluation
-	// needs a document parsed whole.
-	collapsed bool
 }
 
 // idAttrNames are the attribute names treated as identifiers without a DTD or schema:

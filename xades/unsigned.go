@@ -246,6 +246,10 @@ func unsignedContent(sig *node, refs []*reference) []trust.Message {
 				continue
 			}
 			switch c.kind {
+			case runNode:
+				// Content that could not be read again (children): not signed, as far as
+				// anyone can tell.
+				add(trust.Message{Key: MsgSigUnsignedContent, Args: []string{"<" + n.qname() + ">"}})
 			case textNode:
 				if !model.text && strings.TrimSpace(c.data) != "" {
 					add(trust.Message{Key: MsgSigUnsignedText, Args: []string{"<" + n.qname() + ">", textSnippet(c.data)}})
