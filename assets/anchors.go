@@ -7,9 +7,10 @@ import (
 	"strings"
 )
 
-// The J-LIS CA certificates (public data, copied from ../shared/trust-anchors after
-// comparing fingerprints): the production trust store of mynasign. Nothing else is trusted
-// by default. The trust package parses them; a test there asserts each SHA-256 fingerprint.
+// The J-LIS CA certificates (public data, embedded after comparing fingerprints;
+// jpki-anchors.md lists them with their fingerprints and sources): the production trust
+// store of mynasign. Nothing else is trusted by default. The trust package parses them; a
+// test there asserts each SHA-256 fingerprint and compares them with jpki-anchors.md.
 //
 //go:embed jpki-*.pem
 var jpkiAnchors embed.FS

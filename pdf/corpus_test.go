@@ -12,10 +12,10 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// corpusDir is the shared PDF conformance corpus, read in place.
+// corpusDir is the PDF conformance corpus (testdata/corpus/pdf).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	return testenv.Shared(t, "corpus", "pdf")
+	return testenv.Corpus(t, "pdf")
 }
 
 // sigWant is the verdict a correct verifier gives one signature.
@@ -42,7 +42,7 @@ var (
 	stampLater  = sigWant{trust.Indeterminate, trust.NoCertificateChainFound, true, trust.ChangesPermitted}
 )
 
-// corpusWant is the INDEX of ../shared/corpus/pdf turned into expected verdicts (nil
+// corpusWant is the INDEX of testdata/corpus/pdf turned into expected verdicts (nil
 // means: no document signature at all).
 var corpusWant = map[string][]sigWant{
 	"endesive/pdf-acrobat.pdf":                        {unknownIntact},

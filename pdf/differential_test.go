@@ -25,7 +25,7 @@ import (
 // added (its appearance), a field filled in or redrawn.
 //
 // checkViewers runs from verifyBytes, so every file a test verifies — every attack file
-// the tests build — goes through it; TestViewerOracleOnCorpus runs it over the shared
+// the tests build — goes through it; TestViewerOracleOnCorpus runs it over the
 // corpus.
 
 // viewerTools are the text extractors, by name: the command line writing the text of
@@ -233,7 +233,7 @@ func TestViewerOracleOnCorpus(t *testing.T) {
 	for _, argv := range viewerTools {
 		testenv.Tool(t, argv[0])
 	}
-	dir := testenv.Shared(t, "corpus", "pdf")
+	dir := testenv.Corpus(t, "pdf")
 	pol := testPolicy(t)
 	n := 0
 	before := oracleCompared.Load()

@@ -15,7 +15,7 @@ import (
 // FuzzVerify feeds the verifier hostile files: it must never panic or hang, and never
 // call a signature intact whose byte ranges it rejected.
 func FuzzVerify(f *testing.F) {
-	dir, _ := testenv.SharedPath("corpus", "pdf")
+	dir, _ := testenv.CorpusPath("pdf")
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && strings.HasSuffix(p, ".pdf") && info.Size() < 40<<10 {
 			if b, err := os.ReadFile(p); err == nil {

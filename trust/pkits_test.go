@@ -14,10 +14,10 @@ import (
 	"github.com/mynasign/mynasign/testdata/testenv"
 )
 
-// corpusRoot returns the shared corpus, read in place.
+// corpusRoot returns the conformance corpus (testdata/corpus).
 func corpusRoot(t testing.TB) string {
 	t.Helper()
-	return testenv.Shared(t, "corpus")
+	return testenv.Corpus(t)
 }
 
 // pkitsCase is one entry of pkits.json.
@@ -405,7 +405,7 @@ func agrees(class string, e pkitsExpect) bool {
 }
 
 // TestPKITS runs the certification-path and CRL cases of NIST PKITS through the package
-// (read from the shared corpus at test time) and checks each outcome against the table.
+// (read from testdata/corpus at test time) and checks each outcome against the table.
 func TestPKITS(t *testing.T) {
 	dir, cases := loadPKITS(t)
 	seen := map[string]bool{}

@@ -8,10 +8,10 @@ import (
 	"github.com/mynasign/mynasign/testdata/testenv"
 )
 
-// corpusDir returns the shared XML conformance corpus, read in place.
+// corpusDir returns the XML conformance corpus (testdata/corpus/xml).
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	return testenv.Shared(t, "corpus", "xml")
+	return testenv.Corpus(t, "xml")
 }
 
 func readCorpus(t testing.TB, rel string) []byte {

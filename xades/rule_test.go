@@ -25,7 +25,7 @@ var proofOfFailure = map[trust.SubIndication]bool{
 	trust.Revoked: true, trust.NotYetValid: true,
 }
 
-// TestCorpusXMLVerdictRule: over every XML file of the shared corpus, TOTAL-FAILED only
+// TestCorpusXMLVerdictRule: over every XML file of the corpus (testdata/corpus/xml), TOTAL-FAILED only
 // with a proof (a digest, a signature value, a forbidden structure), and what could not
 // be evaluated is INDETERMINATE and not intact.
 func TestCorpusXMLVerdictRule(t *testing.T) {

@@ -9,10 +9,6 @@ import (
 	"github.com/mynasign/mynasign/card"
 )
 
-func init() {
-	register(command{name: "card status", summary: "list readers and cards, with the tries left of each PIN (spends none)", run: runCardStatus})
-}
-
 // pinStatusJSON is one PIN in card status --json.
 type pinStatusJSON struct {
 	TriesLeft int  `json:"tries_left"`

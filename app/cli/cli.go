@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/mynasign/mynasign/app/i18n"
@@ -53,12 +52,6 @@ type command struct {
 	summary string // a short English summary for the usage text
 	run     func(env *Env, args []string) error
 }
-
-// commands lists every subcommand; each lives in its own file.
-var commands = []command{}
-
-// register adds c to the command table; command files call it from init.
-func register(c command) { commands = append(commands, c) }
 
 // UsageError marks an error in how the command was called (exit code 2).
 type UsageError struct{ Msg string }
@@ -169,9 +162,7 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "       mynasign            (no command: start the desktop app)")
 	fmt.Fprintln(w, "")
 	fmt.Fprintln(w, "Commands:")
-	sorted := append([]command(nil), commands...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
-	for _, c := range sorted {
+	for _, c := range commands {
 		fmt.Fprintf(w, "  %-18s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "")

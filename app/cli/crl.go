@@ -13,12 +13,6 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-func init() {
-	register(command{name: "crl import", summary: "import CRL files (DER/PEM), folders or zips into the local CRL store", run: runCRLImport})
-	register(command{name: "crl list", summary: "list the CRLs in the local store and their freshness", run: runCRLList})
-	register(command{name: "crl remove", summary: "remove one CRL (by the ID crl list shows) from the local store", run: runCRLRemove})
-}
-
 // runCRLImport: mynasign crl import [--trust S] [--crl-dir DIR] [--json] FILE|DIR|ZIP...
 func runCRLImport(env *Env, args []string) error {
 	fs := newFlags("crl import")

@@ -18,10 +18,6 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-func init() {
-	register(command{name: "sign", summary: "sign files with the My Number Card (PDF: pades, registry; XML: xades, egov)", run: runSign})
-}
-
 // runSign: mynasign sign --profile P [--testcard [--persona NAME]] [--reader NAME]
 // [--pin-fd N] [--confirm-last-try] [-o OUT | -o DIR] [--visible PAGE:x,y,w,h]
 // [--reason TEXT] [--location TEXT] [--trust S] [--crl-dir DIR] [--at TIME] FILE...

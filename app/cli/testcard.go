@@ -15,10 +15,6 @@ import (
 	"github.com/mynasign/mynasign/testdata/testpki"
 )
 
-func init() {
-	register(command{name: "testcard serve", summary: "attach the software test card to a vpcd virtual reader until interrupted", run: runTestcardServe})
-}
-
 // defaultVPCD is vpcd's default port (0x8C7B) on this machine.
 const defaultVPCD = "127.0.0.1:35963"
 

@@ -14,10 +14,6 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-func init() {
-	register(command{name: "verify", summary: "verify the signatures of files, folders and zips (PDF, XML, e-Gov)", run: runVerify})
-}
-
 // runVerify: mynasign verify [--json|--csv] [--report DIR] [--report-scope S]
 // [--show-personal-data] [--jobs N] [--profile registry] [--trust S] [--crl-dir DIR] [--at TIME] PATH...
 //

@@ -3,8 +3,6 @@ package flow
 import (
 	"context"
 	"fmt"
-	"sort"
-	"sync"
 
 	"github.com/mynasign/mynasign/trust"
 )
@@ -47,42 +45,25 @@ type ConformanceCheck struct {
 	Check  func(ctx context.Context, path string) (*Conformance, error)
 }
 
-var (
-	confMu sync.RWMutex
-	checks = map[string]ConformanceCheck{}
-)
-
-// RegisterConformance adds a conformance check; a duplicate or incomplete one panics
-// (registration happens from init).
-func RegisterConformance(c ConformanceCheck) {
-	confMu.Lock()
-	defer confMu.Unlock()
-	if c.Profile == "" || c.Detect == nil || c.Check == nil {
-		panic("flow: incomplete conformance check " + c.Profile)
-	}
-	if _, dup := checks[c.Profile]; dup {
-		panic("flow: conformance check registered twice: " + c.Profile)
-	}
-	checks[c.Profile] = c
-}
-
-// ConformanceProfiles lists the registered conformance checks' names.
+// ConformanceProfiles lists the names of ConformanceChecks, in its order.
 func ConformanceProfiles() []string {
-	confMu.RLock()
-	defer confMu.RUnlock()
 	var out []string
-	for n := range checks {
-		out = append(out, n)
+	for _, c := range ConformanceChecks() {
+		out = append(out, c.Profile)
 	}
-	sort.Strings(out)
 	return out
 }
 
 // CheckConformance checks the file at path against the named profile.
 func CheckConformance(ctx context.Context, profile, path string) (*Conformance, error) {
-	confMu.RLock()
-	c, ok := checks[profile]
-	confMu.RUnlock()
+	var c ConformanceCheck
+	ok := false
+	for _, cc := range ConformanceChecks() {
+		if cc.Profile == profile {
+			c, ok = cc, true
+			break
+		}
+	}
 	if !ok {
 		return nil, fmt.Errorf("unknown conformance profile %q", profile)
 	}

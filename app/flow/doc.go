@@ -3,9 +3,9 @@
 // file in the same session, self-verify each output before it is renamed into place)
 // and verifying files. It imports no Fyne code.
 //
-// Document formats plug in through two registries: sign profiles ("pades", "registry",
-// "xades", "egov", …; RegisterSignProfile) and verifiers ("pdf", "xml", "egov", …;
-// RegisterVerifier). Each format lives in its own file of this package
-// (sign_pdf.go, verify_pdf.go, sign_xml.go, verify_xml.go) and registers itself from
-// init.
+// Document formats are listed in formats.go, in explicit tables and in the order they
+// are tried: SignProfiles ("pades", "registry", "xades", "egov"), Verifiers ("pdf",
+// "egov", "xml") and ConformanceChecks ("registry"). Each format lives in its own file of
+// this package (sign_pdf.go, verify_pdf.go, sign_xml.go, verify_xml.go); nothing
+// registers itself from init.
 package flow

@@ -2,8 +2,6 @@ package flow
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,20 +46,12 @@ func provenFailure(s trust.SignatureReport) (bool, string) {
 	return false, "its only failed checks could not be evaluated: " + strings.Join(failed, ", ")
 }
 
-// TestTotalFailedOnlyOnProof asserts the verifiers' rule over every file of the shared
-// corpus (PDF and XML, signed by other software), against both trust stores: a
+// TestTotalFailedOnlyOnProof asserts the verifiers' rule over every file of the corpus
+// (testdata/corpus: PDF and XML, signed by other software), against both trust stores: a
 // TOTAL-FAILED rests on a finding, never only on something unsupported or unreadable;
 // what cannot be evaluated is INDETERMINATE, and its integrity is then not called broken.
 func TestTotalFailedOnlyOnProof(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "corpus")
-	var paths []string
-	for _, sub := range []string{"pdf", "xml"} {
-		p := filepath.Join(root, sub)
-		if _, err := os.Stat(p); err != nil {
-			testenv.Unavailable(t, "the shared corpus is not at %s", p)
-		}
-		paths = append(paths, p)
-	}
+	paths := []string{testenv.Corpus(t, "pdf"), testenv.Corpus(t, "xml")}
 	for _, store := range []string{trust.StoreProduction, trust.StoreTest} {
 		t.Run(store, func(t *testing.T) {
 			pol, err := trust.NewPolicy(trust.Options{TrustStore: store, CRLDir: t.TempDir()})

@@ -9,9 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mynasign/mynasign/pdf"
@@ -138,66 +136,14 @@ type Verifier struct {
 	Memory func(path string, size int64) int64
 }
 
-var (
-	regMu     sync.RWMutex
-	profiles  = map[string]SignProfile{}
-	verifiers []Verifier
-)
-
-// RegisterSignProfile adds a sign profile. It panics on a duplicate or incomplete
-// profile: registration happens from init, and such a mistake is a programming error.
-func RegisterSignProfile(p SignProfile) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	if p.Name == "" || p.Sign == nil || p.Accepts == nil || p.DefaultOutput == nil {
-		panic("flow: incomplete sign profile " + p.Name)
-	}
-	if _, dup := profiles[p.Name]; dup {
-		panic("flow: sign profile registered twice: " + p.Name)
-	}
-	profiles[p.Name] = p
-}
-
-// RegisterVerifier adds a verifier. Verifiers are tried in registration order.
-func RegisterVerifier(v Verifier) {
-	regMu.Lock()
-	defer regMu.Unlock()
-	if v.Name == "" || v.Detect == nil || v.Verify == nil {
-		panic("flow: incomplete verifier " + v.Name)
-	}
-	for _, o := range verifiers {
-		if o.Name == v.Name {
-			panic("flow: verifier registered twice: " + v.Name)
+// LookupSignProfile finds a sign profile of SignProfiles by name.
+func LookupSignProfile(name string) (SignProfile, bool) {
+	for _, p := range SignProfiles() {
+		if p.Name == name {
+			return p, true
 		}
 	}
-	verifiers = append(verifiers, v)
-}
-
-// SignProfiles returns the registered sign profiles, by name.
-func SignProfiles() []SignProfile {
-	regMu.RLock()
-	defer regMu.RUnlock()
-	out := make([]SignProfile, 0, len(profiles))
-	for _, p := range profiles {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// LookupSignProfile finds a sign profile by name.
-func LookupSignProfile(name string) (SignProfile, bool) {
-	regMu.RLock()
-	defer regMu.RUnlock()
-	p, ok := profiles[name]
-	return p, ok
-}
-
-// Verifiers returns the registered verifiers in registration order.
-func Verifiers() []Verifier {
-	regMu.RLock()
-	defer regMu.RUnlock()
-	return append([]Verifier(nil), verifiers...)
+	return SignProfile{}, false
 }
 
 // ErrUnknownKind means no verifier recognizes a file.

@@ -7,16 +7,15 @@ import (
 	"github.com/mynasign/mynasign/pdf"
 )
 
-func init() {
-	for _, p := range []pdf.Profile{pdf.PAdES, pdf.Registry} {
-		RegisterSignProfile(SignProfile{
-			Name:          string(p),
-			Kind:          "pdf",
-			Accepts:       isPDF,
-			DefaultOutput: func(in string) string { return SuffixedOutput(in, SignedSuffix) },
-			Sign:          signPDF(p),
-			Check:         checkPDF,
-		})
+// pdfSignProfile is the PDF sign profile p ("pades" or "registry").
+func pdfSignProfile(p pdf.Profile) SignProfile {
+	return SignProfile{
+		Name:          string(p),
+		Kind:          "pdf",
+		Accepts:       isPDF,
+		DefaultOutput: func(in string) string { return SuffixedOutput(in, SignedSuffix) },
+		Sign:          signPDF(p),
+		Check:         checkPDF,
 	}
 }
 

@@ -9,25 +9,29 @@ import (
 	"github.com/mynasign/mynasign/xades"
 )
 
-// The XML sign profiles: "xades" (XAdES baseline B-B, enveloped, for an XML file) and
-// "egov" (the e-Gov kousei.xml signature, for a package folder, its zip or its
-// kousei.xml). Visible appearances, reason, location and contact information are PDF
-// notions and are ignored here.
-func init() {
-	RegisterSignProfile(SignProfile{
+// xadesSignProfile is "xades": XAdES baseline B-B, enveloped, for an XML file. Visible
+// appearances, reason, location and contact information are PDF notions and are ignored
+// by the XML profiles.
+func xadesSignProfile() SignProfile {
+	return SignProfile{
 		Name:          "xades",
 		Kind:          "xml",
 		Accepts:       acceptsXAdES,
 		DefaultOutput: func(in string) string { return SuffixedOutput(in, SignedSuffix) },
 		Sign:          signXAdES,
-	})
-	RegisterSignProfile(SignProfile{
+	}
+}
+
+// egovSignProfile is "egov": the e-Gov kousei.xml signature, for a package folder, its
+// zip or its kousei.xml.
+func egovSignProfile() SignProfile {
+	return SignProfile{
 		Name:          "egov",
 		Kind:          "egov",
 		Accepts:       func(path string, _ []byte) bool { return xades.IsEGovPackage(path) },
 		DefaultOutput: egovDefaultOutput,
 		Sign:          signEGov,
-	})
+	}
 }
 
 // acceptsXAdES takes an XML file (not a folder, not an e-Gov package: that one has its

@@ -8,9 +8,14 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-func init() {
-	RegisterVerifier(Verifier{Name: "pdf", Detect: isPDF, Verify: verifyPDF})
-	RegisterConformance(ConformanceCheck{Profile: "registry", Detect: isPDF, Check: checkRegistry})
+// pdfVerifier is "pdf": any PDF, recognized by its header.
+func pdfVerifier() Verifier {
+	return Verifier{Name: "pdf", Detect: isPDF, Verify: verifyPDF}
+}
+
+// registryConformance is "registry": a PDF checked against the registry's profile.
+func registryConformance() ConformanceCheck {
+	return ConformanceCheck{Profile: "registry", Detect: isPDF, Check: checkRegistry}
 }
 
 // isPDF recognizes a PDF by its header in the first kilobyte.

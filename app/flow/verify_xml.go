@@ -9,11 +9,11 @@ import (
 	"github.com/mynasign/mynasign/xades"
 )
 
-// The XML verifiers, recognized by content: "egov" for an e-Gov package (a folder or a
-// zip holding a kousei.xml that is an e-Gov 構成管理XML, or that kousei.xml itself),
-// registered before "xml" for any other XML document (XAdES or plain XMLDSig).
-func init() {
-	RegisterVerifier(Verifier{
+// egovVerifier is "egov", recognized by content: an e-Gov package (a folder or a zip
+// holding a kousei.xml that is an e-Gov 構成管理XML, or that kousei.xml itself). It comes
+// before "xml" in Verifiers.
+func egovVerifier() Verifier {
+	return Verifier{
 		Name:   "egov",
 		Detect: func(path string, _ []byte) bool { return xades.IsEGovPackage(path) },
 		Verify: func(_ context.Context, path string, policy *trust.Policy) (*trust.DocumentReport, error) {
@@ -22,13 +22,17 @@ func init() {
 			}
 			return xades.VerifyEGov(path, policy), nil
 		},
-	})
-	RegisterVerifier(Verifier{
+	}
+}
+
+// xmlVerifier is "xml": any other XML document (XAdES or plain XMLDSig).
+func xmlVerifier() Verifier {
+	return Verifier{
 		Name:   "xml",
 		Detect: func(_ string, head []byte) bool { return head != nil && xades.LooksLikeXML(head) },
 		Verify: verifyXML,
 		Memory: xmlMemory,
-	})
+	}
 }
 
 // xmlMemory is what verifying the XML file at path costs: its parsed tree grows with its
