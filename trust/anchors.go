@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/mynasign/mynasign/assets"
 	"github.com/mynasign/mynasign/testdata/testpki"
@@ -47,6 +48,12 @@ type Anchor struct {
 	// Purpose is what the anchor is trusted for: signers of documents (the zero value) or
 	// time-stamping authorities.
 	Purpose AnchorPurpose
+	// User is true for an anchor the user added (the user anchor store); false for the
+	// built-in J-LIS anchors and the test CAs.
+	User bool
+	// Name is the anchor's name: the user-given one for a user anchor, the embedded file
+	// name without its extension for a built-in one.
+	Name string
 }
 
 // AnchorPurpose is what an anchor is trusted for.
@@ -58,6 +65,38 @@ const (
 	// PurposeTimestamp: the anchor's chains end at time-stamping authorities (RFC 3161).
 	PurposeTimestamp
 )
+
+// String returns "signing" or "timestamp".
+func (p AnchorPurpose) String() string {
+	if p == PurposeTimestamp {
+		return "timestamp"
+	}
+	return "signing"
+}
+
+// ParsePurpose reads "signing" or "timestamp".
+func ParsePurpose(s string) (AnchorPurpose, error) {
+	switch s {
+	case "signing":
+		return PurposeSigning, nil
+	case "timestamp":
+		return PurposeTimestamp, nil
+	}
+	return PurposeSigning, fmt.Errorf("purpose %q: must be signing or timestamp", s)
+}
+
+// MarshalText encodes the purpose as its name.
+func (p AnchorPurpose) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText decodes a purpose name.
+func (p *AnchorPurpose) UnmarshalText(b []byte) error {
+	v, err := ParsePurpose(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
 
 // TrustStore is a named set of anchors, plus built-in CRLs (only the test store has them).
 type TrustStore struct {
@@ -93,6 +132,46 @@ func LoadTrustStore(name string) (*TrustStore, error) {
 	default:
 		return nil, fmt.Errorf("trust store %q: must be %q or %q", name, StoreProduction, StoreTest)
 	}
+}
+
+// LoadTrustStoreFor returns the trust store opts name (see LoadTrustStore) with the
+// user's anchors added (opts.AnchorDir, or DefaultAnchorDir()). A damaged anchor file is
+// left out, not fatal (AnchorStore.List shows it); an unreadable store directory is an
+// error.
+func LoadTrustStoreFor(opts Options) (*TrustStore, error) {
+	store, err := LoadTrustStore(opts.TrustStore)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := anchorDir(opts)
+	if err != nil {
+		return nil, err
+	}
+	user, err := loadUserAnchors(dir)
+	if err != nil {
+		return nil, err
+	}
+	store.Anchors = append(store.Anchors, user...)
+	return store, nil
+}
+
+// anchorDir is opts.AnchorDir or the default.
+func anchorDir(opts Options) (string, error) {
+	if opts.AnchorDir != "" {
+		return opts.AnchorDir, nil
+	}
+	return DefaultAnchorDir()
+}
+
+// signingAnchors returns the anchors trusted for document signers.
+func (s *TrustStore) signingAnchors() []*Anchor {
+	var out []*Anchor
+	for _, a := range s.Anchors {
+		if a.Purpose == PurposeSigning {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // productionAnchors parses the embedded J-LIS CA certificates.
@@ -148,6 +227,7 @@ func testAnchors() ([]*Anchor, error) {
 func NewAnchor(cert *x509.Certificate, kind CertKind, generation string, test bool, source string) *Anchor {
 	return &Anchor{
 		Cert: cert, Kind: kind, Generation: generation, Test: test, Source: source,
+		Name:  strings.TrimSuffix(source, ".pem"),
 		KeyID: subjectKeyID(cert), KeySHA256: sha256.Sum256(cert.RawSubjectPublicKeyInfo),
 	}
 }

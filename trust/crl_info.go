@@ -30,6 +30,9 @@ type CRLInfo struct {
 	Scope string `json:"scope"`
 	// ScopeNames are the issuing distribution point's directory names (DER).
 	ScopeNames [][]byte `json:"scopeNames,omitempty"`
+	// ScopeURIs are the issuing distribution point's URIs (an HTTP CRL location), when it
+	// names no directory name.
+	ScopeURIs []string `json:"scopeUris,omitempty"`
 	// OnlyUserCerts and OnlyCACerts restrict the scope (issuingDistributionPoint).
 	OnlyUserCerts bool `json:"onlyUserCerts,omitempty"`
 	OnlyCACerts   bool `json:"onlyCACerts,omitempty"`

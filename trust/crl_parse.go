@@ -78,6 +78,7 @@ type parsedCRL struct {
 	number       *big.Int // nil when absent
 	authorityKey []byte   // authority key identifier, nil when absent
 	scopeNames   [][]byte // issuingDistributionPoint directory names
+	scopeURIs    []string // issuingDistributionPoint URIs (an HTTP CRL location)
 	onlyUser     bool
 	onlyCA       bool
 	alg          sigAlg
@@ -740,6 +741,7 @@ func (p *parsedCRL) issuingDistributionPoint(der []byte) error {
 		}
 		if len(names) == 0 {
 			p.idpOtherNames = true // e.g. only a URI: matches no JPKI certificate
+			p.scopeURIs = distributionPointURIs(dpName)
 		}
 		p.scopeNames = names
 	}

@@ -372,6 +372,10 @@ func indexFileName(in *CRLInfo) string {
 		h.Write([]byte{1})
 		h.Write(n)
 	}
+	for _, u := range in.ScopeURIs {
+		h.Write([]byte{2})
+		h.Write([]byte(u))
+	}
 	if in.OnlyUserCerts {
 		h.Write([]byte("user"))
 	}
@@ -436,6 +440,11 @@ func buildCRL(u crlUnit, signers []crlSigner, now time.Time, write func(*CRLInfo
 		switch {
 		case len(names) > 0:
 			info.Scope = strings.Join(names, " | ")
+		case len(p.scopeURIs) > 0:
+			// An HTTP (or LDAP) location: it covers the certificates whose
+			// cRLDistributionPoints name that location.
+			info.Scope = strings.Join(p.scopeURIs, " | ")
+			info.ScopeURIs = p.scopeURIs
 		case p.idpOtherNames:
 			info.Scope = "(a distribution point that is not a directory name)"
 			info.ScopeNames = [][]byte{{}} // matches no certificate

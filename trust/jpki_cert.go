@@ -195,6 +195,28 @@ func distributionPointNames(dpName cryptobyte.String, rawIssuer []byte) ([][]byt
 	}
 }
 
+// distributionPointURIs returns the uniformResourceIdentifier names of a
+// DistributionPointName's fullName (an HTTP or LDAP CRL location); none for a
+// nameRelativeToCRLIssuer or a malformed name.
+func distributionPointURIs(dpName cryptobyte.String) []string {
+	var inner cryptobyte.String
+	if !dpName.ReadASN1(&inner, cbasn1.Tag(0).Constructed().ContextSpecific()) {
+		return nil
+	}
+	var out []string
+	for !inner.Empty() {
+		var gn cryptobyte.String
+		var gtag cbasn1.Tag
+		if !inner.ReadAnyASN1(&gn, &gtag) {
+			return out
+		}
+		if gtag == cbasn1.Tag(6).ContextSpecific() { // uniformResourceIdentifier (IA5String)
+			out = append(out, string(gn))
+		}
+	}
+	return out
+}
+
 // nameString renders a DER Name as an RFC 4514 string, keeping its RDNs as they are
 // (pkix.Name would merge repeated attributes such as the two L= of a JPKI subject).
 func nameString(der []byte) string {

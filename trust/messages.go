@@ -57,6 +57,18 @@ const (
 	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
 	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
 
+	// User trust anchors (AnchorError.Reason, UserAnchor.Problem).
+	MsgAnchorUnreadable     = "trust.anchor.unreadable"      //
+	MsgAnchorNotCertificate = "trust.anchor.not_certificate" //
+	MsgAnchorNotCA          = "trust.anchor.not_ca"          // subject
+	MsgAnchorNoCertSign     = "trust.anchor.no_cert_sign"    // subject
+	MsgAnchorBuiltin        = "trust.anchor.builtin"         // generation
+	MsgAnchorBadName        = "trust.anchor.bad_name"        //
+	MsgAnchorDamaged        = "trust.anchor.damaged"         // what is wrong
+
+	// A path that ended at a user-added anchor (Check.Detail of the chain check).
+	MsgCheckChainUserOK = "trust.check.chain_user_ok" // anchor name
+
 	// A stored CRL whose index file cannot be read (CRLInfo.Problem).
 	MsgCRLIndexDamaged = "trust.crl.index_damaged" // what is wrong
 
@@ -104,6 +116,8 @@ func MessageKeys() []string {
 		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
 		MsgCRLIndexDamaged,
+		MsgAnchorUnreadable, MsgAnchorNotCertificate, MsgAnchorNotCA, MsgAnchorNoCertSign, MsgAnchorBuiltin,
+		MsgAnchorBadName, MsgAnchorDamaged, MsgCheckChainUserOK,
 		MsgSANMalformed, MsgSANOtherNameType, MsgSANUnknownAttribute, MsgSANValueType, MsgSANValueEncoding,
 		MsgSANDuplicate, MsgSANMissing, MsgSANBadFlags, MsgSANFlagsLength, MsgSANUnknownSex, MsgSANBadBirthDate,
 		MsgSANUnknownEra, MsgSANBirthDateIncomplete, MsgSANEraMismatch,

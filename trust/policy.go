@@ -19,6 +19,10 @@ type Options struct {
 	// CRLDir is the CRL store directory; empty means DefaultCRLDir(). The directory need not
 	// exist: then no imported CRL is available (built-in test CRLs still are).
 	CRLDir string
+	// AnchorDir is the user trust anchor store (AnchorStore); empty means
+	// DefaultAnchorDir(). The directory need not exist: then only the built-in anchors
+	// are trusted.
+	AnchorDir string
 	// At is the validation time; the zero value means the time NewPolicy runs ("now").
 	// Validating at a past time needs proof of existence (a timestamp) from the caller's
 	// side: formats.md §3.
@@ -54,7 +58,7 @@ func DefaultCRLDir() (string, error) {
 
 // NewPolicy loads the trust store and opens the CRL store named by opts.
 func NewPolicy(opts Options) (*Policy, error) {
-	store, err := LoadTrustStore(opts.TrustStore)
+	store, err := LoadTrustStoreFor(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +112,8 @@ func (p *Policy) CRLs() ([]CRLInfo, error) {
 	return list, nil
 }
 
-// Anchors returns the trusted CA certificates (callers must not modify them).
+// Anchors returns the trusted CA certificates, for every purpose: built-in, test and
+// user-added (callers must not modify them).
 func (p *Policy) Anchors() []*Anchor { return p.store.Anchors }
 
 // CheckSigner validates the certificate that made a signature: a path to a trusted anchor
@@ -151,7 +156,7 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 	r.Signer = &Signer{Subject: nameString(signer.RawSubject), Test: prof.Test}
 
 	var findings []finding
-	chain := buildPaths(signer, others, p.store.Anchors)
+	chain := buildPaths(signer, others, p.store.signingAnchors())
 	if len(chain.paths) == 0 {
 		r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: false, Detail: chain.miss})
 		findings = append(findings, finding{ind: Indeterminate, sub: NoCertificateChainFound, msg: chain.miss, check: "chain"})
@@ -172,12 +177,23 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 		}
 	}
 	anchor := pc.anchor
-	r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: true, Detail: Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}})
+	chainOK := Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}
+	if anchor.User {
+		chainOK = Message{Key: MsgCheckChainUserOK, Args: []string{anchor.Name}}
+	}
+	r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: true, Detail: chainOK})
 	r.Checks = append(r.Checks, pc.checks...)
 	findings = append(findings, pc.findings...)
 
 	ci := r.Certificate
-	if anchor.Kind != KindNotJPKI {
+	ci.Anchor = anchorInfo(anchor)
+	switch {
+	case anchor.User:
+		// A CA the user added is not J-LIS: whatever JPKI policy its certificates carry,
+		// they are not JPKI certificates and hold no JPKI personal data.
+		ci.Kind = KindNotJPKI
+		prof.Personal, prof.Problems = nil, nil
+	case anchor.Kind != KindNotJPKI:
 		ci.Kind = anchor.Kind
 	}
 	ci.Generation = anchor.Generation
@@ -239,6 +255,16 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 	r.Checks = append(r.Checks, revCheck)
 	r.decide(findings)
 	return r
+}
+
+// anchorInfo describes the anchor a path ended at, for the report.
+func anchorInfo(a *Anchor) *AnchorInfo {
+	fp := sha256.Sum256(a.Cert.Raw)
+	src := AnchorBuiltin
+	if a.User {
+		src = AnchorUser
+	}
+	return &AnchorInfo{Source: src, Name: a.Name, SHA256: hex.EncodeToString(fp[:])}
 }
 
 // certificateInfo fills what can be said about a certificate before any chain is built.

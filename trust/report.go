@@ -115,6 +115,8 @@ type CertificateInfo struct {
 	Test       bool      `json:"test"`
 	// Chain lists the path found, signer first, anchor last (subjects); empty when none.
 	Chain []string `json:"chain,omitempty"`
+	// Anchor is the trust anchor the path ended at; nil when no path was found.
+	Anchor *AnchorInfo `json:"anchor,omitempty"`
 	// KeyUsage lists the keyUsage bits by their RFC 5280 names ("digitalSignature",
 	// "nonRepudiation", …); empty when the certificate has no keyUsage extension.
 	KeyUsage []string `json:"keyUsage,omitempty"`
@@ -124,6 +126,22 @@ type CertificateInfo struct {
 	// CRLDistributionPoints lists the directory names (RFC 4514 strings) of the
 	// certificate's cRLDistributionPoints: a JPKI signature certificate's CRL partition.
 	CRLDistributionPoints []string `json:"crlDistributionPoints,omitempty"`
+}
+
+// AnchorSource says where a trust anchor comes from.
+type AnchorSource string
+
+// AnchorSource values (the JSON encoding).
+const (
+	AnchorBuiltin AnchorSource = "builtin" // embedded in the app: the J-LIS CAs (and the test CAs of the test store)
+	AnchorUser    AnchorSource = "user"    // added by the user (mynasign trust add, 信頼する認証局)
+)
+
+// AnchorInfo names the trust anchor a certificate's path ended at.
+type AnchorInfo struct {
+	Source AnchorSource `json:"source"`
+	Name   string       `json:"name"`
+	SHA256 string       `json:"sha256"` // hex fingerprint of the anchor certificate
 }
 
 // RevocationStatus is the outcome of the revocation check.

@@ -141,7 +141,7 @@ func TestReportJSONStable(t *testing.T) {
 		"document":    {"file", "indication", "kind", "sha256", "signatures", "subIndication", "summary", "trustStore", "validationTime"},
 		"signature":   {"certificate", "changesAfterSigning", "checks", "claimedSigningTime", "coverage", "format", "id", "indication", "intact", "revocation", "signer", "subIndication", "summary", "validationTime", "warnings"},
 		"signer":      {"address", "birthDate", "birthEra", "name", "sex", "subject", "test"},
-		"certificate": {"chain", "crlDistributionPoints", "generation", "issuer", "issuerKeyId", "keyUsage", "kind", "notAfter", "notBefore", "policies", "serial", "sha256", "test"},
+		"certificate": {"anchor", "chain", "crlDistributionPoints", "generation", "issuer", "issuerKeyId", "keyUsage", "kind", "notAfter", "notBefore", "policies", "serial", "sha256", "test"},
 		"revocation":  {"builtin", "crlFile", "crlIssuer", "crlNumber", "crlScope", "crlSha256", "fresh", "nextUpdate", "reason", "revokedAt", "revokedBeforeSigning", "status", "thisUpdate"},
 	}
 	got := map[string][]string{

@@ -225,6 +225,17 @@ func covers(in *CRLInfo, cert *x509.Certificate, dps [][]byte) bool {
 	if (in.OnlyUserCerts && isCA) || (in.OnlyCACerts && !isCA) {
 		return false
 	}
+	if len(in.ScopeURIs) > 0 {
+		// A CRL published at a URL covers the certificates that name that URL.
+		for _, want := range in.ScopeURIs {
+			for _, have := range cert.CRLDistributionPoints {
+				if want == have {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	if len(in.ScopeNames) == 0 {
 		return true // no distribution point in the IDP: the issuer's whole scope
 	}
@@ -239,10 +250,14 @@ func covers(in *CRLInfo, cert *x509.Certificate, dps [][]byte) bool {
 }
 
 // describeScope names what CRL a certificate needs, for messages: its distribution
-// point (a JPKI municipality partition) or its issuer.
+// point (a JPKI municipality partition, or the URL a non-JPKI CA publishes its CRL at)
+// or its issuer.
 func describeScope(cert *x509.Certificate, dps [][]byte) string {
 	if len(dps) > 0 {
 		return nameString(dps[0])
+	}
+	if len(cert.CRLDistributionPoints) > 0 {
+		return cert.CRLDistributionPoints[0]
 	}
 	return nameString(cert.RawIssuer)
 }

@@ -84,6 +84,8 @@ const (
 
 	// Coverage.
 	MsgCoveragePartial = "xades.coverage.partial" //
+	// An e-Gov 公文書: the signature covers BODY; FRONT is outside it by design.
+	MsgKobunFrontUnsigned = "xades.kobun.front_unsigned" //
 
 	// Checks that passed (trust.Check.Detail).
 	MsgCheckStructureOK   = "xades.check.structure_ok"    //
@@ -121,7 +123,7 @@ func MessageKeys() []string {
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
 		MsgEGovOutside,
-		MsgCoveragePartial,
+		MsgCoveragePartial, MsgKobunFrontUnsigned,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
 		MsgSignAlreadySigned, MsgSignKeyMismatch, MsgSignKeyType, MsgSignCard, MsgSignSelfCheck,

@@ -53,6 +53,7 @@ func verifyDocument(name string, data []byte, policy *trust.Policy, files packag
 		return finishDoc(rep, &trust.Message{Key: key, Args: args})
 	}
 	v := newDocVerifier(doc, files, nil)
+	v.kobun = kobunBody(doc)
 	results, errMsg := v.verifyAll()
 	for _, r := range results {
 		rep.Signatures = append(rep.Signatures, r.apply(policy))
@@ -81,6 +82,7 @@ type docVerifier struct {
 	doc   *document
 	files packageFiles // the e-Gov package, nil otherwise
 	egov  *kousei      // the e-Gov structure of kousei.xml, nil otherwise
+	kobun *node        // the BODY of an e-Gov 公文書 (kobun.go), nil otherwise
 	// work bounds the canonicalization of the whole verification; fileDigests keeps
 	// each package file's digest per algorithm, so that no file is read twice for one.
 	work        *budget
@@ -388,6 +390,10 @@ func (c *sigCheck) parseStructure() *sigResult {
 		r.warn(MsgSigCountersignature, rep.Countersigns)
 	}
 
+	if v.signsKobunBody(c.refs) {
+		rep.Format = FormatEGovKobun
+	}
+
 	// Where the signed properties are: inside this very signature, and signed.
 	sp, format, fr := v.locateSignedProperties(sig, c.objects, c.refs, r)
 	if fr != nil {
@@ -641,7 +647,10 @@ func (c *sigCheck) signingCertificate() *sigResult {
 	if len(weak) > 0 {
 		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigWeakAlgorithm, weak[0])
 	}
-	if r.rep.Coverage == trust.CoveragePartial {
+	switch {
+	case r.rep.Coverage == trust.CoveragePartial && r.rep.Format == FormatEGovKobun:
+		r.warn(MsgKobunFrontUnsigned) // by design: said calmly
+	case r.rep.Coverage == trust.CoveragePartial:
 		r.warn(MsgCoveragePartial)
 	}
 	return nil
@@ -664,7 +673,7 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 		}
 	}
 	if len(qps) == 0 && len(spRefs) == 0 {
-		if v.egov == nil {
+		if v.egov == nil && !v.signsKobunBody(refs) {
 			r.warn(MsgSigPlainXMLDSig)
 		}
 		return nil, "", nil

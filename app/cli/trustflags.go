@@ -16,14 +16,16 @@ var japanTime = time.FixedZone("JST", 9*60*60)
 //
 //	--trust production|test   trust store (default production: the J-LIS CAs only)
 //	--crl-dir DIR             CRL store (default <user config dir>/mynasign/crl)
+//	--anchor-dir DIR          user trust anchors (default <user config dir>/mynasign/anchors)
 //	--at TIME                 validation time (default now)
 //
 // A command calls addTrustFlags on its flag set before parsing, then tf.policy() (or
 // tf.options()) after.
 type trustFlags struct {
-	store  string
-	crlDir string
-	at     string
+	store     string
+	crlDir    string
+	anchorDir string
+	at        string
 }
 
 // addTrustFlags registers --trust, --crl-dir and --at on fs.
@@ -32,13 +34,19 @@ func addTrustFlags(fs *flag.FlagSet) *trustFlags {
 	fs.StringVar(&f.store, "trust", trust.StoreProduction,
 		"trust store: production (the J-LIS CAs) or test (also the test CA, for the test card)")
 	fs.StringVar(&f.crlDir, "crl-dir", "", "CRL store directory (default: <user config dir>/mynasign/crl)")
+	addAnchorDirFlag(fs, &f.anchorDir)
 	fs.StringVar(&f.at, "at", "", "validation time: RFC 3339, or YYYY-MM-DD[THH:MM:SS] in Japan time (default: now)")
 	return f
 }
 
+// addAnchorDirFlag registers --anchor-dir on fs.
+func addAnchorDirFlag(fs *flag.FlagSet, dir *string) {
+	fs.StringVar(dir, "anchor-dir", "", "trusted CA store, the CAs added by mynasign trust add (default: <user config dir>/mynasign/anchors)")
+}
+
 // options turns the flags into trust.Options; a bad value is a usage error.
 func (f *trustFlags) options() (trust.Options, error) {
-	opts := trust.Options{TrustStore: f.store, CRLDir: f.crlDir}
+	opts := trust.Options{TrustStore: f.store, CRLDir: f.crlDir, AnchorDir: f.anchorDir}
 	switch f.store {
 	case trust.StoreProduction, trust.StoreTest:
 	default:

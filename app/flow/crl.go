@@ -14,7 +14,8 @@ type CRLImport struct {
 }
 
 // ImportCRLs imports CRL files, folders and zips into the CRL store named by opts
-// (opts.CRLDir, or the user's default), verifying them against opts.TrustStore's CAs. On
+// (opts.CRLDir, or the user's default), verifying them against opts.TrustStore's CAs and the user's trusted CAs
+// (opts.AnchorDir). On
 // failure the error is a *trust.ImportError naming every refused file, and the store is
 // unchanged. The GUI's import dialog and `mynasign crl import` both call it.
 func ImportCRLs(opts trust.Options, paths ...string) (*CRLImport, error) {
@@ -23,7 +24,7 @@ func ImportCRLs(opts trust.Options, paths ...string) (*CRLImport, error) {
 		return nil, err
 	}
 	out := &CRLImport{Dir: dir}
-	ts, err := trust.LoadTrustStore(opts.TrustStore)
+	ts, err := trust.LoadTrustStoreFor(opts)
 	if err != nil {
 		return out, err
 	}
