@@ -615,12 +615,13 @@ func (ms multiSource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {
 	return all, release, nil
 }
 
-// buildMemoryIndex verifies a CRL held in memory and indexes it in memory.
-func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Time) (*crlIndex, error) {
+// buildMemoryIndex verifies a CRL held in memory and indexes it in memory: a built-in test
+// CRL, or (embedded set) one a signature or document carried.
+func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Time, embedded bool) (*crlIndex, error) {
 	u := crlUnit{name: name, pemBlock: -1, open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(der)), nil }}
 	var buf bytes.Buffer
 	_, _, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
-		info.Builtin = true
+		info.Builtin, info.Embedded = !embedded, embedded
 		return writeIndex(&buf, info, keyWidth, recs)
 	})
 	if cerr != nil {
@@ -638,7 +639,7 @@ func newPolicySource(store *TrustStore, dir string, builtin bool) (crlSource, er
 	mem := &memorySource{byKey: map[string][]crlSet{}}
 	signers := signersOf(store)
 	for _, name := range store.sortedBuiltinCRLs() {
-		x, err := buildMemoryIndex(name, store.builtinCRLs[name], signers, time.Now())
+		x, err := buildMemoryIndex(name, store.builtinCRLs[name], signers, time.Now(), false)
 		if err != nil {
 			return nil, fmt.Errorf("built-in CRL: %w", err)
 		}

@@ -57,6 +57,10 @@ const (
 	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
 	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
 
+	MsgRevEmbeddedCRLBadSignature  = "trust.rev.embedded_crl_bad_signature" // issuer name
+	MsgRevEmbeddedCRLUnusable      = "trust.rev.embedded_crl_unusable"
+	MsgRevEmbeddedOCSPUnauthorised = "trust.rev.embedded_ocsp_unauthorised" // issuer name of the certificate
+
 	// A stored CRL whose index file cannot be read (CRLInfo.Problem).
 	MsgCRLIndexDamaged = "trust.crl.index_damaged" // what is wrong
 
@@ -103,6 +107,7 @@ func MessageKeys() []string {
 		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
 		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
+		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,
 		MsgSANMalformed, MsgSANOtherNameType, MsgSANUnknownAttribute, MsgSANValueType, MsgSANValueEncoding,
 		MsgSANDuplicate, MsgSANMissing, MsgSANBadFlags, MsgSANFlagsLength, MsgSANUnknownSex, MsgSANBadBirthDate,
