@@ -1,10 +1,12 @@
 package trust
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -248,5 +250,45 @@ func writeFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// ValidationData hands out the very CRL imported (its DER), for the signer and for
+// nothing else; without one, or with only a stale one, it names the CRL to import.
+func TestValidationDataFromStore(t *testing.T) {
+	ts := testStoreNoBuiltin(t)
+	dir := filepath.Join(t.TempDir(), "crl")
+	cert := persona(t, "valid").SignCert
+	p := policyOn(t, ts, dir, time.Now())
+	var me *MissingCRLError
+	if _, err := p.ValidationData(cert, nil); !errors.As(err, &me) || me.Stale || me.Scope == "" {
+		t.Fatalf("empty store: %v", err)
+	}
+	if _, err := OpenStore(dir).Import(ts, writeCommittedCRL(t, t.TempDir(), testpki.CRLSignStale)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ValidationData(cert, nil); !errors.As(err, &me) || !me.Stale {
+		t.Fatalf("stale CRL only: %v", err)
+	}
+	if _, err := OpenStore(dir).Import(ts, writeCommittedCRL(t, t.TempDir(), testpki.CRLSignFresh)); err != nil {
+		t.Fatal(err)
+	}
+	vd, err := p.ValidationData(cert, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := testpki.CRL(testpki.CRLSignFresh)
+	if len(vd.CRLs) != 1 || !bytes.Equal(vd.CRLs[0], want) || len(vd.Certs) != 2 || !vd.Certs[0].Equal(cert) {
+		t.Fatalf("validation data: %d CRLs, %d certificates", len(vd.CRLs), len(vd.Certs))
+	}
+	// The CRL kept next to the index is checked against it.
+	matches, _ := filepath.Glob(filepath.Join(dir, "*"+rawExt))
+	if len(matches) != 1 {
+		t.Fatalf("kept CRLs: %v", matches)
+	}
+	stale, _ := testpki.CRL(testpki.CRLSignStale)
+	writeFile(t, matches[0], stale)
+	if _, err := p.ValidationData(cert, nil); !errors.As(err, &me) || me.Err == nil {
+		t.Fatalf("CRL file swapped: %v", err)
 	}
 }
