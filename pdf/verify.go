@@ -974,7 +974,13 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 					}
 				}
 			}
-			a.policy.CheckSigner(s.cert, others, s.claimed).ApplyTo(&rep)
+			ev := trust.Evidence{Others: others, Claimed: s.claimed}
+			ev.CRLs, ev.OCSPs = a.f.dssRevocation(a.f.Last())
+			crls, ocsps := archivedRevocation(s.si)
+			ev.CRLs, ev.OCSPs = append(ev.CRLs, crls...), append(ev.OCSPs, ocsps...)
+			res := a.policy.CheckSignerWith(s.cert, ev)
+			res.ApplyTo(&rep)
+			rep.Format = longTermFormat(rep.Format, res)
 		} else {
 			rep.ValidationTime = now
 			if rep.Indication == trust.TotalPassed {
