@@ -76,7 +76,12 @@ func TestPAdESBLTOffline(t *testing.T) {
 		status  trust.RevocationStatus
 	}{{"valid", trust.TotalPassed, trust.RevocationGood}, {"revoked", trust.TotalFailed, trust.RevocationRevoked}} {
 		t.Run(tc.persona, func(t *testing.T) {
-			data, _ := signLT(t, tc.persona, stocked)
+			data, path := signLT(t, tc.persona, stocked)
+			// From a file too (the /DSS is read while the file is open).
+			if rep, err := VerifyFile(context.Background(), path, empty); err != nil || rep.Signatures[0].Format != "PAdES-B-LT" ||
+				rep.Signatures[0].Indication != tc.ind {
+				t.Fatalf("VerifyFile, empty store: %v %+v", err, rep)
+			}
 			f, err := NewFile(bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				t.Fatal(err)
