@@ -401,6 +401,26 @@ func (w *signWizard) showProfile() {
 		}
 	}
 	w.profileRad.SetSelected(labels[sel])
+	// 長期保存 (B-LT): only for the general profiles (PAdES, XAdES).
+	ltChk := widget.NewCheck(w.u.t("gui.sign.level_lt"), nil)
+	ltChk.SetChecked(w.opts.Level == flow.LevelBLT)
+	ltHelp := wrapLabel(w.u.t("gui.sign.level_lt_help"))
+	ltAllowed := func(label string) {
+		ok := false
+		for i, l := range labels {
+			if l == label {
+				ok = profs[i].Name == "pades" || profs[i].Name == "xades"
+			}
+		}
+		if ok {
+			ltChk.Enable()
+		} else {
+			ltChk.SetChecked(false)
+			ltChk.Disable()
+		}
+	}
+	w.profileRad.OnChanged = ltAllowed
+	ltAllowed(labels[sel])
 
 	w.visibleChk = widget.NewCheck(w.u.t("gui.sign.visible"), nil)
 	w.pageEntry = widget.NewEntry()
@@ -456,6 +476,9 @@ func (w *signWizard) showProfile() {
 		}
 		w.profile = profs[idx]
 		w.opts = flow.SignOptions{}
+		if ltChk.Checked && !ltChk.Disabled() {
+			w.opts.Level = flow.LevelBLT
+		}
 		if !isPDF {
 			w.showCard()
 			return
@@ -499,6 +522,7 @@ func (w *signWizard) showProfile() {
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
+		ltChk, ltHelp,
 		widget.NewSeparator(),
 		pdfOpts)
 	w.show(body, w.nextBtn, back, w.nextBtn)

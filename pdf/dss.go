@@ -2,14 +2,16 @@ package pdf
 
 import "crypto/x509"
 
-// maxDSSCertificates bounds how many /DSS certificates are read.
-const maxDSSCertificates = 500
+// maxDSSEntries bounds how many entries of each /DSS array are read.
+const maxDSSEntries = 500
 
-// dssCertificates returns the certificates of the document security store (/DSS /Certs,
-// ISO 32000-2 §12.8.4.3) as of revision rev, those that parse. A signer certificate
-// found only there is the signer's all the same: the signature value verifies with it
-// or not. Trust never comes from it.
-func (f *File) dssCertificates(rev int) []*x509.Certificate {
+// maxDSSEntrySize bounds one decoded /DSS stream (a JPKI CRL can be large).
+const maxDSSEntrySize = 64 << 20
+
+// dssStreams returns the decoded streams of the document security store's array key
+// (/Certs, /CRLs or /OCSPs; ISO 32000-2 §12.8.4.3) as of revision rev, those that can be
+// read.
+func (f *File) dssStreams(rev int, key Name, limit int64) [][]byte {
 	cat, _, err := f.Catalog(rev)
 	if err != nil {
 		return nil
@@ -18,14 +20,14 @@ func (f *File) dssCertificates(rev int) []*x509.Certificate {
 	if err != nil || !ok {
 		return nil
 	}
-	arr, err := f.deref(rev, dss.Get("Certs"))
+	arr, err := f.deref(rev, dss.Get(key))
 	if err != nil {
 		return nil
 	}
 	list, _ := arr.(Array)
-	var out []*x509.Certificate
+	var out [][]byte
 	for i, o := range list {
-		if i == maxDSSCertificates {
+		if i == maxDSSEntries {
 			break
 		}
 		v, err := f.deref(rev, o)
@@ -36,13 +38,28 @@ func (f *File) dssCertificates(rev int) []*x509.Certificate {
 		if !ok {
 			continue
 		}
-		data, err := f.decodeStream(st, 1<<20)
-		if err != nil {
-			continue
+		if data, err := f.decodeStream(st, limit); err == nil {
+			out = append(out, data)
 		}
+	}
+	return out
+}
+
+// dssCertificates returns the certificates of the /DSS (/Certs) as of revision rev, those
+// that parse. A signer certificate found only there is the signer's all the same: the
+// signature value verifies with it or not. Trust never comes from it.
+func (f *File) dssCertificates(rev int) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, data := range f.dssStreams(rev, "Certs", 1<<20) {
 		if c, err := x509.ParseCertificate(data); err == nil {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// dssRevocation returns the CRLs and OCSP responses of the /DSS as of revision rev (DER,
+// unverified: trust.Policy verifies each against the issuer it is used for).
+func (f *File) dssRevocation(rev int) (crls, ocsps [][]byte) {
+	return f.dssStreams(rev, "CRLs", maxDSSEntrySize), f.dssStreams(rev, "OCSPs", 1<<20)
 }

@@ -10,7 +10,10 @@ import (
 // selfVerify runs the verifier on a freshly written output before it is renamed into
 // place: the new signature must be intact and cover the whole file, and the new revision
 // must be a permitted change for every earlier signature.
-func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust.Policy) (*trust.DocumentReport, error) {
+//
+// With dss the file ends with the /DSS update after the signature: the signature must
+// cover everything before it, and the /DSS must be a permitted change.
+func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust.Policy, dss bool) (*trust.DocumentReport, error) {
 	a, err := analyzeFile(ctx, tmp, policy)
 	if err != nil {
 		return nil, err
@@ -29,12 +32,14 @@ func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust
 		return nil, &SelfCheckError{Reason: "the new signature is not found"}
 	case !mine.rep.Intact:
 		return nil, &SelfCheckError{Reason: "the new signature does not verify (" + mine.summary.Key + ")"}
-	case mine.rep.Coverage != trust.CoverageWhole:
+	case !dss && mine.rep.Coverage != trust.CoverageWhole:
 		return nil, &SelfCheckError{Reason: "the new signature does not cover the whole file"}
+	case dss && mine.rev != a.f.Last()-1:
+		return nil, &SelfCheckError{Reason: "the new signature does not cover the file up to its /DSS"}
 	case mine.ind == trust.TotalFailed:
 		return nil, &SelfCheckError{Reason: mine.summary.Key}
 	}
-	if last := a.f.Last(); last > 0 && len(a.sigs) > 1 {
+	if last := a.f.Last(); last > 0 && (len(a.sigs) > 1 || dss) {
 		d := a.diff(last)
 		for _, o := range d.objects {
 			if !o.permitted {

@@ -54,6 +54,10 @@ type SignOptions struct {
 	Policy *trust.Policy
 	// Progress, when set, is called as the output is written (bytes done, total).
 	Progress func(done, total int64)
+	// Validation, when set, makes the signature long-term (PAdES B-LT): its certificates
+	// and CRLs (trust.Policy.ValidationData, from the local CRL store) go into a /DSS
+	// written in a further incremental update after the signature. Only with PAdES.
+	Validation *trust.ValidationData
 }
 
 // SignResult describes a signed file.
@@ -116,8 +120,14 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 			tempfile.Remove(tmpName)
 		}
 	}()
-	if err := prep.write(ctx, fh, st.Size(), tmp, opts); err != nil {
+	contents, total, err := prep.write(ctx, fh, st.Size(), tmp, opts)
+	if err != nil {
 		return nil, err
+	}
+	if opts.Validation != nil {
+		if err := appendDSS(tmp, total, contents, opts.Validation); err != nil {
+			return nil, err
+		}
 	}
 	if err := tmp.Sync(); err != nil {
 		return nil, err
@@ -125,7 +135,7 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err := tmp.Close(); err != nil {
 		return nil, err
 	}
-	rep, err := selfVerify(ctx, tmpName, out, prep, opts.Policy)
+	rep, err := selfVerify(ctx, tmpName, out, prep, opts.Policy, opts.Validation != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +201,9 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	}
 	if opts.Profile != PAdES && opts.Profile != Registry {
 		return nil, fmt.Errorf("unknown PDF profile %q", opts.Profile)
+	}
+	if opts.Profile == Registry && opts.Validation != nil {
+		return nil, ErrRegistryLevel
 	}
 	if f.Encrypted() {
 		return nil, ErrEncrypted
@@ -564,48 +577,51 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 }
 
 // write produces the signed file in out: the input's bytes, then the update with the
-// signature patched in.
-func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *os.File, opts SignOptions) error {
+// signature patched in. It returns the /Contents value (the CMS, zero-padded) and the
+// size of what it wrote.
+func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *os.File, opts SignOptions) ([]byte, int64, error) {
 	ser, err := p.inc.serialize(size, p.sigRef.Num, p.newline)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	total := size + int64(len(ser.data))
 	h := sha256.New()
 	pw := &progressWriter{w: out, h: h, total: total, fn: opts.Progress, ctx: ctx}
 	buf := make([]byte, 1<<20)
 	if _, err := io.CopyBuffer(pw, io.NewSectionReader(in, 0, size), buf); err != nil {
-		return fmt.Errorf("copying the input: %w", err)
+		return nil, 0, fmt.Errorf("copying the input: %w", err)
 	}
 	a := size + int64(ser.contentsAt)
 	b := size + int64(ser.contentsEnd)
 	br := fmt.Sprintf("%0*d %0*d %0*d", byteRangeWidth, a, byteRangeWidth, b, byteRangeWidth, total-b)
 	if len(br) != 3*byteRangeWidth+2 {
-		return errors.New("the file is too large for the byte range placeholder")
+		return nil, 0, errors.New("the file is too large for the byte range placeholder")
 	}
 	copy(ser.data[ser.byteRangeAt:], br)
 	h.Write(ser.data[:ser.contentsAt])
 	h.Write(ser.data[ser.contentsEnd:])
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, 0, err
 	}
 	params := p.params
 	params.ContentDigest = h.Sum(nil)
 	der, err := params.Sign(opts.Signer)
 	if err != nil {
-		return fmt.Errorf("signing: %w", err)
+		return nil, 0, fmt.Errorf("signing: %w", err)
 	}
 	enc := hex.EncodeToString(der)
 	if len(enc) > p.hexLen {
-		return ErrSignatureTooLarge
+		return nil, 0, ErrSignatureTooLarge
 	}
 	copy(ser.data[ser.contentsAt+1:], enc)
 	n, err := out.Write(ser.data)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	if opts.Progress != nil {
 		opts.Progress(size+int64(n), total)
 	}
-	return nil
+	contents := make([]byte, p.hexLen/2)
+	copy(contents, der)
+	return contents, total, nil
 }

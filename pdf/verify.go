@@ -111,6 +111,9 @@ type analysis struct {
 	graphWork int               // objects walked over all revision graphs built (bounded by maxGraphWork)
 	listed    int               // changed objects listed in the report (bounded by maxListedChanges)
 	parsed    map[int]parsedCMS // /Contents parsed, by the object number of the signature dictionary
+	// dssCRLs and dssOCSPs are the /DSS revocation data of the last revision, read while
+	// the file is open (report runs after analyzeFile closed it).
+	dssCRLs, dssOCSPs [][]byte
 }
 
 // VerifyFile verifies every signature of the PDF at path. With a nil policy only the
@@ -160,6 +163,9 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 	}
 	a.f = f
 	last := f.Last()
+	if policy != nil {
+		a.dssCRLs, a.dssOCSPs = f.dssRevocation(last)
+	}
 	fields, err := f.Fields(last)
 	if err != nil {
 		a.f = nil
@@ -974,7 +980,13 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 					}
 				}
 			}
-			a.policy.CheckSigner(s.cert, others, s.claimed).ApplyTo(&rep)
+			ev := trust.Evidence{Others: others, Claimed: s.claimed}
+			crls, ocsps := archivedRevocation(s.si)
+			ev.CRLs = append(append([][]byte(nil), a.dssCRLs...), crls...)
+			ev.OCSPs = append(append([][]byte(nil), a.dssOCSPs...), ocsps...)
+			res := a.policy.CheckSignerWith(s.cert, ev)
+			res.ApplyTo(&rep)
+			rep.Format = longTermFormat(rep.Format, res)
 		} else {
 			rep.ValidationTime = now
 			if rep.Indication == trust.TotalPassed {

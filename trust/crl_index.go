@@ -170,6 +170,10 @@ type crlIndex struct {
 	mem      []byte      // the whole index when mapped or held in memory
 	ra       io.ReaderAt // otherwise
 	close    func() error
+	// path is the index file (empty for an index held in memory); der is the CRL itself
+	// for one held in memory.
+	path string
+	der  []byte
 }
 
 func (x *crlIndex) info() *CRLInfo { return &x.in }
@@ -237,6 +241,7 @@ func openIndexFile(path string) (*crlIndex, error) {
 		f.Close()
 		return nil, indexError(path, err)
 	}
+	x.path = path
 	if mem, unmap, err := mapFile(f, st.Size()); err == nil {
 		f.Close()
 		x.mem, x.close = mem, unmap

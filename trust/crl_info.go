@@ -50,6 +50,10 @@ type CRLInfo struct {
 	ImportedAt time.Time `json:"importedAt"`
 	// Builtin is true for the test trust store's own CRLs (not in the store directory).
 	Builtin bool `json:"builtin,omitempty"`
+	// Embedded is true for a CRL a signature or document carried (PDF /DSS, CMS
+	// revocation values, XAdES RevocationValues), verified against the issuer of the
+	// certificate it was used for; never in the store.
+	Embedded bool `json:"embedded,omitempty"`
 	// Problem is set for a stored CRL whose index file cannot be read (damaged, truncated,
 	// written by another version): why (MsgCRLIndexDamaged). Such a CRL has nothing but ID
 	// and Problem, covers nothing, and should be removed (Store.Remove) and imported again.

@@ -76,6 +76,9 @@ func (s *Store) Remove(id string) (*CRLInfo, error) {
 		return nil, fmt.Errorf("removing CRL %s: %w", id, err)
 	}
 	info, herr := readHeaderFile(taken)
+	if err := os.Remove(rawPath(final)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("removing CRL %s: %w", id, err)
+	}
 	if err := os.Remove(taken); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("removing CRL %s: %w", id, err)
 	}

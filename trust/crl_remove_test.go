@@ -56,8 +56,8 @@ func TestStoreRemove(t *testing.T) {
 		t.Errorf("removed: %+v, want the fresh whole-scope CRL", removed)
 	}
 	after := snapshot(t, store.Dir())
-	if len(after) != len(before)-1 {
-		t.Errorf("files before %d, after %d: want exactly one fewer", len(before), len(after))
+	if len(after) != len(before)-2 {
+		t.Errorf("files before %d, after %d: want exactly two fewer (the index and the CRL kept with it)", len(before), len(after))
 	}
 	for p, h := range after {
 		if before[p] != h {

@@ -122,7 +122,8 @@ type staged struct {
 	number *big.Int
 	tmp    string
 	final  string
-	commit bool // decide: this one becomes the scope's CRL
+	derTmp string // the CRL itself (DER), kept next to the index (see rawPath)
+	commit bool   // decide: this one becomes the scope's CRL
 }
 
 func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (*ImportResult, error) {
@@ -151,6 +152,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 	cleanup := func() {
 		for _, st := range stage {
 			os.Remove(st.tmp)
+			os.Remove(st.derTmp)
 		}
 		if createdDir {
 			os.Remove(s.dir) // only succeeds when empty
@@ -189,12 +191,20 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 			commits = append(commits, st)
 		} else {
 			os.Remove(st.tmp)
+			os.Remove(st.derTmp)
 		}
 	}
 	for i, st := range commits {
-		if err := os.Rename(st.tmp, st.final); err != nil {
+		// The CRL's own bytes first: an index is never installed without them (a reader
+		// checks that the two agree, see Policy.ValidationData).
+		err := os.Rename(st.derTmp, rawPath(st.final))
+		if err == nil {
+			err = os.Rename(st.tmp, st.final)
+		}
+		if err != nil {
 			for _, rest := range commits[i:] {
 				os.Remove(rest.tmp)
+				os.Remove(rest.derTmp)
 			}
 			return res, &ImportError{Errors: []*CRLError{{File: st.unit.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}}}
 		}
@@ -359,7 +369,12 @@ func (s *Store) stageUnit(u crlUnit, signers []crlSigner, now time.Time, large *
 		}
 		return nil, cerr
 	}
-	return &staged{unit: u, info: *info, number: number, tmp: tmpPath, final: filepath.Join(s.dir, indexFileName(info))}, nil
+	derTmp, err := s.stageRaw(u)
+	if err != nil {
+		os.Remove(tmpPath)
+		return nil, &CRLError{File: u.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}
+	}
+	return &staged{unit: u, info: *info, number: number, tmp: tmpPath, derTmp: derTmp, final: filepath.Join(s.dir, indexFileName(info))}, nil
 }
 
 // indexFileName names a scope's index: the issuer key, then a hash of the scope.
@@ -624,18 +639,24 @@ func (ms multiSource) crlsByIssuerKey(key [32]byte) ([]crlSet, func(), error) {
 	return all, release, nil
 }
 
-// buildMemoryIndex verifies a CRL held in memory and indexes it in memory.
-func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Time) (*crlIndex, error) {
+// buildMemoryIndex verifies a CRL held in memory and indexes it in memory: a built-in test
+// CRL, or (embedded set) one a signature or document carried.
+func buildMemoryIndex(name string, der []byte, signers []crlSigner, now time.Time, embedded bool) (*crlIndex, error) {
 	u := crlUnit{name: name, pemBlock: -1, open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(der)), nil }}
 	var buf bytes.Buffer
 	_, _, cerr := buildCRL(u, signers, now, func(info *CRLInfo, keyWidth int, recs []byte) error {
-		info.Builtin = true
+		info.Builtin, info.Embedded = !embedded, embedded
 		return writeIndex(&buf, info, keyWidth, recs)
 	})
 	if cerr != nil {
 		return nil, cerr
 	}
-	return openIndexBytes(buf.Bytes())
+	x, err := openIndexBytes(buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	x.der = der
+	return x, nil
 }
 
 // newPolicySource combines the store directory with the trust store's built-in CRLs.
@@ -647,7 +668,7 @@ func newPolicySource(store *TrustStore, dir string, builtin bool) (crlSource, er
 	mem := &memorySource{byKey: map[string][]crlSet{}}
 	signers := signersOf(store)
 	for _, name := range store.sortedBuiltinCRLs() {
-		x, err := buildMemoryIndex(name, store.builtinCRLs[name], signers, time.Now())
+		x, err := buildMemoryIndex(name, store.builtinCRLs[name], signers, time.Now(), false)
 		if err != nil {
 			return nil, fmt.Errorf("built-in CRL: %w", err)
 		}
@@ -660,6 +681,8 @@ func newPolicySource(store *TrustStore, dir string, builtin bool) (crlSource, er
 // behind (an hour old or more; a running import's are younger).
 func removeStaleTemps(dir string, now time.Time) {
 	matches, _ := filepath.Glob(filepath.Join(dir, ".import-*"+indexExt+".tmp"))
+	raws, _ := filepath.Glob(filepath.Join(dir, ".import-*"+rawExt+".tmp"))
+	matches = append(matches, raws...)
 	removing, _ := filepath.Glob(filepath.Join(dir, removingPrefix+"*"+indexExt+".tmp"))
 	for _, m := range append(matches, removing...) {
 		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Hour {

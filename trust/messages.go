@@ -57,6 +57,10 @@ const (
 	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
 	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
 
+	MsgRevEmbeddedCRLBadSignature  = "trust.rev.embedded_crl_bad_signature" // issuer name
+	MsgRevEmbeddedCRLUnusable      = "trust.rev.embedded_crl_unusable"
+	MsgRevEmbeddedOCSPUnauthorised = "trust.rev.embedded_ocsp_unauthorised" // issuer name of the certificate
+
 	// User trust anchors (AnchorError.Reason, UserAnchor.Problem).
 	MsgAnchorUnreadable     = "trust.anchor.unreadable"      //
 	MsgAnchorNotCertificate = "trust.anchor.not_certificate" //
@@ -115,6 +119,7 @@ func MessageKeys() []string {
 		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
 		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
+		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,
 		MsgAnchorUnreadable, MsgAnchorNotCertificate, MsgAnchorNotCA, MsgAnchorNoCertSign, MsgAnchorBuiltin,
 		MsgAnchorBadName, MsgAnchorDamaged, MsgCheckChainUserOK,

@@ -227,7 +227,12 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 		r.Warnings = append(r.Warnings, Message{Key: MsgCertTestCertificate})
 	}
 
-	// Revocation of every certificate of the path below the anchor.
+	// Revocation of every certificate of the path below the anchor, from the CRL store
+	// and what the signature or document carried.
+	embedded, crlWarnings := embeddedCRLSource(ev.CRLs, pc.path, anchor, p.at)
+	r.Warnings = append(r.Warnings, crlWarnings...)
+	crls := withEmbedded(p.crls, embedded)
+	embeddedAll := true
 	revCheck := Check{Name: CheckRevocation, Passed: true, Detail: Message{Key: MsgCheckRevocationOK}}
 	for i := 0; i < len(pc.path)-1; i++ {
 		dps := prof.CRLDistributionPoints
@@ -240,10 +245,14 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 				issuers = append(issuers, c)
 			}
 		}
-		rc := checkRevocation(p.crls, pc.path[i], issuers, dps, p.at, claimed, pc.position(i))
+		rc := checkRevocation(crls, pc.path[i], issuers, dps, p.at, claimed, pc.position(i))
+		answer, ocspWarnings := findOCSP(ev.OCSPs, pc.path[i], issuers, p.at)
+		r.Warnings = append(r.Warnings, ocspWarnings...)
+		rc = applyOCSP(rc, answer, p.at, claimed, pc.position(i))
 		if i == 0 {
 			r.Revocation = rc.info
 		}
+		embeddedAll = embeddedAll && rc.embedded
 		r.Warnings = append(r.Warnings, rc.warnings...)
 		if rc.finding != nil {
 			findings = append(findings, *rc.finding)
@@ -253,6 +262,7 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 		}
 	}
 	r.Checks = append(r.Checks, revCheck)
+	r.EmbeddedValidationData = embeddedAll
 	r.decide(findings)
 	return r
 }

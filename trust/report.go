@@ -176,6 +176,14 @@ type RevocationInfo struct {
 	CRLFile string `json:"crlFile,omitempty"`
 	// Builtin is true when the CRL is one of the test trust store's built-in CRLs.
 	Builtin bool `json:"builtin,omitempty"`
+	// Source is where the status came from: "store" (the local CRL store, or a built-in
+	// test CRL), "embedded" (a CRL the signature or document carried, verified against
+	// its issuer) or "ocsp" (an OCSP response it carried, verified likewise); empty when
+	// no CRL or response covered the certificate.
+	Source string `json:"source,omitempty"`
+	// OCSPResponder names the OCSP responder certificate's subject when Source is "ocsp"
+	// (the CA itself when the CA signed the response).
+	OCSPResponder string `json:"ocspResponder,omitempty"`
 }
 
 // ChangedObject is one object changed in a later revision of a document.

@@ -142,7 +142,7 @@ func TestReportJSONStable(t *testing.T) {
 		"signature":   {"certificate", "changesAfterSigning", "checks", "claimedSigningTime", "coverage", "format", "id", "indication", "intact", "revocation", "signer", "subIndication", "summary", "validationTime", "warnings"},
 		"signer":      {"address", "birthDate", "birthEra", "name", "sex", "subject", "test"},
 		"certificate": {"anchor", "chain", "crlDistributionPoints", "generation", "issuer", "issuerKeyId", "keyUsage", "kind", "notAfter", "notBefore", "policies", "serial", "sha256", "test"},
-		"revocation":  {"builtin", "crlFile", "crlIssuer", "crlNumber", "crlScope", "crlSha256", "fresh", "nextUpdate", "reason", "revokedAt", "revokedBeforeSigning", "status", "thisUpdate"},
+		"revocation":  {"builtin", "crlFile", "crlIssuer", "crlNumber", "crlScope", "crlSha256", "fresh", "nextUpdate", "reason", "revokedAt", "revokedBeforeSigning", "source", "status", "thisUpdate"},
 	}
 	got := map[string][]string{
 		"document": jsonKeys(t, raw), "signature": jsonKeys(t, sigRaw.Signatures[0]),

@@ -58,6 +58,9 @@ type revocationCheck struct {
 	info     *RevocationInfo
 	finding  *finding // nil when GOOD
 	warnings []Message
+	// embedded is true when a CRL the signature or document carried covers the
+	// certificate and verified against its issuer (whether or not it decided).
+	embedded bool
 }
 
 // checkRevocation decides the status of cert at time t from the CRLs of src signed by one
@@ -95,6 +98,10 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 			covering = append(covering, s)
 		}
 	}
+	for _, s := range covering {
+		rc.embedded = rc.embedded || s.info().Embedded
+	}
+	covering = preferStore(covering)
 	if len(covering) == 0 {
 		return unknown(MsgRevNoCRL, position, scopeDesc)
 	}
@@ -117,33 +124,7 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 	}
 	if hit != nil && !hit.RevokedAt.After(t) {
 		fillFromCRL(rc.info, hitSet.info(), t)
-		at := hit.RevokedAt
-		rc.info.RevokedAt = &at
-		rc.info.Reason = ReasonName(hit.Reason)
-		if claimed != nil {
-			before := at.Before(*claimed)
-			rc.info.RevokedBeforeSigning = &before
-		}
-		if hit.Reason == reasonCertificateHold {
-			rc.info.Status = RevocationUnknown
-			return unknown(MsgRevOnHold, position, isoTime(at))
-		}
-		rc.info.Status = RevocationRevoked
-		key, sub, ind := revokedMessage(hit.Reason), Revoked, TotalFailed
-		switch {
-		case position != "signer":
-			key, sub, ind = MsgRevCARevoked, RevokedCANoPOE, Indeterminate
-		case claimed != nil && claimed.Before(at):
-			// Signed (as claimed) before the revocation, but nothing proves the claim.
-			key, sub, ind = MsgRevRevokedNoPOE, RevokedNoPOE, Indeterminate
-		}
-		args := []string{isoTime(at)}
-		if key == MsgRevCARevoked {
-			args = append(args, position)
-		}
-		rc.finding = &finding{ind: ind, sub: sub, msg: Message{Key: key, Args: args}, check: "revocation"}
-		rc.warnings = append(rc.warnings, reasonMessage(hit.Reason))
-		return rc
+		return rc.revoked(hit.RevokedAt, hit.Reason, position, claimed)
 	}
 	if hit != nil {
 		// Revoked only after the validation time: good at that time, but say so.
@@ -173,6 +154,40 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 	stale := *newest.NextUpdate
 	rc.info.StaleSince = &stale
 	return unknown(MsgRevStale, position, scopeDesc, isoTime(stale))
+}
+
+// revoked sets the outcome for a certificate revoked at (no later than the validation
+// time) for reason: TOTAL-FAILED/REVOKED for the signer, unless the claimed signing time
+// is before the revocation (unproven: REVOKED_NO_POE); REVOKED_CA_NO_POE for a CA; a
+// certificate hold is not final (TRY_LATER).
+func (rc revocationCheck) revoked(at time.Time, reason int, position string, claimed *time.Time) revocationCheck {
+	rc.info.RevokedAt = &at
+	rc.info.Reason = ReasonName(reason)
+	if claimed != nil {
+		before := at.Before(*claimed)
+		rc.info.RevokedBeforeSigning = &before
+	}
+	if reason == reasonCertificateHold {
+		rc.info.Status = RevocationUnknown
+		rc.finding = &finding{ind: Indeterminate, sub: TryLater, msg: Message{Key: MsgRevOnHold, Args: []string{position, isoTime(at)}}, check: "revocation"}
+		return rc
+	}
+	rc.info.Status = RevocationRevoked
+	key, sub, ind := revokedMessage(reason), Revoked, TotalFailed
+	switch {
+	case position != "signer":
+		key, sub, ind = MsgRevCARevoked, RevokedCANoPOE, Indeterminate
+	case claimed != nil && claimed.Before(at):
+		// Signed (as claimed) before the revocation, but nothing proves the claim.
+		key, sub, ind = MsgRevRevokedNoPOE, RevokedNoPOE, Indeterminate
+	}
+	args := []string{isoTime(at)}
+	if key == MsgRevCARevoked {
+		args = append(args, position)
+	}
+	rc.finding = &finding{ind: ind, sub: sub, msg: Message{Key: key, Args: args}, check: "revocation"}
+	rc.warnings = append(rc.warnings, reasonMessage(reason))
+	return rc
 }
 
 // reasonMessage is the warning that explains a revocation reason.
@@ -212,6 +227,10 @@ func fillFromCRL(ri *RevocationInfo, in *CRLInfo, t time.Time) {
 	}
 	ri.CRLFile = in.File
 	ri.Builtin = in.Builtin
+	ri.Source = RevocationSourceStore
+	if in.Embedded {
+		ri.Source = RevocationSourceEmbedded
+	}
 }
 
 // covers reports whether a CRL is authoritative for cert: the same issuer (key and name),

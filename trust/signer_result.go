@@ -26,6 +26,11 @@ type SignerResult struct {
 	// Warnings are things the user should know that do not change the indication (a test
 	// certificate, problems in the personal data, the revocation reason, …).
 	Warnings []Message
+	// EmbeddedValidationData is true when, for every certificate of the validated path
+	// below the anchor, a CRL or OCSP response the signature or document carried covered
+	// it and verified against its issuer: the signature is long-term (B-LT) as far as
+	// revocation goes. A verifier reports a -LT level only then.
+	EmbeddedValidationData bool
 }
 
 // Passed reports whether the certificate side is TOTAL-PASSED.

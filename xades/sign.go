@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/mynasign/mynasign/trust"
 )
 
 // SignOptions say who signs and when.
@@ -27,6 +29,10 @@ type SignOptions struct {
 	Chain []*x509.Certificate
 	// SigningTime is the claimed signing time; the zero value means now.
 	SigningTime time.Time
+	// Validation, when set, makes the signature long-term (XAdES B-LT): its certificates
+	// and CRLs (trust.Policy.ValidationData, from the local CRL store) go into
+	// xades:CertificateValues and xades:RevocationValues/xades:CRLValues.
+	Validation *trust.ValidationData
 }
 
 func (o *SignOptions) check() (string, error) {
@@ -274,6 +280,9 @@ func SignXAdES(data []byte, opts SignOptions) ([]byte, error) {
 		b.WriteString(keyInfoXML("ds:", &opts))
 		b.WriteString(`<ds:Object><xades:QualifyingProperties xmlns:xades="` + NSXAdES + `" Target="#` + escapeAttr(id) + `">`)
 		b.WriteString(sp)
+		if opts.Validation != nil {
+			b.WriteString(unsignedValuesXML(opts.Validation))
+		}
 		b.WriteString(`</xades:QualifyingProperties></ds:Object>`)
 		b.WriteString(`</ds:Signature>`)
 		return b.String(), nil

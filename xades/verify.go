@@ -126,8 +126,9 @@ type sigResult struct {
 	signer  *x509.Certificate
 	others  []*x509.Certificate
 	claimed *time.Time
-	decided bool // the XML side set an outcome (the signature cannot pass)
-	intact  bool // every reference digest and the signature value verified
+	values  validationValues // certificate and revocation values it carries
+	decided bool             // the XML side set an outcome (the signature cannot pass)
+	intact  bool             // every reference digest and the signature value verified
 }
 
 // signatureID is what the report calls a signature: its Id, or its place.
@@ -180,8 +181,9 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 		}
 		return rep
 	}
-	res := policy.CheckSigner(r.signer, r.others, r.claimed)
+	res := policy.CheckSignerWith(r.signer, r.evidence())
 	res.ApplyTo(&rep)
+	rep.Format = longTermFormat(rep.Format, res)
 	return rep
 }
 
@@ -703,6 +705,7 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 			if n := len(xadesChild(usp, "CounterSignature")); n > 0 {
 				r.warn(MsgSigCountersigned, fmt.Sprint(n))
 			}
+			r.values.read(usp)
 			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
 				format = FormatXAdESBT
 				r.warn(MsgPropsTimestampUnseen)

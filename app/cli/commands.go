@@ -10,5 +10,8 @@ var commands = []command{
 	{name: "crl remove", summary: "remove one CRL (by the ID crl list shows) from the local store", run: runCRLRemove},
 	{name: "sign", summary: "sign files with the My Number Card (PDF: pades, registry; XML: xades, egov)", run: runSign},
 	{name: "testcard serve", summary: "attach the software test card to a vpcd virtual reader until interrupted", run: runTestcardServe},
+	{name: "trust add", summary: "trust CA certificates (DER/PEM) besides the J-LIS CAs: --purpose signing|timestamp, --name", run: runTrustAdd},
+	{name: "trust list", summary: "list the trusted CAs: built in (J-LIS) and added by you", run: runTrustList},
+	{name: "trust remove", summary: "remove a CA you added (by the ID trust list shows)", run: runTrustRemove},
 	{name: "verify", summary: "verify the signatures of files, folders and zips (PDF, XML, e-Gov)", run: runVerify},
 }

@@ -28,6 +28,8 @@ import (
 func runSign(env *Env, args []string) error {
 	fs := newFlags("sign")
 	profileName := fs.String("profile", "", "signature profile: "+strings.Join(profileNames(), ", "))
+	levelName := fs.String("level", "", "signature level: B-B (default) or B-LT (embeds the certificate path and the imported CRL that covers the signer; PAdES and XAdES)")
+	presetName := fs.String("preset", "", "destination instead of --profile/--level: "+strings.Join(presetNames(), ", ")+" (registry = 登記 adbe.pkcs7.detached; general = 一般 B-B; archive = 長期保存 B-LT)")
 	testCard := fs.Bool("testcard", false, "sign with the software test card (test certificates, not a real identity)")
 	persona := fs.String("persona", "", "test card persona (with --testcard): "+strings.Join(softPersonas(), ", "))
 	reader := fs.String("reader", "", "card reader to use (default: the only reader holding a card)")
@@ -41,8 +43,17 @@ func runSign(env *Env, args []string) error {
 	if err := parseFlags(env, fs, args); err != nil {
 		return err
 	}
+	if *presetName != "" {
+		if err := applyPreset(*presetName, fs.Args(), profileName, levelName); err != nil {
+			return err
+		}
+	}
 	if *profileName == "" {
-		return usagef("sign: choose --profile (%s)", strings.Join(profileNames(), ", "))
+		return usagef("sign: choose --profile (%s) or --preset (%s)", strings.Join(profileNames(), ", "), strings.Join(presetNames(), ", "))
+	}
+	level, ok := flow.ParseLevel(*levelName)
+	if !ok {
+		return usagef("sign: unknown --level %q (B-B, B-LT)", *levelName)
 	}
 	profile, ok := flow.LookupSignProfile(*profileName)
 	if !ok {
@@ -60,7 +71,7 @@ func runSign(env *Env, args []string) error {
 	if *testCard && *reader != "" {
 		return usagef("sign: --testcard and --reader exclude each other")
 	}
-	opts := flow.SignOptions{Reason: *reason, Location: *location}
+	opts := flow.SignOptions{Reason: *reason, Location: *location, Level: level}
 	if *visible != "" {
 		v, err := parseVisible(*visible)
 		if err != nil {
@@ -236,6 +247,7 @@ func signErrorText(env *Env, err error) string {
 		oe  *flow.OptionsError
 		ue  *UsageError
 		lte *localizedError
+		mce *trust.MissingCRLError
 	)
 	switch {
 	case errors.As(err, &lte), errors.As(err, &ue):
@@ -263,6 +275,14 @@ func signErrorText(env *Env, err error) string {
 		return l.T("cli.sign.err.same_file")
 	case errors.Is(err, pdf.ErrNoSignerName):
 		return l.T("cli.sign.err.no_name")
+	case errors.As(err, &mce) && mce.Stale:
+		return l.T("cli.sign.err.crl_stale", mce.Scope, mce.NextUpdate.Format("2006-01-02"))
+	case errors.As(err, &mce) && mce.Err != nil:
+		return l.T("cli.sign.err.crl_reimport", mce.Scope)
+	case errors.As(err, &mce):
+		return l.T("cli.sign.err.crl_missing", mce.Scope)
+	case errors.Is(err, flow.ErrLevelUnsupported), errors.Is(err, pdf.ErrRegistryLevel):
+		return l.T("cli.sign.err.level_unsupported")
 	case errors.Is(err, flow.ErrNotAccepted):
 		return l.T("cli.sign.err.not_accepted")
 	case errors.As(err, &rc):
@@ -286,4 +306,35 @@ func isCardError(err error) bool {
 		errors.As(err, &unsup) || errors.Is(err, card.ErrNoSignCertificate) || errors.Is(err, card.ErrSecurityStatusNotSatisfied) ||
 		errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) || errors.Is(err, card.ErrNoCard) ||
 		errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService) || errors.Is(err, card.ErrCardBusy)
+}
+
+// presetNames lists the destinations (--preset).
+func presetNames() []string {
+	var out []string
+	for _, p := range flow.Presets() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// applyPreset sets the profile and level of a destination for the kind of the inputs
+// (PDF or XML, from the first input's name); --profile and --level must not be given too.
+func applyPreset(name string, inputs []string, profile, level *string) error {
+	p, ok := flow.LookupPreset(name)
+	if !ok {
+		return usagef("sign: unknown --preset %q (%s)", name, strings.Join(presetNames(), ", "))
+	}
+	if *profile != "" || *level != "" {
+		return usagef("sign: --preset chooses the profile and the level; leave out --profile and --level")
+	}
+	kind := "pdf"
+	if len(inputs) > 0 && strings.EqualFold(filepath.Ext(inputs[0]), ".xml") {
+		kind = "xml"
+	}
+	prof, ok := p.Profiles[kind]
+	if !ok {
+		return usagef("sign: --preset %s does not sign %s files", name, strings.ToUpper(kind))
+	}
+	*profile, *level = prof, string(p.Level)
+	return nil
 }

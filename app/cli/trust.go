@@ -8,12 +8,6 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-func init() {
-	register(command{name: "trust add", summary: "trust CA certificates (DER/PEM) besides the J-LIS CAs: --purpose signing|timestamp, --name", run: runTrustAdd})
-	register(command{name: "trust list", summary: "list the trusted CAs: built in (J-LIS) and added by you", run: runTrustList})
-	register(command{name: "trust remove", summary: "remove a CA you added (by the ID trust list shows)", run: runTrustRemove})
-}
-
 // anchorStore opens the store --anchor-dir names (the default when empty).
 func anchorStore(dir string) (*trust.AnchorStore, error) {
 	if dir == "" {

@@ -41,6 +41,9 @@ type SignOptions struct {
 	Location    string    // optional (PDF /Location)
 	ContactInfo string    // optional (PDF /ContactInfo)
 	Time        time.Time // the claimed signing time; zero means now
+	// Level is B-B (the default when empty) or B-LT (the path and the CRL store's CRL
+	// embedded: needs SignRequest.Policy; PAdES and XAdES only).
+	Level Level
 }
 
 // SignRequest is one file to sign with one signer.

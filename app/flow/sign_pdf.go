@@ -61,6 +61,14 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 			Progress:    req.Progress,
 		}
 		opts.Visible = pdfAppearance(req.Options.Visible)
+		if profile == pdf.Registry && req.Options.Level == LevelBLT {
+			return nil, ErrLevelUnsupported
+		}
+		vd, err := validationData(req)
+		if err != nil {
+			return nil, err
+		}
+		opts.Validation = vd
 		res, err := pdf.SignFile(ctx, req.Input, req.Output, opts)
 		if err != nil {
 			return nil, err

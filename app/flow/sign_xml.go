@@ -73,9 +73,15 @@ func signXAdES(ctx context.Context, req SignRequest) (*SignResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	opts := xmlSignOptions(req)
+	vd, err := validationData(req)
+	if err != nil {
+		return nil, err
+	}
+	opts.Validation = vd
 	start, end := progressSpan(req)
 	start()
-	if err := xades.SignXAdESFile(req.Input, req.Output, xmlSignOptions(req)); err != nil {
+	if err := xades.SignXAdESFile(req.Input, req.Output, opts); err != nil {
 		return nil, err
 	}
 	end()
@@ -89,6 +95,9 @@ func signXAdES(ctx context.Context, req SignRequest) (*SignResult, error) {
 func signEGov(ctx context.Context, req SignRequest) (*SignResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if req.Options.Level == LevelBLT {
+		return nil, ErrLevelUnsupported
 	}
 	start, end := progressSpan(req)
 	start()

@@ -1,0 +1,89 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mynasign/mynasign/trust"
+)
+
+// Level is the signature level a user asks for.
+type Level string
+
+// Levels.
+const (
+	// LevelBB is the baseline level (B-B): the signature and the signer's certificate.
+	LevelBB Level = "B-B"
+	// LevelBLT is B-LT: also the certificate path and the CRL from the local CRL store that
+	// covers the signer, so that the signature can be validated later without that store.
+	LevelBLT Level = "B-LT"
+)
+
+// Levels lists the levels that can be asked for.
+func Levels() []Level { return []Level{LevelBB, LevelBLT} }
+
+// ParseLevel reads a level name ("B-B", "B-LT"); the empty string is B-B.
+func ParseLevel(s string) (Level, bool) {
+	switch Level(s) {
+	case "", LevelBB:
+		return LevelBB, true
+	case LevelBLT:
+		return LevelBLT, true
+	}
+	return "", false
+}
+
+// ErrLevelUnsupported: the profile signs at its own level only (the registry profile
+// takes no extras; e-Gov packages have their own format).
+var ErrLevelUnsupported = errors.New("this profile cannot sign at the level asked for")
+
+// ErrLevelNeedsPolicy: a B-LT signature needs the trust policy (its CRL store).
+var ErrLevelNeedsPolicy = errors.New("a long-term signature needs the trust store and the CRL store")
+
+// validationData returns what a signature at req's level embeds: nil for B-B; for B-LT
+// the path and the store's CRL from req.Policy, or the policy's *trust.MissingCRLError
+// naming the CRL to import (never a silent B-B).
+func validationData(req SignRequest) (*trust.ValidationData, error) {
+	switch req.Options.Level {
+	case "", LevelBB:
+		return nil, nil
+	case LevelBLT:
+		if req.Policy == nil {
+			return nil, ErrLevelNeedsPolicy
+		}
+		return req.Policy.ValidationData(req.Certificate, req.Chain)
+	}
+	return nil, fmt.Errorf("unknown signature level %q", req.Options.Level)
+}
+
+// Preset is a destination: where the signed document goes decides how it is signed.
+type Preset struct {
+	// Name is the identifier on the command line: "registry", "general", "archive".
+	Name string
+	// LabelKey is the translation key of the destination's name (登記, 一般, 長期保存).
+	LabelKey string
+	// Profiles are the sign profiles by document kind ("pdf", "xml"); a kind that is
+	// missing cannot go to this destination.
+	Profiles map[string]string
+	Level    Level
+}
+
+// Presets lists the destinations: 登記 (the registry's adbe.pkcs7.detached, no extras),
+// 一般 (PAdES / XAdES B-B), 長期保存 (B-LT, until B-LTA exists).
+func Presets() []Preset {
+	return []Preset{
+		{Name: "registry", LabelKey: "flow.preset.registry", Profiles: map[string]string{"pdf": "registry"}, Level: LevelBB},
+		{Name: "general", LabelKey: "flow.preset.general", Profiles: map[string]string{"pdf": "pades", "xml": "xades"}, Level: LevelBB},
+		{Name: "archive", LabelKey: "flow.preset.archive", Profiles: map[string]string{"pdf": "pades", "xml": "xades"}, Level: LevelBLT},
+	}
+}
+
+// LookupPreset finds a destination by name.
+func LookupPreset(name string) (Preset, bool) {
+	for _, p := range Presets() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Preset{}, false
+}
