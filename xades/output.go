@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
@@ -34,6 +35,18 @@ func checkDistinct(in, out string) error {
 // writeFileAtomic writes data to path through a temporary file in the same folder. It
 // refuses to replace an existing file.
 func writeFileAtomic(path string, data []byte) error {
+	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+// writeStringAtomic is writeFileAtomic of a string (a signed document held as one is
+// written without a second copy).
+func writeStringAtomic(path, data string) error {
+	return writeAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, data); return err })
+}
+
+// writeAtomic writes what write puts out to path through a temporary file in the same
+// folder, renamed into place when complete. It refuses to replace an existing file.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	tmp, err := tempfile.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -47,7 +60,7 @@ func writeFileAtomic(path string, data []byte) error {
 			tempfile.Remove(name)
 		}
 	}()
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp); err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
 	if err := tmp.Sync(); err != nil {
@@ -65,6 +78,22 @@ func writeFileAtomic(path string, data []byte) error {
 	ok = true
 	syncDir(dir)
 	return nil
+}
+
+// readFileString reads a whole file into a string, in one buffer (no []byte copy is
+// kept beside it).
+func readFileString(path string, size int64) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	b.Grow(int(size) + 1)
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // commit moves a finished temporary output into place unless the process is being

@@ -213,6 +213,9 @@ func signSpliced(site spliceSite, nrefs int, render func(signatureParts) (string
 	if err != nil {
 		return "", err
 	}
+	// The template (a second copy of the input) is no longer used: collect it before the
+	// output, a third copy, is made.
+	releaseTree(len(site.src))
 	return site.join(frag), nil
 }
 
@@ -237,29 +240,40 @@ func keyInfoXML(p string, opts *SignOptions) string {
 // is refused (a second enveloped signature would break the first). The result is
 // verified before it is returned.
 func SignXAdES(data []byte, opts SignOptions) ([]byte, error) {
-	algURI, err := opts.check()
-	if err != nil {
-		return nil, err
-	}
 	if len(data) > MaxXMLSize {
 		return nil, newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
 	}
-	doc, err := parseDocument(data)
+	out, err := signXAdES(string(data), opts)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(out), nil
+}
+
+// signXAdES is SignXAdES of a document held as a string; it returns the signed document.
+// A big document is held about twice at most (the input beside the template, then the
+// input beside the output), never more.
+func signXAdES(src string, opts SignOptions) (string, error) {
+	algURI, err := opts.check()
+	if err != nil {
+		return "", err
+	}
+	doc, err := parseString(src)
 	if err != nil {
 		key, args := parseErrorMessage(err)
-		return nil, newError(err, key, args...)
+		return "", newError(err, key, args...)
 	}
 	if len(signatureElements(doc)) > 0 {
-		return nil, newError(nil, MsgSignAlreadySigned)
+		return "", newError(nil, MsgSignAlreadySigned)
 	}
 	id, err := newID(doc, "xades-", "-signedprops", "-ref0")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	spID := id + "-signedprops"
 	sp, err := signedPropertiesXML(spID, opts.signingTime(), opts.Certificate, id+"-ref0")
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	render := func(parts signatureParts) (string, error) {
 		var b strings.Builder
@@ -291,13 +305,13 @@ func SignXAdES(data []byte, opts SignOptions) ([]byte, error) {
 	// the template is parsed and digested, and the template's before the self-check.
 	out, err := signSpliced(spliceSiteOf(doc, doc.elem), 2, render, id, nil, &opts, algURI)
 	if err != nil {
-		return nil, signError(err)
+		return "", signError(err)
 	}
 	releaseTree(len(out))
 	if err := selfCheckString(out, nil, id); err != nil {
-		return nil, err
+		return "", err
 	}
-	return []byte(out), nil
+	return out, nil
 }
 
 func signError(err error) error {
@@ -354,13 +368,16 @@ func SignXAdESFile(in, out string, opts SignOptions) error {
 	if fi.Size() > MaxXMLSize {
 		return newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
 	}
-	data, err := os.ReadFile(in)
+	src, err := readFileString(in, fi.Size())
 	if err != nil {
 		return newError(err, MsgDocUnreadable, err.Error())
 	}
-	signed, err := SignXAdES(data, opts)
+	if len(src) > MaxXMLSize {
+		return newError(nil, MsgDocTooLarge, fmt.Sprint(MaxXMLSize>>20))
+	}
+	signed, err := signXAdES(src, opts)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(out, signed)
+	return writeStringAtomic(out, signed)
 }
