@@ -158,6 +158,8 @@ type canonicalizer struct {
 	// util holds, per prefix, the output elements (outermost first) that visibly
 	// utilize it (exclusive canonicalization).
 	util map[string][]utilized
+	// pushed is the stack of prefixes pushed onto util, each open element's last.
+	pushed []string
 	// limit, when set, stops the canonicalization once too much has been written.
 	limit        *budget
 	doc          *node
@@ -310,7 +312,7 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 		return errBudget
 	}
 	c.frames = append(c.frames, frame{el: n, nsInSet: nsInSet})
-	var pushed []string
+	pushed := 0
 	if c.m.exclusive {
 		pushed = c.pushUtilized(n, nsInSet)
 	}
@@ -320,10 +322,7 @@ func (c *canonicalizer) node(n *node, parentVisible bool) error {
 		}
 	}
 	c.frames = c.frames[:len(c.frames)-1]
-	for _, prefix := range pushed {
-		st := c.util[prefix]
-		c.util[prefix] = st[:len(st)-1]
-	}
+	c.popUtilized(pushed)
 
 	w.WriteString("</")
 	w.WriteString(n.qname())
@@ -465,9 +464,10 @@ func (c *canonicalizer) nearestUtilizing(prefix string) *utilized {
 	return &st[len(st)-1]
 }
 
-// pushUtilized records the prefixes el visibly utilizes and returns them, for popping.
-func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
-	var pushed []string
+// pushUtilized records the prefixes el visibly utilizes and returns how many it pushed
+// (onto c.pushed, for popUtilized).
+func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) int {
+	before := len(c.pushed)
 	seen := newPrefixSet(len(el.attrs))
 	push := func(prefix string) {
 		if prefix == "xml" || !seen.add(prefix) {
@@ -475,7 +475,7 @@ func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
 		}
 		b, ok := findNS(nsInSet, prefix)
 		c.util[prefix] = append(c.util[prefix], utilized{prefix: prefix, uri: b.uri, inSet: ok})
-		pushed = append(pushed, prefix)
+		c.pushed = append(c.pushed, prefix)
 	}
 	push(el.prefix)
 	for i := range el.attrs {
@@ -483,7 +483,16 @@ func (c *canonicalizer) pushUtilized(el *node, nsInSet []nsBinding) []string {
 			push(el.attrs[i].prefix)
 		}
 	}
-	return pushed
+	return len(c.pushed) - before
+}
+
+// popUtilized forgets the last n prefixes pushUtilized recorded (an element's, at its end).
+func (c *canonicalizer) popUtilized(n int) {
+	for _, prefix := range c.pushed[len(c.pushed)-n:] {
+		st := c.util[prefix]
+		c.util[prefix] = st[:len(st)-1]
+	}
+	c.pushed = c.pushed[:len(c.pushed)-n]
 }
 
 // prefixSet remembers the prefixes seen on one element: a short list for the usual few,

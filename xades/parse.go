@@ -51,6 +51,9 @@ type parser struct {
 	buf   []byte
 	slab  []node // nodes are allocated in blocks: a big document has millions
 	eslab []elemFields
+	aslab []attr // and so are attributes
+	// raws and others are startTag's scratch lists of an element's attributes.
+	raws, others []rawAttr
 	// plain holds the shared elemFields of elements without attributes and namespace
 	// declarations, by qualified name and scope, and of processing instructions, by
 	// "?" and their target (a name cannot start with "?").
@@ -62,6 +65,7 @@ type parser struct {
 	// whose children a run expansion parses (nil for a whole document).
 	collapse bool
 	base     *node
+	baseNode node // what base points at in a run expansion
 	// runParent is the parent of the run being expanded (the real node, whose copy is
 	// base); reuse makes the expansion reuse the nodes of each top-level node for the next.
 	runParent *node
@@ -663,16 +667,24 @@ func isXMLChar(r rune) bool {
 		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
-// startTag parses a start tag or empty-element tag and applies namespace processing.
-func (p *parser) startTag(parent *node) (*node, error) {
-	start := p.p
-	p.p++
-	qn, err := p.name()
-	if err != nil {
-		return nil, err
+// attrSlab returns an empty list with room for n attributes, from the parser's blocks.
+func (p *parser) attrSlab(n int) []attr {
+	if cap(p.aslab)-len(p.aslab) < n {
+		size := 256
+		if p.order > 4096 {
+			size = 4096
+		}
+		p.aslab = make([]attr, 0, max(size, n))
 	}
-	el := p.newNode(elementNode, parent, start)
-	var raws []rawAttr
+	k := len(p.aslab)
+	p.aslab = p.aslab[:k+n]
+	return p.aslab[k : k : k+n]
+}
+
+// rawAttrs reads the attributes of a start tag up to its end (> or />, which sets
+// el.selfClosing), into the parser's reused scratch list.
+func (p *parser) rawAttrs(el *node, qn string, start int) ([]rawAttr, error) {
+	p.raws = p.raws[:0]
 	for {
 		sp := p.skipSpace()
 		if p.p >= len(p.s) {
@@ -680,13 +692,13 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		}
 		if p.s[p.p] == '>' {
 			p.p++
-			break
+			return p.raws, nil
 		}
 		if strings.HasPrefix(p.s[p.p:], "/>") {
 			p.p += 2
 			el.selfClosing = true
 			el.end = int32(p.p)
-			break
+			return p.raws, nil
 		}
 		if !sp {
 			return nil, p.fail(ErrMalformed, p.p, "white space expected between attributes in <%s>", qn)
@@ -706,10 +718,25 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		raws = append(raws, rawAttr{qname: an, value: val, at: at})
-		if len(raws) > MaxAttributes {
+		p.raws = append(p.raws, rawAttr{qname: an, value: val, at: at})
+		if len(p.raws) > MaxAttributes {
 			return nil, p.fail(ErrMalformed, at, "more than %d attributes on <%s>", MaxAttributes, qn)
 		}
+	}
+}
+
+// startTag parses a start tag or empty-element tag and applies namespace processing.
+func (p *parser) startTag(parent *node) (*node, error) {
+	start := p.p
+	p.p++
+	qn, err := p.name()
+	if err != nil {
+		return nil, err
+	}
+	el := p.newNode(elementNode, parent, start)
+	raws, err := p.rawAttrs(el, qn, start)
+	if err != nil {
+		return nil, err
 	}
 
 	// Namespace declarations first: they apply to the element's own name and attributes.
@@ -738,7 +765,7 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	}
 	p.eslab = p.eslab[:len(p.eslab)+1]
 	el.elemFields = &p.eslab[len(p.eslab)-1]
-	var others []rawAttr
+	others := p.others[:0]
 	var declared map[string]bool
 	for _, a := range raws {
 		var prefix string
@@ -777,6 +804,7 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		}
 		el.decls = append(el.decls, nsBinding{prefix, a.value})
 	}
+	p.others = others
 	if len(el.decls) > 0 {
 		base := scope
 		if scope = applyDecls(base, el.decls); len(scope) > 0 && (len(base) == 0 || &scope[0] != &base[0]) {
@@ -806,7 +834,7 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	el.uri = uri
 
 	if len(others) > 0 {
-		el.attrs = make([]attr, 0, len(others))
+		el.attrs = p.attrSlab(len(others))
 		var seen map[string]bool
 		if len(others) > 16 {
 			seen = make(map[string]bool, 2*len(others))

@@ -91,6 +91,10 @@ func (p *parser) release(n *node) {
 		return
 	}
 	if k := len(p.eslab); n.elemFields != nil && len(n.attrs) > 0 && k > 0 && &p.eslab[k-1] == n.elemFields {
+		if a, end := n.attrs, len(p.aslab); end >= cap(a) && &p.aslab[end-cap(a)] == &a[0] {
+			clear(p.aslab[end-cap(a) : end]) // the attributes were the last ones allocated
+			p.aslab = p.aslab[:end-cap(a)]
+		}
 		p.eslab[k-1] = elemFields{}
 		p.eslab = p.eslab[:k-1]
 	}
@@ -118,6 +122,8 @@ func (p *parser) emitTop(base, n *node, emit func(*node) bool) bool {
 		p.slab = p.slab[:0]
 		clear(p.eslab)
 		p.eslab = p.eslab[:0]
+		clear(p.aslab)
+		p.aslab = p.aslab[:0]
 		clear(p.plain)
 	}
 	return ok
@@ -134,27 +140,36 @@ var expanders = sync.Pool{New: func() any { return &parser{} }}
 func (r *node) expand(reuse bool, f func(*node) bool) error {
 	p := expanders.Get().(*parser)
 	parent := r.parent
-	base := &node{kind: elementNode, elemFields: parent.elemFields, start: parent.start}
 	next := parser{s: r.data, p: int(r.start), doc: expansionDoc, order: int(r.order), buf: p.buf[:0],
-		tail: append(p.tail[:0], tailEntry{}), collapse: true, base: base, runParent: parent, reuse: reuse}
+		raws: p.raws[:0], others: p.others[:0],
+		tail: append(p.tail[:0], tailEntry{}), collapse: true, runParent: parent, reuse: reuse}
 	if reuse {
 		// Only a reusing expansion keeps its memory for the next one: the nodes of the
 		// other kind belong to the caller.
-		next.slab, next.eslab, next.plain = p.slab[:0], p.eslab[:0], p.plain
+		next.slab, next.eslab, next.aslab, next.plain = p.slab[:0], p.eslab[:0], p.aslab[:0], p.plain
 		clear(next.plain)
 	}
 	*p = next
-	err := p.content(base, int(r.end), f)
+	// The copy of the parent lives in the pooled parser: an element's content is expanded
+	// once per element canonicalized, and emitTop gives each top-level node the real parent.
+	p.baseNode = node{kind: elementNode, elemFields: parent.elemFields, start: parent.start}
+	p.base = &p.baseNode
+	err := p.content(p.base, int(r.end), f)
 	if errors.Is(err, errStopExpansion) {
 		err = nil
 	}
 	if reuse {
 		clear(p.slab[:cap(p.slab)])
 		clear(p.eslab[:cap(p.eslab)])
+		clear(p.aslab[:cap(p.aslab)])
 	} else {
-		p.slab, p.eslab, p.plain = nil, nil, nil
+		p.slab, p.eslab, p.aslab, p.plain = nil, nil, nil, nil
 	}
-	p.s, p.doc, p.base, p.runParent = "", nil, nil, nil
+	// Whatever points into this input would otherwise keep it alive in the pool.
+	clear(p.raws[:cap(p.raws)])
+	clear(p.others[:cap(p.others)])
+	clear(p.tail[:cap(p.tail)])
+	p.s, p.doc, p.base, p.runParent, p.baseNode = "", nil, nil, nil, node{}
 	expanders.Put(p)
 	return err
 }

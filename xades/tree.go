@@ -237,14 +237,7 @@ func (n *node) path() string {
 	for e := n; e != nil && e.kind == elementNode; e = e.parent {
 		pos := 1
 		if e.parent != nil {
-			for _, s := range e.parent.children {
-				if s == e {
-					break
-				}
-				if s.kind == elementNode && s.local == e.local && s.uri == e.uri {
-					pos++
-				}
-			}
+			pos = e.position()
 		}
 		parts = append(parts, e.qname()+"["+itoa(pos)+"]")
 	}
@@ -254,6 +247,31 @@ func (n *node) path() string {
 		b.WriteString(parts[i])
 	}
 	return b.String()
+}
+
+// position returns e's position among the element children of its parent that have its
+// name, counting from 1. e is a real node, never inside a run; the elements of runs
+// before it are counted while the run is parsed again with reused memory.
+func (e *node) position() int {
+	pos := 1
+	same := func(s *node) bool { return s.kind == elementNode && s.local == e.local && s.uri == e.uri }
+	for s := e.parent.first; s != nil && s != e; s = s.next {
+		if s.kind != runNode {
+			if same(s) {
+				pos++
+			}
+			continue
+		}
+		// A run that cannot be parsed again (ruled out by the parser) counts nothing,
+		// as children would yield it as itself.
+		_ = s.expand(true, func(m *node) bool {
+			if same(m) {
+				pos++
+			}
+			return true
+		})
+	}
+	return pos
 }
 
 func itoa(i int) string {
