@@ -8,8 +8,13 @@ import (
 // Memory: a parsed document costs its input (held twice while it is verified: the
 // caller's bytes and the parser's string) and its tree, whose size depends on how many
 // nodes the document has rather than on its size in bytes — a document of tiny elements
-// (<a>x</a>) has a node for every four bytes. VerifyMemory estimates that cost from
-// the markup, for callers that bound how many documents are verified at once.
+// (<a>x</a>) has a node for every four bytes. Plain content is kept as runs (run.go), so
+// most documents cost about twice their size; but a document whose signatures use XPath
+// transforms, an enveloping signature whose Object holds the data, or one with an
+// identifier on every element is still parsed into a node per tag. VerifyMemory
+// estimates the cost of that worst case from the markup (an upper bound, which costs a
+// batch some parallelism and never memory), for callers that bound how many documents
+// are verified at once.
 
 // nodeCost is what one tree node costs: the node itself and the collector's headroom;
 // attrCost is what one attribute costs at most: its attr and an elemFields of its own.
