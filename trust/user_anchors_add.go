@@ -76,6 +76,16 @@ type AddOptions struct {
 // AddFiles reads certificate files (DER or PEM, one or more certificates each) and adds
 // them (see Add).
 func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor, error) {
+	in, err := ReadAnchorFiles(paths...)
+	if err != nil {
+		return nil, err
+	}
+	return s.Add(opts, in...)
+}
+
+// ReadAnchorFiles reads certificate files for Check or Add; an unreadable or oversized
+// file is an *AnchorError naming it.
+func ReadAnchorFiles(paths ...string) ([]AnchorInput, error) {
 	var in []AnchorInput
 	for _, p := range paths {
 		b, err := readLimited(p, maxAnchorFile)
@@ -84,7 +94,7 @@ func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor,
 		}
 		in = append(in, AnchorInput{File: p, Data: b})
 	}
-	return s.Add(opts, in...)
+	return in, nil
 }
 
 // Add adds CA certificates to the store. It is all or nothing: every certificate is
@@ -93,6 +103,26 @@ func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor,
 // as an *AnchorError with nothing written. A certificate the store already holds is
 // reported as AnchorAlready and left unchanged (its name and purpose too).
 func (s *AnchorStore) Add(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor, error) {
+	out, err := s.Check(opts, inputs...)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the trust anchor store: %w", err)
+	}
+	unlock, err := lockDir(s.dir, "the trust anchor store", errAnchorStoreBusy)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return out, s.install(out, time.Now().UTC().Truncate(time.Second))
+}
+
+// Check is Add without writing anything: it refuses what Add would refuse and describes
+// the anchors Add would add (subject, fingerprint, validity), for a person to compare the
+// fingerprint with the one the CA publishes before adding. Every entry is AnchorAdded:
+// whether the store holds one already is only known when adding.
+func (s *AnchorStore) Check(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("no certificate files given")
 	}
@@ -127,15 +157,7 @@ func (s *AnchorStore) Add(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor
 			out = append(out, AddedAnchor{Status: AnchorAdded, File: in.File, Anchor: ua})
 		}
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the trust anchor store: %w", err)
-	}
-	unlock, err := lockDir(s.dir, "the trust anchor store", errAnchorStoreBusy)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return out, s.install(out, time.Now().UTC().Truncate(time.Second))
+	return out, nil
 }
 
 // install writes the anchors that the store does not hold yet; the caller holds the lock.
