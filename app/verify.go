@@ -516,6 +516,9 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.details.generation", c.Generation)
 		add("gui.details.cert_valid", u.t("gui.disclose.valid_range", u.fmtDate(c.NotBefore), u.fmtDate(c.NotAfter)))
 		add("gui.details.issuer", c.Issuer)
+		if an := c.Anchor; an != nil {
+			add("gui.details.anchor", u.t("gui.details.anchor_"+string(an.Source), an.Name))
+		}
 	}
 	if rv := s.Revocation; rv != nil {
 		add("gui.details.revocation", u.revocationText(rv))

@@ -86,6 +86,12 @@ func TestVerifyFolder(t *testing.T) {
 		}
 		mustShow(t, u, u.fmtTime(*rv.ThisUpdate))
 		mustShow(t, u, u.t("gui.test.mark"))
+		// The trust anchor the chain ended at, and where it comes from.
+		an := r.Signatures[0].Certificate.Anchor
+		if an == nil || an.Source != trust.AnchorBuiltin {
+			t.Fatalf("anchor in the report: %+v", an)
+		}
+		mustShow(t, u, u.t("gui.details.anchor_builtin", an.Name))
 		v.back()
 		mustShow(t, u, u.t("gui.verify.col.0"))
 	}
