@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
 // maxAnchorFile bounds a certificate file read by AddFiles.
@@ -184,36 +186,10 @@ func (s *AnchorStore) install(list []AddedAnchor, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("encoding trust anchor %s: %w", a.Anchor.ID, err)
 		}
-		if err := writeFileAtomic(s.dir, a.Anchor.File, append(b, '\n')); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, a.Anchor.File), append(b, '\n'), atomicfile.Options{}); err != nil {
 			return fmt.Errorf("storing trust anchor %s: %w", a.Anchor.ID, err)
 		}
 	}
-	return nil
-}
-
-// writeFileAtomic writes name in dir through a synced temporary file and a rename, then
-// syncs the directory: a reader sees the old file or the new one, never part of one.
-func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, ".add-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	syncDir(dir)
 	return nil
 }
 
