@@ -511,6 +511,11 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 	if s.ClaimedSigningTime != nil {
 		add("gui.details.claimed_time", u.fmtTime(*s.ClaimedSigningTime))
 	}
+	if c := s.SignerClaims; c != nil {
+		add("gui.details.claim_reason", c.Reason)
+		add("gui.details.claim_location", c.Location)
+		add("gui.details.claim_contact", c.ContactInfo)
+	}
 	if c := s.Certificate; c != nil {
 		add("gui.details.cert_kind", u.t("gui.certkind."+string(c.Kind)))
 		add("gui.details.generation", c.Generation)

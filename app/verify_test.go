@@ -135,3 +135,19 @@ func TestVerifyTableHidesTheMunicipality(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailsShowSignerClaims: the signer's /Reason, /Location and /ContactInfo appear in
+// the details, labelled as the signer's own words.
+func TestDetailsShowSignerClaims(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	r := &trust.DocumentReport{File: "申請書.pdf", Kind: "pdf", Indication: trust.Indeterminate,
+		Signatures: []trust.SignatureReport{{ID: "Signature1", Format: "PAdES-B-B", Indication: trust.Indeterminate,
+			Coverage:     trust.CoverageWhole,
+			SignerClaims: &trust.SignerClaims{Reason: "転居届の提出のため", Location: "千代田区役所"}}}}
+	u.showReportDetails(r, u.showHome)
+	noMissingKeys(t, u, "details with claims")
+	mustShow(t, u, u.t("gui.details.claim_reason"))
+	mustShow(t, u, "転居届の提出のため")
+	mustShow(t, u, "千代田区役所")
+	mustNotShow(t, u, u.t("gui.details.claim_contact"))
+}
