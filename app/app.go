@@ -48,6 +48,9 @@ type Config struct {
 	Lang i18n.Lang
 	// CRLDir is the CRL store; empty means the default folder (trust.DefaultCRLDir).
 	CRLDir string
+	// AnchorDir is the store of the CAs the user added; empty means the default folder
+	// (trust.DefaultAnchorDir).
+	AnchorDir string
 	// Cards is where cards come from; nil means the PC/SC service.
 	Cards CardSource
 	// Now is the clock (tests pin it); nil means time.Now.
@@ -316,6 +319,7 @@ func (u *UI) setMenu() {
 		fyne.NewMenuItemSeparator(),
 		item("gui.home.mycard", u.showMyCard, nil),
 		item("gui.home.crl", u.showCRLs, nil),
+		item("gui.home.anchors", u.showAnchors, nil),
 		item("gui.home.diagnostics", u.showDiagnostics, nil),
 		item("gui.home.testcard", u.showTestCard, nil),
 	)

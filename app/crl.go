@@ -16,14 +16,14 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// trustOptions are the trust store and CRL store the app validates with: the production
-// store, or the test store while the test card is in use.
+// trustOptions are the trust store, the CRL store and the user's trust anchors the app
+// validates with: the production store, or the test store while the test card is in use.
 func (u *UI) trustOptions() trust.Options {
 	store := trust.StoreProduction
 	if u.testCard != nil {
 		store = trust.StoreTest
 	}
-	return trust.Options{TrustStore: store, CRLDir: u.cfg.CRLDir}
+	return trust.Options{TrustStore: store, CRLDir: u.cfg.CRLDir, AnchorDir: u.cfg.AnchorDir}
 }
 
 // policy is a fresh validation policy (now, with the CRLs in the store).

@@ -97,7 +97,7 @@ func newTestUIWith(t *testing.T, lang i18n.Lang, cards CardSource) *UI {
 	doUI = testQueue.push
 	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
 	a := test.NewTempApp(t)
-	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), Cards: cards})
+	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: cards})
 	u.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(u.Close)
 	waitCards(t, u, func(r Readers) bool { return r.Known })

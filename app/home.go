@@ -39,9 +39,10 @@ func (u *UI) showHome() {
 		big(h.signBtn, u.t("gui.home.sign_help")),
 		big(h.verifyBtn, u.t("gui.home.verify_help")))
 
-	tools := container.NewGridWithColumns(4,
+	tools := container.NewGridWithColumns(5,
 		widget.NewButtonWithIcon(u.t("gui.home.mycard"), theme.AccountIcon(), u.showMyCard),
 		widget.NewButtonWithIcon(u.t("gui.home.crl"), theme.ListIcon(), u.showCRLs),
+		widget.NewButtonWithIcon(u.t("gui.home.anchors"), theme.ConfirmIcon(), u.showAnchors),
 		widget.NewButtonWithIcon(u.t("gui.home.diagnostics"), theme.InfoIcon(), u.showDiagnostics),
 		widget.NewButtonWithIcon(u.t("gui.home.testcard"), theme.ComputerIcon(), u.showTestCard),
 	)

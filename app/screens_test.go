@@ -30,6 +30,8 @@ func TestEveryScreenIsTranslated(t *testing.T) {
 			check("verify")
 			u.showCRLs()
 			check("CRLs")
+			u.showAnchors()
+			check("trusted CAs")
 			u.showDiagnostics()
 			check("diagnostics")
 			mustShow(t, u, u.t("gui.diag.r.pin_left", u.t("gui.diag.pin.1"), 5, 5))

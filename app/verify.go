@@ -511,11 +511,19 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 	if s.ClaimedSigningTime != nil {
 		add("gui.details.claimed_time", u.fmtTime(*s.ClaimedSigningTime))
 	}
+	if c := s.SignerClaims; c != nil {
+		add("gui.details.claim_reason", c.Reason)
+		add("gui.details.claim_location", c.Location)
+		add("gui.details.claim_contact", c.ContactInfo)
+	}
 	if c := s.Certificate; c != nil {
 		add("gui.details.cert_kind", u.t("gui.certkind."+string(c.Kind)))
 		add("gui.details.generation", c.Generation)
 		add("gui.details.cert_valid", u.t("gui.disclose.valid_range", u.fmtDate(c.NotBefore), u.fmtDate(c.NotAfter)))
 		add("gui.details.issuer", c.Issuer)
+		if an := c.Anchor; an != nil {
+			add("gui.details.anchor", u.t("gui.details.anchor_"+string(an.Source), an.Name))
+		}
 	}
 	if rv := s.Revocation; rv != nil {
 		add("gui.details.revocation", u.revocationText(rv))

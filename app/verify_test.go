@@ -86,6 +86,12 @@ func TestVerifyFolder(t *testing.T) {
 		}
 		mustShow(t, u, u.fmtTime(*rv.ThisUpdate))
 		mustShow(t, u, u.t("gui.test.mark"))
+		// The trust anchor the chain ended at, and where it comes from.
+		an := r.Signatures[0].Certificate.Anchor
+		if an == nil || an.Source != trust.AnchorBuiltin {
+			t.Fatalf("anchor in the report: %+v", an)
+		}
+		mustShow(t, u, u.t("gui.details.anchor_builtin", an.Name))
 		v.back()
 		mustShow(t, u, u.t("gui.verify.col.0"))
 	}
@@ -128,4 +134,20 @@ func TestVerifyTableHidesTheMunicipality(t *testing.T) {
 			t.Errorf("the table row shows %q: %s", x, row)
 		}
 	}
+}
+
+// TestDetailsShowSignerClaims: the signer's /Reason, /Location and /ContactInfo appear in
+// the details, labelled as the signer's own words.
+func TestDetailsShowSignerClaims(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	r := &trust.DocumentReport{File: "申請書.pdf", Kind: "pdf", Indication: trust.Indeterminate,
+		Signatures: []trust.SignatureReport{{ID: "Signature1", Format: "PAdES-B-B", Indication: trust.Indeterminate,
+			Coverage:     trust.CoverageWhole,
+			SignerClaims: &trust.SignerClaims{Reason: "転居届の提出のため", Location: "千代田区役所"}}}}
+	u.showReportDetails(r, u.showHome)
+	noMissingKeys(t, u, "details with claims")
+	mustShow(t, u, u.t("gui.details.claim_reason"))
+	mustShow(t, u, "転居届の提出のため")
+	mustShow(t, u, "千代田区役所")
+	mustNotShow(t, u, u.t("gui.details.claim_contact"))
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mynasign/mynasign/internal/atomicfile"
 	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/pdf/internal/cms"
 	"github.com/mynasign/mynasign/trust"
@@ -108,7 +109,7 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := tempfile.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	tmp, err := atomicfile.CreateTemp(out)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +141,10 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 		return nil, err
 	}
 	// A termination signal removes the temporary file and refuses the rename after it.
-	if err := tempfile.Commit(tmpName, func() error { return os.Rename(tmpName, out) }); err != nil {
+	if err := atomicfile.Move(tmpName, out, atomicfile.Options{}); err != nil {
 		return nil, err
 	}
 	ok = true
-	syncDir(filepath.Dir(out))
 	return &SignResult{Output: out, Field: prep.field, Report: rep}, nil
 }
 
@@ -166,13 +166,6 @@ func sameFile(in, out string) error {
 		}
 	}
 	return nil
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // prepared is a planned signature: the increment with its placeholders.

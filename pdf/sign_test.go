@@ -236,3 +236,23 @@ func TestPDFDate(t *testing.T) {
 		t.Fatalf("ParsePDFDate = %v %v", back, ok)
 	}
 }
+
+// TestSignerClaims: /Reason, /Location and /ContactInfo written by the signer are
+// reported as the signer's claims (UTF-16 text decoded, a bidirectional override
+// dropped); a signature without them has none.
+func TestSignerClaims(t *testing.T) {
+	pol := testPolicy(t)
+	opts := personaOptions(t, "valid", PAdES)
+	opts.Reason, opts.Location, opts.ContactInfo = "転居届の提出のため\u202E", "東京都千代田区", "03-0000-0000"
+	out, _ := signBytes(t, makePDF(t, docSpec{}), opts)
+	rep := verifyBytes(t, out, pol)
+	requirePassed(t, rep, 1)
+	want := trust.SignerClaims{Reason: "転居届の提出のため", Location: "東京都千代田区", ContactInfo: "03-0000-0000"}
+	if c := rep.Signatures[0].SignerClaims; c == nil || *c != want {
+		t.Fatalf("claims %+v, want %+v", c, want)
+	}
+	plain, _ := signBytes(t, makePDF(t, docSpec{}), personaOptions(t, "valid", PAdES))
+	if c := verifyBytes(t, plain, pol).Signatures[0].SignerClaims; c != nil {
+		t.Errorf("claims of a signature without any: %+v", c)
+	}
+}

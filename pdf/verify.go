@@ -307,6 +307,7 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 			s.claimed = &t
 		}
 	}
+	s.rep.SignerClaims = signerClaims(d)
 	s.mdp = a.f.mdpPermission(last, d)
 	s.lock = a.f.fieldLockOf(last, d)
 
@@ -1067,4 +1068,20 @@ func parseASN1Time(der []byte) (time.Time, bool) {
 		return t, false
 	}
 	return t, true
+}
+
+// signerClaims reads /Reason, /Location and /ContactInfo of a signature dictionary (nil
+// when it has none of them): what the signer wrote, for the report to show as such.
+func signerClaims(d Dict) *trust.SignerClaims {
+	text := func(k Name) string {
+		if v, ok := d.Get(k).(String); ok {
+			return trust.CleanClaim(v.Text())
+		}
+		return ""
+	}
+	c := trust.SignerClaims{Reason: text("Reason"), Location: text("Location"), ContactInfo: text("ContactInfo")}
+	if c == (trust.SignerClaims{}) {
+		return nil
+	}
+	return &c
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
 // ErrUnknownCRL: no CRL with the given identifier is in the store (a mistyped ID, a
@@ -82,7 +84,7 @@ func (s *Store) Remove(id string) (*CRLInfo, error) {
 	if err := os.Remove(taken); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("removing CRL %s: %w", id, err)
 	}
-	syncDir(s.dir)
+	atomicfile.SyncDir(s.dir)
 	if herr != nil {
 		// An index this package cannot read any more is gone all the same; say only
 		// which scope it was and why it could not be read.

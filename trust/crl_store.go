@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
 // Store is the local CRL cache: one index file per CRL scope (issuer key + partition) in a
@@ -209,7 +211,7 @@ func (s *Store) importWith(signers []crlSigner, paths []string, now time.Time) (
 			return res, &ImportError{Errors: []*CRLError{{File: st.unit.name, Reason: Message{Key: MsgCRLStore, Args: []string{errText(err)}}, Err: err}}}
 		}
 	}
-	syncDir(s.dir)
+	atomicfile.SyncDir(s.dir)
 	return res, nil
 }
 
@@ -688,13 +690,5 @@ func removeStaleTemps(dir string, now time.Time) {
 		if st, err := os.Stat(m); err == nil && now.Sub(st.ModTime()) > time.Hour {
 			os.Remove(m)
 		}
-	}
-}
-
-// syncDir flushes a directory entry change to disk where the system supports it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 }

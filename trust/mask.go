@@ -17,6 +17,8 @@ const Hidden = "***"
 //     holder's municipality) read Hidden;
 //   - Revocation: the scope of a partition CRL (a municipality's distribution point) and
 //     the name of the file it came from read Hidden ("whole" scopes are kept);
+//   - SignerClaims (the signer's own /Reason, /Location, /ContactInfo, free text that may
+//     name a person, a place or a telephone number) read Hidden;
 //   - every message argument (summaries, check details, warnings, changes, the error)
 //     that contains any of the above, or the prefecture or municipality alone, reads
 //     Hidden.
@@ -84,6 +86,16 @@ func MaskPersonalData(r *DocumentReport) *DocumentReport {
 				objs[j] = o
 			}
 			s.ChangesAfterSigning.Objects = objs
+		}
+		if s.SignerClaims != nil {
+			hide := func(v string) string {
+				if v == "" {
+					return ""
+				}
+				return Hidden
+			}
+			s.SignerClaims = &SignerClaims{Reason: hide(s.SignerClaims.Reason), Location: hide(s.SignerClaims.Location),
+				ContactInfo: hide(s.SignerClaims.ContactInfo)}
 		}
 		if s.Signer != nil {
 			s.Signer = &Signer{Subject: Hidden, Test: s.Signer.Test,

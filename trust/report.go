@@ -1,7 +1,10 @@
 package trust
 
 import (
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Indication is the main status of a validation, in the vocabulary of ETSI EN 319 102-1.
@@ -220,8 +223,11 @@ type SignatureReport struct {
 	SignedContent       string     `json:"signedContent,omitempty"` // what was signed (byte ranges, revision; or the XML element / files)
 	ChangesAfterSigning Changes    `json:"changesAfterSigning"`
 	ClaimedSigningTime  *time.Time `json:"claimedSigningTime,omitempty"`
-	DigestAlgorithm     string     `json:"digestAlgorithm,omitempty"`
-	SignatureAlgorithm  string     `json:"signatureAlgorithm,omitempty"`
+	// SignerClaims are what the signer wrote into a PDF signature (/Reason, /Location,
+	// /ContactInfo): their own words, which nobody has verified.
+	SignerClaims       *SignerClaims `json:"signerClaims,omitempty"`
+	DigestAlgorithm    string        `json:"digestAlgorithm,omitempty"`
+	SignatureAlgorithm string        `json:"signatureAlgorithm,omitempty"`
 
 	Signer      *Signer          `json:"signer,omitempty"`
 	Certificate *CertificateInfo `json:"certificate,omitempty"`
@@ -252,4 +258,69 @@ type DocumentReport struct {
 	ValidationTime time.Time `json:"validationTime"`
 	// TrustStore is "production" (the J-LIS anchors) or "test".
 	TrustStore string `json:"trustStore"`
+}
+
+// SignerClaims are the signer's own words in a PDF signature dictionary, cleaned for
+// display (control and formatting characters, which could reorder what a reader sees,
+// are dropped; each is at most MaxClaimRunes long). Not verified.
+type SignerClaims struct {
+	Reason      string `json:"reason,omitempty"`
+	Location    string `json:"location,omitempty"`
+	ContactInfo string `json:"contactInfo,omitempty"`
+}
+
+// ReasonText, LocationText and ContactText return the claims' texts, "" for a nil c.
+func (c *SignerClaims) ReasonText() string {
+	if c == nil {
+		return ""
+	}
+	return c.Reason
+}
+
+// LocationText: see ReasonText.
+func (c *SignerClaims) LocationText() string {
+	if c == nil {
+		return ""
+	}
+	return c.Location
+}
+
+// ContactText: see ReasonText.
+func (c *SignerClaims) ContactText() string {
+	if c == nil {
+		return ""
+	}
+	return c.ContactInfo
+}
+
+// MaxClaimRunes bounds each of SignerClaims' texts.
+const MaxClaimRunes = 200
+
+// CleanClaim prepares a signer's text for display: Unicode control (Cc) and format (Cf)
+// characters — bidirectional overrides among them — become nothing, runs of white space
+// one space, and the text is cut at MaxClaimRunes (with "…").
+func CleanClaim(s string) string {
+	var b strings.Builder
+	n, space := 0, false
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		if n >= MaxClaimRunes {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
 // The user anchor store: CA certificates the user chose to trust besides the built-in
@@ -203,7 +205,7 @@ func (s *AnchorStore) Remove(id string) (*UserAnchor, error) {
 		if err := os.Remove(filepath.Join(s.dir, ua.File)); err != nil {
 			return nil, fmt.Errorf("removing trust anchor %s: %w", ua.ID, err)
 		}
-		syncDir(s.dir)
+		atomicfile.SyncDir(s.dir)
 		return &ua, nil
 	}
 	return nil, fmt.Errorf("%w: %q", ErrUnknownAnchor, id)

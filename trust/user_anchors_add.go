@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
 // maxAnchorFile bounds a certificate file read by AddFiles.
@@ -76,6 +78,16 @@ type AddOptions struct {
 // AddFiles reads certificate files (DER or PEM, one or more certificates each) and adds
 // them (see Add).
 func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor, error) {
+	in, err := ReadAnchorFiles(paths...)
+	if err != nil {
+		return nil, err
+	}
+	return s.Add(opts, in...)
+}
+
+// ReadAnchorFiles reads certificate files for Check or Add; an unreadable or oversized
+// file is an *AnchorError naming it.
+func ReadAnchorFiles(paths ...string) ([]AnchorInput, error) {
 	var in []AnchorInput
 	for _, p := range paths {
 		b, err := readLimited(p, maxAnchorFile)
@@ -84,7 +96,7 @@ func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor,
 		}
 		in = append(in, AnchorInput{File: p, Data: b})
 	}
-	return s.Add(opts, in...)
+	return in, nil
 }
 
 // Add adds CA certificates to the store. It is all or nothing: every certificate is
@@ -93,6 +105,26 @@ func (s *AnchorStore) AddFiles(opts AddOptions, paths ...string) ([]AddedAnchor,
 // as an *AnchorError with nothing written. A certificate the store already holds is
 // reported as AnchorAlready and left unchanged (its name and purpose too).
 func (s *AnchorStore) Add(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor, error) {
+	out, err := s.Check(opts, inputs...)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the trust anchor store: %w", err)
+	}
+	unlock, err := lockDir(s.dir, "the trust anchor store", errAnchorStoreBusy)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return out, s.install(out, time.Now().UTC().Truncate(time.Second))
+}
+
+// Check is Add without writing anything: it refuses what Add would refuse and describes
+// the anchors Add would add (subject, fingerprint, validity), for a person to compare the
+// fingerprint with the one the CA publishes before adding. Every entry is AnchorAdded:
+// whether the store holds one already is only known when adding.
+func (s *AnchorStore) Check(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor, error) {
 	if len(inputs) == 0 {
 		return nil, errors.New("no certificate files given")
 	}
@@ -127,15 +159,7 @@ func (s *AnchorStore) Add(opts AddOptions, inputs ...AnchorInput) ([]AddedAnchor
 			out = append(out, AddedAnchor{Status: AnchorAdded, File: in.File, Anchor: ua})
 		}
 	}
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the trust anchor store: %w", err)
-	}
-	unlock, err := lockDir(s.dir, "the trust anchor store", errAnchorStoreBusy)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	return out, s.install(out, time.Now().UTC().Truncate(time.Second))
+	return out, nil
 }
 
 // install writes the anchors that the store does not hold yet; the caller holds the lock.
@@ -162,36 +186,10 @@ func (s *AnchorStore) install(list []AddedAnchor, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("encoding trust anchor %s: %w", a.Anchor.ID, err)
 		}
-		if err := writeFileAtomic(s.dir, a.Anchor.File, append(b, '\n')); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(s.dir, a.Anchor.File), append(b, '\n'), atomicfile.Options{}); err != nil {
 			return fmt.Errorf("storing trust anchor %s: %w", a.Anchor.ID, err)
 		}
 	}
-	return nil
-}
-
-// writeFileAtomic writes name in dir through a synced temporary file and a rename, then
-// syncs the directory: a reader sees the old file or the new one, never part of one.
-func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, ".add-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	syncDir(dir)
 	return nil
 }
 

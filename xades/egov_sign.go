@@ -5,9 +5,9 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/mynasign/mynasign/internal/atomicfile"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
@@ -151,8 +151,7 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 // other entry is copied as it is (compressed bytes included), in the same order. The
 // copy is checked before it is renamed into place.
 func writeZipAtomic(out string, zf *zipFiles, zr *zip.Reader, signed []byte, check func(string) error) error {
-	dir := filepath.Dir(out)
-	tmp, err := tempfile.CreateTemp(dir, "."+filepath.Base(out)+".tmp-*")
+	tmp, err := atomicfile.CreateTemp(out)
 	if err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
@@ -201,10 +200,9 @@ func writeZipAtomic(out string, zf *zipFiles, zr *zip.Reader, signed []byte, che
 	if err := os.Chmod(name, 0o644); err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
-	if err := commit(name, func() error { return renameNoReplace(name, out) }); err != nil {
-		return err
+	if err := atomicfile.Move(name, out, atomicfile.Options{NoReplace: true}); err != nil {
+		return outputError(err, out)
 	}
 	ok = true
-	syncDir(dir)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mynasign/mynasign/internal/atomicfile"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
@@ -32,8 +33,8 @@ func checkDistinct(in, out string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same folder. It
-// refuses to replace an existing file.
+// writeFileAtomic writes data to path (internal/atomicfile); it refuses to replace an
+// existing file.
 func writeFileAtomic(path string, data []byte) error {
 	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err })
 }
@@ -47,37 +48,7 @@ func writeStringAtomic(path, data string) error {
 // writeAtomic writes what write puts out to path through a temporary file in the same
 // folder, renamed into place when complete. It refuses to replace an existing file.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := tempfile.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	name := tmp.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			tempfile.Remove(name)
-		}
-	}()
-	if err := write(tmp); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	if err := tmp.Sync(); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	if err := tmp.Close(); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	if err := os.Chmod(name, 0o644); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	if err := commit(name, func() error { return renameNoReplace(name, path) }); err != nil {
-		return err
-	}
-	ok = true
-	syncDir(dir)
-	return nil
+	return outputError(atomicfile.Write(path, atomicfile.Options{NoReplace: true, Perm: 0o644}, write), path)
 }
 
 // readFileString reads a whole file into a string, in one buffer (no []byte copy is
@@ -96,40 +67,19 @@ func readFileString(path string, size int64) (string, error) {
 	return b.String(), nil
 }
 
-// commit moves a finished temporary output into place unless the process is being
-// stopped (tempfile.Commit).
-func commit(tmp string, move func() error) error {
-	err := tempfile.Commit(tmp, move)
-	if errors.Is(err, tempfile.ErrInterrupted) {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	return err
-}
-
-// renameNoReplace moves a finished temporary file to path unless path exists: a hard
-// link fails atomically when the target exists; file systems without links fall back to
-// a checked rename.
-func renameNoReplace(tmp, path string) error {
-	if err := os.Link(tmp, path); err == nil {
-		os.Remove(tmp)
+// outputError says why an output could not be put in place: an *Error as it is, an
+// output that exists meanwhile, or a write failure (also a termination signal).
+func outputError(err error, path string) error {
+	var e *Error
+	switch {
+	case err == nil:
 		return nil
-	} else if errors.Is(err, fs.ErrExist) {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, fs.ErrExist):
 		return newError(err, MsgSignOutputExists, path)
 	}
-	if _, err := os.Lstat(path); err == nil {
-		return newError(fs.ErrExist, MsgSignOutputExists, path)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return newError(err, MsgSignWrite, err.Error())
-	}
-	return nil
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	return newError(err, MsgSignWrite, err.Error())
 }
 
 // writeDirAtomic creates the folder path with the given files through a temporary
@@ -169,11 +119,11 @@ func writeDirAtomic(path string, files map[string]func(io.Writer) error, check f
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return newError(err, MsgSignWrite, err.Error())
 	}
-	syncDir(tmp)
+	atomicfile.SyncDir(tmp)
 	if err := check(tmp); err != nil {
 		return err
 	}
-	err = commit(tmp, func() error {
+	err = outputError(tempfile.Commit(tmp, func() error {
 		if _, err := os.Lstat(path); err == nil {
 			return newError(fs.ErrExist, MsgSignOutputExists, path)
 		}
@@ -181,11 +131,11 @@ func writeDirAtomic(path string, files map[string]func(io.Writer) error, check f
 			return newError(err, MsgSignWrite, err.Error())
 		}
 		return nil
-	})
+	}), path)
 	if err != nil {
 		return err
 	}
 	ok = true
-	syncDir(parent)
+	atomicfile.SyncDir(parent)
 	return nil
 }

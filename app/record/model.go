@@ -457,6 +457,9 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 	b.rows(
 		row{Label: b.t("record.field.format"), Value: s.Format, Mono: true},
 		row{Label: b.t("record.field.claimed_time"), Value: b.timep(s.ClaimedSigningTime)},
+		row{Label: b.t("record.field.claim_reason"), Value: b.shown(s.SignerClaims.ReasonText())},
+		row{Label: b.t("record.field.claim_location"), Value: b.shown(s.SignerClaims.LocationText())},
+		row{Label: b.t("record.field.claim_contact"), Value: b.shown(s.SignerClaims.ContactText())},
 		row{Label: b.t("record.field.intact"), Value: intact, Tone: intactTone},
 		row{Label: b.t("record.field.coverage"), Value: b.optional("record.coverage." + string(s.Coverage))},
 		row{Label: b.t("record.field.signed_content"), Value: s.SignedContent},

@@ -18,7 +18,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/app/version"
-	"github.com/mynasign/mynasign/internal/tempfile"
+	"github.com/mynasign/mynasign/internal/atomicfile"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -233,28 +233,13 @@ func uniqueBase(base string, used map[string]bool) string {
 	return name
 }
 
-// writeFile writes data to dir/name through a temporary file and a rename.
+// writeFile writes data to dir/name through a temporary file and a rename
+// (internal/atomicfile: a termination signal removes the temporary file, and no record
+// is put in place after one).
 func writeFile(dir, name string, data []byte) (string, error) {
-	// Registered with package tempfile: a termination signal removes it, and no record
-	// is renamed into place after one.
-	tmp, err := tempfile.CreateTemp(dir, ".record-*.tmp")
-	if err != nil {
-		return "", fmt.Errorf("record: %w", err)
-	}
-	defer tempfile.Remove(tmp.Name()) // after a successful rename this fails harmlessly
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("record: writing %s: %w", name, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("record: writing %s: %w", name, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", fmt.Errorf("record: %w", err)
-	}
 	dst := filepath.Join(dir, name)
-	if err := tempfile.Commit(tmp.Name(), func() error { return os.Rename(tmp.Name(), dst) }); err != nil {
-		return "", fmt.Errorf("record: %w", err)
+	if err := atomicfile.WriteFile(dst, data, atomicfile.Options{Perm: 0o644}); err != nil {
+		return "", fmt.Errorf("record: writing %s: %w", name, err)
 	}
 	return dst, nil
 }

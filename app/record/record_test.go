@@ -50,6 +50,7 @@ func sampleReports() []*trust.DocumentReport {
 			ID: "Signature1", Format: "PAdES-B-B", Indication: trust.TotalPassed, Intact: true,
 			Coverage: trust.CoverageWhole, SignedContent: "bytes 0–1234 and 5678–9999 (revision 1)",
 			ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone}, ClaimedSigningTime: &signedAt,
+			SignerClaims:    &trust.SignerClaims{Reason: "Moving notice", Location: "Kasumigaseki office"},
 			DigestAlgorithm: "SHA-256", SignatureAlgorithm: "RSA PKCS#1 v1.5",
 			Signer: signer, Certificate: cert, Revocation: rev, ValidationTime: validationTime,
 			Checks: []trust.Check{{Name: "byterange", Passed: true}, {Name: "message-digest", Passed: true}, {Name: "chain", Passed: true}},
@@ -150,10 +151,13 @@ func TestWritePerFileAndBatchRecords(t *testing.T) {
 	}
 	// Personal data was not asked for: neither the name (also not through a message
 	// argument) nor the address, birth date or subject may appear.
-	for _, s := range []string{"髙橋", "花子", "霞が関", "1990-01-15", "CN=TEST"} {
+	for _, s := range []string{"髙橋", "花子", "霞が関", "1990-01-15", "CN=TEST", "Moving notice", "Kasumigaseki"} {
 		if strings.Contains(txt, s) {
 			t.Errorf("valid record shows personal data %q", s)
 		}
+	}
+	if !strings.Contains(txt, "署名者の記載") {
+		t.Errorf("valid record does not show that the signer wrote a reason:\n%s", txt)
 	}
 	txt = pdftotext(t, paths[4])
 	for _, s := range []string{hashRevoked, "無効", "TOTAL-FAILED / REVOKED", "失効しています", "affiliationChanged", "2025-06-01 09:00:00 JST"} {
@@ -212,7 +216,8 @@ func TestPersonalDataOnRequestAndEnglish(t *testing.T) {
 		t.Errorf("record lacks the name:\n%s", txt)
 	}
 	for _, s := range []string{"Signature verification record", "Valid", "霞が関", "1990-01-15", "Female",
-		"chosen with --at", "Fresh (before its next update", hashValid} {
+		"chosen with --at", "Fresh (before its next update", hashValid,
+		"Reason (written by the signer,", "Moving notice", "Kasumigaseki office"} {
 		if !strings.Contains(txt, s) {
 			t.Errorf("record lacks %q:\n%s", s, txt)
 		}
