@@ -232,8 +232,10 @@ func (w *cardWatch) subscribe(f func(Readers)) (unsubscribe func()) {
 func cardErrorKey(err error) string {
 	var unsup *card.UnsupportedCard
 	switch {
-	case errors.Is(err, card.ErrCardRemoved), errors.Is(err, card.ErrNoCard):
+	case errors.Is(err, card.ErrCardRemoved):
 		return "gui.carderr.removed"
+	case errors.Is(err, card.ErrNoCard):
+		return "gui.carderr.no_card"
 	case errors.Is(err, card.ErrCardReset):
 		return "gui.carderr.reset"
 	case errors.Is(err, card.ErrNoReader):

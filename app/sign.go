@@ -847,7 +847,7 @@ func (w *signWizard) startSigning() {
 			outs[i].input = r.Job.Input
 			if r.Err != nil {
 				outs[i].err = r.Err
-				if flow.IsCardGone(r.Err) || ctx.Err() != nil {
+				if card.IsGone(r.Err) || ctx.Err() != nil {
 					// The card left (or キャンセル): nothing is saved.
 					doUI(func() { w.fail(r.Err) })
 					return
@@ -1150,7 +1150,7 @@ func (u *UI) signErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if flow.IsCardGone(err) {
+	if card.IsGone(err) {
 		return u.t(cardErrorKey(err))
 	}
 	return u.t("gui.sign.file_error", err.Error())

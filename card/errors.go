@@ -36,6 +36,14 @@ var (
 	ErrClosed = errors.New("card session closed")
 )
 
+// IsGone reports an error that means the card left its reader, was reset, or the reader
+// or the PC/SC service went away: the session cannot go on (a reset also forgets the
+// verified password).
+func IsGone(err error) bool {
+	return errors.Is(err, ErrCardRemoved) || errors.Is(err, ErrCardReset) ||
+		errors.Is(err, ErrNoCard) || errors.Is(err, ErrNoReader) || errors.Is(err, ErrNoService)
+}
+
 // WrongPIN is a rejected PIN: the card counted a failed try and Left tries remain
 // (Left >= 1; a rejection that uses up the last try is reported as *Blocked).
 type WrongPIN struct {

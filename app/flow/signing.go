@@ -92,14 +92,6 @@ func NewSigningCard(sess *card.Session, test bool) (*SigningCard, error) {
 	return &SigningCard{sess: sess, test: test}, nil
 }
 
-// IsCardGone reports an error that means the card left its reader, was reset, or the
-// reader or the PC/SC service went away: the session cannot go on (a reset also
-// forgets the verified password).
-func IsCardGone(err error) bool {
-	return errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) ||
-		errors.Is(err, card.ErrNoCard) || errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService)
-}
-
 func onlyReaderWithCard() (string, error) {
 	st, err := card.ReaderStatuses()
 	if err != nil {
@@ -207,7 +199,7 @@ func (c *SigningCard) Sign(ctx context.Context, profile SignProfile, job SignJob
 
 // SignAll signs every job in this card session. A failure on one file is reported in its
 // result and the others still complete; a cancelled ctx stops before the next file, and
-// so does a card that went away (IsCardGone): the files not tried get that error.
+// so does a card that went away (card.IsGone): the files not tried get that error.
 func (c *SigningCard) SignAll(ctx context.Context, profile SignProfile, jobs []SignJob, opts SignOptions, policy *trust.Policy, progress func(FileProgress)) []FileResult {
 	out := make([]FileResult, len(jobs))
 	var gone error
@@ -231,7 +223,7 @@ func (c *SigningCard) SignAll(ctx context.Context, profile SignProfile, jobs []S
 		out[i].Result, out[i].Err = c.Sign(ctx, profile, job, opts, policy, fp)
 		if out[i].Err != nil {
 			logrus.WithField("file", i+1).WithError(out[i].Err).Info("a file could not be signed")
-			if IsCardGone(out[i].Err) {
+			if card.IsGone(out[i].Err) {
 				gone = out[i].Err
 			}
 		}
