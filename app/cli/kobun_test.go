@@ -56,7 +56,8 @@ func verifyKobunCLI(t *testing.T, file string, flags ...string) kobunVerdict {
 // trust add of its demo CA (into a temporary --anchor-dir) shows the CA's SHA-256
 // fingerprint; then with --at 2015-04-28 the chain completes at that user anchor and,
 // with no CRL imported, the verdict is INDETERMINATE/TRY_LATER (the corpus notes' expected
-// verdict), recognized as e-Gov-kobun with the FRONT explained and no alarm. Without
+// verdict), recognized as e-Gov-kobun with the FRONT explained and no alarm, and the
+// message names the CRL to import. Without
 // --at the certificate (valid until 2019) is out of its validity: OUT_OF_BOUNDS_NO_POE.
 // trust remove brings NO_CERTIFICATE_CHAIN_FOUND back.
 func TestKobunTrustAddAt(t *testing.T) {
@@ -102,10 +103,13 @@ func TestKobunTrustAddAt(t *testing.T) {
 		t.Errorf("warnings %+v: want only the calm FRONT note", s.Warnings)
 	}
 
-	// The Japanese text says it cannot decide (not 無効) and why.
+	// The Japanese text says it cannot decide (not 無効) and why, naming the CRL to import
+	// (the CA's own name, not personal) but not the signer (masked by default).
 	env, out, _ = crlTestEnv(i18n.Japanese)
 	Run(env, append(append([]string{"verify"}, flags...), doc))
-	if txt := out.String(); !strings.HasPrefix(txt, "判定不能") || !strings.Contains(txt, "失効リスト（CRL）が取り込まれていない") || strings.Contains(txt, "無効 1") {
+	if txt := out.String(); !strings.HasPrefix(txt, "判定不能") || strings.Contains(txt, "無効 1") ||
+		!strings.Contains(txt, "OU=DemoOfficialStatusCA,O=Japanese Government,C=JP の失効リスト（CRL）が取り込まれていない") ||
+		strings.Contains(txt, "testEE") {
 		t.Errorf("text report:\n%s", txt)
 	}
 
