@@ -1,12 +1,15 @@
 package xades
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mynasign/mynasign/testdata/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -166,5 +169,106 @@ func TestKobunSampleXmlsec(t *testing.T) {
 		"--verification-time", "2015-04-28+00:00:00", "0000-API-002.xml")
 	if !ok || !strings.Contains(out, "SignedInfo References (ok/all): 1/1") {
 		t.Fatalf("xmlsec1 rejects the sample:\n%s", out)
+	}
+}
+
+// kobunTemplate is a 公文書 with one attachment, as a signature template for xmlsec1:
+// the Reference to #DOCBODY and one to the attached file by name.
+const kobunTemplate = `<?xml version="1.0" encoding="UTF-8"?><DOC VERSION="1.0">
+<FRONT><SECRECY>公文書形式</SECRECY><STAMP>要</STAMP></FRONT>
+<BODY ID="DOCBODY"><TITLE>添付ファイル付きの公文書</TITLE><APPENDIX><APPTITLE>tenpu.pdf</APPTITLE></APPENDIX></BODY>
+<Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo>` +
+	`<CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"/>` +
+	`<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>` +
+	`<Reference URI="#DOCBODY"><Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/></Transforms>` +
+	`<DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue/></Reference>` +
+	`<Reference URI="tenpu.pdf"><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue/></Reference>` +
+	`</SignedInfo><SignatureValue/><KeyInfo><X509Data><X509Certificate/></X509Data></KeyInfo></Signature></DOC>
+`
+
+// TestKobunAttachment: a 公文書 whose signature also signs an attached file, named by its
+// file name (signed here by xmlsec1, an independent implementation, under a CA made at
+// test time and added as a user anchor). Verified as a file, the attachment is read from
+// the same folder: still the 公文書 format, the FRONT explained with the attachment
+// counted, no alarm. A changed attachment is a proven HASH_FAILURE; a missing one, or the
+// document verified without its folder, leaves the signature INDETERMINATE.
+func TestKobunAttachment(t *testing.T) {
+	now := time.Now()
+	ca, err := testpki.NewForeignCA("Kobun Test CA", now.AddDate(-1, 0, 0), now.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, key, err := ca.Issue("kobun official", x509.KeyUsageDigitalSignature|x509.KeyUsageContentCommitment, false, "", now.Add(-time.Hour), now.AddDate(1, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, work := t.TempDir(), t.TempDir()
+	write := func(d, name string, b []byte) string {
+		t.Helper()
+		p := filepath.Join(d, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write(work, "key.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	write(work, "cert.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
+	caFile := write(work, "ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw}))
+	attachment := []byte("%PDF-1.4\n添付ファイル\n")
+	write(dir, "tenpu.pdf", attachment)
+	write(dir, "template.xml", []byte(kobunTemplate))
+	signed := filepath.Join(dir, "kobun.xml")
+	if out, ok := runXmlsec(t, dir, "--sign", "--privkey-pem", filepath.Join(work, "key.pem")+","+filepath.Join(work, "cert.pem"),
+		"--id-attr:ID", "BODY", "--output", signed, "template.xml"); !ok {
+		t.Fatalf("xmlsec1 --sign: %s", out)
+	}
+	data, err := os.ReadFile(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := filepath.Join(t.TempDir(), "anchors")
+	if _, err := trust.OpenAnchorStore(anchors).AddFiles(trust.AddOptions{Purpose: trust.PurposeSigning}, caFile); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreProduction, CRLDir: t.TempDir(), AnchorDir: anchors})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := func(rep *trust.DocumentReport) trust.SignatureReport {
+		t.Helper()
+		if len(rep.Signatures) != 1 {
+			t.Fatalf("%d signatures, error %+v", len(rep.Signatures), rep.Error)
+		}
+		return rep.Signatures[0]
+	}
+
+	s := one(VerifyFile(signed, data, pol))
+	if s.Format != FormatEGovKobun || !s.Intact || s.SignedContent != "/DOC[1]/BODY[1]; file:tenpu.pdf" {
+		t.Fatalf("format %q intact %v signed %q (%s)", s.Format, s.Intact, s.SignedContent, failedChecks(s))
+	}
+	if len(s.Warnings) != 1 || s.Warnings[0].Key != MsgKobunFrontUnsignedFiles || s.Warnings[0].Args[0] != "1" {
+		t.Errorf("warnings %+v: want only %s for 1 attachment", s.Warnings, MsgKobunFrontUnsignedFiles)
+	}
+	if s.Indication != trust.Indeterminate || s.SubIndication != trust.TryLater || s.Certificate == nil ||
+		s.Certificate.Anchor == nil || s.Certificate.Anchor.Source != trust.AnchorUser {
+		t.Errorf("verdict %s/%s %+v", s.Indication, s.SubIndication, s.Certificate)
+	}
+
+	if s := one(Verify("kobun.xml", data, pol)); s.Indication != trust.Indeterminate || s.Summary.Key != MsgRefExternal || s.Intact {
+		t.Errorf("without the folder: %s/%s %s intact %v", s.Indication, s.SubIndication, s.Summary.Key, s.Intact)
+	}
+	write(dir, "tenpu.pdf", append(attachment, '!'))
+	if s := one(VerifyFile(signed, data, pol)); s.Indication != trust.TotalFailed || s.SubIndication != trust.HashFailure {
+		t.Errorf("changed attachment: %s/%s %s", s.Indication, s.SubIndication, s.Summary.Key)
+	}
+	if err := os.Remove(filepath.Join(dir, "tenpu.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	if s := one(VerifyFile(signed, data, pol)); s.Indication != trust.Indeterminate || s.Summary.Key != MsgRefFileMissing || s.Intact {
+		t.Errorf("missing attachment: %s/%s %s intact %v", s.Indication, s.SubIndication, s.Summary.Key, s.Intact)
 	}
 }
