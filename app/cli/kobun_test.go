@@ -125,3 +125,57 @@ func TestKobunTrustAddAt(t *testing.T) {
 		t.Errorf("after trust remove: %s/%s", s.Indication, s.SubIndication)
 	}
 }
+
+// TestTrustAddFingerprint: the fingerprint trust add shows, for the clerk to compare with
+// the one the CA publishes, is the SHA-256 over the certificate's DER (not over the file
+// given, PEM or DER) in upper-case pairs separated by colons — the form CAs publish it in —
+// the same in the Japanese text, in --json and for the DER file of the same certificate.
+func TestTrustAddFingerprint(t *testing.T) {
+	pemFile := testenv.Corpus(t, "xml", "egov-kobun", "demo-gpki-ca.pem")
+	pemData, err := os.ReadFile(pemFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blk, _ := pem.Decode(pemData)
+	if blk == nil {
+		t.Fatal("demo CA: no PEM block")
+	}
+	sum := sha256.Sum256(blk.Bytes)
+	pairs := make([]string, len(sum))
+	for i, b := range sum {
+		pairs[i] = strings.ToUpper(hex.EncodeToString([]byte{b}))
+	}
+	want := strings.Join(pairs, ":")
+
+	env, out, errb := crlTestEnv(i18n.Japanese)
+	if code := Run(env, []string{"trust", "add", "--anchor-dir", filepath.Join(t.TempDir(), "a"), pemFile}); code != ExitOK {
+		t.Fatalf("trust add: exit %d, %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "SHA-256 指紋: "+want+"\n") {
+		t.Errorf("trust add shows %q, want the fingerprint %s", out.String(), want)
+	}
+
+	derFile := filepath.Join(t.TempDir(), "demo-ca.cer")
+	if err := os.WriteFile(derFile, blk.Bytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, out, errb = crlTestEnv(i18n.English)
+	if code := Run(env, []string{"trust", "add", "--json", "--anchor-dir", filepath.Join(t.TempDir(), "b"), derFile}); code != ExitOK {
+		t.Fatalf("trust add --json: exit %d, %s", code, errb.String())
+	}
+	var res struct {
+		Anchors []struct {
+			Status string `json:"status"`
+			Anchor struct {
+				ID     string `json:"id"`
+				SHA256 string `json:"sha256"`
+			} `json:"anchor"`
+		} `json:"anchors"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || len(res.Anchors) != 1 {
+		t.Fatalf("trust add --json: %v\n%s", err, out.String())
+	}
+	if a := res.Anchors[0]; a.Status != "added" || a.Anchor.SHA256 != want || a.Anchor.ID != strings.ToLower(strings.ReplaceAll(want, ":", ""))[:16] {
+		t.Errorf("JSON anchor %+v, want SHA-256 %s", a, want)
+	}
+}
