@@ -14,7 +14,7 @@ const Hidden = "***"
 //     names the holder's prefecture and municipality) reads Hidden;
 //   - Certificate: the signer's entry of Chain (its subject) and every
 //     CRLDistributionPoints name (a JPKI signature certificate's CRL partition is the
-//     holder's municipality) read Hidden;
+//     holder's municipality) read Hidden, except one that is the issuer's name itself;
 //   - Revocation: the scope of a partition CRL (a municipality's distribution point) and
 //     the name of the file it came from read Hidden ("whole" scopes are kept);
 //   - SignerClaims (the signer's own /Reason, /Location, /ContactInfo, free text that may
@@ -108,8 +108,11 @@ func MaskPersonalData(r *DocumentReport) *DocumentReport {
 			}
 			if len(ci.CRLDistributionPoints) > 0 {
 				ci.CRLDistributionPoints = make([]string, len(s.Certificate.CRLDistributionPoints))
-				for j := range ci.CRLDistributionPoints {
+				for j, dp := range s.Certificate.CRLDistributionPoints {
 					ci.CRLDistributionPoints[j] = Hidden
+					if issuerNamed(&ci, dp) {
+						ci.CRLDistributionPoints[j] = dp
+					}
 				}
 			}
 			s.Certificate = &ci
@@ -158,6 +161,9 @@ func personalStrings(r *DocumentReport) []string {
 				}
 			}
 			for _, dp := range ci.CRLDistributionPoints {
+				if issuerNamed(ci, dp) {
+					continue
+				}
 				add(dp)
 				for _, v := range nameValues(dp, "CN") {
 					add(strings.TrimSuffix(v, " CRLDP"))
@@ -174,6 +180,14 @@ func personalStrings(r *DocumentReport) []string {
 		}
 	}
 	return out
+}
+
+// issuerNamed reports whether a distribution point is just the certificate's issuer name
+// (a CA that publishes one CRL for all its certificates, as GPKI's demo CA does). The
+// issuer is kept in a masked report, so hiding it elsewhere would protect nothing and only
+// leave out which CRL to import.
+func issuerNamed(ci *CertificateInfo, dp string) bool {
+	return dp != "" && dp == ci.Issuer
 }
 
 // nameValues returns the values of the attributes of type typ ("L", "CN", …) in an

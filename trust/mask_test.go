@@ -126,3 +126,29 @@ func TestNameValues(t *testing.T) {
 		}
 	}
 }
+
+// A distribution point that is only the issuer's name (one CRL for every certificate of
+// the CA, as GPKI's demo CA publishes) names no person: it stays, in the certificate and
+// in the no-CRL message, so the reader sees which CRL to import. The signer stays hidden.
+func TestMaskKeepsIssuerDistributionPoint(t *testing.T) {
+	issuer := "OU=DemoOfficialStatusCA,O=Japanese Government,C=JP"
+	subject := "CN=testEE 01A,OU=Test,O=Japanese Government,C=JP"
+	partition := "CN=Chiyoda-ku CRLDP,OU=Tokyo,OU=CRL Distribution Points,O=JPKI,C=JP"
+	r := &DocumentReport{Signatures: []SignatureReport{
+		{Summary: Message{Key: MsgRevNoCRL, Args: []string{"signer", issuer}}, Signer: &Signer{Subject: subject},
+			Certificate: &CertificateInfo{Issuer: issuer, Chain: []string{subject, issuer}, CRLDistributionPoints: []string{issuer}}},
+		{Summary: Message{Key: MsgRevNoCRL, Args: []string{"signer", partition}}, Signer: &Signer{Subject: subject},
+			Certificate: &CertificateInfo{Issuer: issuer, Chain: []string{subject, issuer}, CRLDistributionPoints: []string{partition}}},
+	}}
+	m := MaskPersonalData(r)
+	k, p := m.Signatures[0], m.Signatures[1]
+	if k.Summary.Args[1] != issuer || k.Certificate.CRLDistributionPoints[0] != issuer || k.Certificate.Chain[1] != issuer {
+		t.Errorf("the issuer's distribution point was hidden: %+v %+v", k.Summary, k.Certificate)
+	}
+	if k.Signer.Subject != Hidden || k.Certificate.Chain[0] != Hidden {
+		t.Errorf("the signer was not hidden: %+v %+v", k.Signer, k.Certificate)
+	}
+	if p.Summary.Args[1] != Hidden || p.Certificate.CRLDistributionPoints[0] != Hidden {
+		t.Errorf("a partition distribution point was kept: %+v %+v", p.Summary, p.Certificate)
+	}
+}

@@ -45,16 +45,32 @@ func kobunBody(doc *document) *node {
 	return body
 }
 
-// signsKobunBody reports whether the signature's references sign exactly the 公文書's
-// BODY (and nothing else of the document).
+// signsKobunBody reports whether the signature's references sign the 公文書's BODY and,
+// besides it, only attachments: files named by a reference (resolved next to the
+// document), never another part of the document.
 func (v *docVerifier) signsKobunBody(refs []*reference) bool {
-	if v.kobun == nil || len(refs) == 0 {
+	if v.kobun == nil {
 		return false
 	}
+	body := false
 	for _, ref := range refs {
-		if ref.apex != v.kobun {
+		switch {
+		case ref.apex == v.kobun:
+			body = true
+		case ref.file == "":
 			return false
 		}
 	}
-	return true
+	return body
+}
+
+// kobunAttachments counts the attachments a 公文書 signature signs (the references to files).
+func kobunAttachments(refs []*reference) int {
+	n := 0
+	for _, ref := range refs {
+		if ref.file != "" {
+			n++
+		}
+	}
+	return n
 }

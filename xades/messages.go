@@ -86,6 +86,8 @@ const (
 	MsgCoveragePartial = "xades.coverage.partial" //
 	// An e-Gov 公文書: the signature covers BODY; FRONT is outside it by design.
 	MsgKobunFrontUnsigned = "xades.kobun.front_unsigned" //
+	// The same, when the signature also covers attached files.
+	MsgKobunFrontUnsignedFiles = "xades.kobun.front_unsigned_files" // number of attached files
 
 	// Checks that passed (trust.Check.Detail).
 	MsgCheckStructureOK   = "xades.check.structure_ok"    //
@@ -123,7 +125,7 @@ func MessageKeys() []string {
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
 		MsgEGovOutside,
-		MsgCoveragePartial, MsgKobunFrontUnsigned,
+		MsgCoveragePartial, MsgKobunFrontUnsigned, MsgKobunFrontUnsignedFiles,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
 		MsgSignAlreadySigned, MsgSignKeyMismatch, MsgSignKeyType, MsgSignCard, MsgSignSelfCheck,

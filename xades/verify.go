@@ -651,7 +651,12 @@ func (c *sigCheck) signingCertificate() *sigResult {
 	}
 	switch {
 	case r.rep.Coverage == trust.CoveragePartial && r.rep.Format == FormatEGovKobun:
-		r.warn(MsgKobunFrontUnsigned) // by design: said calmly
+		// By design: said calmly.
+		if n := kobunAttachments(c.refs); n > 0 {
+			r.warn(MsgKobunFrontUnsignedFiles, fmt.Sprint(n))
+		} else {
+			r.warn(MsgKobunFrontUnsigned)
+		}
 	case r.rep.Coverage == trust.CoveragePartial:
 		r.warn(MsgCoveragePartial)
 	}
