@@ -52,15 +52,7 @@ func (u *UI) startAnchors() *anchorScreen {
 
 // anchorStore is the user trust anchor store the app validates with.
 func (u *UI) anchorStore() (*trust.AnchorStore, error) {
-	dir := u.cfg.AnchorDir
-	if dir == "" {
-		d, err := trust.DefaultAnchorDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	return trust.OpenAnchorStore(dir), nil
+	return trust.OpenAnchorStoreFor(trust.Options{AnchorDir: u.cfg.AnchorDir})
 }
 
 // anchorList is what the screen lists: the built-in anchors of the trust store in use

@@ -55,6 +55,16 @@ type AnchorStore struct{ dir string }
 // is read or created until it is used; a missing directory is an empty store.
 func OpenAnchorStore(dir string) *AnchorStore { return &AnchorStore{dir: dir} }
 
+// OpenAnchorStoreFor returns the store the options name: Options.AnchorDir, or
+// DefaultAnchorDir() when it is empty (what every policy built from opts reads).
+func OpenAnchorStoreFor(opts Options) (*AnchorStore, error) {
+	dir, err := anchorDir(opts)
+	if err != nil {
+		return nil, err
+	}
+	return OpenAnchorStore(dir), nil
+}
+
 // Dir returns the store's directory.
 func (s *AnchorStore) Dir() string { return s.dir }
 

@@ -10,14 +10,7 @@ import (
 
 // anchorStore opens the store --anchor-dir names (the default when empty).
 func anchorStore(dir string) (*trust.AnchorStore, error) {
-	if dir == "" {
-		d, err := trust.DefaultAnchorDir()
-		if err != nil {
-			return nil, err
-		}
-		dir = d
-	}
-	return trust.OpenAnchorStore(dir), nil
+	return trust.OpenAnchorStoreFor(trust.Options{AnchorDir: dir})
 }
 
 // runTrustAdd: mynasign trust add [--purpose signing|timestamp] [--name NAME] [--anchor-dir DIR] [--json] FILE...
