@@ -12,7 +12,7 @@ import (
 	"crypto/x509"
 	"testing"
 
-	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/internal/cms"
 	"github.com/mynasign/mynasign/trust"
 )
 

@@ -18,7 +18,7 @@ import (
 
 	"github.com/mynasign/mynasign/internal/atomicfile"
 	"github.com/mynasign/mynasign/internal/tempfile"
-	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/internal/cms"
 	"github.com/mynasign/mynasign/trust"
 )
 

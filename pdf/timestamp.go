@@ -6,7 +6,7 @@ import (
 	"encoding/asn1"
 	"errors"
 
-	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/internal/cms"
 )
 
 // signatureTimestampProblem checks the RFC 3161 signature time-stamp token that si

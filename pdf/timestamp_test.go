@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/internal/cms"
 )
 
 // A PAdES level is reported only for what verified: a signature time-stamp whose

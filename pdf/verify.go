@@ -20,7 +20,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
-	"github.com/mynasign/mynasign/pdf/internal/cms"
+	"github.com/mynasign/mynasign/internal/cms"
 	"github.com/mynasign/mynasign/trust"
 )
 

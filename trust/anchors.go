@@ -163,11 +163,11 @@ func anchorDir(opts Options) (string, error) {
 	return DefaultAnchorDir()
 }
 
-// signingAnchors returns the anchors trusted for document signers.
-func (s *TrustStore) signingAnchors() []*Anchor {
+// anchorsFor returns the anchors trusted for purpose.
+func (s *TrustStore) anchorsFor(purpose AnchorPurpose) []*Anchor {
 	var out []*Anchor
 	for _, a := range s.Anchors {
-		if a.Purpose == PurposeSigning {
+		if a.Purpose == purpose {
 			out = append(out, a)
 		}
 	}

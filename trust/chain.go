@@ -11,6 +11,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/mynasign/mynasign/internal/tsp"
 )
 
 // Limits of path building, so that a file carrying many certificates cannot make the
@@ -30,6 +32,9 @@ const (
 	purposeDocumentSigning purpose = iota
 	// purposeAny: only the path itself is validated (the PKITS conformance tests).
 	purposeAny
+	// purposeTimestamping: an RFC 3161 time-stamping authority (extendedKeyUsage
+	// timeStamping only, critical).
+	purposeTimestamping
 )
 
 // finding is one reason a certificate check did not pass.
@@ -198,16 +203,25 @@ func inPath(path []*x509.Certificate, c *x509.Certificate) bool {
 	return false
 }
 
-// pathCheck validates one path at time t. claimed is the claimed signing time (may be nil).
+// pathCheck validates one path at time t. claimed is the claimed signing time (may be nil);
+// poe is the time the signature is proven to have existed at (a trusted time-stamp over
+// it; nil when there is none), which lets a certificate expired at t be judged at poe
+// (past signature validation, ETSI EN 319 102-1 §5.6.2.4).
 type pathCheck struct {
 	path     []*x509.Certificate // signer first, anchor last
 	anchor   *Anchor
 	at       time.Time
 	claimed  *time.Time
+	poe      *time.Time
 	purpose  purpose
 	minRSA   int
 	findings []finding
 	checks   []Check
+	// notes are what the user should know about checks that passed thanks to poe.
+	notes []Message
+	// expiredAtPOE is set when the signer certificate has expired by t but was valid at
+	// poe.
+	expiredAtPOE bool
 }
 
 func (pc *pathCheck) fail(check CheckName, ind Indication, sub SubIndication, key string, args ...string) {
@@ -222,6 +236,7 @@ func (pc *pathCheck) run() {
 	pc.checkCAs()
 	pc.checkCritical()
 	pc.checkSignerUsage()
+	pc.checkTimestampingUsage()
 }
 
 // position names a certificate of the path for messages: "signer", "CA 1" (the issuer of
@@ -266,7 +281,18 @@ func (pc *pathCheck) checkValidity() {
 	if pc.claimed != nil && pc.claimed.Before(signer.NotBefore) {
 		pc.fail(CheckValidity, TotalFailed, NotYetValid, MsgCertClaimedBeforeValidity, isoTime(*pc.claimed), isoTime(signer.NotBefore))
 	}
+	if pc.poe != nil && pc.poe.Before(signer.NotBefore) {
+		// The signature existed before its certificate was valid: proof, whatever the
+		// claimed time says.
+		pc.fail(CheckValidity, TotalFailed, NotYetValid, MsgCertPOEBeforeValidity, isoTime(*pc.poe), isoTime(signer.NotBefore))
+	}
 	for i, c := range pc.path {
+		if t.After(c.NotAfter) && pc.validAtPOE(c) {
+			// Expired now, valid when the signature is proven to have existed.
+			pc.notes = append(pc.notes, Message{Key: MsgCertExpiredValidAtPOE, Args: []string{pc.position(i), isoTime(c.NotAfter), isoTime(*pc.poe)}})
+			pc.expiredAtPOE = pc.expiredAtPOE || i == 0
+			continue
+		}
 		switch {
 		case t.Before(c.NotBefore) && i == 0:
 			pc.fail(CheckValidity, TotalFailed, NotYetValid, MsgCertNotYetValid, isoTime(c.NotBefore))
@@ -283,6 +309,11 @@ func (pc *pathCheck) checkValidity() {
 		}
 	}
 	pc.record(CheckValidity, before, MsgCheckValidityOK)
+}
+
+// validAtPOE reports whether c was within its validity period at the proof of existence.
+func (pc *pathCheck) validAtPOE(c *x509.Certificate) bool {
+	return pc.poe != nil && !pc.poe.Before(c.NotBefore) && !pc.poe.After(c.NotAfter)
 }
 
 // checkCAs applies the basic constraints, the CA key usage and the path length limits to
@@ -378,6 +409,20 @@ func (pc *pathCheck) checkSignerUsage() {
 	}
 	if signer.BasicConstraintsValid && signer.IsCA {
 		pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgCertSignerIsCA)
+	}
+	pc.record(CheckKeyUsage, before, MsgCheckKeyUsageOK)
+}
+
+// checkTimestampingUsage: a time-stamping authority's certificate has extendedKeyUsage
+// timeStamping only, marked critical (RFC 3161 §2.3), and is no CA.
+func (pc *pathCheck) checkTimestampingUsage() {
+	if pc.purpose != purposeTimestamping {
+		return
+	}
+	before := len(pc.findings)
+	tsa := pc.path[0]
+	if !tsp.TimeStampingOnly(tsa) || (tsa.BasicConstraintsValid && tsa.IsCA) {
+		pc.fail(CheckKeyUsage, Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
 	}
 	pc.record(CheckKeyUsage, before, MsgCheckKeyUsageOK)
 }

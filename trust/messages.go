@@ -44,18 +44,37 @@ const (
 	MsgCheckRevocationOK   = "trust.check.revocation_ok"    //
 
 	// Revocation.
-	MsgRevNoCRL             = "trust.rev.no_crl"             // position, scope
-	MsgRevStale             = "trust.rev.stale"              // position, scope, nextUpdate
-	MsgRevNoNextUpdate      = "trust.rev.no_next_update"     // position, scope
-	MsgRevStoreError        = "trust.rev.store_error"        // position, error
-	MsgRevCRLDamaged        = "trust.rev.crl_damaged"        // position, CRL ID
-	MsgRevRevoked           = "trust.rev.revoked"            // revocation time
-	MsgRevRevokedCompromise = "trust.rev.revoked_compromise" // revocation time
-	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"     // revocation time
-	MsgRevCARevoked         = "trust.rev.ca_revoked"         // revocation time, position
-	MsgRevOnHold            = "trust.rev.on_hold"            // position, hold time
-	MsgRevRevokedLater      = "trust.rev.revoked_later"      // revocation time
-	MsgRevReasonPrefix      = "trust.reason."                // + RFC 5280 reason name (a warning)
+	MsgRevNoCRL             = "trust.rev.no_crl"               // position, scope
+	MsgRevStale             = "trust.rev.stale"                // position, scope, nextUpdate
+	MsgRevNoNextUpdate      = "trust.rev.no_next_update"       // position, scope
+	MsgRevStoreError        = "trust.rev.store_error"          // position, error
+	MsgRevCRLDamaged        = "trust.rev.crl_damaged"          // position, CRL ID
+	MsgRevRevoked           = "trust.rev.revoked"              // revocation time
+	MsgRevRevokedCompromise = "trust.rev.revoked_compromise"   // revocation time
+	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"       // revocation time
+	MsgRevCARevoked         = "trust.rev.ca_revoked"           // revocation time, position
+	MsgRevOnHold            = "trust.rev.on_hold"              // position, hold time
+	MsgRevRevokedLater      = "trust.rev.revoked_later"        // revocation time
+	MsgRevRevokedAfterPOE   = "trust.rev.revoked_after_poe"    // revocation time, time-stamp time
+	MsgRevCARevokedAfterPOE = "trust.rev.ca_revoked_after_poe" // revocation time, time-stamp time, position
+	MsgRevNoCRLBeforeExpiry = "trust.rev.no_crl_before_expiry" // position, scope, time-stamp time, notAfter
+
+	// Past signature validation: a certificate expired since the time-stamp, or one
+	// valid only from after it.
+	MsgCertExpiredValidAtPOE = "trust.cert.expired_valid_at_poe" // position, notAfter, time-stamp time
+	MsgCertPOEBeforeValidity = "trust.cert.poe_before_validity"  // time-stamp time, notBefore
+	MsgCertOKPastRevoked     = "trust.cert.ok_past_revoked"      // name, time-stamp time, revocation time
+	MsgCertOKPastExpired     = "trust.cert.ok_past_expired"      // name, time-stamp time, notAfter
+	MsgSigPassedPastRevoked  = "trust.sig.passed_past_revoked"   // name, time-stamp time, revocation time
+	MsgSigPassedPastExpired  = "trust.sig.passed_past_expired"   // name, time-stamp time, notAfter
+
+	// Time-stamping authorities (CheckTimestamper).
+	MsgTSAOK               = "trust.tsa.ok"                 // TSA name, time-stamp time
+	MsgTSANoCertificate    = "trust.tsa.no_certificate"     //
+	MsgTSANotTimestamping  = "trust.tsa.not_timestamping"   //
+	MsgTSAOutsideValidity  = "trust.tsa.outside_validity"   // time-stamp time, notBefore, notAfter
+	MsgCheckChainTSADirect = "trust.check.chain_tsa_direct" // anchor name
+	MsgRevReasonPrefix     = "trust.reason."                // + RFC 5280 reason name (a warning)
 
 	MsgRevEmbeddedCRLBadSignature  = "trust.rev.embedded_crl_bad_signature" // issuer name
 	MsgRevEmbeddedCRLUnusable      = "trust.rev.embedded_crl_unusable"
@@ -119,6 +138,10 @@ func MessageKeys() []string {
 		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
 		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
+		MsgRevRevokedAfterPOE, MsgRevCARevokedAfterPOE, MsgRevNoCRLBeforeExpiry,
+		MsgCertExpiredValidAtPOE, MsgCertPOEBeforeValidity, MsgCertOKPastRevoked, MsgCertOKPastExpired,
+		MsgSigPassedPastRevoked, MsgSigPassedPastExpired,
+		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgCheckChainTSADirect,
 		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,
 		MsgAnchorUnreadable, MsgAnchorNotCertificate, MsgAnchorNotCA, MsgAnchorNoCertSign, MsgAnchorBuiltin,

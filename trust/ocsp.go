@@ -94,7 +94,8 @@ func hasOCSPSigning(c *x509.Certificate) bool {
 // certificate: a response saying revoked at or before t decides (a revocation is final);
 // a good response fresh at t decides when the CRLs left the status unknown. Otherwise rc
 // stands.
-func applyOCSP(rc revocationCheck, a *ocspAnswer, t time.Time, claimed *time.Time, position string) revocationCheck {
+func applyOCSP(rc revocationCheck, a *ocspAnswer, q revocationQuery) revocationCheck {
+	t := q.at
 	if a == nil || rc.info.Status == RevocationRevoked {
 		return rc
 	}
@@ -120,7 +121,7 @@ func applyOCSP(rc revocationCheck, a *ocspAnswer, t time.Time, claimed *time.Tim
 			return rc
 		}
 		reason := r.RevocationReason
-		return fill().revoked(r.RevokedAt.UTC(), reason, position, claimed)
+		return fill().revoked(r.RevokedAt.UTC(), reason, q)
 	case ocsp.Good:
 		rc.embedded = true
 		if rc.finding == nil {

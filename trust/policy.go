@@ -142,21 +142,29 @@ type Evidence struct {
 	CRLs, OCSPs [][]byte
 }
 
-// CheckSignerWith is CheckSigner with everything the signature brings in ev.
+// CheckSignerWith is CheckSigner with everything the signature brings in ev. With
+// ev.ExistedAt (a trusted time-stamp over the signature, no later than the validation
+// time) a certificate that has expired, or was revoked, after that time is judged at it:
+// past signature validation (ETSI EN 319 102-1 §5.6.2.4).
 func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerResult {
-	others, claimed := ev.Others, ev.Claimed
+	claimed := ev.Claimed
 	r := &SignerResult{ValidationTime: p.at, Checks: []Check{}}
 	if signer == nil {
 		r.Indication, r.SubIndication = Indeterminate, NoSigningCertificateFound
 		r.Summary = Message{Key: MsgCertNoSigner}
 		return r
 	}
+	poe := ev.proofOfExistence(p.at)
+	if poe != nil {
+		bst := *poe
+		r.BestSignatureTime = &bst
+	}
 	prof := ParseJPKIProfile(signer)
 	r.Certificate = certificateInfo(signer, prof)
 	r.Signer = &Signer{Subject: nameString(signer.RawSubject), Test: prof.Test}
 
 	var findings []finding
-	chain := buildPaths(signer, others, p.store.signingAnchors())
+	chain := buildPaths(signer, ev.Others, p.store.anchorsFor(PurposeSigning))
 	if len(chain.paths) == 0 {
 		r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: false, Detail: chain.miss})
 		findings = append(findings, finding{ind: Indeterminate, sub: NoCertificateChainFound, msg: chain.miss, check: "chain"})
@@ -167,15 +175,7 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 		return r
 	}
 
-	// Validate every path found; keep the first that passes, or else the first.
-	var pc *pathCheck
-	for i, path := range chain.paths {
-		c := &pathCheck{path: path, anchor: chain.anchors[i], at: p.at, claimed: claimed, purpose: p.purpose, minRSA: p.minRSA}
-		c.run()
-		if pc == nil || (len(pc.findings) > 0 && len(c.findings) == 0) {
-			pc = c
-		}
-	}
+	pc := p.bestPath(chain, p.purpose, claimed, poe)
 	anchor := pc.anchor
 	chainOK := Message{Key: MsgCheckChainOK, Args: []string{anchor.Generation}}
 	if anchor.User {
@@ -226,31 +226,69 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 	if ci.Test {
 		r.Warnings = append(r.Warnings, Message{Key: MsgCertTestCertificate})
 	}
+	r.Warnings = append(r.Warnings, pc.notes...)
+	findings = append(findings, p.checkPathRevocation(r, pc, ev)...)
+	if pc.expiredAtPOE && r.past == pastNone {
+		r.past, r.pastAt = pastExpired, pc.path[0].NotAfter
+	}
+	r.decide(findings)
+	return r
+}
 
-	// Revocation of every certificate of the path below the anchor, from the CRL store
-	// and what the signature or document carried.
-	embedded, crlWarnings := embeddedCRLSource(ev.CRLs, pc.path, anchor, p.at)
+// proofOfExistence is ev.ExistedAt when it is no later than the validation time at (a
+// proof from after the validation time proves nothing about it).
+func (ev Evidence) proofOfExistence(at time.Time) *time.Time {
+	if ev.ExistedAt == nil || ev.ExistedAt.After(at) {
+		return nil
+	}
+	t := ev.ExistedAt.UTC()
+	return &t
+}
+
+// bestPath validates every path found and returns the first that passes, or else the
+// first.
+func (p *Policy) bestPath(chain chainResult, purp purpose, claimed, poe *time.Time) *pathCheck {
+	var pc *pathCheck
+	for i, path := range chain.paths {
+		c := &pathCheck{path: path, anchor: chain.anchors[i], at: p.at, claimed: claimed, poe: poe, purpose: purp, minRSA: p.minRSA}
+		c.run()
+		if pc == nil || (len(pc.findings) > 0 && len(c.findings) == 0) {
+			pc = c
+		}
+	}
+	return pc
+}
+
+// checkPathRevocation checks the revocation of every certificate of the path below the
+// anchor, from the CRL store and what the signature or document carried (ev), and
+// records the outcome in r: the revocation check, the signer certificate's status, the
+// warnings, and whether a revocation after the proof of existence was forgiven. It
+// returns the findings.
+func (p *Policy) checkPathRevocation(r *SignerResult, pc *pathCheck, ev Evidence) []finding {
+	var findings []finding
+	embedded, crlWarnings := embeddedCRLSource(ev.CRLs, pc.path, pc.anchor, p.at)
 	r.Warnings = append(r.Warnings, crlWarnings...)
 	crls := withEmbedded(p.crls, embedded)
 	embeddedAll := true
 	revCheck := Check{Name: CheckRevocation, Passed: true, Detail: Message{Key: MsgCheckRevocationOK}}
 	for i := 0; i < len(pc.path)-1; i++ {
-		dps := prof.CRLDistributionPoints
-		if i > 0 {
-			dps = ParseJPKIProfile(pc.path[i]).CRLDistributionPoints
-		}
+		dps := ParseJPKIProfile(pc.path[i]).CRLDistributionPoints
 		issuers := []*x509.Certificate{pc.path[i+1]}
 		for _, c := range pc.path[i+2:] {
 			if namesEqual(c.RawSubject, pc.path[i].RawIssuer) {
 				issuers = append(issuers, c)
 			}
 		}
-		rc := checkRevocation(crls, pc.path[i], issuers, dps, p.at, claimed, pc.position(i))
+		q := revocationQuery{cert: pc.path[i], issuers: issuers, dps: dps, at: p.at, claimed: pc.claimed, poe: pc.poe, position: pc.position(i)}
+		rc := checkRevocation(crls, q)
 		answer, ocspWarnings := findOCSP(ev.OCSPs, pc.path[i], issuers, p.at)
 		r.Warnings = append(r.Warnings, ocspWarnings...)
-		rc = applyOCSP(rc, answer, p.at, claimed, pc.position(i))
+		rc = applyOCSP(rc, answer, q)
 		if i == 0 {
 			r.Revocation = rc.info
+			if rc.afterPOE {
+				r.past, r.pastAt = pastRevoked, *rc.info.RevokedAt
+			}
 		}
 		embeddedAll = embeddedAll && rc.embedded
 		r.Warnings = append(r.Warnings, rc.warnings...)
@@ -263,8 +301,7 @@ func (p *Policy) CheckSignerWith(signer *x509.Certificate, ev Evidence) *SignerR
 	}
 	r.Checks = append(r.Checks, revCheck)
 	r.EmbeddedValidationData = embeddedAll
-	r.decide(findings)
-	return r
+	return findings
 }
 
 // anchorInfo describes the anchor a path ended at, for the report.

@@ -234,8 +234,27 @@ type SignatureReport struct {
 	Revocation  *RevocationInfo  `json:"revocation,omitempty"`
 
 	ValidationTime time.Time `json:"validationTime"`
-	Checks         []Check   `json:"checks"`
-	Warnings       []Message `json:"warnings,omitempty"`
+	// BestSignatureTime is the earliest time the signature is proven to have existed (a
+	// trusted time-stamp over it); nil when there is none. A certificate revoked or
+	// expired since is judged at this time (past signature validation).
+	BestSignatureTime *time.Time `json:"bestSignatureTime,omitempty"`
+	// Timestamps are the RFC 3161 time-stamps over this signature.
+	Timestamps []TimestampReport `json:"timestamps,omitempty"`
+	Checks     []Check           `json:"checks"`
+	Warnings   []Message         `json:"warnings,omitempty"`
+}
+
+// TimestampReport is one RFC 3161 time-stamp over a signature (a CAdES or XAdES
+// signature time-stamp): its time, its authority and its own indication. A time-stamp
+// whose indication is TOTAL-PASSED is a proof of existence of the signature at Time.
+type TimestampReport struct {
+	Time          *time.Time    `json:"time,omitempty"`
+	TSA           string        `json:"tsa,omitempty"` // the authority's certificate subject
+	Indication    Indication    `json:"indication"`
+	SubIndication SubIndication `json:"subIndication,omitempty"`
+	Summary       Message       `json:"summary"`
+	// Anchor is the trust anchor the authority's path ended at; nil when none.
+	Anchor *AnchorInfo `json:"anchor,omitempty"`
 }
 
 // DocumentReport is the validation result of one file (a PDF, an XML file or an e-Gov

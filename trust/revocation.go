@@ -61,25 +61,59 @@ type revocationCheck struct {
 	// embedded is true when a CRL the signature or document carried covers the
 	// certificate and verified against its issuer (whether or not it decided).
 	embedded bool
+	// afterPOE is true when the certificate was revoked, but only after the proof of
+	// existence of the signature: no finding.
+	afterPOE bool
 }
 
-// checkRevocation decides the status of cert at time t from the CRLs of src signed by one
-// of issuers: the certificate's issuer first, then any other certificate of the validated
-// path with the same name (a CA that rolled its key over by a self-issued certificate
-// signs its CRLs with its current key). position names the certificate in messages
-// ("signer", "CA 1"); claimed is the claimed signing time (may be nil).
-func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Certificate, dps [][]byte, t time.Time, claimed *time.Time, position string) revocationCheck {
+// revocationQuery is what checkRevocation decides about: cert, whose CRLs are signed by
+// one of issuers (the certificate's issuer first, then any other certificate of the
+// validated path with the same name: a CA that rolled its key over by a self-issued
+// certificate signs its CRLs with its current key) for the partitions dps, at the
+// validation time at. position names the certificate in messages ("signer", "CA 1");
+// claimed is the claimed signing time and poe the proof of existence of the signature
+// (either may be nil).
+type revocationQuery struct {
+	cert     *x509.Certificate
+	issuers  []*x509.Certificate
+	dps      [][]byte
+	at       time.Time
+	claimed  *time.Time
+	poe      *time.Time
+	position string
+}
+
+// usable reports whether a covering CRL that does not list the certificate shows it
+// unrevoked where it matters: fresh at the validation time, or, with a proof of
+// existence, issued at or after it (ETSI EN 319 102-1 §5.6.2.4: what happened to the
+// certificate after the signature existed does not count). A CRL issued after the
+// certificate expired no longer has to list it (RFC 5280 §3.3), so with a proof of
+// existence it must have been issued before the expiry.
+func (q revocationQuery) usable(in *CRLInfo) bool {
+	freshNow := in.NextUpdate != nil && !q.at.After(*in.NextUpdate)
+	if q.poe == nil {
+		return freshNow
+	}
+	afterPOE := !in.ThisUpdate.Before(*q.poe)
+	listsIt := !in.ThisUpdate.After(q.cert.NotAfter)
+	return (freshNow || afterPOE) && (listsIt || !q.at.After(q.cert.NotAfter))
+}
+
+// checkRevocation decides the status of q.cert from the CRLs of src.
+func checkRevocation(src crlSource, q revocationQuery) revocationCheck {
+	cert, position, t := q.cert, q.position, q.at
 	rc := revocationCheck{info: &RevocationInfo{Status: RevocationUnknown}}
 	unknown := func(key string, args ...string) revocationCheck {
 		rc.finding = &finding{ind: Indeterminate, sub: TryLater, msg: Message{Key: key, Args: args}, check: "revocation"}
 		return rc
 	}
+	dps := q.dps
 	scopeDesc := describeScope(cert, dps)
 	if src == nil {
 		return unknown(MsgRevNoCRL, position, scopeDesc)
 	}
 	var sets []crlSet
-	for _, issuer := range issuers {
+	for _, issuer := range q.issuers {
 		s, release, err := src.crlsByIssuerKey(sha256.Sum256(issuer.RawSubjectPublicKeyInfo))
 		var ie *IndexError
 		if errors.As(err, &ie) {
@@ -124,21 +158,22 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 	}
 	if hit != nil && !hit.RevokedAt.After(t) {
 		fillFromCRL(rc.info, hitSet.info(), t)
-		return rc.revoked(hit.RevokedAt, hit.Reason, position, claimed)
+		return rc.revoked(hit.RevokedAt, hit.Reason, q)
 	}
 	if hit != nil {
 		// Revoked only after the validation time: good at that time, but say so.
 		rc.warnings = append(rc.warnings, Message{Key: MsgRevRevokedLater, Args: []string{isoTime(hit.RevokedAt)}})
 	}
 
-	// Not listed: GOOD if a covering CRL is fresh at t; the freshest one is reported.
+	// Not listed: GOOD if a covering CRL is usable (fresh at t, or issued after the
+	// proof of existence); the newest usable one is reported.
 	var best, newest *CRLInfo
 	for _, s := range covering {
 		in := s.info()
 		if newest == nil || in.ThisUpdate.After(newest.ThisUpdate) {
 			newest = in
 		}
-		if in.NextUpdate != nil && !t.After(*in.NextUpdate) && (best == nil || in.ThisUpdate.After(best.ThisUpdate)) {
+		if q.usable(in) && (best == nil || in.ThisUpdate.After(best.ThisUpdate)) {
 			best = in
 		}
 	}
@@ -148,6 +183,10 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 		return rc
 	}
 	fillFromCRL(rc.info, newest, t)
+	if q.poe != nil && t.After(cert.NotAfter) {
+		// Expired: only a CRL issued between the proof of existence and the expiry tells.
+		return unknown(MsgRevNoCRLBeforeExpiry, position, scopeDesc, isoTime(*q.poe), isoTime(cert.NotAfter))
+	}
 	if newest.NextUpdate == nil {
 		return unknown(MsgRevNoNextUpdate, position, scopeDesc)
 	}
@@ -157,12 +196,25 @@ func checkRevocation(src crlSource, cert *x509.Certificate, issuers []*x509.Cert
 }
 
 // revoked sets the outcome for a certificate revoked at (no later than the validation
-// time) for reason: TOTAL-FAILED/REVOKED for the signer, unless the claimed signing time
-// is before the revocation (unproven: REVOKED_NO_POE); REVOKED_CA_NO_POE for a CA; a
-// certificate hold is not final (TRY_LATER).
-func (rc revocationCheck) revoked(at time.Time, reason int, position string, claimed *time.Time) revocationCheck {
+// time) for reason. Revoked after the proof of existence of the signature: no finding, a
+// plain note (the JPKI moved-house case). Otherwise TOTAL-FAILED/REVOKED for the signer,
+// unless, without a proof of existence, the claimed signing time is before the
+// revocation (unproven: REVOKED_NO_POE); REVOKED_CA_NO_POE for a CA; a certificate hold
+// is not final (TRY_LATER).
+func (rc revocationCheck) revoked(at time.Time, reason int, q revocationQuery) revocationCheck {
+	position, claimed := q.position, q.claimed
 	rc.info.RevokedAt = &at
 	rc.info.Reason = ReasonName(reason)
+	if q.poe != nil && q.poe.Before(at) && reason != reasonCertificateHold {
+		rc.info.Status = RevocationRevoked
+		rc.afterPOE = true
+		m := Message{Key: MsgRevRevokedAfterPOE, Args: []string{isoTime(at), isoTime(*q.poe)}}
+		if position != "signer" {
+			m = Message{Key: MsgRevCARevokedAfterPOE, Args: []string{isoTime(at), isoTime(*q.poe), position}}
+		}
+		rc.warnings = append(rc.warnings, m, reasonMessage(reason))
+		return rc
+	}
 	if claimed != nil {
 		before := at.Before(*claimed)
 		rc.info.RevokedBeforeSigning = &before
@@ -177,8 +229,9 @@ func (rc revocationCheck) revoked(at time.Time, reason int, position string, cla
 	switch {
 	case position != "signer":
 		key, sub, ind = MsgRevCARevoked, RevokedCANoPOE, Indeterminate
-	case claimed != nil && claimed.Before(at):
-		// Signed (as claimed) before the revocation, but nothing proves the claim.
+	case q.poe == nil && claimed != nil && claimed.Before(at):
+		// Signed (as claimed) before the revocation, but nothing proves the claim. (With
+		// a proof of existence from after the revocation, the claim is outweighed.)
 		key, sub, ind = MsgRevRevokedNoPOE, RevokedNoPOE, Indeterminate
 	}
 	args := []string{isoTime(at)}

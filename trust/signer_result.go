@@ -31,6 +31,38 @@ type SignerResult struct {
 	// it and verified against its issuer: the signature is long-term (B-LT) as far as
 	// revocation goes. A verifier reports a -LT level only then.
 	EmbeddedValidationData bool
+	// BestSignatureTime is the proof of existence the validation had: the time of a
+	// trusted time-stamp over the signature (Evidence.ExistedAt); nil when there was none.
+	BestSignatureTime *time.Time
+
+	// past says why the result passed only thanks to BestSignatureTime (revoked or
+	// expired since), and pastAt when that happened.
+	past   pastReason
+	pastAt time.Time
+}
+
+// pastReason is why a certificate was judged at the proof of existence rather than at
+// the validation time.
+type pastReason int
+
+const (
+	pastNone    pastReason = iota
+	pastRevoked            // revoked after the proof of existence
+	pastExpired            // expired after it
+)
+
+// pastSummary is the summary of a result that passed thanks to the proof of existence:
+// certKey or sigKey by the reason, with the name, the proof's time and the revocation or
+// expiry time.
+func (r *SignerResult) pastSummary(revokedKey, expiredKey string) (Message, bool) {
+	if r.past == pastNone || r.BestSignatureTime == nil {
+		return Message{}, false
+	}
+	key := revokedKey
+	if r.past == pastExpired {
+		key = expiredKey
+	}
+	return Message{Key: key, Args: []string{r.displayName(), isoTime(*r.BestSignatureTime), isoTime(r.pastAt)}}, true
 }
 
 // Passed reports whether the certificate side is TOTAL-PASSED.
@@ -50,6 +82,10 @@ func (r *SignerResult) decide(findings []finding) {
 		return
 	}
 	r.Indication, r.SubIndication = TotalPassed, ""
+	if m, ok := r.pastSummary(MsgCertOKPastRevoked, MsgCertOKPastExpired); ok {
+		r.Summary = m
+		return
+	}
 	key := MsgCertOK
 	if r.Certificate != nil && r.Certificate.Test {
 		key = MsgCertOKTest
@@ -92,6 +128,7 @@ func (r *SignerResult) ApplyTo(sr *SignatureReport) {
 	sr.Certificate = r.Certificate
 	sr.Revocation = r.Revocation
 	sr.ValidationTime = r.ValidationTime
+	sr.BestSignatureTime = r.BestSignatureTime
 	if sr.Checks == nil {
 		sr.Checks = []Check{}
 	}
@@ -113,6 +150,12 @@ func (r *SignerResult) ApplyTo(sr *SignatureReport) {
 		sr.Indication, sr.SubIndication, sr.Summary = r.Indication, r.SubIndication, r.Summary
 	default:
 		sr.Indication, sr.SubIndication = TotalPassed, ""
+		if m, ok := r.pastSummary(MsgSigPassedPastRevoked, MsgSigPassedPastExpired); ok {
+			// The test-certificate and permitted-changes remarks are warnings and checks
+			// of their own.
+			sr.Summary = m
+			return
+		}
 		test := r.Certificate != nil && r.Certificate.Test
 		permitted := sr.ChangesAfterSigning.Level == ChangesPermitted
 		key := MsgSigPassed

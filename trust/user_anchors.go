@@ -168,7 +168,7 @@ func (s *AnchorStore) read(file string) UserAnchor {
 	if anchorFileName(cert) != file {
 		return damaged("the certificate does not match the file name")
 	}
-	if err := checkAnchorCert(cert); err != nil {
+	if err := checkAnchorCert(cert, rec.Purpose); err != nil {
 		return damaged(err.Error())
 	}
 	ua.Name, ua.Purpose, ua.Added, ua.Cert = rec.Name, rec.Purpose, rec.Added, cert

@@ -15,6 +15,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mynasign/mynasign/internal/tsp"
+
 	"github.com/mynasign/mynasign/internal/atomicfile"
 )
 
@@ -143,7 +145,7 @@ func (s *AnchorStore) Check(opts AddOptions, inputs ...AnchorInput) ([]AddedAnch
 			return nil, &AnchorError{File: in.File, Reason: Message{Key: MsgAnchorNotCertificate}, Err: err}
 		}
 		for _, c := range certs {
-			if err := checkAnchorCert(c); err != nil {
+			if err := checkAnchorCert(c, opts.Purpose); err != nil {
 				return nil, err.withFile(in.File)
 			}
 			for _, b := range builtin {
@@ -203,8 +205,13 @@ func (r *anchorRefusal) withFile(file string) *AnchorError {
 }
 
 // checkAnchorCert accepts a CA certificate: basicConstraints with CA=true and, when it has
-// a keyUsage, keyCertSign.
-func checkAnchorCert(c *x509.Certificate) *anchorRefusal {
+// a keyUsage, keyCertSign. For the time-stamp purpose, a time-stamping authority's own
+// certificate (extendedKeyUsage timeStamping only, critical) is accepted too: many
+// authorities publish it rather than their CA.
+func checkAnchorCert(c *x509.Certificate, purpose AnchorPurpose) *anchorRefusal {
+	if purpose == PurposeTimestamp && !c.IsCA && tsp.TimeStampingOnly(c) {
+		return nil
+	}
 	if !c.BasicConstraintsValid || !c.IsCA {
 		return &anchorRefusal{Message{Key: MsgAnchorNotCA, Args: []string{nameString(c.RawSubject)}}}
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"fmt"
 	"math/big"
 	"time"
@@ -87,4 +88,33 @@ func (ca *ForeignCA) CRL(number int64, thisUpdate, nextUpdate, revokedAt time.Ti
 		tmpl.ExtraExtensions = append(tmpl.ExtraExtensions, pkix.Extension{Id: []int{2, 5, 29, 28}, Critical: true, Value: idp})
 	}
 	return x509.CreateRevocationList(rand.Reader, tmpl, ca.Cert, ca.Key)
+}
+
+// IssueTSA makes a time-stamping authority's certificate for cn: extendedKeyUsage
+// timeStamping only, marked critical, as RFC 3161 §2.3 requires.
+func (ca *ForeignCA) IssueTSA(cn string, notBefore, notAfter time.Time) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	ca.next++
+	eku, err := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(ca.next), Subject: pkix.Name{CommonName: cn, Organization: []string{"mynasign test"}},
+		NotBefore: notBefore, NotAfter: notAfter, KeyUsage: x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		ExtraExtensions:       []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, &key.PublicKey, ca.Key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("time-stamping certificate: %w", err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, key, nil
 }

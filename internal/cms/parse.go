@@ -429,6 +429,7 @@ type TSTInfo struct {
 	HashAlgorithm AlgorithmIdentifier
 	HashedMessage []byte
 	GenTime       []byte // the raw GeneralizedTime
+	Nonce         []byte // the nonce INTEGER's content octets; nil when there is none
 }
 
 // ParseTSTInfo parses the eContent of a time-stamp token.
@@ -457,6 +458,17 @@ func ParseTSTInfo(der []byte) (*TSTInfo, error) {
 		return nil, formatErr("bad TSTInfo serial number or time")
 	}
 	t.GenTime = append([]byte(nil), gt...)
+	// accuracy and ordering are optional; then the nonce the requester chose.
+	seq.SkipOptionalASN1(cbasn1.SEQUENCE)
+	seq.SkipOptionalASN1(cbasn1.BOOLEAN)
+	var nonce cryptobyte.String
+	var hasNonce bool
+	if !seq.ReadOptionalASN1(&nonce, &hasNonce, cbasn1.INTEGER) {
+		return nil, formatErr("bad TSTInfo nonce")
+	}
+	if hasNonce {
+		t.Nonce = append([]byte(nil), nonce...)
+	}
 	return t, nil
 }
 

@@ -1,0 +1,169 @@
+// Package tsp reads, verifies and requests RFC 3161 time-stamp tokens: the signature
+// time-stamps of CAdES and XAdES, and PDF document time-stamps. Verify proves what a token
+// says about the data it imprints; whether its time-stamping authority (TSA) is trusted is
+// the trust package's question (trust.Policy.CheckTimestamper).
+package tsp
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mynasign/mynasign/internal/cms"
+)
+
+// Errors of Verify. ErrImprint and ErrSignature are proof that the token does not vouch
+// for the data; the others mean the token could not be evaluated.
+var (
+	// ErrFormat: the bytes are not one time-stamp token (a SignedData of a TSTInfo with
+	// one signer).
+	ErrFormat = errors.New("not a time-stamp token")
+	// ErrUnsupported: an algorithm the verifier does not implement.
+	ErrUnsupported = errors.New("unsupported time-stamp algorithm")
+	// ErrImprint: the token imprints other data.
+	ErrImprint = errors.New("the time-stamp is not of this data")
+	// ErrSignature: the token's signature does not verify with its certificate, or the
+	// ESS signing-certificate attribute names another certificate.
+	ErrSignature = errors.New("the time-stamp's signature does not verify")
+	// ErrNoCertificate: the TSA certificate is neither in the token nor among the extra
+	// certificates.
+	ErrNoCertificate = errors.New("no time-stamping certificate")
+	// ErrNotTSA: the certificate that signed the token is not a time-stamping certificate
+	// (RFC 3161 §2.3).
+	ErrNotTSA = errors.New("not a time-stamping certificate")
+)
+
+// Token is a time-stamp token whose imprint and signature verified.
+type Token struct {
+	// Time is the TSTInfo genTime: the data existed at this time.
+	Time time.Time
+	// Certificate is the TSA certificate that signed the token.
+	Certificate *x509.Certificate
+	// Certificates are the other certificates the token carried (for the TSA's path).
+	Certificates []*x509.Certificate
+	// Hash is the imprint's hash algorithm.
+	Hash crypto.Hash
+	// Raw is the token as read.
+	Raw []byte
+}
+
+// TSA returns the subject of the time-stamping certificate, "" when there is none.
+func (t *Token) TSA() string {
+	if t == nil || t.Certificate == nil {
+		return ""
+	}
+	return t.Certificate.Subject.String()
+}
+
+// Verify checks that der is one RFC 3161 time-stamp token over data (the message imprint
+// is the hash of data under the token's algorithm), signed by a time-stamping certificate
+// that the token carries or that is among extra, whose ESS signing-certificate attribute
+// names it. The partially read token is returned with some errors (ErrImprint,
+// ErrSignature, ErrNotTSA) so that a report can still show its time and authority.
+func Verify(der, data []byte, extra []*x509.Certificate) (*Token, error) {
+	return verify(der, func(h crypto.Hash) []byte {
+		w := h.New()
+		w.Write(data)
+		return w.Sum(nil)
+	}, extra)
+}
+
+// VerifyDigest is Verify for a caller that hashed the data itself (a PDF document
+// time-stamp, over byte ranges): digest is the hash of the data under h, and the token
+// must use h.
+func VerifyDigest(der []byte, h crypto.Hash, digest []byte, extra []*x509.Certificate) (*Token, error) {
+	return verify(der, func(th crypto.Hash) []byte {
+		if th != h {
+			return nil
+		}
+		return digest
+	}, extra)
+}
+
+func verify(der []byte, imprint func(crypto.Hash) []byte, extra []*x509.Certificate) (*Token, error) {
+	sd, rest, err := cms.Parse(der)
+	if err != nil || len(bytes.TrimRight(rest, "\x00")) != 0 {
+		return nil, ErrFormat
+	}
+	if !sd.ContentType.Equal(cms.OIDTSTInfo) || !sd.HasEContent || len(sd.Signers) != 1 {
+		return nil, ErrFormat
+	}
+	info, err := cms.ParseTSTInfo(sd.EContent)
+	if err != nil {
+		return nil, ErrFormat
+	}
+	at, ok := info.Time()
+	if !ok {
+		return nil, ErrFormat
+	}
+	tok := &Token{Time: at, Raw: der}
+	h, ok := cms.HashByOID(info.HashAlgorithm.OID)
+	if !ok {
+		return tok, fmt.Errorf("%w: imprint %s", ErrUnsupported, info.HashAlgorithm.OID)
+	}
+	tok.Hash = h
+	si := &sd.Signers[0]
+	cert := si.FindCertificate(sd.Certificates)
+	if cert == nil {
+		cert = si.FindCertificate(extra)
+	}
+	for _, c := range sd.Certificates {
+		if cert == nil || !c.Equal(cert) {
+			tok.Certificates = append(tok.Certificates, c)
+		}
+	}
+	tok.Certificates = append(tok.Certificates, extra...)
+	if cert == nil {
+		return tok, ErrNoCertificate
+	}
+	tok.Certificate = cert
+	want := imprint(h)
+	if want == nil {
+		return tok, fmt.Errorf("%w: imprint %s", ErrUnsupported, cms.HashName(h))
+	}
+	if !bytes.Equal(want, info.HashedMessage) {
+		return tok, ErrImprint
+	}
+	th, err := si.SignerHash()
+	if err != nil {
+		return tok, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	w := th.New()
+	w.Write(sd.EContent)
+	if err := sd.VerifySigner(si, cert, w.Sum(nil)); err != nil {
+		if errors.Is(err, cms.ErrUnsupported) {
+			return tok, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		}
+		return tok, ErrSignature
+	}
+	if sc := si.CheckSigningCertificate(cert); !sc.Present || sc.Err != nil || !sc.Match {
+		// RFC 3161 §2.4.1: the ESS signing certificate attribute is required and binds
+		// the TSA certificate.
+		return tok, ErrSignature
+	}
+	if !TimeStampingOnly(cert) {
+		return tok, ErrNotTSA
+	}
+	return tok, nil
+}
+
+// oidExtKeyUsage is the extendedKeyUsage extension.
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
+
+// TimeStampingOnly reports whether cert is a time-stamping certificate as RFC 3161 §2.3
+// requires: an extendedKeyUsage extension, critical, with id-kp-timeStamping only.
+func TimeStampingOnly(cert *x509.Certificate) bool {
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageTimeStamping || len(cert.UnknownExtKeyUsage) > 0 {
+		return false
+	}
+	for _, e := range cert.Extensions {
+		if e.Id.Equal(oidExtKeyUsage) {
+			return e.Critical
+		}
+	}
+	return false
+}
