@@ -373,7 +373,9 @@ func (pc *pathCheck) checkCritical() {
 			if !ext.Critical {
 				continue
 			}
-			known := false
+			// A time-stamping authority's extendedKeyUsage is critical by rule, and
+			// checkTimestampingUsage processes it.
+			known := i == 0 && pc.purpose == purposeTimestamping && ext.Id.Equal(oidExtKeyUsage)
 			for _, oid := range understoodCritical {
 				if ext.Id.Equal(oid) {
 					known = true
@@ -412,6 +414,9 @@ func (pc *pathCheck) checkSignerUsage() {
 	}
 	pc.record(CheckKeyUsage, before, MsgCheckKeyUsageOK)
 }
+
+// oidExtKeyUsage is the extendedKeyUsage extension.
+var oidExtKeyUsage = asn1.ObjectIdentifier{2, 5, 29, 37}
 
 // checkTimestampingUsage: a time-stamping authority's certificate has extendedKeyUsage
 // timeStamping only, marked critical (RFC 3161 §2.3), and is no CA.
