@@ -11,8 +11,8 @@ var (
 	// never written with a truncated signature.
 	ErrSignatureTooLarge = errors.New("the signature does not fit its placeholder")
 	// ErrRegistryLevel: the registry (登記) profile takes no extras: no long-term
-	// validation data.
-	ErrRegistryLevel = errors.New("the registry profile is signed at its own level only (no /DSS)")
+	// validation data, no time-stamp.
+	ErrRegistryLevel = errors.New("the registry profile is signed at its own level only (no /DSS, no time-stamp)")
 	// ErrNoSignerName: the registry profile needs the signer's name and the certificate
 	// carries none.
 	ErrNoSignerName = errors.New("the certificate carries no signer name")

@@ -59,6 +59,15 @@ type SignOptions struct {
 	// and CRLs (trust.Policy.ValidationData, from the local CRL store) go into a /DSS
 	// written in a further incremental update after the signature. Only with PAdES.
 	Validation *trust.ValidationData
+	// Timestamper, when set, time-stamps the signature value (PAdES B-T: the token goes
+	// into the signature-time-stamp unsigned attribute). Only with PAdES.
+	Timestamper Timestamper
+}
+
+// Timestamper obtains RFC 3161 time-stamp tokens over data hashed with h (a tsp.Client
+// in practice).
+type Timestamper interface {
+	Stamp(ctx context.Context, h crypto.Hash, data []byte) ([]byte, error)
 }
 
 // SignResult describes a signed file.
@@ -195,7 +204,7 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	if opts.Profile != PAdES && opts.Profile != Registry {
 		return nil, fmt.Errorf("unknown PDF profile %q", opts.Profile)
 	}
-	if opts.Profile == Registry && opts.Validation != nil {
+	if opts.Profile == Registry && (opts.Validation != nil || opts.Timestamper != nil) {
 		return nil, ErrRegistryLevel
 	}
 	if f.Encrypted() {
@@ -305,6 +314,9 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	est, err := params.EstimateSize()
 	if err != nil {
 		return nil, err
+	}
+	if opts.Timestamper != nil {
+		est += cms.MaxTimestampSize // the token is asked for once the card has signed
 	}
 	hexLen := 2 * (est + placeholderMargin)
 
@@ -598,6 +610,9 @@ func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *o
 	}
 	params := p.params
 	params.ContentDigest = h.Sum(nil)
+	if opts.Timestamper != nil {
+		params.SignatureTimestamp = func(sig []byte) ([]byte, error) { return opts.Timestamper.Stamp(ctx, crypto.SHA256, sig) }
+	}
 	der, err := params.Sign(opts.Signer)
 	if err != nil {
 		return nil, 0, fmt.Errorf("signing: %w", err)

@@ -49,6 +49,9 @@ type sigState struct {
 	si      *cms.SignerInfo
 	cert    *x509.Certificate
 	tst     *cms.TSTInfo
+	// tokens are the signature time-stamps (CAdES unsigned attribute) as tsp.Verify
+	// found them.
+	tokens []verifiedToken
 	h       crypto.Hash // hash over the byte ranges
 	hasher  hash.Hash
 	digest  []byte
@@ -477,12 +480,14 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 			s.warn(MsgWarnSigningTime)
 		}
 	}
-	if s.si.UnsignedAttr(cms.OIDAttrTimeStampToken) != nil {
+	if vals := s.si.UnsignedAttr(cms.OIDAttrTimeStampToken); vals != nil {
 		// A level is reported only for what verified: B-T needs a token that imprints
 		// this signature and verifies.
-		if problem := signatureTimestampProblem(s.si, func() []*x509.Certificate { return a.f.dssCertificates(a.f.Last()) }); problem != "" {
+		s.tokens = signatureTimestamps(vals, s.si.Signature, a.f.dssCertificates(a.f.Last()))
+		switch {
+		case !anyVerified(s.tokens):
 			s.warn(MsgWarnTimestampBad)
-		} else if s.subFilter == "ETSI.CAdES.detached" {
+		case s.subFilter == "ETSI.CAdES.detached":
 			s.rep.Format = "PAdES-B-T"
 		}
 	}
@@ -800,11 +805,10 @@ func (a *analysis) finishTimestamp(s *sigState) {
 	}
 }
 
-// stampReport is the report entry of a document time-stamp. Its imprint and token
-// signature are verified; the time-stamping authority's certificate is not yet checked
-// against trust anchors, so a time-stamp that verifies is INDETERMINATE, never silently
-// fine.
-func (a *analysis) stampReport(s *sigState, now time.Time) trust.SignatureReport {
+// stampReport is the report entry of a document time-stamp whose imprint and token
+// signature were verified (or that failed: s.ind): its authority validated as res says
+// (nil without a policy).
+func (a *analysis) stampReport(s *sigState, res *trust.SignerResult, now time.Time) trust.SignatureReport {
 	rep := s.rep
 	rep.ValidationTime = now
 	if a.policy != nil {
@@ -818,9 +822,39 @@ func (a *analysis) stampReport(s *sigState, now time.Time) trust.SignatureReport
 	if s.claimed != nil {
 		when = s.claimed.Format(time.RFC3339)
 	}
-	rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
-	rep.Summary = trust.Message{Key: MsgStampTSANotChecked, Args: []string{when}}
+	if res == nil {
+		rep.Indication, rep.SubIndication = trust.Indeterminate, trust.NoCertificateChainFound
+		rep.Summary = trust.Message{Key: MsgStampTSANotChecked, Args: []string{when}}
+		return rep
+	}
+	rep.Indication, rep.SubIndication, rep.Summary = res.Indication, res.SubIndication, res.Summary
+	rep.Checks = append(rep.Checks, res.Checks...)
+	rep.Warnings = append(rep.Warnings, res.Warnings...)
+	rep.Certificate = res.Certificate
+	rep.Revocation = res.Revocation
+	rep.Signer = res.Signer
 	return rep
+}
+
+// stampProof validates the authority of each document time-stamp that verified, and
+// returns the results (by stamp) and the proof of existence each gives (nil when none).
+func (a *analysis) stampProofs() (map[*sigState]*trust.SignerResult, map[*sigState]*time.Time) {
+	results, proofs := map[*sigState]*trust.SignerResult{}, map[*sigState]*time.Time{}
+	if a.policy == nil {
+		return results, proofs
+	}
+	dss := a.f.dssCertificates(a.f.Last())
+	for _, st := range a.stamps {
+		if st.ind != "" || !st.rep.Intact || st.claimed == nil || st.sd == nil {
+			continue
+		}
+		res := a.policy.CheckTimestamper(st.cert, append(append([]*x509.Certificate(nil), st.sd.Certificates...), dss...), *st.claimed)
+		results[st] = res
+		if res.Passed() {
+			proofs[st] = st.claimed
+		}
+	}
+	return results, proofs
 }
 
 func (a *analysis) finishSignature(s *sigState) {
@@ -963,6 +997,7 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 		trust.Summarize(d)
 		return d
 	}
+	stampResults, stampProofs := a.stampProofs()
 	for _, s := range a.sigs {
 		rep := s.rep
 		rep.Indication, rep.SubIndication, rep.Summary = trust.TotalPassed, "", trust.Message{}
@@ -982,6 +1017,7 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 				}
 			}
 			ev := trust.Evidence{Others: others, Claimed: s.claimed}
+			ev.ExistedAt, rep.Timestamps = a.proofOfExistence(s, stampProofs)
 			crls, ocsps := archivedRevocation(s.si)
 			ev.CRLs = append(append([][]byte(nil), a.dssCRLs...), crls...)
 			ev.OCSPs = append(append([][]byte(nil), a.dssOCSPs...), ocsps...)
@@ -998,10 +1034,32 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 		d.Signatures = append(d.Signatures, rep)
 	}
 	for _, s := range a.stamps {
-		d.Signatures = append(d.Signatures, a.stampReport(s, now))
+		d.Signatures = append(d.Signatures, a.stampReport(s, stampResults[s], now))
 	}
 	trust.Summarize(d)
 	return d
+}
+
+// proofOfExistence validates the signature time-stamps of s (their entries for the
+// report) and returns the earliest time a trusted one, or a trusted document time-stamp
+// of a later revision (which covers the signature's bytes), proves the signature existed.
+func (a *analysis) proofOfExistence(s *sigState, stampProofs map[*sigState]*time.Time) (*time.Time, []trust.TimestampReport) {
+	var poe *time.Time
+	var entries []trust.TimestampReport
+	dss := a.f.dssCertificates(a.f.Last())
+	for _, vt := range s.tokens {
+		e, p := a.policy.CheckTimestampToken(vt.tok, vt.err, dss)
+		entries = append(entries, e)
+		poe = trust.EarliestProof(poe, p)
+	}
+	if s.verified && s.rev >= 0 {
+		for _, st := range a.stamps {
+			if st.rev > s.rev {
+				poe = trust.EarliestProof(poe, stampProofs[st])
+			}
+		}
+	}
+	return poe, entries
 }
 
 // ParsePDFDate parses a PDF date string (D:YYYYMMDDHHmmSSOHH'mm', with the usual

@@ -73,6 +73,10 @@ const (
 	MsgTSANoCertificate    = "trust.tsa.no_certificate"     //
 	MsgTSANotTimestamping  = "trust.tsa.not_timestamping"   //
 	MsgTSAOutsideValidity  = "trust.tsa.outside_validity"   // time-stamp time, notBefore, notAfter
+	MsgTSAImprint          = "trust.tsa.imprint"            //
+	MsgTSABadSignature     = "trust.tsa.bad_signature"      //
+	MsgTSAUnsupported      = "trust.tsa.unsupported"        //
+	MsgTSAUnreadable       = "trust.tsa.unreadable"         //
 	MsgCheckChainTSADirect = "trust.check.chain_tsa_direct" // anchor name
 	MsgRevReasonPrefix     = "trust.reason."                // + RFC 5280 reason name (a warning)
 
@@ -142,6 +146,7 @@ func MessageKeys() []string {
 		MsgCertExpiredValidAtPOE, MsgCertPOEBeforeValidity, MsgCertOKPastRevoked, MsgCertOKPastExpired,
 		MsgSigPassedPastRevoked, MsgSigPassedPastExpired,
 		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgCheckChainTSADirect,
+		MsgTSAImprint, MsgTSABadSignature, MsgTSAUnsupported, MsgTSAUnreadable,
 		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,
 		MsgAnchorUnreadable, MsgAnchorNotCertificate, MsgAnchorNotCA, MsgAnchorNoCertSign, MsgAnchorBuiltin,

@@ -2,7 +2,10 @@ package trust
 
 import (
 	"crypto/x509"
+	"errors"
 	"time"
+
+	"github.com/mynasign/mynasign/internal/tsp"
 )
 
 // CheckTimestamper validates the certificate of a time-stamping authority whose token
@@ -70,15 +73,55 @@ func (r *SignerResult) decideTSA(findings []finding, genTime time.Time) {
 	}
 }
 
-// TimestampEntry makes the report entry of a time-stamp from the validation of its
-// authority (nil when the token itself did not verify: then ind, sub and msg say why).
-func TimestampEntry(at *time.Time, tsa string, res *SignerResult, ind Indication, sub SubIndication, msg Message) TimestampReport {
-	e := TimestampReport{Time: at, TSA: tsa, Indication: ind, SubIndication: sub, Summary: msg}
-	if res != nil {
-		e.Indication, e.SubIndication, e.Summary = res.Indication, res.SubIndication, res.Summary
-		if res.Certificate != nil {
-			e.Anchor = res.Certificate.Anchor
-		}
+// CheckTimestampToken turns what tsp.Verify found about a time-stamp token over a
+// signature into its report entry: a token that verified has its authority validated
+// (CheckTimestamper, with more as further certificates for the path); one that did not
+// says why. When the entry is TOTAL-PASSED, the token's time is returned as a proof of
+// existence of the signature.
+func (p *Policy) CheckTimestampToken(tok *tsp.Token, verifyErr error, more []*x509.Certificate) (TimestampReport, *time.Time) {
+	var e TimestampReport
+	if tok != nil {
+		at := tok.Time
+		e.Time, e.TSA = &at, tok.TSA()
 	}
-	return e
+	if verifyErr != nil {
+		e.Indication, e.SubIndication, e.Summary = tokenProblem(verifyErr)
+		return e, nil
+	}
+	res := p.CheckTimestamper(tok.Certificate, append(append([]*x509.Certificate(nil), tok.Certificates...), more...), tok.Time)
+	e.Indication, e.SubIndication, e.Summary = res.Indication, res.SubIndication, res.Summary
+	if res.Certificate != nil {
+		e.Anchor = res.Certificate.Anchor
+	}
+	if !res.Passed() {
+		return e, nil
+	}
+	return e, e.Time
+}
+
+// tokenProblem is the outcome of a token that did not verify: a wrong imprint or a bad
+// signature is proof against it, anything else leaves it undecided.
+func tokenProblem(err error) (Indication, SubIndication, Message) {
+	switch {
+	case errors.Is(err, tsp.ErrImprint):
+		return TotalFailed, HashFailure, Message{Key: MsgTSAImprint}
+	case errors.Is(err, tsp.ErrSignature):
+		return TotalFailed, SigCryptoFailure, Message{Key: MsgTSABadSignature}
+	case errors.Is(err, tsp.ErrNotTSA):
+		return Indeterminate, ChainConstraintsFailure, Message{Key: MsgTSANotTimestamping}
+	case errors.Is(err, tsp.ErrNoCertificate):
+		return Indeterminate, NoSigningCertificateFound, Message{Key: MsgTSANoCertificate}
+	case errors.Is(err, tsp.ErrUnsupported):
+		return Indeterminate, CryptoConstraintsFailure, Message{Key: MsgTSAUnsupported}
+	default:
+		return Indeterminate, FormatFailure, Message{Key: MsgTSAUnreadable}
+	}
+}
+
+// EarliestProof returns the earlier of two proofs of existence (either may be nil).
+func EarliestProof(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
 }

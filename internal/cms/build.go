@@ -29,7 +29,16 @@ type SignParams struct {
 	SigningTime *time.Time
 	// SigningCertificateV2 adds the ESS signing-certificate-v2 attribute (RFC 5035).
 	SigningCertificateV2 bool
+	// SignatureTimestamp, when set, is asked for an RFC 3161 time-stamp token over the
+	// signature value once the signer has made it; the token goes into the
+	// signature-time-stamp unsigned attribute (CAdES B-T).
+	SignatureTimestamp func(signature []byte) ([]byte, error)
 }
+
+// MaxTimestampSize is the largest signature time-stamp token Sign accepts, and the room a
+// caller keeps for one beyond EstimateSize (a token with its authority's certificate
+// chain is a few kilobytes).
+const MaxTimestampSize = 12 * 1024
 
 func (p *SignParams) hash() crypto.Hash {
 	if p.Hash == 0 {
@@ -151,8 +160,9 @@ func signatureAlgorithm(pub crypto.PublicKey, h crypto.Hash) (asn1.ObjectIdentif
 	return nil, false, fmt.Errorf("%w: signer key type %T with %v", ErrUnsupported, pub, h)
 }
 
-// Assemble builds the DER ContentInfo from the signed attributes and the signature value.
-func (p *SignParams) Assemble(signedAttrs, signature []byte) ([]byte, error) {
+// Assemble builds the DER ContentInfo from the signed attributes, the signature value and
+// the unsigned attributes (none, or a signature time-stamp).
+func (p *SignParams) Assemble(signedAttrs, signature []byte, unsigned ...Attribute) ([]byte, error) {
 	h := p.hash()
 	digOID, ok := OIDByHash(h)
 	if !ok {
@@ -210,6 +220,20 @@ func (p *SignParams) Assemble(signedAttrs, signature []byte) ([]byte, error) {
 							}
 						})
 						b.AddASN1OctetString(signature)
+						if len(unsigned) > 0 {
+							b.AddASN1(cbasn1.Tag(1).ContextSpecific().Constructed(), func(b *cryptobyte.Builder) {
+								for _, a := range unsigned {
+									b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+										b.AddASN1ObjectIdentifier(a.Type)
+										b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
+											for _, v := range a.Values {
+												b.AddBytes(v)
+											}
+										})
+									})
+								}
+							})
+						}
 					})
 				})
 			})
@@ -231,7 +255,7 @@ func MaxSignatureSize(pub crypto.PublicKey) (int, error) {
 }
 
 // EstimateSize returns the size of the ContentInfo that Sign will produce for p (exact
-// for RSA, an upper bound for ECDSA).
+// for RSA, an upper bound for ECDSA), not counting a signature time-stamp.
 func (p *SignParams) EstimateSize() (int, error) {
 	attrs, err := p.SignedAttributes()
 	if err != nil {
@@ -268,7 +292,17 @@ func (p *SignParams) Sign(signer crypto.Signer) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.Assemble(attrs, sig)
+	if p.SignatureTimestamp == nil {
+		return p.Assemble(attrs, sig)
+	}
+	token, err := p.SignatureTimestamp(sig)
+	if err != nil {
+		return nil, fmt.Errorf("signature time-stamp: %w", err)
+	}
+	if len(token) > MaxTimestampSize {
+		return nil, fmt.Errorf("signature time-stamp: the token is larger than %d bytes", MaxTimestampSize)
+	}
+	return p.Assemble(attrs, sig, Attribute{Type: OIDAttrTimeStampToken, Values: [][]byte{token}})
 }
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {
