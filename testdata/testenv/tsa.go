@@ -40,17 +40,17 @@ type TSA struct {
 	Requests int
 }
 
-// NewTSA starts a test TSA whose certificate is valid from a year ago for ten years; it
-// stops when the test ends.
+// NewTSA starts a test TSA whose certificate is valid from eight years ago for twenty
+// years (so that tokens of past times are within it); it stops when the test ends.
 func NewTSA(t testing.TB) *TSA {
 	t.Helper()
 	a := &TSA{openssl: Tool(t, "openssl"), fake: Tool(t, "faketime"), dir: t.TempDir()}
 	now := time.Now()
-	ca, err := testpki.NewForeignCA("mynasign test TSA CA", now.AddDate(-2, 0, 0), now.AddDate(12, 0, 0))
+	ca, err := testpki.NewForeignCA("mynasign test TSA CA", now.AddDate(-9, 0, 0), now.AddDate(13, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, key, err := ca.IssueTSA("mynasign test TSA", now.AddDate(-1, 0, 0), now.AddDate(10, 0, 0))
+	cert, key, err := ca.IssueTSA("mynasign test TSA", now.AddDate(-8, 0, 0), now.AddDate(12, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,15 +9,18 @@
 package testpki
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"embed"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"path"
 	"sort"
 	"sync"
+	"time"
 )
 
 // The secrets of every persona's card.
@@ -273,4 +276,24 @@ func FreshCRLs() map[string][]byte {
 func Generated() string {
 	b, _ := files.ReadFile("GENERATED")
 	return string(b[:len(b)-1])
+}
+
+// CRLAt makes a CRL of a test CA ("sign-ca-2023", "sign-ca-2019", "auth-ca-2023") for
+// its whole scope, issued at thisUpdate, listing revoked (each revoked at revokedAt): the
+// CRL a counter would have kept from that day, for past-signature validation tests.
+func CRLAt(ca string, number int64, thisUpdate, nextUpdate, revokedAt time.Time, revoked ...*x509.Certificate) ([]byte, error) {
+	cert, err := CACert(ca)
+	if err != nil {
+		return nil, err
+	}
+	key, err := CAKey(ca)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.RevocationList{Number: big.NewInt(number), ThisUpdate: thisUpdate, NextUpdate: nextUpdate}
+	for _, c := range revoked {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries,
+			x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: revokedAt})
+	}
+	return x509.CreateRevocationList(rand.Reader, tmpl, cert, key)
 }

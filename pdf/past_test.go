@@ -1,0 +1,165 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mynasign/mynasign/internal/cms"
+	"github.com/mynasign/mynasign/internal/tsp"
+	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// pastPolicy is a test-store policy over a CRL store holding crls only, trusting tsa
+// (when not nil) for time-stamps as a user-added anchor.
+func pastPolicy(t *testing.T, tsa *testenv.TSA, crls ...[]byte) *trust.Policy {
+	t.Helper()
+	anchors, crlDir := t.TempDir(), t.TempDir()
+	if tsa != nil {
+		if _, err := trust.OpenAnchorStore(anchors).Add(trust.AddOptions{Name: "テスト時刻認証局", Purpose: trust.PurposeTimestamp},
+			trust.AnchorInput{File: "tsa.der", Data: tsa.Cert.Raw}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts, err := trust.LoadTrustStoreFor(trust.Options{TrustStore: trust.StoreTest, AnchorDir: anchors})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, der := range crls {
+		if _, err := trust.OpenStore(crlDir).Import(ts, writeTemp(t, "past.crl", der)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, AnchorDir: anchors, CRLDir: crlDir, ImportedCRLsOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// signAt signs a fresh PDF as persona with claimed signing time claimed; with tsa, the
+// signature is time-stamped (PAdES B-T) by it at stampAt.
+func signAt(t *testing.T, persona string, claimed time.Time, tsa *testenv.TSA, stampAt time.Time) (data []byte, path string) {
+	t.Helper()
+	opts := personaOptions(t, persona, PAdES)
+	opts.Time = claimed
+	if tsa != nil {
+		tsa.SetTime(stampAt)
+		c, err := tsp.NewClient(tsa.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Timestamper = c
+	}
+	return signBytes(t, makePDF(t, docSpec{pages: 1}), opts)
+}
+
+func wantSig(t *testing.T, what string, s trust.SignatureReport, ind trust.Indication, sub trust.SubIndication, summary string) {
+	t.Helper()
+	if s.Indication != ind || s.SubIndication != sub || (summary != "" && s.Summary.Key != summary) {
+		t.Errorf("%s: %s/%s %s %v, want %s/%s %s", what, s.Indication, s.SubIndication, s.Summary.Key, s.Summary.Args, ind, sub, summary)
+	}
+}
+
+// Acceptance 1 and 2 of long-term validation (PDF): the moved-house case — a signature
+// time-stamped before its certificate was revoked is TOTAL-PASSED with the plain message,
+// the same without a time-stamp INDETERMINATE/REVOKED_NO_POE, one time-stamped after the
+// revocation TOTAL-FAILED/REVOKED — and an expired-now certificate with a time-stamp from
+// its validity TOTAL-PASSED. The time-stamps come from openssl ts over HTTP; openssl ts
+// -verify accepts every token we embed.
+func TestPAdESPastSignatureValidation(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	fresh, err := testpki.CRL(testpki.CRLSignFresh) // revokes the revoked persona on 2025-06-01
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	after := time.Date(2025, 7, 1, 9, 0, 0, 0, time.UTC)
+	pol := pastPolicy(t, tsa, fresh)
+
+	data, path := signAt(t, "revoked", before, tsa, before)
+	rep := verifyBytes(t, data, pol)
+	s := rep.Signatures[0]
+	wantSig(t, "moved house, time-stamped before", s, trust.TotalPassed, "", trust.MsgSigPassedPastRevoked)
+	if s.Format != "PAdES-B-T" || len(s.Timestamps) != 1 || s.Timestamps[0].Indication != trust.TotalPassed ||
+		s.Timestamps[0].Anchor == nil || s.Timestamps[0].Anchor.Source != trust.AnchorUser {
+		t.Errorf("format %s, time-stamps %+v", s.Format, s.Timestamps)
+	}
+	if s.BestSignatureTime == nil || s.BestSignatureTime.Sub(before) < 0 || s.BestSignatureTime.Sub(before) > time.Minute {
+		t.Errorf("best signature time %v, want about %v", s.BestSignatureTime, before)
+	}
+	if s.Revocation == nil || s.Revocation.Status != trust.RevocationRevoked {
+		t.Errorf("revocation %+v", s.Revocation)
+	}
+	checkEmbeddedToken(t, tsa, data)
+	// pdfsig and qpdf still accept a B-T file.
+	if out, _ := exec.Command(testenv.Tool(t, "pdfsig"), "-nocert", path).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid.") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	if out, err := exec.Command(testenv.Tool(t, "qpdf"), "--check", path).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+
+	data, _ = signAt(t, "revoked", before, nil, time.Time{})
+	wantSig(t, "moved house, no time-stamp", verifyBytes(t, data, pol).Signatures[0], trust.Indeterminate, trust.RevokedNoPOE, "")
+
+	data, _ = signAt(t, "revoked", before, tsa, after)
+	wantSig(t, "time-stamped after the revocation", verifyBytes(t, data, pol).Signatures[0], trust.TotalFailed, trust.Revoked, "")
+
+	// A time-stamp from an authority nobody trusts proves nothing.
+	data, _ = signAt(t, "revoked", before, tsa, before)
+	s = verifyBytes(t, data, pastPolicy(t, nil, fresh)).Signatures[0]
+	wantSig(t, "untrusted time-stamping authority", s, trust.Indeterminate, trust.RevokedNoPOE, "")
+	if len(s.Timestamps) != 1 || s.Timestamps[0].SubIndication != trust.NoCertificateChainFound || s.BestSignatureTime != nil {
+		t.Errorf("untrusted authority: time-stamps %+v, best signature time %v", s.Timestamps, s.BestSignatureTime)
+	}
+
+	// Expired since 2024-02-20; time-stamped in 2023; a CRL the counter kept from July 2023.
+	stampAt := time.Date(2023, 6, 1, 9, 0, 0, 0, time.UTC)
+	old, err := testpki.CRLAt("sign-ca-2019", 7, time.Date(2023, 7, 1, 0, 0, 0, 0, time.UTC), time.Date(2023, 7, 8, 0, 0, 0, 0, time.UTC), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expPol := pastPolicy(t, tsa, old)
+	data, _ = signAt(t, "expired", stampAt, tsa, stampAt)
+	wantSig(t, "expired now, time-stamped in its validity", verifyBytes(t, data, expPol).Signatures[0], trust.TotalPassed, "", trust.MsgSigPassedPastExpired)
+	checkEmbeddedToken(t, tsa, data)
+	data, _ = signAt(t, "expired", stampAt, nil, time.Time{})
+	wantSig(t, "expired now, no time-stamp", verifyBytes(t, data, expPol).Signatures[0], trust.Indeterminate, trust.OutOfBoundsNoPOE, "")
+}
+
+// checkEmbeddedToken has openssl ts -verify check the signature time-stamp of the first
+// signature of a PDF against its signature value.
+func checkEmbeddedToken(t *testing.T, tsa *testenv.TSA, data []byte) {
+	t.Helper()
+	a := analyze(context.Background(), bytes.NewReader(data), int64(len(data)), nil)
+	si := a.sigs[0].si
+	tokens := si.UnsignedAttr(cms.OIDAttrTimeStampToken)
+	if len(tokens) != 1 {
+		t.Fatalf("%d signature time-stamps, want 1", len(tokens))
+	}
+	if err := tsa.VerifyToken(t, tokens[0], si.Signature); err != nil {
+		t.Error(err)
+	}
+}
+
+// A registry (登記) signature takes no time-stamp.
+func TestRegistryRefusesTimestamp(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	c, err := tsp.NewClient(tsa.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := personaOptions(t, "valid", Registry)
+	opts.Timestamper = c
+	in := writeTemp(t, "in.pdf", makePDF(t, docSpec{pages: 1}))
+	if _, err := SignFile(context.Background(), in, filepath.Join(t.TempDir(), "o.pdf"), opts); err == nil || tsa.Requests != 0 {
+		t.Fatalf("registry with a time-stamp: %v, %d requests", err, tsa.Requests)
+	}
+}
