@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/internal/atomicfile"
-	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/internal/cms"
+	"github.com/mynasign/mynasign/internal/tempfile"
 	"github.com/mynasign/mynasign/trust"
 )
 

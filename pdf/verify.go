@@ -43,15 +43,15 @@ type sigState struct {
 	kind      sigKind
 	rep       trust.SignatureReport
 
-	br      [4]int64
-	brOK    bool
-	sd      *cms.SignedData
-	si      *cms.SignerInfo
-	cert    *x509.Certificate
-	tst     *cms.TSTInfo
+	br   [4]int64
+	brOK bool
+	sd   *cms.SignedData
+	si   *cms.SignerInfo
+	cert *x509.Certificate
+	tst  *cms.TSTInfo
 	// tokens are the signature time-stamps (CAdES unsigned attribute) as tsp.Verify
 	// found them.
-	tokens []verifiedToken
+	tokens  []verifiedToken
 	h       crypto.Hash // hash over the byte ranges
 	hasher  hash.Hash
 	digest  []byte
