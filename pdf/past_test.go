@@ -13,34 +13,17 @@ import (
 	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/testdata/testpolicy"
 	"github.com/mynasign/mynasign/trust"
 )
 
-// pastPolicy is a test-store policy over a CRL store holding crls only, trusting tsa
-// (when not nil) for time-stamps as a user-added anchor.
+// pastPolicy is testpolicy.Past trusting tsa's certificate (when not nil).
 func pastPolicy(t *testing.T, tsa *testenv.TSA, crls ...[]byte) *trust.Policy {
 	t.Helper()
-	anchors, crlDir := t.TempDir(), t.TempDir()
-	if tsa != nil {
-		if _, err := trust.OpenAnchorStore(anchors).Add(trust.AddOptions{Name: "テスト時刻認証局", Purpose: trust.PurposeTimestamp},
-			trust.AnchorInput{File: "tsa.der", Data: tsa.Cert.Raw}); err != nil {
-			t.Fatal(err)
-		}
+	if tsa == nil {
+		return testpolicy.Past(t, nil, crls...)
 	}
-	ts, err := trust.LoadTrustStoreFor(trust.Options{TrustStore: trust.StoreTest, AnchorDir: anchors})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, der := range crls {
-		if _, err := trust.OpenStore(crlDir).Import(ts, writeTemp(t, "past.crl", der)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := trust.NewPolicy(trust.Options{TrustStore: trust.StoreTest, AnchorDir: anchors, CRLDir: crlDir, ImportedCRLsOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testpolicy.Past(t, tsa.Cert, crls...)
 }
 
 // signAt signs a fresh PDF as persona with claimed signing time claimed; with tsa, the

@@ -157,8 +157,13 @@ func TestEndesiveFixtures(t *testing.T) {
 			} else if s.Indication != trust.TotalFailed {
 				t.Errorf("%s/%s", s.Indication, s.SubIndication)
 			}
-			if c.format == FormatXAdESBT && !hasWarning(s, MsgPropsTimestampUnseen) {
-				t.Error("no warning that the time-stamp was not verified")
+			if c.format == FormatXAdESBT {
+				// The token verifies over the signature value; its authority is not
+				// trusted by the production store, so it proves nothing yet.
+				if len(s.Timestamps) != 1 || s.Timestamps[0].Time == nil || s.Timestamps[0].TSA == "" ||
+					s.Timestamps[0].SubIndication != trust.NoCertificateChainFound || s.BestSignatureTime != nil {
+					t.Errorf("time-stamps %+v, best signature time %v", s.Timestamps, s.BestSignatureTime)
+				}
 			}
 			if got := xmlsecVerdict(t, p, "Id="+NSXAdES+":SignedProperties", "Id="+NSDSig+":Object"); got != c.intact {
 				t.Errorf("xmlsec1 says %v", got)

@@ -59,13 +59,12 @@ const (
 	MsgRefNoURI = "xades.ref.no_uri" // (a Reference without URI)
 
 	// XAdES qualifying properties.
-	MsgPropsOutside         = "xades.props.outside"                // where the referenced SignedProperties is
-	MsgPropsNotSigned       = "xades.props.not_signed"             //
-	MsgPropsMalformed       = "xades.props.malformed"              // detail
-	MsgPropsNoSigningCert   = "xades.props.no_signing_cert"        //
-	MsgPropsCertMismatch    = "xades.props.cert_mismatch"          //
-	MsgPropsTimestampUnseen = "xades.props.timestamp_not_verified" //
-	MsgPropsIssuerSerial    = "xades.props.issuer_serial"          //
+	MsgPropsOutside       = "xades.props.outside"         // where the referenced SignedProperties is
+	MsgPropsNotSigned     = "xades.props.not_signed"      //
+	MsgPropsMalformed     = "xades.props.malformed"       // detail
+	MsgPropsNoSigningCert = "xades.props.no_signing_cert" //
+	MsgPropsCertMismatch  = "xades.props.cert_mismatch"   //
+	MsgPropsIssuerSerial  = "xades.props.issuer_serial"   //
 
 	// e-Gov packages.
 	MsgEGovNoKousei     = "xades.egov.no_kousei"      //
@@ -103,6 +102,8 @@ const (
 	MsgSignKeyType       = "xades.sign.key_type"       //
 	MsgSignCard          = "xades.sign.signer_failed"  // detail
 	MsgSignSelfCheck     = "xades.sign.self_check"     // detail
+	MsgSignTimestamp     = "xades.sign.timestamp"      //
+	MsgWarnTimestampBad  = "xades.warn.timestamp_bad"  //
 	MsgSignOutputExists  = "xades.sign.output_exists"  // path
 	MsgSignSameFile      = "xades.sign.same_file"      //
 	MsgSignWrite         = "xades.sign.write"          // detail
@@ -121,14 +122,14 @@ func MessageKeys() []string {
 		MsgSigCountersignature, MsgSigCountersigned, MsgSigCounterTarget,
 		MsgRefNotFound, MsgRefNoURI, MsgRefExternal, MsgRefOutsidePackage, MsgRefFileMissing, MsgRefDigestMismatch,
 		MsgPropsOutside, MsgPropsNotSigned, MsgPropsMalformed, MsgPropsNoSigningCert, MsgPropsCertMismatch,
-		MsgPropsTimestampUnseen, MsgPropsIssuerSerial,
+		MsgPropsIssuerSerial,
 		MsgEGovNoKousei, MsgEGovStructure, MsgEGovWrapped, MsgEGovUnlisted, MsgEGovMissing, MsgEGovUnsignedFile,
 		MsgEGovUnsafeEntry, MsgEGovNotPlainFile, MsgEGovTooLarge, MsgEGovUncovered, MsgEGovNameClash, MsgEGovZipLayout,
 		MsgEGovOutside,
 		MsgCoveragePartial, MsgKobunFrontUnsigned, MsgKobunFrontUnsignedFiles,
 		MsgCheckStructureOK, MsgCheckReferenceOK, MsgCheckValueOK, MsgCheckPropsOK, MsgCheckSigningCertOK,
 		MsgCheckEGovOK,
-		MsgSignAlreadySigned, MsgSignKeyMismatch, MsgSignKeyType, MsgSignCard, MsgSignSelfCheck,
+		MsgSignAlreadySigned, MsgSignKeyMismatch, MsgSignKeyType, MsgSignCard, MsgSignSelfCheck, MsgSignTimestamp, MsgWarnTimestampBad,
 		MsgSignOutputExists, MsgSignSameFile, MsgSignWrite,
 	}
 }

@@ -33,6 +33,10 @@ type SignOptions struct {
 	// and CRLs (trust.Policy.ValidationData, from the local CRL store) go into
 	// xades:CertificateValues and xades:RevocationValues/xades:CRLValues.
 	Validation *trust.ValidationData
+	// SignatureTimestamp, when set, is asked for an RFC 3161 time-stamp token over the
+	// canonical form (exclusive C14N) of the ds:SignatureValue once the signer has made
+	// it; the token goes into xades:SignatureTimeStamp (XAdES B-T). XAdES only.
+	SignatureTimestamp func(data []byte) ([]byte, error)
 }
 
 func (o *SignOptions) check() (string, error) {
@@ -83,6 +87,8 @@ func escapeAttr(s string) string {
 type signatureParts struct {
 	digests  []string // base64, one per reference, in order
 	sigValue string   // base64
+	// timestamp is the signature time-stamp token (base64), when one was asked for.
+	timestamp string
 }
 
 // placeholderDigests returns well-formed zero digests for a first rendering.
@@ -209,6 +215,11 @@ func signSpliced(site spliceSite, nrefs int, render func(signatureParts) (string
 		return "", newError(err, MsgSignCard, "the signature value does not verify with the certificate")
 	}
 	parts.sigValue = base64.StdEncoding.EncodeToString(value)
+	if opts.SignatureTimestamp != nil {
+		if parts.timestamp, err = stampSignatureValue(sig, parts.sigValue, opts.SignatureTimestamp); err != nil {
+			return "", err
+		}
+	}
 	frag, err = render(parts)
 	if err != nil {
 		return "", err
@@ -266,7 +277,7 @@ func signXAdES(src string, opts SignOptions) (string, error) {
 	if len(signatureElements(doc)) > 0 {
 		return "", newError(nil, MsgSignAlreadySigned)
 	}
-	id, err := newID(doc, "xades-", "-signedprops", "-ref0")
+	id, err := newID(doc, "xades-", "-signedprops", "-ref0", "-sigts")
 	if err != nil {
 		return "", err
 	}
@@ -294,9 +305,7 @@ func signXAdES(src string, opts SignOptions) (string, error) {
 		b.WriteString(keyInfoXML("ds:", &opts))
 		b.WriteString(`<ds:Object><xades:QualifyingProperties xmlns:xades="` + NSXAdES + `" Target="#` + escapeAttr(id) + `">`)
 		b.WriteString(sp)
-		if opts.Validation != nil {
-			b.WriteString(unsignedValuesXML(opts.Validation))
-		}
+		b.WriteString(unsignedPropertiesXML(id, parts.timestamp, opts.Validation))
 		b.WriteString(`</xades:QualifyingProperties></ds:Object>`)
 		b.WriteString(`</ds:Signature>`)
 		return b.String(), nil

@@ -74,18 +74,31 @@ func longTermFormat(format string, res *trust.SignerResult) string {
 	return format
 }
 
-// unsignedValuesXML renders the UnsignedProperties of a long-term signature (prefix
-// "xades:"): the certificates and CRLs of vd.
-func unsignedValuesXML(vd *trust.ValidationData) string {
+// unsignedPropertiesXML renders the UnsignedProperties (prefix "xades:") of a signature
+// with Id id: its signature time-stamp (a base64 token; none when empty), then the
+// certificates and CRLs of vd (none when nil). Nothing when there is neither.
+func unsignedPropertiesXML(id, timestamp string, vd *trust.ValidationData) string {
+	if timestamp == "" && vd == nil {
+		return ""
+	}
 	var b strings.Builder
-	b.WriteString(`<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:CertificateValues>`)
-	for _, c := range vd.Certs {
-		b.WriteString(`<xades:EncapsulatedX509Certificate>` + base64.StdEncoding.EncodeToString(c.Raw) + `</xades:EncapsulatedX509Certificate>`)
+	b.WriteString(`<xades:UnsignedProperties><xades:UnsignedSignatureProperties>`)
+	if timestamp != "" {
+		b.WriteString(`<xades:SignatureTimeStamp Id="` + escapeAttr(id) + `-sigts">`)
+		b.WriteString(`<ds:CanonicalizationMethod xmlns:ds="` + NSDSig + `" Algorithm="` + AlgExcC14N + `"/>`)
+		b.WriteString(`<xades:EncapsulatedTimeStamp>` + timestamp + `</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>`)
 	}
-	b.WriteString(`</xades:CertificateValues><xades:RevocationValues><xades:CRLValues>`)
-	for _, der := range vd.CRLs {
-		b.WriteString(`<xades:EncapsulatedCRLValue>` + base64.StdEncoding.EncodeToString(der) + `</xades:EncapsulatedCRLValue>`)
+	if vd != nil {
+		b.WriteString(`<xades:CertificateValues>`)
+		for _, c := range vd.Certs {
+			b.WriteString(`<xades:EncapsulatedX509Certificate>` + base64.StdEncoding.EncodeToString(c.Raw) + `</xades:EncapsulatedX509Certificate>`)
+		}
+		b.WriteString(`</xades:CertificateValues><xades:RevocationValues><xades:CRLValues>`)
+		for _, der := range vd.CRLs {
+			b.WriteString(`<xades:EncapsulatedCRLValue>` + base64.StdEncoding.EncodeToString(der) + `</xades:EncapsulatedCRLValue>`)
+		}
+		b.WriteString(`</xades:CRLValues></xades:RevocationValues>`)
 	}
-	b.WriteString(`</xades:CRLValues></xades:RevocationValues></xades:UnsignedSignatureProperties></xades:UnsignedProperties>`)
+	b.WriteString(`</xades:UnsignedSignatureProperties></xades:UnsignedProperties>`)
 	return b.String()
 }

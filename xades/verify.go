@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -27,7 +28,7 @@ const (
 // Signature formats as reported in trust.SignatureReport.Format.
 const (
 	FormatXAdESBB = "XAdES-B-B"
-	FormatXAdESBT = "XAdES-B-T" // a signature time-stamp is present (not validated)
+	FormatXAdESBT = "XAdES-B-T" // a signature time-stamp that imprints the signature value and verifies
 	FormatXMLDSig = "XMLDSig"
 	FormatEGov    = "e-Gov"
 )
@@ -127,6 +128,7 @@ type sigResult struct {
 	others  []*x509.Certificate
 	claimed *time.Time
 	values  validationValues // certificate and revocation values it carries
+	tokens  []tsp.Checked    // its signature time-stamps, as tsp.Verify found them
 	decided bool             // the XML side set an outcome (the signature cannot pass)
 	intact  bool             // every reference digest and the signature value verified
 }
@@ -181,7 +183,9 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 		}
 		return rep
 	}
-	res := policy.CheckSignerWith(r.signer, r.evidence())
+	ev := r.evidence()
+	ev.ExistedAt, rep.Timestamps = timestampProofs(policy, r.tokens, ev.Others)
+	res := policy.CheckSignerWith(r.signer, ev)
 	res.ApplyTo(&rep)
 	rep.Format = longTermFormat(rep.Format, res)
 	return rep
@@ -712,8 +716,14 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 			}
 			r.values.read(usp)
 			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
-				format = FormatXAdESBT
-				r.warn(MsgPropsTimestampUnseen)
+				// A level is reported only for what verified: B-T needs a token that
+				// imprints this signature value and verifies.
+				r.tokens = append(r.tokens, readSignatureTimestamps(sig, usp, r.values.certs)...)
+				if tsp.AnyVerified(r.tokens) {
+					format = FormatXAdESBT
+				} else {
+					r.warn(MsgWarnTimestampBad)
+				}
 			}
 		}
 	}

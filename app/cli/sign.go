@@ -14,6 +14,7 @@ import (
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -28,7 +29,8 @@ import (
 func runSign(env *Env, args []string) error {
 	fs := newFlags("sign")
 	profileName := fs.String("profile", "", "signature profile: "+strings.Join(profileNames(), ", "))
-	levelName := fs.String("level", "", "signature level: B-B (default) or B-LT (embeds the certificate path and the imported CRL that covers the signer; PAdES and XAdES)")
+	levelName := fs.String("level", "", "signature level: B-B (default), B-T (a signature time-stamp from --tsa) or B-LT (embeds the certificate path and the imported CRL that covers the signer; time-stamped too with --tsa); PAdES and XAdES")
+	tsaURL := fs.String("tsa", "", "address (http or https) of an RFC 3161 time-stamping authority to time-stamp the signature (B-T); only this address is contacted, only when given")
 	presetName := fs.String("preset", "", "destination instead of --profile/--level: "+strings.Join(presetNames(), ", ")+" (registry = 登記 adbe.pkcs7.detached; general = 一般 B-B; archive = 長期保存 B-LT)")
 	testCard := fs.Bool("testcard", false, "sign with the software test card (test certificates, not a real identity)")
 	persona := fs.String("persona", "", "test card persona (with --testcard): "+strings.Join(softPersonas(), ", "))
@@ -53,7 +55,7 @@ func runSign(env *Env, args []string) error {
 	}
 	level, ok := flow.ParseLevel(*levelName)
 	if !ok {
-		return usagef("sign: unknown --level %q (B-B, B-LT)", *levelName)
+		return usagef("sign: unknown --level %q (B-B, B-T, B-LT)", *levelName)
 	}
 	profile, ok := flow.LookupSignProfile(*profileName)
 	if !ok {
@@ -71,7 +73,7 @@ func runSign(env *Env, args []string) error {
 	if *testCard && *reader != "" {
 		return usagef("sign: --testcard and --reader exclude each other")
 	}
-	opts := flow.SignOptions{Reason: *reason, Location: *location, Level: level}
+	opts := flow.SignOptions{Reason: *reason, Location: *location, Level: level, TSA: *tsaURL}
 	if *visible != "" {
 		v, err := parseVisible(*visible)
 		if err != nil {
@@ -250,6 +252,10 @@ func signErrorText(env *Env, err error) string {
 		mce *trust.MissingCRLError
 	)
 	switch {
+	case errors.Is(err, tsp.ErrTSAUnreachable):
+		return l.T("cli.sign.err.tsa_unreachable")
+	case errors.Is(err, tsp.ErrTSARefused):
+		return l.T("cli.sign.err.tsa_refused")
 	case errors.As(err, &lte), errors.As(err, &ue):
 		return err.Error()
 	case errors.As(err, &oe):
@@ -283,6 +289,9 @@ func signErrorText(env *Env, err error) string {
 		return l.T("cli.sign.err.crl_missing", mce.Scope)
 	case errors.Is(err, flow.ErrLevelUnsupported), errors.Is(err, pdf.ErrRegistryLevel):
 		return l.T("cli.sign.err.level_unsupported")
+	case errors.Is(err, flow.ErrLevelNeedsTSA):
+		return l.T("cli.sign.err.needs_tsa")
+
 	case errors.Is(err, flow.ErrNotAccepted):
 		return l.T("cli.sign.err.not_accepted")
 	case errors.As(err, &rc):

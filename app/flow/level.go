@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -14,23 +15,44 @@ type Level string
 const (
 	// LevelBB is the baseline level (B-B): the signature and the signer's certificate.
 	LevelBB Level = "B-B"
+	// LevelBT is B-T: B-B with a signature time-stamp from the time-stamping authority
+	// the user named (SignOptions.TSA), the proof that the signature existed at that
+	// time, which keeps it valid after the certificate expires or is revoked.
+	LevelBT Level = "B-T"
 	// LevelBLT is B-LT: also the certificate path and the CRL from the local CRL store that
-	// covers the signer, so that the signature can be validated later without that store.
+	// covers the signer, so that the signature can be validated later without that store
+	// (with SignOptions.TSA, on top of B-T).
 	LevelBLT Level = "B-LT"
 )
 
 // Levels lists the levels that can be asked for.
-func Levels() []Level { return []Level{LevelBB, LevelBLT} }
+func Levels() []Level { return []Level{LevelBB, LevelBT, LevelBLT} }
 
-// ParseLevel reads a level name ("B-B", "B-LT"); the empty string is B-B.
+// ParseLevel reads a level name ("B-B", "B-T", "B-LT"); the empty string is B-B.
 func ParseLevel(s string) (Level, bool) {
 	switch Level(s) {
 	case "", LevelBB:
 		return LevelBB, true
-	case LevelBLT:
-		return LevelBLT, true
+	case LevelBT, LevelBLT:
+		return Level(s), true
 	}
 	return "", false
+}
+
+// ErrLevelNeedsTSA: B-T needs a time-stamping authority (SignOptions.TSA); mynasign
+// never contacts one the user did not name.
+var ErrLevelNeedsTSA = errors.New("a time-stamped signature needs the address of a time-stamping authority")
+
+// timestamper returns the client of the time-stamping authority req names (nil when it
+// names none), checking that B-T has one.
+func timestamper(req SignRequest) (*tsp.Client, error) {
+	if req.Options.TSA == "" {
+		if req.Options.Level == LevelBT {
+			return nil, ErrLevelNeedsTSA
+		}
+		return nil, nil
+	}
+	return tsp.NewClient(req.Options.TSA)
 }
 
 // ErrLevelUnsupported: the profile signs at its own level only (the registry profile
@@ -45,7 +67,7 @@ var ErrLevelNeedsPolicy = errors.New("a long-term signature needs the trust stor
 // naming the CRL to import (never a silent B-B).
 func validationData(req SignRequest) (*trust.ValidationData, error) {
 	switch req.Options.Level {
-	case "", LevelBB:
+	case "", LevelBB, LevelBT:
 		return nil, nil
 	case LevelBLT:
 		if req.Policy == nil {

@@ -41,9 +41,13 @@ type SignOptions struct {
 	Location    string    // optional (PDF /Location)
 	ContactInfo string    // optional (PDF /ContactInfo)
 	Time        time.Time // the claimed signing time; zero means now
-	// Level is B-B (the default when empty) or B-LT (the path and the CRL store's CRL
-	// embedded: needs SignRequest.Policy; PAdES and XAdES only).
+	// Level is B-B (the default when empty), B-T (a signature time-stamp from TSA) or
+	// B-LT (the path and the CRL store's CRL embedded: needs SignRequest.Policy; with
+	// TSA, time-stamped too). PAdES and XAdES only.
 	Level Level
+	// TSA is the address (http or https) of the RFC 3161 time-stamping authority that
+	// time-stamps the signature; empty: no time-stamp, and nothing is sent anywhere.
+	TSA string
 }
 
 // SignRequest is one file to sign with one signer.

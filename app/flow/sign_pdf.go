@@ -61,7 +61,7 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 			Progress:    req.Progress,
 		}
 		opts.Visible = pdfAppearance(req.Options.Visible)
-		if profile == pdf.Registry && req.Options.Level == LevelBLT {
+		if profile == pdf.Registry && (req.Options.Level == LevelBLT || req.Options.Level == LevelBT || req.Options.TSA != "") {
 			return nil, ErrLevelUnsupported
 		}
 		vd, err := validationData(req)
@@ -69,6 +69,13 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 			return nil, err
 		}
 		opts.Validation = vd
+		tsa, err := timestamper(req)
+		if err != nil {
+			return nil, err
+		}
+		if tsa != nil {
+			opts.Timestamper = tsa
+		}
 		res, err := pdf.SignFile(ctx, req.Input, req.Output, opts)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"context"
+	"crypto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,13 @@ func signXAdES(ctx context.Context, req SignRequest) (*SignResult, error) {
 		return nil, err
 	}
 	opts.Validation = vd
+	tsa, err := timestamper(req)
+	if err != nil {
+		return nil, err
+	}
+	if tsa != nil {
+		opts.SignatureTimestamp = func(data []byte) ([]byte, error) { return tsa.Stamp(ctx, crypto.SHA256, data) }
+	}
 	start, end := progressSpan(req)
 	start()
 	if err := xades.SignXAdESFile(req.Input, req.Output, opts); err != nil {
@@ -96,7 +104,7 @@ func signEGov(ctx context.Context, req SignRequest) (*SignResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if req.Options.Level == LevelBLT {
+	if req.Options.Level != "" && req.Options.Level != LevelBB || req.Options.TSA != "" {
 		return nil, ErrLevelUnsupported
 	}
 	start, end := progressSpan(req)

@@ -51,6 +51,23 @@ type Token struct {
 	Raw []byte
 }
 
+// Checked is a token as Verify found it: Token is nil only when it could not be read at
+// all, Err nil when it verified.
+type Checked struct {
+	Token *Token
+	Err   error
+}
+
+// AnyVerified reports whether one of the tokens verified.
+func AnyVerified(tokens []Checked) bool {
+	for _, t := range tokens {
+		if t.Err == nil {
+			return true
+		}
+	}
+	return false
+}
+
 // TSA returns the subject of the time-stamping certificate, "" when there is none.
 func (t *Token) TSA() string {
 	if t == nil || t.Certificate == nil {
