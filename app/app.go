@@ -178,6 +178,9 @@ func (u *UI) Window() fyne.Window { return u.win }
 // t translates a message key.
 func (u *UI) t(key string, args ...any) string { return u.l.T(key, args...) }
 
+// tn translates a message key with plural forms, in the form that n takes.
+func (u *UI) tn(key string, n int, args ...any) string { return u.l.Plural(key, n, args...) }
+
 // now is the clock.
 func (u *UI) now() time.Time { return u.cfg.Now() }
 

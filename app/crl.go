@@ -66,13 +66,13 @@ func (u *UI) refreshCRLStatus() {
 				objs = append(objs, statusLine(theme.WarningIcon(), u.t("gui.crl.none"), colorNameWarn))
 			default:
 				if ov.Fresh > 0 {
-					objs = append(objs, statusLine(theme.ConfirmIcon(), u.t("gui.crl.summary_fresh", ov.Fresh, u.fmtDate(*ov.NextExpiry)), colorNameOK))
+					objs = append(objs, statusLine(theme.ConfirmIcon(), u.tn("gui.crl.summary_fresh", ov.Fresh, ov.Fresh, u.fmtDate(*ov.NextExpiry)), colorNameOK))
 				}
 				if ov.Stale > 0 {
-					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_stale", ov.Stale), colorNameBad))
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.tn("gui.crl.summary_stale", ov.Stale, ov.Stale), colorNameBad))
 				}
 				if ov.Damaged > 0 {
-					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_damaged", ov.Damaged), colorNameBad))
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.tn("gui.crl.summary_damaged", ov.Damaged, ov.Damaged), colorNameBad))
 				}
 			}
 			if opts.TrustStore == trust.StoreTest {
@@ -335,6 +335,6 @@ func (c *crlScreen) importMessage(res *flow.CRLImport, err error) []fyne.CanvasO
 		}
 		objs = append(objs, wrapLabel(u.t("gui.crl.import_line", x.File, u.t("gui.crl.import_status."+string(x.Status)))))
 	}
-	head := noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.imported", added, len(res.CRLs)), "")
+	head := noticeView(theme.ConfirmIcon(), colorNameOK, u.tn("gui.crl.imported", len(res.CRLs), added, len(res.CRLs)), "")
 	return append([]fyne.CanvasObject{head}, objs...)
 }

@@ -176,7 +176,7 @@ func (d *diagScreen) format(test bool, svcErr error, cards []diagCard) string {
 			case p.st.Blocked:
 				line("gui.diag.r.pin_blocked", name)
 			default:
-				line("gui.diag.r.pin_left", name, p.st.Left, p.st.Max)
+				b.WriteString(u.tn("gui.diag.r.pin_left", p.st.Left, name, p.st.Left, p.st.Max) + "\n")
 			}
 		}
 	}

@@ -234,7 +234,7 @@ func (p *pinPrompt) answer(err error) {
 	case errors.As(err, &wrong):
 		p.status.Left = wrong.Left
 		p.showTries()
-		p.result.SetText(p.u.t(p.keyFor("wrong"), wrong.Left))
+		p.result.SetText(p.u.tn(p.keyFor("wrong"), wrong.Left, wrong.Left))
 		p.result.Show()
 		p.u.win.Canvas().Focus(p.entry)
 	case errors.As(err, &blocked):

@@ -946,7 +946,7 @@ func (w *signWizard) showSave() {
 		w.saveBtn.Disable()
 	}
 	body := container.NewVBox(
-		wrapLabel(w.u.t("gui.sign.save_intro", signed, len(w.outs))),
+		wrapLabel(w.u.tn("gui.sign.save_intro", len(w.outs), signed, len(w.outs))),
 		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.save_dir"), container.NewBorder(nil, nil, nil, browse, w.saveDir))),
 		container.NewVBox(rows...),
 		w.saveMsg)

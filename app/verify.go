@@ -177,7 +177,7 @@ func (v *verifyScreen) start(paths []string) {
 			}
 			v.table.Refresh()
 			t := res.Totals
-			v.summary.SetText(v.u.t("gui.verify.totals", t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
+			v.summary.SetText(v.u.tn("gui.verify.totals", t.Files, t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
 			if len(res.Reports) > 0 {
 				v.saveBtn.Enable()
 			}
@@ -360,7 +360,7 @@ func (v *verifyScreen) saveRecord() {
 					v.summary.SetText(v.u.t("gui.verify.record_failed", err.Error()))
 					return
 				}
-				v.summary.SetText(v.u.t("gui.verify.record_saved", len(files), dir))
+				v.summary.SetText(v.u.tn("gui.verify.record_saved", len(files), len(files), dir))
 			})
 		})
 	}, v.u.win)
