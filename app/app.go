@@ -76,7 +76,7 @@ type UI struct {
 	testCard *testCardSource // non-nil while the test card is in use
 	watch    *cardWatch
 	// bannerToggle is the test banner's take out / put back button on the screen shown.
-	bannerToggle *widget.Button
+	bannerToggle *pushButton
 }
 
 // screen is one page of the window.
@@ -266,7 +266,7 @@ func (u *UI) frame(s *screen) fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	var top fyne.CanvasObject = title
 	if !s.isHome {
-		back := widget.NewButtonWithIcon(u.t("gui.common.back"), theme.NavigateBackIcon(), u.cancelScreen)
+		back := newButton(u.t("gui.common.back"), theme.NavigateBackIcon(), u.cancelScreen)
 		back.Importance = widget.LowImportance
 		top = container.NewBorder(nil, nil, back, nil, title)
 	}

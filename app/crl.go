@@ -91,22 +91,22 @@ type crlScreen struct {
 	u       *UI
 	list    *fyne.Container
 	message *fyne.Container
-	import_ *widget.Button
-	dirBtn  *widget.Button
+	import_ *pushButton
+	dirBtn  *pushButton
 
 	// confirm is the removal confirmation while it is shown.
 	confirm       *widget.PopUp
-	confirmRemove *widget.Button
-	confirmBack   *widget.Button
+	confirmRemove *pushButton
+	confirmBack   *pushButton
 }
 
 func (u *UI) showCRLs() { u.startCRLs() }
 
 func (u *UI) startCRLs() *crlScreen {
 	c := &crlScreen{u: u, list: container.NewVBox(), message: container.NewVBox()}
-	c.import_ = widget.NewButtonWithIcon(u.t("gui.crl.import"), theme.ContentAddIcon(), c.chooseFiles)
+	c.import_ = newButton(u.t("gui.crl.import"), theme.ContentAddIcon(), c.chooseFiles)
 	c.import_.Importance = widget.HighImportance
-	c.dirBtn = widget.NewButtonWithIcon(u.t("gui.crl.import_folder"), theme.FolderIcon(), c.chooseFolder)
+	c.dirBtn = newButton(u.t("gui.crl.import_folder"), theme.FolderIcon(), c.chooseFolder)
 	intro := wrapLabel(u.t("gui.crl.intro"))
 	u.show(&screen{
 		title: u.t("gui.crl.title"),
@@ -177,7 +177,7 @@ func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 	}
 	var actions []fyne.CanvasObject
 	if in.ID != "" { // a stored CRL (the built-in test CRLs cannot be removed)
-		remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+		remove := newButton(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
 		remove.Importance = widget.LowImportance
 		actions = append(actions, container.NewHBox(remove))
 	}
@@ -200,7 +200,7 @@ func (c *crlScreen) damagedView(in trust.CRLInfo) fyne.CanvasObject {
 	u := c.u
 	state := boldLabel(u.t("gui.crl.damaged"))
 	state.Importance = importanceFor(colorNameBad)
-	remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+	remove := newButton(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
 	remove.Importance = widget.LowImportance
 	form := widget.NewForm(widget.NewFormItem(u.t("gui.crl.id"), wrapLabel(in.ID)))
 	body := container.NewVBox(state, wrapLabel(u.msg(*in.Problem)), form, container.NewHBox(remove))
@@ -213,8 +213,8 @@ func (c *crlScreen) damagedView(in trust.CRLInfo) fyne.CanvasObject {
 func (c *crlScreen) askRemove(in trust.CRLInfo) {
 	u := c.u
 	c.closeConfirm()
-	c.confirmBack = widget.NewButton(u.t("gui.common.cancel"), c.closeConfirm)
-	c.confirmRemove = widget.NewButtonWithIcon(u.t("gui.crl.remove_confirm"), theme.DeleteIcon(), func() {
+	c.confirmBack = newButton(u.t("gui.common.cancel"), nil, c.closeConfirm)
+	c.confirmRemove = newButton(u.t("gui.crl.remove_confirm"), theme.DeleteIcon(), func() {
 		c.closeConfirm()
 		c.remove(in)
 	})

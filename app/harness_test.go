@@ -155,6 +155,11 @@ func objectsUnder(o fyne.CanvasObject) []fyne.CanvasObject {
 			return
 		}
 		out = append(out, o)
+		if b, ok := o.(*pushButton); ok {
+			// The app's buttons are Fyne buttons inside: listed as such too, so that
+			// tests find and tap them as *widget.Button.
+			out = append(out, &b.Button)
+		}
 		switch x := o.(type) {
 		case *fyne.Container:
 			for _, c := range x.Objects {
@@ -254,11 +259,17 @@ func button(t *testing.T, u *UI, text string) *widget.Button {
 	return nil
 }
 
+// pressable is a button: the app's (button) or Fyne's.
+type pressable interface {
+	fyne.Tappable
+	fyne.Disableable
+}
+
 // tap taps an enabled button and waits for the work it started.
-func tap(t *testing.T, u *UI, b *widget.Button) {
+func tap(t *testing.T, u *UI, b pressable) {
 	t.Helper()
 	if b.Disabled() {
-		t.Fatalf("button %q is disabled", b.Text)
+		t.Fatalf("button %v is disabled", b)
 	}
 	test.Tap(b)
 	u.WaitIdle()

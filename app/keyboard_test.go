@@ -17,6 +17,8 @@ import (
 // focusedText names the focused widget by its text.
 func focusedText(u *UI) string {
 	switch f := u.win.Canvas().Focused().(type) {
+	case *pushButton:
+		return f.Text
 	case *widget.Button:
 		return f.Text
 	case *widget.Select:

@@ -40,14 +40,14 @@ type pinPrompt struct {
 	warning *fyne.Container // the last-try warning, shown when one try is left
 	entry   *widget.Entry
 	problem *textBlock
-	submit  *widget.Button
+	submit  *pushButton
 	result  *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
 	busy    *widget.ProgressBarInfinite
 
 	// confirm is the last-try confirmation while it is shown.
 	confirm     *widget.PopUp
-	confirmSend *widget.Button
-	confirmBack *widget.Button
+	confirmSend *pushButton
+	confirmBack *pushButton
 
 	blocked bool
 }
@@ -71,7 +71,7 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	p.busy = widget.NewProgressBarInfinite()
 	p.busy.Stop()
 	p.busy.Hide()
-	p.submit = widget.NewButtonWithIcon(u.t("gui.pin.submit"), theme.ConfirmIcon(), p.submitTapped)
+	p.submit = newButton(u.t("gui.pin.submit"), theme.ConfirmIcon(), p.submitTapped)
 	p.submit.Importance = widget.HighImportance
 	p.entry.OnChanged = func(string) { p.validate() }
 	p.entry.OnSubmitted = func(string) { p.submitTapped() }
@@ -181,13 +181,13 @@ func (p *pinPrompt) submitTapped() {
 // askLastTry shows the last-try confirmation: what blocking means, and two buttons.
 func (p *pinPrompt) askLastTry() {
 	u := p.u
-	p.confirmBack = widget.NewButton(u.t("gui.pin.last_try_back"), func() {
+	p.confirmBack = newButton(u.t("gui.pin.last_try_back"), nil, func() {
 		p.confirm.Hide()
 		p.confirm = nil
 		p.entry.SetText("") // "type it again": nothing of the doubtful input stays
 		u.win.Canvas().Focus(p.entry)
 	})
-	p.confirmSend = widget.NewButtonWithIcon(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {
+	p.confirmSend = newButton(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {
 		p.confirm.Hide()
 		p.confirm = nil
 		p.send(true)

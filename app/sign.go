@@ -73,10 +73,10 @@ type signWizard struct {
 
 	// Widgets kept for the steps' logic (and for the tests, which drive them).
 	fileList    *fyne.Container
-	addFileBtn  *widget.Button
-	addDirBtn   *widget.Button
-	nextBtn     *widget.Button
-	cancelBtn   *widget.Button
+	addFileBtn  *pushButton
+	addDirBtn   *pushButton
+	nextBtn     *pushButton
+	cancelBtn   *pushButton
 	profileRad  *widget.RadioGroup
 	visibleChk  *widget.Check
 	pageEntry   *widget.Entry
@@ -85,12 +85,12 @@ type signWizard struct {
 	readerRad   *widget.RadioGroup
 	cardInfo    *fyne.Container
 	pin         *pinPrompt
-	signBtn     *widget.Button
+	signBtn     *pushButton
 	progress    *widget.ProgressBar
 	progressMsg *textBlock
 	saveDir     *widget.Entry
 	saveNames   []*widget.Entry
-	saveBtn     *widget.Button
+	saveBtn     *pushButton
 	saveMsg     *textBlock
 	resultRows  []*resultRow
 	errorView   fyne.CanvasObject
@@ -139,7 +139,7 @@ func (w *signWizard) stepTitle() string {
 
 // show puts a step on screen with the wizard's common buttons.
 func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions ...fyne.CanvasObject) {
-	w.cancelBtn = widget.NewButtonWithIcon(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
+	w.cancelBtn = newButton(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
 	all := append([]fyne.CanvasObject{w.cancelBtn}, actions...)
 	w.switching = true
 	defer func() { w.switching = false }()
@@ -240,9 +240,9 @@ func (w *signWizard) addFiles(paths []string) {
 func (w *signWizard) showFiles() {
 	w.step = stepFiles
 	w.fileList = container.NewVBox()
-	w.addFileBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_file"), theme.FileIcon(), w.chooseFile)
-	w.addDirBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_folder"), theme.FolderIcon(), w.chooseFolder)
-	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.showProfile)
+	w.addFileBtn = newButton(w.u.t("gui.sign.add_file"), theme.FileIcon(), w.chooseFile)
+	w.addDirBtn = newButton(w.u.t("gui.sign.add_folder"), theme.FolderIcon(), w.chooseFolder)
+	w.nextBtn = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.showProfile)
 	w.nextBtn.Importance = widget.HighImportance
 	w.refreshFiles()
 	body := container.NewVBox(
@@ -273,7 +273,7 @@ func (w *signWizard) refreshFiles() {
 		if f.kind == "" {
 			lbl.Importance = widget.DangerImportance
 		}
-		rm := widget.NewButtonWithIcon(w.u.t("gui.sign.remove_file"), theme.DeleteIcon(), func() {
+		rm := newButton(w.u.t("gui.sign.remove_file"), theme.DeleteIcon(), func() {
 			w.files = append(w.files[:i:i], w.files[i+1:]...)
 			w.refreshFiles()
 		})
@@ -463,8 +463,8 @@ func (w *signWizard) showProfile() {
 	if !isPDF {
 		pdfOpts.Hide()
 	}
-	var next *widget.Button
-	next = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
+	var next *pushButton
+	next = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
 		idx := -1
 		for i, l := range labels {
 			if l == w.profileRad.Selected {
@@ -518,7 +518,7 @@ func (w *signWizard) showProfile() {
 	})
 	w.nextBtn = next
 	w.nextBtn.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
@@ -560,9 +560,9 @@ func (w *signWizard) showCard() {
 	w.readerRad = widget.NewRadioGroup(nil, nil)
 	w.readerRad.Required = true
 	w.cardInfo = container.NewVBox()
-	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.openCard)
+	w.nextBtn = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.openCard)
 	w.nextBtn.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showProfile)
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showProfile)
 	w.refreshReaders(w.u.watch.snapshot())
 	body := container.NewVBox(
 		wrapLabel(w.u.t("gui.sign.card_intro")),
@@ -739,7 +739,7 @@ func (w *signWizard) readCertificate() {
 func (w *signWizard) showDisclose() {
 	w.step = stepDisclose
 	view := w.u.disclosureView(w.cert, w.u.testCard != nil)
-	w.signBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
+	w.signBtn = newButton(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
 	w.signBtn.Importance = widget.HighImportance
 	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.disclose_intro")), view)
 	w.show(body, w.signBtn, w.signBtn)
@@ -885,11 +885,11 @@ func (w *signWizard) fail(err error) {
 		title, text = w.u.t("gui.sign.cancelled_title"), w.u.t("gui.sign.cancelled_text")
 	}
 	detail := wrapLabel(err.Error())
-	again := widget.NewButtonWithIcon(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
+	again := newButton(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
 		w.u.startSignWizard(w.paths())
 	})
 	again.Importance = widget.HighImportance
-	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	home := newButton(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
 	w.errorView = container.NewVBox(
 		noticeView(theme.ErrorIcon(), colorNameBad, title, text),
 		wrapLabel(w.u.t("gui.sign.nothing_written")),
@@ -939,8 +939,8 @@ func (w *signWizard) showSave() {
 	}
 	w.saveDir = widget.NewEntry()
 	w.saveDir.SetText(filepath.Dir(w.outs[0].input))
-	browse := widget.NewButtonWithIcon(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
-	w.saveBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
+	browse := newButton(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
+	w.saveBtn = newButton(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
 	w.saveBtn.Importance = widget.HighImportance
 	if signed == 0 {
 		w.saveBtn.Disable()
@@ -1076,7 +1076,7 @@ func (w *signWizard) showResult() {
 		w.resultRows = append(w.resultRows, r)
 		rows = append(rows, r.view, widget.NewSeparator())
 	}
-	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	home := newButton(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
 	home.Importance = widget.HighImportance
 	body := container.NewVBox(append([]fyne.CanvasObject{wrapLabel(w.u.t("gui.sign.result_intro"))}, rows...)...)
 	w.u.show(&screen{
@@ -1130,7 +1130,7 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 	}
 	if o.report != nil && o.dest != "" {
 		rep := o.report
-		parts = append(parts, container.NewHBox(widget.NewButtonWithIcon(u.t("gui.verify.details"), theme.InfoIcon(), func() {
+		parts = append(parts, container.NewHBox(newButton(u.t("gui.verify.details"), theme.InfoIcon(), func() {
 			u.showReportDetails(rep, u.showHome)
 		})))
 	}

@@ -126,7 +126,7 @@ func (u *UI) useTestCard(id string) error {
 func (u *UI) testBanner() fyne.CanvasObject {
 	txt := canvas.NewText(u.t("gui.testcard.banner", u.personaName(u.testCard.id)), theme.Color(colorNameTest))
 	txt.TextStyle.Bold = true
-	toggle := widget.NewButton("", nil)
+	toggle := newButton("", nil, nil)
 	toggle.OnTapped = func() {
 		if u.testCard.card.Present() {
 			u.testCard.remove()
@@ -138,7 +138,7 @@ func (u *UI) testBanner() fyne.CanvasObject {
 	u.bannerToggle = toggle
 	u.setBannerToggle(u.testCard.card.Present())
 	toggle.Importance = widget.LowImportance
-	stop := widget.NewButton(u.t("gui.testcard.stop"), func() {
+	stop := newButton(u.t("gui.testcard.stop"), nil, func() {
 		_ = u.useTestCard("")
 		u.showHome()
 	})
@@ -200,7 +200,7 @@ func (u *UI) showTestCard() {
 		}
 	}
 	intro := wrapLabel(u.t("gui.testcard.intro", testpki.SignPassword, testpki.TextPIN))
-	start := widget.NewButtonWithIcon(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
+	start := newButton(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := ""
@@ -218,9 +218,9 @@ func (u *UI) showTestCard() {
 		}
 		u.showHome()
 	}
-	actions := []fyne.CanvasObject{widget.NewButton(u.t("gui.common.cancel"), u.showHome), start}
+	actions := []fyne.CanvasObject{newButton(u.t("gui.common.cancel"), nil, u.showHome), start}
 	if u.testCard != nil {
-		actions = append([]fyne.CanvasObject{widget.NewButton(u.t("gui.testcard.stop"), func() {
+		actions = append([]fyne.CanvasObject{newButton(u.t("gui.testcard.stop"), nil, func() {
 			_ = u.useTestCard("")
 			u.showHome()
 		})}, actions...)
