@@ -307,17 +307,13 @@ func (a *anchorScreen) showMessage(objs []fyne.CanvasObject) {
 
 // popUp shows a confirmation with the focus on its safe button.
 func (a *anchorScreen) popUp(content fyne.CanvasObject) {
-	u := a.u
-	a.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	a.confirm.Resize(fyne.NewSize(600, content.MinSize().Height+theme.Padding()*4))
-	a.confirm.Show()
-	u.win.Canvas().Focus(a.confirmNo)
+	a.confirm = a.u.showModal(content, 600, a.closeConfirm, a.confirmNo)
 }
 
 // closeConfirm hides the confirmation (also when the screen is left).
 func (a *anchorScreen) closeConfirm() {
 	if a.confirm != nil {
-		a.confirm.Hide()
+		a.u.hideModal(a.confirm)
 		a.confirm = nil
 	}
 }

@@ -234,16 +234,13 @@ func (c *crlScreen) askRemove(in trust.CRLInfo) {
 		noticeView(theme.WarningIcon(), colorNameWarn, u.t("gui.crl.remove_title"), u.t("gui.crl.remove_text")),
 		which,
 		container.NewHBox(layout.NewSpacer(), c.confirmBack, c.confirmRemove))
-	c.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	c.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
-	c.confirm.Show()
-	u.win.Canvas().Focus(c.confirmBack)
+	c.confirm = u.showModal(content, 560, c.closeConfirm, c.confirmBack)
 }
 
 // closeConfirm hides the removal confirmation (also when the screen is left).
 func (c *crlScreen) closeConfirm() {
 	if c.confirm != nil {
-		c.confirm.Hide()
+		c.u.hideModal(c.confirm)
 		c.confirm = nil
 	}
 }

@@ -97,7 +97,7 @@ func usedKeys(t *testing.T) map[string]string {
 	for _, k := range []card.PINKind{card.SignPassword, card.AuthPIN, card.TextPIN} {
 		p := (&pinPrompt{kind: k})
 		for _, w := range []string{"placeholder", "rule", "name", "last_try_text", "problem_length", "problem_chars",
-			"wrong", "blocked_title", "blocked_now_title", "blocked_text", "blocked_where"} {
+			"wrong", "blocked_title", "blocked_now_title", "blocked_text", "blocked_where", "submit"} {
 			dyn(p.keyFor(w))
 		}
 		dyn("gui.diag.pin." + strconv.Itoa(int(k)))
@@ -113,6 +113,11 @@ func usedKeys(t *testing.T) map[string]string {
 	}
 	for _, c := range []trust.ChangeLevel{trust.ChangesNone, trust.ChangesPermitted, trust.ChangesNotPermitted} {
 		dyn("gui.changes." + string(c))
+	}
+	for _, k := range []string{"gui.sign.lose_password_", "gui.sign.lose_signed_"} {
+		for _, s := range []string{"title", "text", "keep", "lose"} {
+			dyn(k + s)
+		}
 	}
 	for _, s := range []string{"male", "female", "unknown"} {
 		dyn("gui.sex." + s)

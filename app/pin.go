@@ -41,6 +41,9 @@ type pinPrompt struct {
 	entry   *widget.Entry
 	problem *textBlock
 	submit  *pushButton
+	// submitRow holds submit under the entry, unless the screen put it in its bottom
+	// bar (submitInBar).
+	submitRow *fyne.Container
 	result  *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
 	busy    *widget.ProgressBarInfinite
 
@@ -71,11 +74,12 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	p.busy = widget.NewProgressBarInfinite()
 	p.busy.Stop()
 	p.busy.Hide()
-	p.submit = newButton(u.t("gui.pin.submit"), theme.ConfirmIcon(), p.submitTapped)
+	p.submit = newButton(u.t(p.keyFor("submit")), theme.ConfirmIcon(), p.submitTapped)
 	p.submit.Importance = widget.HighImportance
 	p.entry.OnChanged = func(string) { p.validate() }
 	p.entry.OnSubmitted = func(string) { p.submitTapped() }
 	rule := wrapLabel(u.t(p.keyFor("rule")))
+	p.submitRow = container.NewHBox(layout.NewSpacer(), p.submit)
 	p.view.Objects = []fyne.CanvasObject{
 		boldLabel(u.t(p.keyFor("name"))),
 		p.tries,
@@ -83,7 +87,7 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 		rule,
 		p.entry,
 		p.problem,
-		container.NewHBox(layout.NewSpacer(), p.submit),
+		p.submitRow,
 		p.busy,
 		p.result,
 	}
@@ -101,6 +105,22 @@ func (p *pinPrompt) keyFor(what string) string {
 		return "gui.pin.auth." + what
 	}
 	return "gui.pin.text." + what
+}
+
+// submitInBar takes the submit button out of the prompt, for the screen to put it in
+// its bottom bar with its other step buttons (nil when the PIN is blocked).
+func (p *pinPrompt) submitInBar() *pushButton {
+	if p.blocked {
+		return nil
+	}
+	objs := p.view.Objects[:0]
+	for _, o := range p.view.Objects {
+		if o != p.submitRow {
+			objs = append(objs, o)
+		}
+	}
+	p.view.Objects = objs
+	return p.submit
 }
 
 // focusable is what a screen focuses first: the entry (nil when blocked).
@@ -181,14 +201,15 @@ func (p *pinPrompt) submitTapped() {
 // askLastTry shows the last-try confirmation: what blocking means, and two buttons.
 func (p *pinPrompt) askLastTry() {
 	u := p.u
-	p.confirmBack = newButton(u.t("gui.pin.last_try_back"), nil, func() {
-		p.confirm.Hide()
+	back := func() {
+		u.hideModal(p.confirm)
 		p.confirm = nil
 		p.entry.SetText("") // "type it again": nothing of the doubtful input stays
 		u.win.Canvas().Focus(p.entry)
-	})
+	}
+	p.confirmBack = newButton(u.t("gui.pin.last_try_back"), nil, back)
 	p.confirmSend = newButton(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {
-		p.confirm.Hide()
+		u.hideModal(p.confirm)
 		p.confirm = nil
 		p.send(true)
 	})
@@ -197,10 +218,7 @@ func (p *pinPrompt) askLastTry() {
 		noticeView(theme.WarningIcon(), colorNameBad, u.t("gui.pin.last_try_title"), u.t(p.keyFor("last_try_text"))),
 		wrapLabel(u.t(p.keyFor("blocked_where"))),
 		container.NewHBox(layout.NewSpacer(), p.confirmBack, p.confirmSend))
-	p.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	p.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
-	p.confirm.Show()
-	u.win.Canvas().Focus(p.confirmBack) // the safe choice has the focus
+	p.confirm = u.showModal(content, 560, back, p.confirmBack) // the safe choice has the focus
 }
 
 // send takes the PIN out of the entry (emptying it) and sends it once.
@@ -262,6 +280,9 @@ func (p *pinPrompt) showBlocked(now bool) {
 		title = p.u.t(p.keyFor("blocked_now_title"))
 	}
 	p.entry = nil
+	if p.submit != nil {
+		p.submit.Hide() // also where the screen put it
+	}
 	p.submit = nil
 	p.view.Objects = []fyne.CanvasObject{
 		noticeView(theme.ErrorIcon(), colorNameBad, title, p.u.t(p.keyFor("blocked_text"))),

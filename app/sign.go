@@ -137,17 +137,24 @@ func (w *signWizard) stepTitle() string {
 	return w.u.t("gui.sign.title_step", w.step+1, stepCount, w.u.t(fmt.Sprintf("gui.sign.step.%d", w.step)))
 }
 
-// show puts a step on screen with the wizard's common buttons.
-func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions ...fyne.CanvasObject) {
+// show puts a step on screen with the wizard's common buttons: キャンセル, then the
+// step's actions. primary is the step's main action (Enter), focus the control focused
+// first (nil: キャンセル).
+func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, primary *pushButton, actions ...fyne.CanvasObject) {
 	w.cancelBtn = newButton(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
 	all := append([]fyne.CanvasObject{w.cancelBtn}, actions...)
+	if focus == nil {
+		focus = w.cancelBtn
+	}
 	w.switching = true
 	defer func() { w.switching = false }()
 	w.u.show(&screen{
 		title:   w.stepTitle(),
 		body:    container.NewVScroll(container.NewPadded(body)),
 		actions: all,
-		cancel:  w.cancelWizard,
+		cancel:  w.back,
+		home:    w.cancelWizard,
+		primary: primary,
 		leave:   w.leave,
 		drop:    w.dropped,
 		focus:   focus,
@@ -163,11 +170,71 @@ func (w *signWizard) leave() {
 	}
 }
 
-// cancelWizard is キャンセル: stop whatever runs, close the card session, remove the
-// temporary folder, go home. Nothing was written where the user can see it.
+// cancelWizard is キャンセル (and ホーム): stop whatever runs, close the card session,
+// remove the temporary folder, go home. Nothing was written where the user can see it.
+// When that would throw away work (signed files not saved, a checked password), it
+// asks first.
 func (w *signWizard) cancelWizard() {
-	w.end()
-	w.u.showHome()
+	w.unlessKept(func() {
+		w.end()
+		w.u.showHome()
+	})
+}
+
+// back is one step back (Escape, the menu's 戻る): to the previous step, or home from
+// the first one. Past the password the way back loses work, and it asks first: from
+// the disclosure it goes back to the card step (the password is asked again), from
+// signing and saving it ends the wizard.
+func (w *signWizard) back() {
+	switch w.step {
+	case stepProfile:
+		w.showFiles()
+	case stepCard:
+		w.showProfile()
+	case stepPIN:
+		w.showCard()
+	case stepDisclose:
+		w.unlessKept(w.showCard)
+	default:
+		w.cancelWizard()
+	}
+}
+
+// unlessKept runs lose at once when nothing would be lost by it, else after the user
+// chose to lose it; choosing to keep it stays on the step as it is.
+func (w *signWizard) unlessKept(lose func()) {
+	key := w.atStake()
+	if key == "" {
+		lose()
+		return
+	}
+	u, step := w.u, w.step
+	u.askLose(u.t(key+"title"), u.t(key+"text"), u.t(key+"keep"), u.t(key+"lose"), func() {
+		if w.ended || w.step != step {
+			return // the wizard moved on or ended meanwhile (the card was taken out)
+		}
+		lose()
+	})
+}
+
+// atStake is the message key prefix (of _title, _text, _keep, _lose) of what leaving
+// the current step would throw away ("" when nothing): signed files not saved yet, or the checked password (a real
+// card asks for it again, and each try counts).
+func (w *signWizard) atStake() string {
+	if w.ended {
+		return ""
+	}
+	switch w.step {
+	case stepDisclose, stepSigning:
+		return "gui.sign.lose_password_"
+	case stepSave:
+		for _, o := range w.outs {
+			if o.tmp != "" {
+				return "gui.sign.lose_signed_"
+			}
+		}
+	}
+	return ""
 }
 
 // end releases everything the wizard holds. It is safe to call more than once.
@@ -250,7 +317,7 @@ func (w *signWizard) showFiles() {
 		container.NewHBox(w.addFileBtn, w.addDirBtn),
 		w.fileList,
 	)
-	w.show(body, w.addFileBtn, w.nextBtn)
+	w.show(body, w.addFileBtn, w.nextBtn, w.nextBtn)
 }
 
 // kindName is the translated name of a document kind.
@@ -525,7 +592,7 @@ func (w *signWizard) showProfile() {
 		ltChk, ltHelp,
 		widget.NewSeparator(),
 		pdfOpts)
-	w.show(body, w.nextBtn, back, w.nextBtn)
+	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
 }
 
 // optionsProblem says why the chosen visible signature does not suit a file: the page
@@ -568,7 +635,7 @@ func (w *signWizard) showCard() {
 		wrapLabel(w.u.t("gui.sign.card_intro")),
 		w.readerRad,
 		w.cardInfo)
-	w.show(body, w.nextBtn, back, w.nextBtn)
+	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
 }
 
 // readerChoices are the readers offered: those holding a My Number Card.
@@ -711,7 +778,14 @@ func (w *signWizard) showPIN(st card.PINStatus) {
 	if !w.pin.blocked {
 		body = container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
 	}
-	w.show(body, w.pin.focusable())
+	var actions []fyne.CanvasObject
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showCard)
+	actions = append(actions, back)
+	submit := w.pin.submitInBar()
+	if submit != nil {
+		actions = append(actions, submit)
+	}
+	w.show(body, w.pin.focusable(), submit, actions...)
 }
 
 // readCertificate reads the signature certificate (readable once the password is
@@ -742,7 +816,7 @@ func (w *signWizard) showDisclose() {
 	w.signBtn = newButton(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
 	w.signBtn.Importance = widget.HighImportance
 	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.disclose_intro")), view)
-	w.show(body, w.signBtn, w.signBtn)
+	w.show(body, w.signBtn, w.signBtn, w.signBtn)
 }
 
 // disclosureView lists what a signature certificate tells whoever receives a signed
@@ -804,7 +878,7 @@ func (w *signWizard) startSigning() {
 	w.progressMsg = wrapLabel(w.u.t("gui.sign.signing_wait"))
 	busy := widget.NewProgressBarInfinite()
 	body := container.NewVBox(w.progressMsg, busy, w.progress)
-	w.show(body, w.cancelBtn)
+	w.show(body, nil, nil)
 
 	// Registered with package tempfile: a termination signal removes it too.
 	dir, err := tempfile.MkdirSystemTemp("mynasign-sign")
@@ -898,6 +972,7 @@ func (w *signWizard) fail(err error) {
 		title:   w.u.t("gui.sign.title"),
 		body:    container.NewVScroll(container.NewPadded(w.errorView)),
 		actions: []fyne.CanvasObject{home, again},
+		primary: again,
 		focus:   again,
 	})
 }
@@ -950,7 +1025,7 @@ func (w *signWizard) showSave() {
 		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.save_dir"), container.NewBorder(nil, nil, nil, browse, w.saveDir))),
 		container.NewVBox(rows...),
 		w.saveMsg)
-	w.show(body, w.saveBtn, w.saveBtn)
+	w.show(body, w.saveBtn, w.saveBtn, w.saveBtn)
 }
 
 // browseSave opens the save dialog: for one file a file name (default
@@ -1072,7 +1147,7 @@ func (w *signWizard) showResult() {
 	w.resultRows = nil
 	var rows []fyne.CanvasObject
 	for _, o := range w.outs {
-		r := w.u.newResultRow(o)
+		r := w.u.newResultRow(o, w.showResult)
 		w.resultRows = append(w.resultRows, r)
 		rows = append(rows, r.view, widget.NewSeparator())
 	}
@@ -1083,6 +1158,7 @@ func (w *signWizard) showResult() {
 		title:   w.stepTitle(),
 		body:    container.NewVScroll(container.NewPadded(body)),
 		actions: []fyne.CanvasObject{home},
+		primary: home,
 		focus:   home,
 	})
 }
@@ -1096,7 +1172,8 @@ type resultRow struct {
 	view    fyne.CanvasObject
 }
 
-func (u *UI) newResultRow(o signOutput) *resultRow {
+// newResultRow builds the row of o; its details come back to the result with back.
+func (u *UI) newResultRow(o signOutput, back func()) *resultRow {
 	r := &resultRow{out: o}
 	var icon fyne.Resource
 	switch {
@@ -1131,7 +1208,7 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 	if o.report != nil && o.dest != "" {
 		rep := o.report
 		parts = append(parts, container.NewHBox(newButton(u.t("gui.verify.details"), theme.InfoIcon(), func() {
-			u.showReportDetails(rep, u.showHome)
+			u.showReportDetails(rep, back)
 		})))
 	}
 	r.view = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...))
