@@ -44,8 +44,8 @@ type pinPrompt struct {
 	// submitRow holds submit under the entry, unless the screen put it in its bottom
 	// bar (submitInBar).
 	submitRow *fyne.Container
-	result  *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
-	busy    *widget.ProgressBarInfinite
+	result    *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
+	busy      *widget.ProgressBarInfinite
 
 	// confirm is the last-try confirmation while it is shown.
 	confirm     *widget.PopUp
