@@ -27,6 +27,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mynasign/mynasign/app/i18n"
+	// Initialized before Fyne's lang package reads the locale (LANG=C.UTF-8).
+	_ "github.com/mynasign/mynasign/app/localeenv"
 	"github.com/mynasign/mynasign/app/logging"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
