@@ -240,19 +240,23 @@ func (u *UI) relayout() {
 // typedKey handles the keys that reach the window: those typed while no control has
 // the focus, and those the app's buttons pass on (pushButton).
 //   - Escape closes the dialog shown, else goes one step back (cancelScreen).
-//   - Enter presses the screen's main action, while no dialog is shown.
+//   - Enter presses the focused button of a dialog; on a screen, its main action, or
+//     the focused button when the screen has none (the home screen's tools).
 func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	focused, _ := u.win.Canvas().Focused().(*pushButton)
 	switch ev.Name {
 	case fyne.KeyEscape:
 		if !u.closeDialog() {
 			u.cancelScreen()
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if u.dialogShown() || u.cur == nil || u.cur.primary == nil {
-			return
-		}
-		if b := u.cur.primary; !b.Disabled() && b.Visible() {
-			b.OnTapped()
+		switch {
+		case u.dialogShown():
+			focused.press()
+		case u.cur != nil && u.cur.primary != nil:
+			u.cur.primary.press()
+		default:
+			focused.press()
 		}
 	}
 }

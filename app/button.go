@@ -9,14 +9,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// pushButton is the app's push button: Fyne's button with three changes for keyboard users.
+// pushButton is the app's push button: Fyne's button with two changes for keyboard
+// users.
 //   - A ring is drawn around it while it has the keyboard focus. Fyne only tints a
 //     focused button with the focus colour, which does not show on a primary button
 //     (drawn in that same colour).
-//   - Enter presses it, as Space does.
-//   - The keys it does not use (Escape above all) go on to the window's key handler:
-//     Escape goes back or closes the dialog whatever button has the focus (Fyne gives
-//     a key only to the focused widget when there is one).
+//   - Space presses it; the other keys go on to the window's key handler (UI.typedKey):
+//     Escape goes back or closes the dialog, and Enter presses the screen's main
+//     action, whatever button has the focus (Fyne gives a key only to the focused
+//     widget when there is one).
 type pushButton struct {
 	widget.Button
 	focused bool
@@ -42,13 +43,19 @@ func (b *pushButton) FocusLost() {
 	b.Button.FocusLost()
 }
 
-// TypedKey presses the button on Space and Enter and passes other keys to the window.
+// TypedKey presses the button on Space and passes other keys to the window.
 func (b *pushButton) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
-		b.Button.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical})
-	default:
-		passKeyOn(b, ev)
+	if ev.Name == fyne.KeySpace {
+		b.Button.TypedKey(ev)
+		return
+	}
+	passKeyOn(b, ev)
+}
+
+// press runs the button's action as a tap would, if it is shown and enabled.
+func (b *pushButton) press() {
+	if b != nil && b.Visible() && !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
 	}
 }
 

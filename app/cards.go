@@ -40,6 +40,10 @@ type ReaderInfo struct {
 	// Kind is what the card is (0 while not identified, or when that failed: IDErr).
 	Kind  card.Kind
 	IDErr error
+	// SignBlocked and AuthBlocked say that the signature password or the
+	// authentication PIN of a My Number Card is blocked, as read when the card was
+	// identified (reading it spends no try).
+	SignBlocked, AuthBlocked bool
 }
 
 // usable lists the readers holding a My Number Card.
@@ -112,9 +116,9 @@ func (pcscSource) Watch(ctx context.Context, report func(Readers)) {
 					r = &ReaderInfo{Name: ev.Reader}
 					byName[ev.Reader] = r
 				}
-				r.Present, r.ATR, r.Kind, r.IDErr = true, ev.ATR, 0, nil
+				r.Present, r.ATR, r.Kind, r.IDErr, r.SignBlocked, r.AuthBlocked = true, ev.ATR, 0, nil, false, false
 				emit() // "a card is there" at once; what it is follows
-				r.Kind, r.IDErr = identify(ev.Reader)
+				r.Kind, r.SignBlocked, r.AuthBlocked, r.IDErr = identify(ev.Reader)
 			case card.CardRemoved:
 				if r := byName[ev.Reader]; r != nil {
 					r.Present, r.ATR, r.Kind, r.IDErr = false, nil, 0, nil
@@ -128,15 +132,34 @@ func (pcscSource) Watch(ctx context.Context, report func(Readers)) {
 	}
 }
 
-// identify opens the card in reader just long enough to read what it is.
-func identify(reader string) (card.Kind, error) {
+// identify opens the card in reader just long enough to read what it is and, for a My
+// Number Card, which of its PINs are blocked.
+func identify(reader string) (kind card.Kind, signBlocked, authBlocked bool, err error) {
 	s, err := card.OpenReader(reader, card.Options{})
 	if err != nil {
 		logrus.WithError(err).Info("identifying the inserted card")
-		return 0, err
+		return 0, false, false, err
 	}
 	defer s.Close()
-	return s.Kind(), nil
+	signBlocked, authBlocked = pinsBlocked(s)
+	return s.Kind(), signBlocked, authBlocked, nil
+}
+
+// pinsBlocked reads whether the signature password and the authentication PIN of the
+// card in s are blocked (the status spends no try). A status that cannot be read (no
+// signature certificate on a child's card, not a My Number Card) counts as not blocked:
+// the screens that use the PIN say what is wrong.
+func pinsBlocked(s *card.Session) (sign, auth bool) {
+	if s.Kind() != card.KindMyNumberCard {
+		return false, false
+	}
+	if st, err := s.PINStatus(card.SignPassword); err == nil {
+		sign = st.Blocked
+	}
+	if st, err := s.PINStatus(card.AuthPIN); err == nil {
+		auth = st.Blocked
+	}
+	return sign, auth
 }
 
 // cardWatch runs the current CardSource's Watch and keeps the last snapshot for the

@@ -585,6 +585,9 @@ func (w *signWizard) showProfile() {
 	})
 	w.nextBtn = next
 	w.nextBtn.Importance = widget.HighImportance
+	// Enter in a field is the step's main action, as elsewhere on the screen.
+	w.pageEntry.OnSubmitted = func(string) { next.press() }
+	w.reasonEntry.OnSubmitted = func(string) { next.press() }
 	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
@@ -1009,11 +1012,13 @@ func (w *signWizard) showSave() {
 		}
 		e := widget.NewEntry()
 		e.SetText(filepath.Base(o.tmp))
+		e.OnSubmitted = func(string) { w.saveBtn.press() } // Enter saves
 		w.saveNames[i] = e
 		rows = append(rows, widget.NewForm(widget.NewFormItem(filepath.Base(o.input), e)))
 	}
 	w.saveDir = widget.NewEntry()
 	w.saveDir.SetText(filepath.Dir(w.outs[0].input))
+	w.saveDir.OnSubmitted = func(string) { w.saveBtn.press() }
 	browse := newButton(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
 	w.saveBtn = newButton(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
 	w.saveBtn.Importance = widget.HighImportance

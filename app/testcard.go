@@ -92,6 +92,11 @@ func (s *testCardSource) Watch(ctx context.Context, report func(Readers)) {
 		r := ReaderInfo{Name: testReaderName}
 		if present {
 			r.Present, r.ATR, r.Kind = true, s.card.ATR(), s.kind
+			// As the PC/SC watcher does when a card is put in: no one else uses it yet.
+			if sess, err := card.Open(s.card); err == nil {
+				r.SignBlocked, r.AuthBlocked = pinsBlocked(sess)
+				sess.Close()
+			}
 		}
 		report(Readers{Known: true, Readers: []ReaderInfo{r}})
 		select {
