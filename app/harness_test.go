@@ -155,10 +155,13 @@ func objectsUnder(o fyne.CanvasObject) []fyne.CanvasObject {
 			return
 		}
 		out = append(out, o)
-		if b, ok := o.(*pushButton); ok {
-			// The app's buttons are Fyne buttons inside: listed as such too, so that
-			// tests find and tap them as *widget.Button.
-			out = append(out, &b.Button)
+		// The app's buttons and entries are Fyne's inside: listed as such too, so
+		// that tests find them as *widget.Button and *widget.Entry.
+		switch x := o.(type) {
+		case *pushButton:
+			out = append(out, &x.Button)
+		case *keyEntry:
+			out = append(out, &x.Entry)
 		}
 		switch x := o.(type) {
 		case *fyne.Container:
@@ -277,6 +280,12 @@ func tap(t *testing.T, u *UI, b pressable) {
 
 // typeInto types text into an entry (through its key handling, as a user would).
 func typeInto(u *UI, e *widget.Entry, s string) {
-	u.win.Canvas().Focus(e)
-	test.Type(e, s)
+	var f fyne.Focusable = e
+	for _, o := range objects(u) {
+		if ke, ok := o.(*keyEntry); ok && &ke.Entry == e {
+			f = ke // the app's entry around it is what takes the focus
+		}
+	}
+	u.win.Canvas().Focus(f)
+	test.Type(f, s)
 }

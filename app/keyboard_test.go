@@ -23,7 +23,7 @@ func focusedText(u *UI) string {
 		return f.Text
 	case *widget.Select:
 		return "select:" + f.Selected
-	case *widget.Entry:
+	case *widget.Entry, *keyEntry:
 		return "entry"
 	case nil:
 		return ""
@@ -71,7 +71,7 @@ func TestKeyboardOnly(t *testing.T) {
 	if focusedText(u) != "entry" {
 		t.Fatalf("the password step starts with focus on %q, want the password field", focusedText(u))
 	}
-	test.Type(c.Focused().(*widget.Entry), testpki.SignPassword)
+	test.Type(c.Focused(), testpki.SignPassword)
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.WaitIdle()
 	if w.step != stepDisclose {

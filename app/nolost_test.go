@@ -203,7 +203,7 @@ func TestEnterPressesTheMainAction(t *testing.T) {
 	if got := i18n.New(i18n.English).T("gui.pin.sign.submit"); got != "Check password" {
 		t.Fatalf("in English it says %q", got)
 	}
-	test.Type(u.win.Canvas().Focused().(*widget.Entry), testpki.SignPassword)
+	test.Type(u.win.Canvas().Focused(), testpki.SignPassword)
 	pressKey(u, fyne.KeyReturn)
 	if w.step != stepDisclose {
 		t.Fatalf("Enter in the password field did not check it; screen:\n%s", screenText(u))
@@ -239,8 +239,8 @@ func inBottomBar(u *UI, b *pushButton) bool {
 }
 
 // TestEscapeClosesDialogs: Escape closes an error dialog, and the last-try
-// confirmation as its safe choice (nothing sent, the field emptied); with a button
-// focused in the dialog too.
+// confirmation as its safe choice (nothing sent, the field emptied) with its button
+// focused; then, in the password field, it goes back one step.
 func TestEscapeClosesDialogs(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
 	withTestCard(t, u, "valid")
@@ -274,6 +274,15 @@ func TestEscapeClosesDialogs(t *testing.T) {
 	}
 	if passwordEntries(u)[0].Text != "" {
 		t.Fatal("the password is still in the field")
+	}
+	// With the cursor in the password field, Escape goes back one step (Fyne's entry
+	// would swallow it).
+	if focusedText(u) != "entry" {
+		t.Fatalf("the focus is on %q, not back in the password field", focusedText(u))
+	}
+	pressKey(u, fyne.KeyEscape)
+	if w.step != stepCard || w.card != nil {
+		t.Fatalf("Escape in the password field: step %d, want the card step with the session closed", w.step)
 	}
 }
 

@@ -38,7 +38,7 @@ type pinPrompt struct {
 	view    *fyne.Container // the prompt (replaced by the blocked explanation)
 	tries   *widget.Label
 	warning *fyne.Container // the last-try warning, shown when one try is left
-	entry   *widget.Entry
+	entry   *keyEntry
 	problem *textBlock
 	submit  *pushButton
 	// submitRow holds submit under the entry, unless the screen put it in its bottom
@@ -65,7 +65,7 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	}
 	p.tries = boldLabel("")
 	p.warning = container.NewVBox()
-	p.entry = widget.NewPasswordEntry()
+	p.entry = newPasswordEntry()
 	p.entry.SetPlaceHolder(u.t(p.keyFor("placeholder")))
 	p.problem = wrapLabel("")
 	p.result = wrapLabel("")
