@@ -12,6 +12,14 @@ type keyEntry struct {
 	widget.Entry
 }
 
+// newEntry is a one-line keyEntry, as Fyne's widget.NewEntry.
+func newEntry() *keyEntry {
+	e := &keyEntry{}
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
 // newPasswordEntry is a masked keyEntry, as Fyne's widget.NewPasswordEntry (the entry
 // adds the button that shows what is typed itself).
 func newPasswordEntry() *keyEntry {

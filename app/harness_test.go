@@ -279,8 +279,8 @@ func tap(t *testing.T, u *UI, b pressable) {
 }
 
 // typeInto types text into an entry (through its key handling, as a user would).
-func typeInto(u *UI, e *widget.Entry, s string) {
-	var f fyne.Focusable = e
+func typeInto(u *UI, e fyne.Focusable, s string) {
+	f := e
 	for _, o := range objects(u) {
 		if ke, ok := o.(*keyEntry); ok && &ke.Entry == e {
 			f = ke // the app's entry around it is what takes the focus

@@ -212,7 +212,12 @@ func TestEnterPressesTheMainAction(t *testing.T) {
 	if w.step != stepSave {
 		t.Fatalf("Enter at the disclosure did not sign; screen:\n%s", screenText(u))
 	}
-	// In a field of the save step, Enter saves too.
+	// In a field of the save step, Escape asks (the field passes it on), and Enter
+	// saves.
+	typeInto(u, w.saveNames[0], "")
+	pressKey(u, fyne.KeyEscape)
+	mustShow(t, u, u.t("gui.sign.lose_signed_title"))
+	pressKey(u, fyne.KeyEscape)
 	typeInto(u, w.saveNames[0], "")
 	pressKey(u, fyne.KeyReturn)
 	if w.step != stepResult {

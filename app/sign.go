@@ -79,17 +79,17 @@ type signWizard struct {
 	cancelBtn   *pushButton
 	profileRad  *widget.RadioGroup
 	visibleChk  *widget.Check
-	pageEntry   *widget.Entry
+	pageEntry   *keyEntry
 	posSelect   *widget.Select
-	reasonEntry *widget.Entry
+	reasonEntry *keyEntry
 	readerRad   *widget.RadioGroup
 	cardInfo    *fyne.Container
 	pin         *pinPrompt
 	signBtn     *pushButton
 	progress    *widget.ProgressBar
 	progressMsg *textBlock
-	saveDir     *widget.Entry
-	saveNames   []*widget.Entry
+	saveDir     *keyEntry
+	saveNames   []*keyEntry
 	saveBtn     *pushButton
 	saveMsg     *textBlock
 	resultRows  []*resultRow
@@ -490,7 +490,7 @@ func (w *signWizard) showProfile() {
 	ltAllowed(labels[sel])
 
 	w.visibleChk = widget.NewCheck(w.u.t("gui.sign.visible"), nil)
-	w.pageEntry = widget.NewEntry()
+	w.pageEntry = newEntry()
 	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
 	posLabels := make([]string, len(visiblePositions))
 	for i, p := range visiblePositions {
@@ -498,7 +498,7 @@ func (w *signWizard) showProfile() {
 	}
 	w.posSelect = widget.NewSelect(posLabels, nil)
 	w.posSelect.SetSelectedIndex(0)
-	w.reasonEntry = widget.NewEntry()
+	w.reasonEntry = newEntry()
 	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
 	w.reasonEntry.SetText(w.opts.Reason)
 	pageProblem := wrapLabel("")
@@ -1002,7 +1002,7 @@ func (w *signWizard) showSave() {
 	w.saveMsg.Importance = widget.DangerImportance
 	w.saveMsg.Hide()
 	var rows []fyne.CanvasObject
-	w.saveNames = make([]*widget.Entry, len(w.outs))
+	w.saveNames = make([]*keyEntry, len(w.outs))
 	for i, o := range w.outs {
 		if o.tmp == "" {
 			l := wrapLabel(w.u.t("gui.sign.file_failed", filepath.Base(o.input), w.u.signErrorText(o.err)))
@@ -1010,13 +1010,13 @@ func (w *signWizard) showSave() {
 			rows = append(rows, l)
 			continue
 		}
-		e := widget.NewEntry()
+		e := newEntry()
 		e.SetText(filepath.Base(o.tmp))
 		e.OnSubmitted = func(string) { w.saveBtn.press() } // Enter saves
 		w.saveNames[i] = e
 		rows = append(rows, widget.NewForm(widget.NewFormItem(filepath.Base(o.input), e)))
 	}
-	w.saveDir = widget.NewEntry()
+	w.saveDir = newEntry()
 	w.saveDir.SetText(filepath.Dir(w.outs[0].input))
 	w.saveDir.OnSubmitted = func(string) { w.saveBtn.press() }
 	browse := newButton(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
