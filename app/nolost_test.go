@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -425,4 +426,33 @@ func TestHomeStatusBlockedCard(t *testing.T) {
 	u.showHome()
 	u.WaitIdle()
 	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.mynumber_card")))
+}
+
+// TestSaveFailureKeepsTheSignedFile: a signed file that cannot be saved (a name too
+// long for the file system) is not thrown away: the save step stays with the reason,
+// and saving it under another name works.
+func TestSaveFailureKeepsTheSignedFile(t *testing.T) {
+	u := newTestUI(t, i18n.English)
+	withTestCard(t, u, "valid")
+	dir := t.TempDir()
+	w := signToSave(t, u, dir)
+	w.saveNames[0].SetText(strings.Repeat("a", 300) + ".pdf")
+	tap(t, u, w.saveBtn)
+	if w.step != stepSave || w.ended {
+		t.Fatalf("a failed save left the save step (step %d); screen:\n%s", w.step, screenText(u))
+	}
+	mustShow(t, u, "Some files could not be saved")
+	if _, err := os.Stat(w.outs[0].tmp); err != nil {
+		t.Fatalf("the signed file is gone: %v", err)
+	}
+	if w.atStake() == "" {
+		t.Fatal("leaving now would not ask, with the signed file unsaved")
+	}
+	w.saveNames[0].SetText("b.pdf")
+	tap(t, u, w.saveBtn)
+	if w.step != stepResult {
+		t.Fatalf("saving again did not work; screen:\n%s", screenText(u))
+	}
+	checkSaved(t, filepath.Join(dir, "b.pdf"))
+	mustShow(t, u, u.t("gui.sign.result_saved", "b.pdf"))
 }

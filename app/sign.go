@@ -111,6 +111,8 @@ type signOutput struct {
 	dest    string // where it was saved
 	report  *trust.DocumentReport
 	saveErr error
+	// checkErr is why the saved file could not be verified again (it is saved).
+	checkErr error
 }
 
 // visiblePositions are the corners offered for a visible signature (of the page as shown:
@@ -218,8 +220,8 @@ func (w *signWizard) unlessKept(lose func()) {
 }
 
 // atStake is the message key prefix (of _title, _text, _keep, _lose) of what leaving
-// the current step would throw away ("" when nothing): signed files not saved yet, or the checked password (a real
-// card asks for it again, and each try counts).
+// the current step would throw away ("" when nothing): signed files not saved yet, or
+// the checked password (a real card asks for it again, and each try counts).
 func (w *signWizard) atStake() string {
 	if w.ended {
 		return ""
@@ -229,7 +231,7 @@ func (w *signWizard) atStake() string {
 		return "gui.sign.lose_password_"
 	case stepSave:
 		for _, o := range w.outs {
-			if o.tmp != "" {
+			if o.tmp != "" && o.dest == "" {
 				return "gui.sign.lose_signed_"
 			}
 		}
@@ -1099,8 +1101,8 @@ func (w *signWizard) save() {
 	var jobs []job
 	seen := map[string]bool{}
 	for i, o := range w.outs {
-		if o.tmp == "" {
-			continue
+		if o.tmp == "" || o.dest != "" {
+			continue // not signed, or saved by an earlier try
 		}
 		name := strings.TrimSpace(w.saveNames[i].Text)
 		if name == "" || strings.ContainsAny(name, `/\`) {
@@ -1124,25 +1126,58 @@ func (w *signWizard) save() {
 		for _, j := range jobs {
 			err := copyIntoPlace(j.src, j.dest)
 			var rep *trust.DocumentReport
+			var checkErr error
 			if err == nil && policy != nil {
-				rep, err = flow.VerifyFile(context.Background(), j.dest, policy)
+				rep, checkErr = flow.VerifyFile(context.Background(), j.dest, policy)
 			}
 			i := j.i
 			doUI(func() {
 				w.outs[i].saveErr = err
+				w.outs[i].checkErr = checkErr
 				if err == nil {
 					w.outs[i].dest = j.dest
-					if rep != nil {
+					if rep != nil || checkErr != nil {
+						// The saved file's report; when it could not be made, the
+						// signing's own (of the work copy) says nothing of that file.
 						w.outs[i].report = rep
 					}
 				}
 			})
 		}
 		doUI(func() {
+			if w.ended {
+				return // discarded meanwhile
+			}
+			if w.saveFailed() {
+				return
+			}
 			w.end()
 			w.showResult()
 		})
 	})
+}
+
+// saveFailed keeps the save step when a signed file could not be saved: the signed
+// files stay in the work folder, the ones saved are marked done, and the message names
+// what failed, for the user to choose another folder or name.
+func (w *signWizard) saveFailed() bool {
+	var failed []string
+	for i, o := range w.outs {
+		if o.saveErr != nil {
+			failed = append(failed, w.u.t("gui.sign.save_failed_line", filepath.Base(o.input), o.saveErr.Error()))
+		}
+		if o.dest != "" && w.saveNames[i] != nil {
+			w.saveNames[i].Disable()
+		}
+	}
+	if len(failed) == 0 {
+		return false
+	}
+	w.saveMsg.SetText(w.u.t("gui.sign.save_failed", strings.Join(failed, "\n")))
+	w.saveMsg.Show()
+	w.saveBtn.Enable()
+	w.u.relayout()
+	return true
 }
 
 // ---- step 8: result ----
@@ -1198,6 +1233,10 @@ func (u *UI) newResultRow(o signOutput, back func()) *resultRow {
 		r.status = boldText(u.t("gui.sign.result_saved", filepath.Base(o.dest)))
 		r.status.Importance = widget.SuccessImportance
 		txt := u.t("gui.sign.result_where", o.dest)
+		if o.checkErr != nil {
+			icon = theme.WarningIcon()
+			txt += "\n" + u.t("gui.sign.result_check_failed", o.checkErr.Error())
+		}
 		if o.report != nil {
 			txt += "\n" + u.t("gui.sign.result_check", u.msg(o.report.Summary))
 			if !ok {
