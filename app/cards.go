@@ -177,6 +177,15 @@ type cardWatch struct {
 	// updates (tests wait on them).
 	shown     Readers
 	delivered int
+	// noted are the PINs seen blocked by the screens (a PIN prompt) since the card
+	// was put in: the status read at identification is older.
+	noted map[notedPIN]bool
+}
+
+// notedPIN is a PIN of the card in a reader.
+type notedPIN struct {
+	reader string
+	kind   card.PINKind
 }
 
 func newCardWatch(u *UI) *cardWatch { return &cardWatch{u: u, subs: map[int]func(Readers){}} }
@@ -197,6 +206,7 @@ func (w *cardWatch) start(src CardSource) {
 				return
 			}
 			w.mu.Lock()
+			r = w.withNoted(r)
 			w.last = r
 			subs := make([]func(Readers), 0, len(w.subs))
 			keys := make([]int, 0, len(w.subs))
@@ -228,6 +238,42 @@ func (w *cardWatch) stop() {
 		<-w.done
 		w.cancel = nil
 	}
+}
+
+// withNoted marks the PINs noted blocked in r, and forgets those of readers whose card
+// was taken out. w.mu is held.
+func (w *cardWatch) withNoted(r Readers) Readers {
+	if len(w.noted) == 0 {
+		return r
+	}
+	r.Readers = append([]ReaderInfo(nil), r.Readers...)
+	for i := range r.Readers {
+		rd := &r.Readers[i]
+		if !rd.Present {
+			delete(w.noted, notedPIN{rd.Name, card.SignPassword})
+			delete(w.noted, notedPIN{rd.Name, card.AuthPIN})
+			continue
+		}
+		rd.SignBlocked = rd.SignBlocked || w.noted[notedPIN{rd.Name, card.SignPassword}]
+		rd.AuthBlocked = rd.AuthBlocked || w.noted[notedPIN{rd.Name, card.AuthPIN}]
+	}
+	return r
+}
+
+// noteBlocked records that a screen found the PIN kind of the card in reader blocked,
+// for the home status, until the card is taken out. It runs on the Fyne thread.
+func (w *cardWatch) noteBlocked(reader string, kind card.PINKind) {
+	if reader == "" || (kind != card.SignPassword && kind != card.AuthPIN) {
+		return
+	}
+	w.mu.Lock()
+	if w.noted == nil {
+		w.noted = map[notedPIN]bool{}
+	}
+	w.noted[notedPIN{reader, kind}] = true
+	w.last = w.withNoted(w.last)
+	w.mu.Unlock()
+	w.u.refreshCardStatus()
 }
 
 func (w *cardWatch) snapshot() Readers {

@@ -318,7 +318,7 @@ func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *
 				btn.Enable()
 				return
 			}
-			m.pin = u.newPINPrompt(kind, st, verify, done, func(err error) {
+			m.pin = u.newPINPrompt(m.reader, kind, st, verify, done, func(err error) {
 				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
 				view.Refresh()
 				u.relayout()

@@ -402,7 +402,8 @@ func TestTabOrder(t *testing.T) {
 }
 
 // TestHomeStatusBlockedCard: a My Number Card whose signature password is blocked is
-// not shown with a green tick on the home screen: it says so, in the warning colours.
+// not shown with a green tick on the home screen: it says so, in the warning colours;
+// also when the password was blocked in the app.
 func TestHomeStatusBlockedCard(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
 	withTestCard(t, u, "blocked")
@@ -426,6 +427,29 @@ func TestHomeStatusBlockedCard(t *testing.T) {
 	u.showHome()
 	u.WaitIdle()
 	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.mynumber_card")))
+
+	// A password blocked in the app (five wrong tries) shows on the home status too.
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.pdf")
+	os.WriteFile(in, minimalPDF("a"), 0o644)
+	w := wizardToPIN(t, u, []string{in}, "pades", nil)
+	for left := 4; left >= 1; left-- {
+		enterPIN(t, u, w, "WRONG1234")
+	}
+	enterPIN(t, u, w, "WRONG1234")
+	tap(t, u, w.pin.confirmSend)
+	mustShow(t, u, u.t("gui.pin.sign.blocked_now_title"))
+	tap(t, u, w.cancelBtn)
+	if !u.cur.isHome {
+		t.Fatal("キャンセル did not go home")
+	}
+	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.mynumber_sign_blocked")))
+	// Taken out and put back, the card is identified again: still blocked.
+	u.testCard.remove()
+	waitCards(t, u, func(r Readers) bool { return len(r.Readers) == 1 && !r.Readers[0].Present })
+	u.testCard.insert()
+	waitCards(t, u, func(r Readers) bool { return len(r.Readers) == 1 && r.Readers[0].Present })
+	mustShow(t, u, u.t("gui.status.reader_line", reader, u.t("gui.status.mynumber_sign_blocked")))
 }
 
 // TestSaveFailureKeepsTheSignedFile: a signed file that cannot be saved (a name too

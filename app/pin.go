@@ -22,8 +22,9 @@ import (
 //   - the entry is emptied as soon as the PIN is taken, the bytes handed to the card
 //     package are cleared by it after use, and the PIN is never logged.
 type pinPrompt struct {
-	u    *UI
-	kind card.PINKind
+	u      *UI
+	kind   card.PINKind
+	reader string // the card's reader (the home status learns of a blocked PIN)
 	// verify sends the PIN (one VERIFY); allowLast is set after the last-try
 	// confirmation. It runs on a background goroutine and must clear pin.
 	verify func(pin []byte, allowLast bool) error
@@ -56,8 +57,8 @@ type pinPrompt struct {
 }
 
 // newPINPrompt builds the prompt for a PIN whose status was just read.
-func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]byte, bool) error, done func(), failed func(error)) *pinPrompt {
-	p := &pinPrompt{u: u, kind: kind, verify: verify, done: done, failed: failed, status: st}
+func (u *UI) newPINPrompt(reader string, kind card.PINKind, st card.PINStatus, verify func([]byte, bool) error, done func(), failed func(error)) *pinPrompt {
+	p := &pinPrompt{u: u, kind: kind, reader: reader, verify: verify, done: done, failed: failed, status: st}
 	p.view = container.NewVBox()
 	if st.Blocked {
 		p.showBlocked(false)
@@ -275,6 +276,7 @@ func (p *pinPrompt) answer(err error) {
 // showBlocked replaces the prompt by the explanation of a blocked PIN: no entry.
 func (p *pinPrompt) showBlocked(now bool) {
 	p.blocked = true
+	p.u.watch.noteBlocked(p.reader, p.kind)
 	title := p.u.t(p.keyFor("blocked_title"))
 	if now {
 		title = p.u.t(p.keyFor("blocked_now_title"))

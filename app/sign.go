@@ -778,7 +778,7 @@ func (w *signWizard) openCard() {
 
 func (w *signWizard) showPIN(st card.PINStatus) {
 	w.step = stepPIN
-	w.pin = w.u.newPINPrompt(card.SignPassword, st, w.card.Verify, w.readCertificate, w.fail)
+	w.pin = w.u.newPINPrompt(w.reader, card.SignPassword, st, w.card.Verify, w.readCertificate, w.fail)
 	body := container.NewVBox(w.pin.view)
 	if !w.pin.blocked {
 		body = container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
