@@ -238,25 +238,19 @@ func (u *UI) relayout() {
 }
 
 // typedKey handles the keys that reach the window: those typed while no control has
-// the focus, and those the app's buttons pass on (pushButton).
+// the focus, and those the app's controls pass on (pushButton, keyEntry).
 //   - Escape closes the dialog shown, else goes one step back (cancelScreen).
-//   - Enter presses the focused button of a dialog; on a screen, its main action, or
-//     the focused button when the screen has none (the home screen's tools).
+//   - Enter, with no button focused (a focused button takes Enter itself), presses the
+//     screen's main action, unless a dialog is shown.
 func (u *UI) typedKey(ev *fyne.KeyEvent) {
-	focused, _ := u.win.Canvas().Focused().(*pushButton)
 	switch ev.Name {
 	case fyne.KeyEscape:
 		if !u.closeDialog() {
 			u.cancelScreen()
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
-		switch {
-		case u.dialogShown():
-			focused.press()
-		case u.cur != nil && u.cur.primary != nil:
+		if !u.dialogShown() && u.cur != nil {
 			u.cur.primary.press()
-		default:
-			focused.press()
 		}
 	}
 }

@@ -14,9 +14,9 @@ import (
 //   - A ring is drawn around it while it has the keyboard focus. Fyne only tints a
 //     focused button with the focus colour, which does not show on a primary button
 //     (drawn in that same colour).
-//   - Space presses it; the other keys go on to the window's key handler (UI.typedKey):
-//     Escape goes back or closes the dialog, and Enter presses the screen's main
-//     action, whatever button has the focus (Fyne gives a key only to the focused
+//   - Enter presses it, as Space does (Fyne's button takes Space only); the other keys
+//     go on to the window's key handler (UI.typedKey): Escape goes back or closes the
+//     dialog whatever button has the focus (Fyne gives a key only to the focused
 //     widget when there is one).
 type pushButton struct {
 	widget.Button
@@ -43,13 +43,14 @@ func (b *pushButton) FocusLost() {
 	b.Button.FocusLost()
 }
 
-// TypedKey presses the button on Space and passes other keys to the window.
+// TypedKey presses the button on Space and Enter and passes other keys to the window.
 func (b *pushButton) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace {
-		b.Button.TypedKey(ev)
-		return
+	switch ev.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		b.Button.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical})
+	default:
+		passKeyOn(b, ev)
 	}
-	passKeyOn(b, ev)
 }
 
 // press runs the button's action as a tap would, if it is shown and enabled.

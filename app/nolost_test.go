@@ -177,7 +177,9 @@ func TestDiscardSignedResult(t *testing.T) {
 }
 
 // TestEnterPressesTheMainAction: the whole wizard with Enter alone (and the password
-// typed): each step's main action, whatever button has the focus; the password step's
+// typed): each step starts on its main action (or its field), and Enter does it; Enter
+// in a field and with no control focused is the main action too, while a focused
+// button takes Enter itself (キャンセル cancels, it does not sign). The password step's
 // button is in the bottom bar and says パスワードを確認, not the name of 検証する.
 func TestEnterPressesTheMainAction(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
@@ -187,8 +189,11 @@ func TestEnterPressesTheMainAction(t *testing.T) {
 	os.WriteFile(in, minimalPDF("a"), 0o644)
 	w := u.startSignWizard([]string{in})
 	for _, want := range []int{stepProfile, stepCard, stepPIN} {
-		if _, ok := u.win.Canvas().Focused().(*pushButton); !ok {
-			t.Fatalf("step %d: no button has the focus", w.step)
+		if u.win.Canvas().Focused() != w.nextBtn {
+			t.Fatalf("step %d: the focus is on %q, not 次へ", w.step, focusedText(u))
+		}
+		if want == stepCard {
+			u.win.Canvas().Focus(nil) // no control focused: Enter still goes on
 		}
 		pressKey(u, fyne.KeyReturn)
 		if w.step != want {
@@ -209,6 +214,15 @@ func TestEnterPressesTheMainAction(t *testing.T) {
 	if w.step != stepDisclose {
 		t.Fatalf("Enter in the password field did not check it; screen:\n%s", screenText(u))
 	}
+	// A focused キャンセル takes Enter: it asks, it does not sign.
+	u.win.Canvas().Focus(w.cancelBtn)
+	pressKey(u, fyne.KeyReturn)
+	mustShow(t, u, u.t("gui.sign.lose_password_title"))
+	pressKey(u, fyne.KeyReturn) // on the question's focused safe choice: keep
+	if w.step != stepDisclose || u.dialogShown() {
+		t.Fatalf("Enter on the question's focused 署名を続ける: step %d, dialog %v", w.step, u.dialogShown())
+	}
+	u.win.Canvas().Focus(w.signBtn)
 	pressKey(u, fyne.KeyReturn)
 	if w.step != stepSave {
 		t.Fatalf("Enter at the disclosure did not sign; screen:\n%s", screenText(u))

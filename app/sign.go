@@ -319,7 +319,12 @@ func (w *signWizard) showFiles() {
 		container.NewHBox(w.addFileBtn, w.addDirBtn),
 		w.fileList,
 	)
-	w.show(body, w.addFileBtn, w.nextBtn, w.nextBtn)
+	// The focus starts on 次へ when the files are there already (dropped), for Enter.
+	var focus fyne.Focusable = w.addFileBtn
+	if !w.nextBtn.Disabled() {
+		focus = w.nextBtn
+	}
+	w.show(body, focus, w.nextBtn, w.nextBtn)
 }
 
 // kindName is the translated name of a document kind.
