@@ -60,17 +60,6 @@ func (b *pushButton) press() {
 	}
 }
 
-// passKeyOn hands a key that the focused widget o does not use to its window's handler.
-func passKeyOn(o fyne.CanvasObject, ev *fyne.KeyEvent) {
-	app := fyne.CurrentApp()
-	if app == nil {
-		return
-	}
-	if c := app.Driver().CanvasForObject(o); c != nil && c.OnTypedKey() != nil {
-		c.OnTypedKey()(ev)
-	}
-}
-
 // CreateRenderer is Fyne's button renderer with the focus ring on top.
 func (b *pushButton) CreateRenderer() fyne.WidgetRenderer {
 	ring := canvas.NewRectangle(color.Transparent)

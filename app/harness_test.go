@@ -155,13 +155,17 @@ func objectsUnder(o fyne.CanvasObject) []fyne.CanvasObject {
 			return
 		}
 		out = append(out, o)
-		// The app's buttons and entries are Fyne's inside: listed as such too, so
-		// that tests find them as *widget.Button and *widget.Entry.
+		// The app's buttons, entries, checks and selects are Fyne's inside: listed as
+		// such too, so that tests find them as *widget.Button and so on.
 		switch x := o.(type) {
 		case *pushButton:
 			out = append(out, &x.Button)
 		case *keyEntry:
 			out = append(out, &x.Entry)
+		case *keyCheck:
+			out = append(out, &x.Check)
+		case *keySelect:
+			out = append(out, &x.Select)
 		}
 		switch x := o.(type) {
 		case *fyne.Container:

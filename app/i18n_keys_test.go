@@ -179,7 +179,7 @@ func TestReportKeysExist(t *testing.T) {
 func TestNoLiteralTextInWidgets(t *testing.T) {
 	fset, files := guiSources(t)
 	textFuncs := map[string]bool{
-		"NewLabel": true, "NewLabelWithStyle": true, "NewButton": true, "newButton": true, "NewButtonWithIcon": true,
+		"NewLabel": true, "NewLabelWithStyle": true, "NewButton": true, "newButton": true, "newCheck": true, "newSelect": true, "NewButtonWithIcon": true,
 		"NewCheck": true, "NewCard": true, "NewFormItem": true, "NewAccordionItem": true,
 		"NewHyperlink": true, "NewRichTextWithText": true, "NewText": true, "NewCustom": true,
 		"NewConfirm": true, "NewInformation": true, "ShowInformation": true, "NewCustomConfirm": true,

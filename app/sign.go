@@ -78,9 +78,9 @@ type signWizard struct {
 	nextBtn     *pushButton
 	cancelBtn   *pushButton
 	profileRad  *widget.RadioGroup
-	visibleChk  *widget.Check
+	visibleChk  *keyCheck
 	pageEntry   *keyEntry
-	posSelect   *widget.Select
+	posSelect   *keySelect
 	reasonEntry *keyEntry
 	readerRad   *widget.RadioGroup
 	cardInfo    *fyne.Container
@@ -476,7 +476,7 @@ func (w *signWizard) showProfile() {
 	}
 	w.profileRad.SetSelected(labels[sel])
 	// 長期保存 (B-LT): only for the general profiles (PAdES, XAdES).
-	ltChk := widget.NewCheck(w.u.t("gui.sign.level_lt"), nil)
+	ltChk := newCheck(w.u.t("gui.sign.level_lt"), nil)
 	ltChk.SetChecked(w.opts.Level == flow.LevelBLT)
 	ltHelp := wrapLabel(w.u.t("gui.sign.level_lt_help"))
 	ltAllowed := func(label string) {
@@ -496,14 +496,14 @@ func (w *signWizard) showProfile() {
 	w.profileRad.OnChanged = ltAllowed
 	ltAllowed(labels[sel])
 
-	w.visibleChk = widget.NewCheck(w.u.t("gui.sign.visible"), nil)
+	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
 	w.pageEntry = newEntry()
 	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
 	posLabels := make([]string, len(visiblePositions))
 	for i, p := range visiblePositions {
 		posLabels[i] = w.u.t("gui.sign.pos." + string(p))
 	}
-	w.posSelect = widget.NewSelect(posLabels, nil)
+	w.posSelect = newSelect(posLabels, nil)
 	w.posSelect.SetSelectedIndex(0)
 	w.reasonEntry = newEntry()
 	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
