@@ -46,7 +46,9 @@ const (
 // made into a private temporary folder (each one self-verified by its profile), and
 // only the save step copies them next to the inputs (through a temporary file in the
 // target folder, renamed into place) and verifies the saved file again. Cancel, at any
-// step, closes the card session and removes the temporary folder.
+// step, closes the card session and removes the temporary folder; past the password it
+// asks first, since the checked password or the signed files not saved would be lost
+// (a file that cannot be saved stays for another try).
 type signWizard struct {
 	u    *UI
 	step int
