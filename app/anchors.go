@@ -22,13 +22,13 @@ type anchorScreen struct {
 	u       *UI
 	list    *fyne.Container
 	message *fyne.Container
-	add     *widget.Button
+	add     *pushButton
 
 	// confirm is the addition or removal confirmation while it is shown, with its
 	// buttons (the safe one has the focus).
 	confirm   *widget.PopUp
-	confirmOK *widget.Button
-	confirmNo *widget.Button
+	confirmOK *pushButton
+	confirmNo *pushButton
 	purpose   *widget.RadioGroup
 }
 
@@ -36,7 +36,7 @@ func (u *UI) showAnchors() { u.startAnchors() }
 
 func (u *UI) startAnchors() *anchorScreen {
 	a := &anchorScreen{u: u, list: container.NewVBox(), message: container.NewVBox()}
-	a.add = widget.NewButtonWithIcon(u.t("gui.anchor.add"), theme.ContentAddIcon(), a.chooseFile)
+	a.add = newButton(u.t("gui.anchor.add"), theme.ContentAddIcon(), a.chooseFile)
 	a.add.Importance = widget.HighImportance
 	u.show(&screen{
 		title: u.t("gui.anchor.title"),
@@ -109,7 +109,7 @@ func (a *anchorScreen) render(l anchorList, err error) {
 // userView is one anchor the user added, with its remove button.
 func (a *anchorScreen) userView(ua trust.UserAnchor) fyne.CanvasObject {
 	u := a.u
-	remove := widget.NewButtonWithIcon(u.t("gui.anchor.remove"), theme.DeleteIcon(), func() { a.askRemove(ua) })
+	remove := newButton(u.t("gui.anchor.remove"), theme.DeleteIcon(), func() { a.askRemove(ua) })
 	remove.Importance = widget.LowImportance
 	if ua.Problem != nil {
 		state := boldLabel(u.t("gui.anchor.damaged"))
@@ -203,8 +203,8 @@ func (a *anchorScreen) askAdd(s *trust.AnchorStore, in []trust.AnchorInput, foun
 		))
 	}
 	objs = append(objs, widget.NewForm(widget.NewFormItem(u.t("gui.anchor.purpose"), a.purpose)))
-	a.confirmNo = widget.NewButton(u.t("gui.common.cancel"), a.closeConfirm)
-	a.confirmOK = widget.NewButtonWithIcon(u.t("gui.anchor.add_confirm"), theme.ConfirmIcon(), func() {
+	a.confirmNo = newButton(u.t("gui.common.cancel"), nil, a.closeConfirm)
+	a.confirmOK = newButton(u.t("gui.anchor.add_confirm"), theme.ConfirmIcon(), func() {
 		purpose := trust.PurposeSigning
 		if a.purpose.Selected == labels[1] {
 			purpose = trust.PurposeTimestamp
@@ -246,8 +246,8 @@ func (a *anchorScreen) addAnchors(s *trust.AnchorStore, in []trust.AnchorInput, 
 func (a *anchorScreen) askRemove(ua trust.UserAnchor) {
 	u := a.u
 	a.closeConfirm()
-	a.confirmNo = widget.NewButton(u.t("gui.common.cancel"), a.closeConfirm)
-	a.confirmOK = widget.NewButtonWithIcon(u.t("gui.anchor.remove_confirm"), theme.DeleteIcon(), func() {
+	a.confirmNo = newButton(u.t("gui.common.cancel"), nil, a.closeConfirm)
+	a.confirmOK = newButton(u.t("gui.anchor.remove_confirm"), theme.DeleteIcon(), func() {
 		a.closeConfirm()
 		a.remove(ua)
 	})
@@ -307,17 +307,13 @@ func (a *anchorScreen) showMessage(objs []fyne.CanvasObject) {
 
 // popUp shows a confirmation with the focus on its safe button.
 func (a *anchorScreen) popUp(content fyne.CanvasObject) {
-	u := a.u
-	a.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	a.confirm.Resize(fyne.NewSize(600, content.MinSize().Height+theme.Padding()*4))
-	a.confirm.Show()
-	u.win.Canvas().Focus(a.confirmNo)
+	a.confirm = a.u.showModal(content, 600, a.closeConfirm, a.confirmNo)
 }
 
 // closeConfirm hides the confirmation (also when the screen is left).
 func (a *anchorScreen) closeConfirm() {
 	if a.confirm != nil {
-		a.confirm.Hide()
+		a.u.hideModal(a.confirm)
 		a.confirm = nil
 	}
 }

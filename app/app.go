@@ -27,6 +27,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mynasign/mynasign/app/i18n"
+	// Initialized before Fyne's lang package reads the locale (LANG=C.UTF-8).
+	_ "github.com/mynasign/mynasign/app/localeenv"
 	"github.com/mynasign/mynasign/app/logging"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
@@ -67,8 +69,10 @@ type UI struct {
 	jobs    sync.WaitGroup // background work started by goWork
 	running atomic.Int32   // how much of it is still running
 
-	cur  *screen // the screen shown
-	home *homeScreen
+	cur *screen // the screen shown
+	// modals are the app's pop-ups shown (showModal), each with what Escape does.
+	modals map[fyne.CanvasObject]func()
+	home   *homeScreen
 
 	// cards is the source of cards in use: the PC/SC service, or the test card.
 	cards    CardSource
@@ -76,7 +80,7 @@ type UI struct {
 	testCard *testCardSource // non-nil while the test card is in use
 	watch    *cardWatch
 	// bannerToggle is the test banner's take out / put back button on the screen shown.
-	bannerToggle *widget.Button
+	bannerToggle *pushButton
 }
 
 // screen is one page of the window.
@@ -84,8 +88,16 @@ type screen struct {
 	title   string
 	body    fyne.CanvasObject
 	actions []fyne.CanvasObject // buttons at the bottom right
-	// cancel runs on Escape and on the back button; nil means "go home".
+	// cancel is one step back: Escape, Alt+← (the menu's 戻る) and the screen's own
+	// 戻る run it; it asks first when work would be lost. nil means the home screen
+	// (as home).
 	cancel func()
+	// home runs on the top bar's ホーム and Alt+Home: it asks first when work would be
+	// lost, then shows the home screen. nil means the home screen at once.
+	home func()
+	// primary is the main action of the screen: Enter presses it (when it is enabled)
+	// unless the focused control takes Enter itself.
+	primary *pushButton
 	// leave runs when the screen is replaced (stop work, clear secrets).
 	leave func()
 	// drop takes files dropped on the window while the screen is shown.
@@ -149,11 +161,7 @@ func New(fa fyne.App, cfg Config) *UI {
 	u.win.Resize(fyne.NewSize(980, 700))
 	u.win.SetMaster()
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) { u.Drop(uriPaths(uris)) })
-	u.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape {
-			u.cancelScreen()
-		}
-	})
+	u.win.Canvas().SetOnTypedKey(u.typedKey)
 	u.watch = newCardWatch(u)
 	u.watch.subscribe(u.followTestCard)
 	u.setMenu()
@@ -177,6 +185,9 @@ func (u *UI) Window() fyne.Window { return u.win }
 
 // t translates a message key.
 func (u *UI) t(key string, args ...any) string { return u.l.T(key, args...) }
+
+// tn translates a message key with plural forms, in the form that n takes.
+func (u *UI) tn(key string, n int, args ...any) string { return u.l.Plural(key, n, args...) }
 
 // now is the clock.
 func (u *UI) now() time.Time { return u.cfg.Now() }
@@ -203,6 +214,11 @@ func (u *UI) show(s *screen) {
 	if u.cur != nil && u.cur.leave != nil {
 		u.cur.leave()
 	}
+	// A pop-up asks about the screen it was shown over: it goes with it.
+	for pop := range u.modals {
+		pop.Hide()
+	}
+	clear(u.modals)
 	u.cur = s
 	u.win.SetContent(u.frame(s))
 	u.relayout()
@@ -221,7 +237,26 @@ func (u *UI) relayout() {
 	}
 }
 
-// cancelScreen is Escape and the back button: the screen's own cancel, else home.
+// typedKey handles the keys that reach the window: those typed while no control has
+// the focus, and those the app's controls pass on (pushButton, keyEntry).
+//   - Escape closes the dialog shown, else goes one step back (cancelScreen).
+//   - Enter, with no button focused (a focused button takes Enter itself), presses the
+//     screen's main action, unless a dialog is shown.
+func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if !u.closeDialog() {
+			u.cancelScreen()
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !u.dialogShown() && u.cur != nil {
+			u.cur.primary.press()
+		}
+	}
+}
+
+// cancelScreen is Escape and the menu's 戻る: the screen's own step back, else home
+// (asking first when work would be lost).
 func (u *UI) cancelScreen() {
 	if u.cur == nil {
 		return
@@ -230,9 +265,20 @@ func (u *UI) cancelScreen() {
 		u.cur.cancel()
 		return
 	}
-	if !u.cur.isHome {
-		u.showHome()
+	u.goHome()
+}
+
+// goHome is the top bar's ホーム and the menu's ホーム: the screen's own way home (which
+// asks first when work would be lost), else the home screen at once.
+func (u *UI) goHome() {
+	if u.cur == nil || u.cur.isHome {
+		return
 	}
+	if u.cur.home != nil {
+		u.cur.home()
+		return
+	}
+	u.showHome()
 }
 
 // Drop hands files dropped on the window (or given on the command line) to the screen
@@ -263,9 +309,10 @@ func (u *UI) frame(s *screen) fyne.CanvasObject {
 	title.SizeName = theme.SizeNameSubHeadingText
 	var top fyne.CanvasObject = title
 	if !s.isHome {
-		back := widget.NewButtonWithIcon(u.t("gui.common.back"), theme.NavigateBackIcon(), u.cancelScreen)
-		back.Importance = widget.LowImportance
-		top = container.NewBorder(nil, nil, back, nil, title)
+		// ホーム, not 戻る: the one 戻る of a screen is its own (a wizard's previous step).
+		home := newButton(u.t("gui.common.home"), theme.HomeIcon(), u.goHome)
+		home.Importance = widget.LowImportance
+		top = container.NewBorder(nil, nil, home, nil, title)
 	}
 	tops := []fyne.CanvasObject{top}
 	if u.testCard != nil {
@@ -277,7 +324,14 @@ func (u *UI) frame(s *screen) fyne.CanvasObject {
 		bottom = container.NewVBox(widget.NewSeparator(),
 			container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, s.actions...)...))
 	}
-	return container.NewBorder(container.NewVBox(tops...), bottom, nil, nil, s.body)
+	// The order of the objects is the order of Tab: the content, its step buttons, then
+	// the top bar.
+	head := container.NewVBox(tops...)
+	objs := []fyne.CanvasObject{s.body}
+	if bottom != nil {
+		objs = append(objs, bottom)
+	}
+	return container.New(layout.NewBorderLayout(head, bottom, nil, nil), append(objs, head)...)
 }
 
 // setLanguage switches the language and shows the home screen again in it.
@@ -302,17 +356,6 @@ func (u *UI) setMenu() {
 		it.Shortcut = sc
 		return it
 	}
-	goHome := func() {
-		if u.cur != nil && !u.cur.isHome {
-			if u.cur.cancel != nil {
-				u.cur.cancel() // a screen with work under way ends it first
-				if u.cur != nil && u.cur.isHome {
-					return
-				}
-			}
-			u.showHome()
-		}
-	}
 	tools := fyne.NewMenu(u.t("gui.menu.tools"),
 		item("gui.home.sign", u.showSignWizard, nil),
 		item("gui.home.verify", func() { u.showVerify(nil) }, nil),
@@ -325,7 +368,7 @@ func (u *UI) setMenu() {
 	)
 	move := fyne.NewMenu(u.t("gui.menu.go"),
 		item("gui.menu.back", u.cancelScreen, &desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierAlt}),
-		item("gui.menu.home", goHome, &desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierAlt}),
+		item("gui.menu.home", u.goHome, &desktop.CustomShortcut{KeyName: fyne.KeyHome, Modifier: fyne.KeyModifierAlt}),
 	)
 	u.win.SetMainMenu(fyne.NewMainMenu(tools, move))
 }

@@ -40,6 +40,10 @@ type ReaderInfo struct {
 	// Kind is what the card is (0 while not identified, or when that failed: IDErr).
 	Kind  card.Kind
 	IDErr error
+	// SignBlocked and AuthBlocked say that the signature password or the
+	// authentication PIN of a My Number Card is blocked, as read when the card was
+	// identified (reading it spends no try).
+	SignBlocked, AuthBlocked bool
 }
 
 // usable lists the readers holding a My Number Card.
@@ -112,9 +116,9 @@ func (pcscSource) Watch(ctx context.Context, report func(Readers)) {
 					r = &ReaderInfo{Name: ev.Reader}
 					byName[ev.Reader] = r
 				}
-				r.Present, r.ATR, r.Kind, r.IDErr = true, ev.ATR, 0, nil
+				r.Present, r.ATR, r.Kind, r.IDErr, r.SignBlocked, r.AuthBlocked = true, ev.ATR, 0, nil, false, false
 				emit() // "a card is there" at once; what it is follows
-				r.Kind, r.IDErr = identify(ev.Reader)
+				r.Kind, r.SignBlocked, r.AuthBlocked, r.IDErr = identify(ev.Reader)
 			case card.CardRemoved:
 				if r := byName[ev.Reader]; r != nil {
 					r.Present, r.ATR, r.Kind, r.IDErr = false, nil, 0, nil
@@ -128,15 +132,34 @@ func (pcscSource) Watch(ctx context.Context, report func(Readers)) {
 	}
 }
 
-// identify opens the card in reader just long enough to read what it is.
-func identify(reader string) (card.Kind, error) {
+// identify opens the card in reader just long enough to read what it is and, for a My
+// Number Card, which of its PINs are blocked.
+func identify(reader string) (kind card.Kind, signBlocked, authBlocked bool, err error) {
 	s, err := card.OpenReader(reader, card.Options{})
 	if err != nil {
 		logrus.WithError(err).Info("identifying the inserted card")
-		return 0, err
+		return 0, false, false, err
 	}
 	defer s.Close()
-	return s.Kind(), nil
+	signBlocked, authBlocked = pinsBlocked(s)
+	return s.Kind(), signBlocked, authBlocked, nil
+}
+
+// pinsBlocked reads whether the signature password and the authentication PIN of the
+// card in s are blocked (the status spends no try). A status that cannot be read (no
+// signature certificate on a child's card, not a My Number Card) counts as not blocked:
+// the screens that use the PIN say what is wrong.
+func pinsBlocked(s *card.Session) (sign, auth bool) {
+	if s.Kind() != card.KindMyNumberCard {
+		return false, false
+	}
+	if st, err := s.PINStatus(card.SignPassword); err == nil {
+		sign = st.Blocked
+	}
+	if st, err := s.PINStatus(card.AuthPIN); err == nil {
+		auth = st.Blocked
+	}
+	return sign, auth
 }
 
 // cardWatch runs the current CardSource's Watch and keeps the last snapshot for the
@@ -154,6 +177,15 @@ type cardWatch struct {
 	// updates (tests wait on them).
 	shown     Readers
 	delivered int
+	// noted are the PINs seen blocked by the screens (a PIN prompt) since the card
+	// was put in: the status read at identification is older.
+	noted map[notedPIN]bool
+}
+
+// notedPIN is a PIN of the card in a reader.
+type notedPIN struct {
+	reader string
+	kind   card.PINKind
 }
 
 func newCardWatch(u *UI) *cardWatch { return &cardWatch{u: u, subs: map[int]func(Readers){}} }
@@ -174,6 +206,7 @@ func (w *cardWatch) start(src CardSource) {
 				return
 			}
 			w.mu.Lock()
+			r = w.withNoted(r)
 			w.last = r
 			subs := make([]func(Readers), 0, len(w.subs))
 			keys := make([]int, 0, len(w.subs))
@@ -205,6 +238,42 @@ func (w *cardWatch) stop() {
 		<-w.done
 		w.cancel = nil
 	}
+}
+
+// withNoted marks the PINs noted blocked in r, and forgets those of readers whose card
+// was taken out. w.mu is held.
+func (w *cardWatch) withNoted(r Readers) Readers {
+	if len(w.noted) == 0 {
+		return r
+	}
+	r.Readers = append([]ReaderInfo(nil), r.Readers...)
+	for i := range r.Readers {
+		rd := &r.Readers[i]
+		if !rd.Present {
+			delete(w.noted, notedPIN{rd.Name, card.SignPassword})
+			delete(w.noted, notedPIN{rd.Name, card.AuthPIN})
+			continue
+		}
+		rd.SignBlocked = rd.SignBlocked || w.noted[notedPIN{rd.Name, card.SignPassword}]
+		rd.AuthBlocked = rd.AuthBlocked || w.noted[notedPIN{rd.Name, card.AuthPIN}]
+	}
+	return r
+}
+
+// noteBlocked records that a screen found the PIN kind of the card in reader blocked,
+// for the home status, until the card is taken out. It runs on the Fyne thread.
+func (w *cardWatch) noteBlocked(reader string, kind card.PINKind) {
+	if reader == "" || (kind != card.SignPassword && kind != card.AuthPIN) {
+		return
+	}
+	w.mu.Lock()
+	if w.noted == nil {
+		w.noted = map[notedPIN]bool{}
+	}
+	w.noted[notedPIN{reader, kind}] = true
+	w.last = w.withNoted(w.last)
+	w.mu.Unlock()
+	w.u.refreshCardStatus()
 }
 
 func (w *cardWatch) snapshot() Readers {

@@ -66,13 +66,13 @@ func (u *UI) refreshCRLStatus() {
 				objs = append(objs, statusLine(theme.WarningIcon(), u.t("gui.crl.none"), colorNameWarn))
 			default:
 				if ov.Fresh > 0 {
-					objs = append(objs, statusLine(theme.ConfirmIcon(), u.t("gui.crl.summary_fresh", ov.Fresh, u.fmtDate(*ov.NextExpiry)), colorNameOK))
+					objs = append(objs, statusLine(theme.ConfirmIcon(), u.tn("gui.crl.summary_fresh", ov.Fresh, ov.Fresh, u.fmtDate(*ov.NextExpiry)), colorNameOK))
 				}
 				if ov.Stale > 0 {
-					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_stale", ov.Stale), colorNameBad))
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.tn("gui.crl.summary_stale", ov.Stale, ov.Stale), colorNameBad))
 				}
 				if ov.Damaged > 0 {
-					objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.crl.summary_damaged", ov.Damaged), colorNameBad))
+					objs = append(objs, statusLine(theme.ErrorIcon(), u.tn("gui.crl.summary_damaged", ov.Damaged, ov.Damaged), colorNameBad))
 				}
 			}
 			if opts.TrustStore == trust.StoreTest {
@@ -91,22 +91,22 @@ type crlScreen struct {
 	u       *UI
 	list    *fyne.Container
 	message *fyne.Container
-	import_ *widget.Button
-	dirBtn  *widget.Button
+	import_ *pushButton
+	dirBtn  *pushButton
 
 	// confirm is the removal confirmation while it is shown.
 	confirm       *widget.PopUp
-	confirmRemove *widget.Button
-	confirmBack   *widget.Button
+	confirmRemove *pushButton
+	confirmBack   *pushButton
 }
 
 func (u *UI) showCRLs() { u.startCRLs() }
 
 func (u *UI) startCRLs() *crlScreen {
 	c := &crlScreen{u: u, list: container.NewVBox(), message: container.NewVBox()}
-	c.import_ = widget.NewButtonWithIcon(u.t("gui.crl.import"), theme.ContentAddIcon(), c.chooseFiles)
+	c.import_ = newButton(u.t("gui.crl.import"), theme.ContentAddIcon(), c.chooseFiles)
 	c.import_.Importance = widget.HighImportance
-	c.dirBtn = widget.NewButtonWithIcon(u.t("gui.crl.import_folder"), theme.FolderIcon(), c.chooseFolder)
+	c.dirBtn = newButton(u.t("gui.crl.import_folder"), theme.FolderIcon(), c.chooseFolder)
 	intro := wrapLabel(u.t("gui.crl.intro"))
 	u.show(&screen{
 		title: u.t("gui.crl.title"),
@@ -177,7 +177,7 @@ func (c *crlScreen) crlView(in trust.CRLInfo, at time.Time) fyne.CanvasObject {
 	}
 	var actions []fyne.CanvasObject
 	if in.ID != "" { // a stored CRL (the built-in test CRLs cannot be removed)
-		remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+		remove := newButton(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
 		remove.Importance = widget.LowImportance
 		actions = append(actions, container.NewHBox(remove))
 	}
@@ -200,7 +200,7 @@ func (c *crlScreen) damagedView(in trust.CRLInfo) fyne.CanvasObject {
 	u := c.u
 	state := boldLabel(u.t("gui.crl.damaged"))
 	state.Importance = importanceFor(colorNameBad)
-	remove := widget.NewButtonWithIcon(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
+	remove := newButton(u.t("gui.crl.remove"), theme.DeleteIcon(), func() { c.askRemove(in) })
 	remove.Importance = widget.LowImportance
 	form := widget.NewForm(widget.NewFormItem(u.t("gui.crl.id"), wrapLabel(in.ID)))
 	body := container.NewVBox(state, wrapLabel(u.msg(*in.Problem)), form, container.NewHBox(remove))
@@ -213,8 +213,8 @@ func (c *crlScreen) damagedView(in trust.CRLInfo) fyne.CanvasObject {
 func (c *crlScreen) askRemove(in trust.CRLInfo) {
 	u := c.u
 	c.closeConfirm()
-	c.confirmBack = widget.NewButton(u.t("gui.common.cancel"), c.closeConfirm)
-	c.confirmRemove = widget.NewButtonWithIcon(u.t("gui.crl.remove_confirm"), theme.DeleteIcon(), func() {
+	c.confirmBack = newButton(u.t("gui.common.cancel"), nil, c.closeConfirm)
+	c.confirmRemove = newButton(u.t("gui.crl.remove_confirm"), theme.DeleteIcon(), func() {
 		c.closeConfirm()
 		c.remove(in)
 	})
@@ -234,16 +234,13 @@ func (c *crlScreen) askRemove(in trust.CRLInfo) {
 		noticeView(theme.WarningIcon(), colorNameWarn, u.t("gui.crl.remove_title"), u.t("gui.crl.remove_text")),
 		which,
 		container.NewHBox(layout.NewSpacer(), c.confirmBack, c.confirmRemove))
-	c.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	c.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
-	c.confirm.Show()
-	u.win.Canvas().Focus(c.confirmBack)
+	c.confirm = u.showModal(content, 560, c.closeConfirm, c.confirmBack)
 }
 
 // closeConfirm hides the removal confirmation (also when the screen is left).
 func (c *crlScreen) closeConfirm() {
 	if c.confirm != nil {
-		c.confirm.Hide()
+		c.u.hideModal(c.confirm)
 		c.confirm = nil
 	}
 }
@@ -335,6 +332,6 @@ func (c *crlScreen) importMessage(res *flow.CRLImport, err error) []fyne.CanvasO
 		}
 		objs = append(objs, wrapLabel(u.t("gui.crl.import_line", x.File, u.t("gui.crl.import_status."+string(x.Status)))))
 	}
-	head := noticeView(theme.ConfirmIcon(), colorNameOK, u.t("gui.crl.imported", added, len(res.CRLs)), "")
+	head := noticeView(theme.ConfirmIcon(), colorNameOK, u.tn("gui.crl.imported", len(res.CRLs), added, len(res.CRLs)), "")
 	return append([]fyne.CanvasObject{head}, objs...)
 }

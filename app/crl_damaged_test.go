@@ -34,7 +34,7 @@ func TestCRLDamagedIndex(t *testing.T) {
 
 	u.showHome()
 	u.WaitIdle()
-	mustShow(t, u, u.t("gui.crl.summary_damaged", 1))
+	mustShow(t, u, u.tn("gui.crl.summary_damaged", 1, 1))
 	mustNotShow(t, u, u.t("gui.crl.store_error", ""))
 
 	c = u.startCRLs()

@@ -40,7 +40,7 @@ func TestCRLImportAndList(t *testing.T) {
 	u.Drop([]string{filepath.Join(crlDir, "sign-2023-fresh.crl")})
 	u.WaitIdle()
 	noMissingKeys(t, u, "CRL list")
-	mustShow(t, u, u.t("gui.crl.imported", 1, 1))
+	mustShow(t, u, u.tn("gui.crl.imported", 1, 1, 1))
 	mustShow(t, u, u.t("gui.crl.fresh"))
 	mustShow(t, u, "sign-2023-fresh.crl") // the source of the stored CRL
 	ov, err := trust.OpenStore(u.cfg.CRLDir).List()
@@ -58,7 +58,7 @@ func TestCRLImportAndList(t *testing.T) {
 	mustShow(t, u, u.t("gui.crl.stale"))
 	u.showHome()
 	u.WaitIdle()
-	mustShow(t, u, u.t("gui.crl.summary_stale", 1))
+	mustShow(t, u, u.tn("gui.crl.summary_stale", 1, 1))
 }
 
 // TestCRLRemove removes a stored CRL from the CRL screen: each stored CRL has a remove

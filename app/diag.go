@@ -22,8 +22,8 @@ import (
 type diagScreen struct {
 	u      *UI
 	report *widget.Entry
-	copy   *widget.Button
-	rerun  *widget.Button
+	copy   *pushButton
+	rerun  *pushButton
 	text   string
 }
 
@@ -51,11 +51,11 @@ func (u *UI) startDiagnostics() *diagScreen {
 	d.report.Wrapping = fyne.TextWrapWord
 	d.report.TextStyle.Monospace = true
 	d.report.SetMinRowsVisible(16)
-	d.copy = widget.NewButtonWithIcon(u.t("gui.diag.copy"), theme.ContentCopyIcon(), func() {
+	d.copy = newButton(u.t("gui.diag.copy"), theme.ContentCopyIcon(), func() {
 		u.fa.Clipboard().SetContent(d.text)
 	})
 	d.copy.Disable()
-	d.rerun = widget.NewButtonWithIcon(u.t("gui.diag.rerun"), theme.ViewRefreshIcon(), d.run)
+	d.rerun = newButton(u.t("gui.diag.rerun"), theme.ViewRefreshIcon(), d.run)
 	u.show(&screen{
 		title:   u.t("gui.diag.title"),
 		body:    container.NewBorder(wrapLabel(u.t("gui.diag.intro")), nil, nil, nil, d.report),
@@ -176,7 +176,7 @@ func (d *diagScreen) format(test bool, svcErr error, cards []diagCard) string {
 			case p.st.Blocked:
 				line("gui.diag.r.pin_blocked", name)
 			default:
-				line("gui.diag.r.pin_left", name, p.st.Left, p.st.Max)
+				b.WriteString(u.tn("gui.diag.r.pin_left", p.st.Left, name, p.st.Left, p.st.Max) + "\n")
 			}
 		}
 	}

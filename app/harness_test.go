@@ -155,6 +155,18 @@ func objectsUnder(o fyne.CanvasObject) []fyne.CanvasObject {
 			return
 		}
 		out = append(out, o)
+		// The app's buttons, entries, checks and selects are Fyne's inside: listed as
+		// such too, so that tests find them as *widget.Button and so on.
+		switch x := o.(type) {
+		case *pushButton:
+			out = append(out, &x.Button)
+		case *keyEntry:
+			out = append(out, &x.Entry)
+		case *keyCheck:
+			out = append(out, &x.Check)
+		case *keySelect:
+			out = append(out, &x.Select)
+		}
 		switch x := o.(type) {
 		case *fyne.Container:
 			for _, c := range x.Objects {
@@ -254,18 +266,30 @@ func button(t *testing.T, u *UI, text string) *widget.Button {
 	return nil
 }
 
+// pressable is a button: the app's (button) or Fyne's.
+type pressable interface {
+	fyne.Tappable
+	fyne.Disableable
+}
+
 // tap taps an enabled button and waits for the work it started.
-func tap(t *testing.T, u *UI, b *widget.Button) {
+func tap(t *testing.T, u *UI, b pressable) {
 	t.Helper()
 	if b.Disabled() {
-		t.Fatalf("button %q is disabled", b.Text)
+		t.Fatalf("button %v is disabled", b)
 	}
 	test.Tap(b)
 	u.WaitIdle()
 }
 
 // typeInto types text into an entry (through its key handling, as a user would).
-func typeInto(u *UI, e *widget.Entry, s string) {
-	u.win.Canvas().Focus(e)
-	test.Type(e, s)
+func typeInto(u *UI, e fyne.Focusable, s string) {
+	f := e
+	for _, o := range objects(u) {
+		if ke, ok := o.(*keyEntry); ok && &ke.Entry == e {
+			f = ke // the app's entry around it is what takes the focus
+		}
+	}
+	u.win.Canvas().Focus(f)
+	test.Type(f, s)
 }

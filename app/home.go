@@ -16,7 +16,7 @@ import (
 // card status and the CRL freshness.
 type homeScreen struct {
 	*screen
-	signBtn, verifyBtn *widget.Button
+	signBtn, verifyBtn *pushButton
 	langSel            *widget.Select
 	cards              *fyne.Container // the reader/card lines, rebuilt on every event
 	crl                *fyne.Container // the CRL freshness lines
@@ -28,11 +28,11 @@ var textScales = []float32{1, 1.25, 1.5, 2}
 func (u *UI) showHome() {
 	h := &homeScreen{}
 	u.home = h
-	h.signBtn = widget.NewButtonWithIcon(u.t("gui.home.sign"), theme.DocumentCreateIcon(), u.showSignWizard)
+	h.signBtn = newButton(u.t("gui.home.sign"), theme.DocumentCreateIcon(), u.showSignWizard)
 	h.signBtn.Importance = widget.HighImportance
-	h.verifyBtn = widget.NewButtonWithIcon(u.t("gui.home.verify"), theme.ConfirmIcon(), func() { u.showVerify(nil) })
+	h.verifyBtn = newButton(u.t("gui.home.verify"), theme.ConfirmIcon(), func() { u.showVerify(nil) })
 	h.verifyBtn.Importance = widget.HighImportance
-	big := func(b *widget.Button, help string) fyne.CanvasObject {
+	big := func(b *pushButton, help string) fyne.CanvasObject {
 		return container.NewVBox(container.New(&minHeight{h: 64}, b), wrapLabel(help))
 	}
 	mains := container.NewGridWithColumns(2,
@@ -40,11 +40,11 @@ func (u *UI) showHome() {
 		big(h.verifyBtn, u.t("gui.home.verify_help")))
 
 	tools := container.NewGridWithColumns(5,
-		widget.NewButtonWithIcon(u.t("gui.home.mycard"), theme.AccountIcon(), u.showMyCard),
-		widget.NewButtonWithIcon(u.t("gui.home.crl"), theme.ListIcon(), u.showCRLs),
-		widget.NewButtonWithIcon(u.t("gui.home.anchors"), theme.ConfirmIcon(), u.showAnchors),
-		widget.NewButtonWithIcon(u.t("gui.home.diagnostics"), theme.InfoIcon(), u.showDiagnostics),
-		widget.NewButtonWithIcon(u.t("gui.home.testcard"), theme.ComputerIcon(), u.showTestCard),
+		newButton(u.t("gui.home.mycard"), theme.AccountIcon(), u.showMyCard),
+		newButton(u.t("gui.home.crl"), theme.ListIcon(), u.showCRLs),
+		newButton(u.t("gui.home.anchors"), theme.ConfirmIcon(), u.showAnchors),
+		newButton(u.t("gui.home.diagnostics"), theme.InfoIcon(), u.showDiagnostics),
+		newButton(u.t("gui.home.testcard"), theme.ComputerIcon(), u.showTestCard),
 	)
 
 	h.cards = container.NewVBox()

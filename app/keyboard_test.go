@@ -17,11 +17,13 @@ import (
 // focusedText names the focused widget by its text.
 func focusedText(u *UI) string {
 	switch f := u.win.Canvas().Focused().(type) {
+	case *pushButton:
+		return f.Text
 	case *widget.Button:
 		return f.Text
 	case *widget.Select:
 		return "select:" + f.Selected
-	case *widget.Entry:
+	case *widget.Entry, *keyEntry:
 		return "entry"
 	case nil:
 		return ""
@@ -69,7 +71,7 @@ func TestKeyboardOnly(t *testing.T) {
 	if focusedText(u) != "entry" {
 		t.Fatalf("the password step starts with focus on %q, want the password field", focusedText(u))
 	}
-	test.Type(c.Focused().(*widget.Entry), testpki.SignPassword)
+	test.Type(c.Focused(), testpki.SignPassword)
 	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.WaitIdle()
 	if w.step != stepDisclose {
@@ -78,7 +80,8 @@ func TestKeyboardOnly(t *testing.T) {
 	if focusedText(u) != w.signBtn.Text {
 		t.Fatalf("the disclosure starts with focus on %q, want the sign button", focusedText(u))
 	}
-	// The menu's 戻る (Alt+←) works wherever the focus is: here it cancels the wizard.
+	// The menu's 戻る (Alt+←) works wherever the focus is: past the password it asks
+	// first (the password would be asked again), and going back is the card step.
 	var back *fyne.MenuItem
 	for _, m := range u.win.MainMenu().Items {
 		for _, it := range m.Items {
@@ -92,7 +95,13 @@ func TestKeyboardOnly(t *testing.T) {
 	}
 	back.Action()
 	u.WaitIdle()
+	mustShow(t, u, u.t("gui.sign.lose_password_title"))
+	tap(t, u, button(t, u, u.t("gui.sign.lose_password_lose")))
+	if w.step != stepCard || w.card != nil {
+		t.Fatalf("Alt+← and やめる did not go back to the card step (step %d)", w.step)
+	}
+	tap(t, u, button(t, u, u.t("gui.common.home")))
 	if !w.ended || !u.cur.isHome {
-		t.Fatal("Alt+← did not cancel the wizard")
+		t.Fatal("ホーム did not end the wizard")
 	}
 }

@@ -26,12 +26,12 @@ type myCardScreen struct {
 
 	body      *fyne.Container
 	readerSel *widget.Select
-	openBtn   *widget.Button
+	openBtn   *pushButton
 	authView  *fyne.Container
 	signView  *fyne.Container
 	basicView *fyne.Container
-	signBtn   *widget.Button
-	basicBtn  *widget.Button
+	signBtn   *pushButton
+	basicBtn  *pushButton
 	pin       *pinPrompt
 	unwatch   func()
 }
@@ -42,7 +42,7 @@ func (u *UI) startMyCard() *myCardScreen {
 	m := &myCardScreen{u: u}
 	m.body = container.NewVBox()
 	m.readerSel = widget.NewSelect(nil, nil)
-	m.openBtn = widget.NewButtonWithIcon(u.t("gui.mycard.open"), theme.LoginIcon(), m.open)
+	m.openBtn = newButton(u.t("gui.mycard.open"), theme.LoginIcon(), m.open)
 	m.openBtn.Importance = widget.HighImportance
 	m.authView = container.NewVBox()
 	m.signView = container.NewVBox()
@@ -152,8 +152,8 @@ func (m *myCardScreen) open() {
 			m.sess = sess
 			m.authView.Objects = []fyne.CanvasObject{m.certView("gui.mycard.auth_cert", auth, authCA)}
 			m.signView.Objects = nil
-			m.signBtn = widget.NewButtonWithIcon(u.t("gui.mycard.show_sign"), theme.VisibilityIcon(), m.askSignPIN)
-			m.basicBtn = widget.NewButtonWithIcon(u.t("gui.mycard.show_basic"), theme.VisibilityIcon(), m.askTextPIN)
+			m.signBtn = newButton(u.t("gui.mycard.show_sign"), theme.VisibilityIcon(), m.askSignPIN)
+			m.basicBtn = newButton(u.t("gui.mycard.show_basic"), theme.VisibilityIcon(), m.askTextPIN)
 			m.basicView.Objects = nil
 			m.body.Objects = []fyne.CanvasObject{
 				widget.NewSeparator(), m.authView,
@@ -193,7 +193,7 @@ func (m *myCardScreen) certView(titleKey string, cert, ca *x509.Certificate) fyn
 	}
 	st := boldLabel(state)
 	st.Importance = imp
-	export := widget.NewButtonWithIcon(u.t("gui.mycard.export"), theme.DocumentSaveIcon(), func() { m.export(cert) })
+	export := newButton(u.t("gui.mycard.export"), theme.DocumentSaveIcon(), func() { m.export(cert) })
 	return container.NewVBox(
 		boldLabel(u.t(titleKey)),
 		widget.NewForm(
@@ -262,7 +262,7 @@ func (m *myCardScreen) askTextPIN() {
 			return err
 		},
 		func() {
-			hide := widget.NewButtonWithIcon(m.u.t("gui.mycard.hide"), theme.VisibilityOffIcon(), func() {
+			hide := newButton(m.u.t("gui.mycard.hide"), theme.VisibilityOffIcon(), func() {
 				m.basicView.Objects = nil
 				m.basicView.Refresh()
 				m.u.relayout()
@@ -290,7 +290,7 @@ func basicBirth(s string) string {
 }
 
 // askPIN asks for the signature password with a VERIFY of the JPKI application.
-func (m *myCardScreen) askPIN(kind card.PINKind, view *fyne.Container, btn *widget.Button, done func()) {
+func (m *myCardScreen) askPIN(kind card.PINKind, view *fyne.Container, btn *pushButton, done func()) {
 	m.askPINWith(kind, view, btn, func(pin []byte, allowLast bool) error {
 		var opts []card.VerifyOption
 		if allowLast {
@@ -301,7 +301,7 @@ func (m *myCardScreen) askPIN(kind card.PINKind, view *fyne.Container, btn *widg
 }
 
 // askPINWith reads the PIN's status (spending no try) and shows a PIN prompt in view.
-func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *widget.Button, verify func([]byte, bool) error, done func()) {
+func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *pushButton, verify func([]byte, bool) error, done func()) {
 	u := m.u
 	sess := m.sess
 	if sess == nil {
@@ -318,7 +318,7 @@ func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *
 				btn.Enable()
 				return
 			}
-			m.pin = u.newPINPrompt(kind, st, verify, done, func(err error) {
+			m.pin = u.newPINPrompt(m.reader, kind, st, verify, done, func(err error) {
 				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
 				view.Refresh()
 				u.relayout()

@@ -33,7 +33,7 @@ func TestMyCard(t *testing.T) {
 	typeInto(u, entries[0], "WRONG999")
 	stats := u.testCard.card.Stats()
 	tap(t, u, m.pin.submit)
-	mustShow(t, u, u.t("gui.pin.sign.wrong", 4))
+	mustShow(t, u, u.tn("gui.pin.sign.wrong", 4, 4))
 	mustShow(t, u, u.t("gui.pin.tries_left", 4, 5))
 	if left := u.testCard.card.TriesLeft("sign"); left != 4 {
 		t.Fatalf("tries left on the card = %d, want 4 (exactly one VERIFY)", left)

@@ -56,7 +56,7 @@ func TestRealPCSCStack(t *testing.T) {
 	u.showDiagnostics()
 	u.WaitIdle()
 	mustShow(t, u, u.t("gui.diag.r.service_ok"))
-	mustShow(t, u, u.t("gui.diag.r.pin_left", u.t("gui.diag.pin.1"), 5, 5))
+	mustShow(t, u, u.tn("gui.diag.r.pin_left", 5, u.t("gui.diag.pin.1"), 5, 5))
 	mustShow(t, u, u.t("gui.diag.r.kind", u.t("gui.kind.mynumber"), card.LabelMyNumberCard))
 	if !strings.Contains(screenText(u), "3BE000FF8131FE4514") {
 		t.Errorf("the diagnostics do not show the card's ATR:\n%s", screenText(u))

@@ -22,8 +22,9 @@ import (
 //   - the entry is emptied as soon as the PIN is taken, the bytes handed to the card
 //     package are cleared by it after use, and the PIN is never logged.
 type pinPrompt struct {
-	u    *UI
-	kind card.PINKind
+	u      *UI
+	kind   card.PINKind
+	reader string // the card's reader (the home status learns of a blocked PIN)
 	// verify sends the PIN (one VERIFY); allowLast is set after the last-try
 	// confirmation. It runs on a background goroutine and must clear pin.
 	verify func(pin []byte, allowLast bool) error
@@ -38,23 +39,26 @@ type pinPrompt struct {
 	view    *fyne.Container // the prompt (replaced by the blocked explanation)
 	tries   *widget.Label
 	warning *fyne.Container // the last-try warning, shown when one try is left
-	entry   *widget.Entry
+	entry   *keyEntry
 	problem *textBlock
-	submit  *widget.Button
-	result  *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
-	busy    *widget.ProgressBarInfinite
+	submit  *pushButton
+	// submitRow holds submit under the entry, unless the screen put it in its bottom
+	// bar (submitInBar).
+	submitRow *fyne.Container
+	result    *textBlock // the answer to the last VERIFY (wrong PIN, tries left)
+	busy      *widget.ProgressBarInfinite
 
 	// confirm is the last-try confirmation while it is shown.
 	confirm     *widget.PopUp
-	confirmSend *widget.Button
-	confirmBack *widget.Button
+	confirmSend *pushButton
+	confirmBack *pushButton
 
 	blocked bool
 }
 
 // newPINPrompt builds the prompt for a PIN whose status was just read.
-func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]byte, bool) error, done func(), failed func(error)) *pinPrompt {
-	p := &pinPrompt{u: u, kind: kind, verify: verify, done: done, failed: failed, status: st}
+func (u *UI) newPINPrompt(reader string, kind card.PINKind, st card.PINStatus, verify func([]byte, bool) error, done func(), failed func(error)) *pinPrompt {
+	p := &pinPrompt{u: u, kind: kind, reader: reader, verify: verify, done: done, failed: failed, status: st}
 	p.view = container.NewVBox()
 	if st.Blocked {
 		p.showBlocked(false)
@@ -62,7 +66,7 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	}
 	p.tries = boldLabel("")
 	p.warning = container.NewVBox()
-	p.entry = widget.NewPasswordEntry()
+	p.entry = newPasswordEntry()
 	p.entry.SetPlaceHolder(u.t(p.keyFor("placeholder")))
 	p.problem = wrapLabel("")
 	p.result = wrapLabel("")
@@ -71,11 +75,12 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 	p.busy = widget.NewProgressBarInfinite()
 	p.busy.Stop()
 	p.busy.Hide()
-	p.submit = widget.NewButtonWithIcon(u.t("gui.pin.submit"), theme.ConfirmIcon(), p.submitTapped)
+	p.submit = newButton(u.t(p.keyFor("submit")), theme.ConfirmIcon(), p.submitTapped)
 	p.submit.Importance = widget.HighImportance
 	p.entry.OnChanged = func(string) { p.validate() }
 	p.entry.OnSubmitted = func(string) { p.submitTapped() }
 	rule := wrapLabel(u.t(p.keyFor("rule")))
+	p.submitRow = container.NewHBox(layout.NewSpacer(), p.submit)
 	p.view.Objects = []fyne.CanvasObject{
 		boldLabel(u.t(p.keyFor("name"))),
 		p.tries,
@@ -83,7 +88,7 @@ func (u *UI) newPINPrompt(kind card.PINKind, st card.PINStatus, verify func([]by
 		rule,
 		p.entry,
 		p.problem,
-		container.NewHBox(layout.NewSpacer(), p.submit),
+		p.submitRow,
 		p.busy,
 		p.result,
 	}
@@ -101,6 +106,22 @@ func (p *pinPrompt) keyFor(what string) string {
 		return "gui.pin.auth." + what
 	}
 	return "gui.pin.text." + what
+}
+
+// submitInBar takes the submit button out of the prompt, for the screen to put it in
+// its bottom bar with its other step buttons (nil when the PIN is blocked).
+func (p *pinPrompt) submitInBar() *pushButton {
+	if p.blocked {
+		return nil
+	}
+	objs := p.view.Objects[:0]
+	for _, o := range p.view.Objects {
+		if o != p.submitRow {
+			objs = append(objs, o)
+		}
+	}
+	p.view.Objects = objs
+	return p.submit
 }
 
 // focusable is what a screen focuses first: the entry (nil when blocked).
@@ -181,14 +202,15 @@ func (p *pinPrompt) submitTapped() {
 // askLastTry shows the last-try confirmation: what blocking means, and two buttons.
 func (p *pinPrompt) askLastTry() {
 	u := p.u
-	p.confirmBack = widget.NewButton(u.t("gui.pin.last_try_back"), func() {
-		p.confirm.Hide()
+	back := func() {
+		u.hideModal(p.confirm)
 		p.confirm = nil
 		p.entry.SetText("") // "type it again": nothing of the doubtful input stays
 		u.win.Canvas().Focus(p.entry)
-	})
-	p.confirmSend = widget.NewButtonWithIcon(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {
-		p.confirm.Hide()
+	}
+	p.confirmBack = newButton(u.t("gui.pin.last_try_back"), nil, back)
+	p.confirmSend = newButton(u.t("gui.pin.last_try_send"), theme.WarningIcon(), func() {
+		u.hideModal(p.confirm)
 		p.confirm = nil
 		p.send(true)
 	})
@@ -197,10 +219,7 @@ func (p *pinPrompt) askLastTry() {
 		noticeView(theme.WarningIcon(), colorNameBad, u.t("gui.pin.last_try_title"), u.t(p.keyFor("last_try_text"))),
 		wrapLabel(u.t(p.keyFor("blocked_where"))),
 		container.NewHBox(layout.NewSpacer(), p.confirmBack, p.confirmSend))
-	p.confirm = widget.NewModalPopUp(container.NewPadded(content), u.win.Canvas())
-	p.confirm.Resize(fyne.NewSize(560, content.MinSize().Height+theme.Padding()*4))
-	p.confirm.Show()
-	u.win.Canvas().Focus(p.confirmBack) // the safe choice has the focus
+	p.confirm = u.showModal(content, 560, back, p.confirmBack) // the safe choice has the focus
 }
 
 // send takes the PIN out of the entry (emptying it) and sends it once.
@@ -234,7 +253,7 @@ func (p *pinPrompt) answer(err error) {
 	case errors.As(err, &wrong):
 		p.status.Left = wrong.Left
 		p.showTries()
-		p.result.SetText(p.u.t(p.keyFor("wrong"), wrong.Left))
+		p.result.SetText(p.u.tn(p.keyFor("wrong"), wrong.Left, wrong.Left))
 		p.result.Show()
 		p.u.win.Canvas().Focus(p.entry)
 	case errors.As(err, &blocked):
@@ -257,11 +276,15 @@ func (p *pinPrompt) answer(err error) {
 // showBlocked replaces the prompt by the explanation of a blocked PIN: no entry.
 func (p *pinPrompt) showBlocked(now bool) {
 	p.blocked = true
+	p.u.watch.noteBlocked(p.reader, p.kind)
 	title := p.u.t(p.keyFor("blocked_title"))
 	if now {
 		title = p.u.t(p.keyFor("blocked_now_title"))
 	}
 	p.entry = nil
+	if p.submit != nil {
+		p.submit.Hide() // also where the screen put it
+	}
 	p.submit = nil
 	p.view.Objects = []fyne.CanvasObject{
 		noticeView(theme.ErrorIcon(), colorNameBad, title, p.u.t(p.keyFor("blocked_text"))),

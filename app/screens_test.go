@@ -34,7 +34,7 @@ func TestEveryScreenIsTranslated(t *testing.T) {
 			check("trusted CAs")
 			u.showDiagnostics()
 			check("diagnostics")
-			mustShow(t, u, u.t("gui.diag.r.pin_left", u.t("gui.diag.pin.1"), 5, 5))
+			mustShow(t, u, u.tn("gui.diag.r.pin_left", 5, u.t("gui.diag.pin.1"), 5, 5))
 			u.showMyCard()
 			check("my card")
 			u.showHome()

@@ -46,7 +46,9 @@ const (
 // made into a private temporary folder (each one self-verified by its profile), and
 // only the save step copies them next to the inputs (through a temporary file in the
 // target folder, renamed into place) and verifies the saved file again. Cancel, at any
-// step, closes the card session and removes the temporary folder.
+// step, closes the card session and removes the temporary folder; past the password it
+// asks first, since the checked password or the signed files not saved would be lost
+// (a file that cannot be saved stays for another try).
 type signWizard struct {
 	u    *UI
 	step int
@@ -73,24 +75,24 @@ type signWizard struct {
 
 	// Widgets kept for the steps' logic (and for the tests, which drive them).
 	fileList    *fyne.Container
-	addFileBtn  *widget.Button
-	addDirBtn   *widget.Button
-	nextBtn     *widget.Button
-	cancelBtn   *widget.Button
+	addFileBtn  *pushButton
+	addDirBtn   *pushButton
+	nextBtn     *pushButton
+	cancelBtn   *pushButton
 	profileRad  *widget.RadioGroup
-	visibleChk  *widget.Check
-	pageEntry   *widget.Entry
-	posSelect   *widget.Select
-	reasonEntry *widget.Entry
+	visibleChk  *keyCheck
+	pageEntry   *keyEntry
+	posSelect   *keySelect
+	reasonEntry *keyEntry
 	readerRad   *widget.RadioGroup
 	cardInfo    *fyne.Container
 	pin         *pinPrompt
-	signBtn     *widget.Button
+	signBtn     *pushButton
 	progress    *widget.ProgressBar
 	progressMsg *textBlock
-	saveDir     *widget.Entry
-	saveNames   []*widget.Entry
-	saveBtn     *widget.Button
+	saveDir     *keyEntry
+	saveNames   []*keyEntry
+	saveBtn     *pushButton
 	saveMsg     *textBlock
 	resultRows  []*resultRow
 	errorView   fyne.CanvasObject
@@ -111,6 +113,8 @@ type signOutput struct {
 	dest    string // where it was saved
 	report  *trust.DocumentReport
 	saveErr error
+	// checkErr is why the saved file could not be verified again (it is saved).
+	checkErr error
 }
 
 // visiblePositions are the corners offered for a visible signature (of the page as shown:
@@ -137,17 +141,24 @@ func (w *signWizard) stepTitle() string {
 	return w.u.t("gui.sign.title_step", w.step+1, stepCount, w.u.t(fmt.Sprintf("gui.sign.step.%d", w.step)))
 }
 
-// show puts a step on screen with the wizard's common buttons.
-func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, actions ...fyne.CanvasObject) {
-	w.cancelBtn = widget.NewButtonWithIcon(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
+// show puts a step on screen with the wizard's common buttons: キャンセル, then the
+// step's actions. primary is the step's main action (Enter), focus the control focused
+// first (nil: キャンセル).
+func (w *signWizard) show(body fyne.CanvasObject, focus fyne.Focusable, primary *pushButton, actions ...fyne.CanvasObject) {
+	w.cancelBtn = newButton(w.u.t("gui.common.cancel"), theme.CancelIcon(), w.cancelWizard)
 	all := append([]fyne.CanvasObject{w.cancelBtn}, actions...)
+	if focus == nil {
+		focus = w.cancelBtn
+	}
 	w.switching = true
 	defer func() { w.switching = false }()
 	w.u.show(&screen{
 		title:   w.stepTitle(),
 		body:    container.NewVScroll(container.NewPadded(body)),
 		actions: all,
-		cancel:  w.cancelWizard,
+		cancel:  w.back,
+		home:    w.cancelWizard,
+		primary: primary,
 		leave:   w.leave,
 		drop:    w.dropped,
 		focus:   focus,
@@ -163,11 +174,71 @@ func (w *signWizard) leave() {
 	}
 }
 
-// cancelWizard is キャンセル: stop whatever runs, close the card session, remove the
-// temporary folder, go home. Nothing was written where the user can see it.
+// cancelWizard is キャンセル (and ホーム): stop whatever runs, close the card session,
+// remove the temporary folder, go home. Nothing was written where the user can see it.
+// When that would throw away work (signed files not saved, a checked password), it
+// asks first.
 func (w *signWizard) cancelWizard() {
-	w.end()
-	w.u.showHome()
+	w.unlessKept(func() {
+		w.end()
+		w.u.showHome()
+	})
+}
+
+// back is one step back (Escape, the menu's 戻る): to the previous step, or home from
+// the first one. Past the password the way back loses work, and it asks first: from
+// the disclosure it goes back to the card step (the password is asked again), from
+// signing and saving it ends the wizard.
+func (w *signWizard) back() {
+	switch w.step {
+	case stepProfile:
+		w.showFiles()
+	case stepCard:
+		w.showProfile()
+	case stepPIN:
+		w.showCard()
+	case stepDisclose:
+		w.unlessKept(w.showCard)
+	default:
+		w.cancelWizard()
+	}
+}
+
+// unlessKept runs lose at once when nothing would be lost by it, else after the user
+// chose to lose it; choosing to keep it stays on the step as it is.
+func (w *signWizard) unlessKept(lose func()) {
+	key := w.atStake()
+	if key == "" {
+		lose()
+		return
+	}
+	u, step := w.u, w.step
+	u.askLose(u.t(key+"title"), u.t(key+"text"), u.t(key+"keep"), u.t(key+"lose"), func() {
+		if w.ended || w.step != step {
+			return // the wizard moved on or ended meanwhile (the card was taken out)
+		}
+		lose()
+	})
+}
+
+// atStake is the message key prefix (of _title, _text, _keep, _lose) of what leaving
+// the current step would throw away ("" when nothing): signed files not saved yet, or
+// the checked password (a real card asks for it again, and each try counts).
+func (w *signWizard) atStake() string {
+	if w.ended {
+		return ""
+	}
+	switch w.step {
+	case stepDisclose, stepSigning:
+		return "gui.sign.lose_password_"
+	case stepSave:
+		for _, o := range w.outs {
+			if o.tmp != "" && o.dest == "" {
+				return "gui.sign.lose_signed_"
+			}
+		}
+	}
+	return ""
 }
 
 // end releases everything the wizard holds. It is safe to call more than once.
@@ -240,9 +311,9 @@ func (w *signWizard) addFiles(paths []string) {
 func (w *signWizard) showFiles() {
 	w.step = stepFiles
 	w.fileList = container.NewVBox()
-	w.addFileBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_file"), theme.FileIcon(), w.chooseFile)
-	w.addDirBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.add_folder"), theme.FolderIcon(), w.chooseFolder)
-	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.showProfile)
+	w.addFileBtn = newButton(w.u.t("gui.sign.add_file"), theme.FileIcon(), w.chooseFile)
+	w.addDirBtn = newButton(w.u.t("gui.sign.add_folder"), theme.FolderIcon(), w.chooseFolder)
+	w.nextBtn = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.showProfile)
 	w.nextBtn.Importance = widget.HighImportance
 	w.refreshFiles()
 	body := container.NewVBox(
@@ -250,7 +321,12 @@ func (w *signWizard) showFiles() {
 		container.NewHBox(w.addFileBtn, w.addDirBtn),
 		w.fileList,
 	)
-	w.show(body, w.addFileBtn, w.nextBtn)
+	// The focus starts on 次へ when the files are there already (dropped), for Enter.
+	var focus fyne.Focusable = w.addFileBtn
+	if !w.nextBtn.Disabled() {
+		focus = w.nextBtn
+	}
+	w.show(body, focus, w.nextBtn, w.nextBtn)
 }
 
 // kindName is the translated name of a document kind.
@@ -273,7 +349,7 @@ func (w *signWizard) refreshFiles() {
 		if f.kind == "" {
 			lbl.Importance = widget.DangerImportance
 		}
-		rm := widget.NewButtonWithIcon(w.u.t("gui.sign.remove_file"), theme.DeleteIcon(), func() {
+		rm := newButton(w.u.t("gui.sign.remove_file"), theme.DeleteIcon(), func() {
 			w.files = append(w.files[:i:i], w.files[i+1:]...)
 			w.refreshFiles()
 		})
@@ -402,7 +478,7 @@ func (w *signWizard) showProfile() {
 	}
 	w.profileRad.SetSelected(labels[sel])
 	// 長期保存 (B-LT): only for the general profiles (PAdES, XAdES).
-	ltChk := widget.NewCheck(w.u.t("gui.sign.level_lt"), nil)
+	ltChk := newCheck(w.u.t("gui.sign.level_lt"), nil)
 	ltChk.SetChecked(w.opts.Level == flow.LevelBLT)
 	ltHelp := wrapLabel(w.u.t("gui.sign.level_lt_help"))
 	ltAllowed := func(label string) {
@@ -422,16 +498,16 @@ func (w *signWizard) showProfile() {
 	w.profileRad.OnChanged = ltAllowed
 	ltAllowed(labels[sel])
 
-	w.visibleChk = widget.NewCheck(w.u.t("gui.sign.visible"), nil)
-	w.pageEntry = widget.NewEntry()
+	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
+	w.pageEntry = newEntry()
 	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
 	posLabels := make([]string, len(visiblePositions))
 	for i, p := range visiblePositions {
 		posLabels[i] = w.u.t("gui.sign.pos." + string(p))
 	}
-	w.posSelect = widget.NewSelect(posLabels, nil)
+	w.posSelect = newSelect(posLabels, nil)
 	w.posSelect.SetSelectedIndex(0)
-	w.reasonEntry = widget.NewEntry()
+	w.reasonEntry = newEntry()
 	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
 	w.reasonEntry.SetText(w.opts.Reason)
 	pageProblem := wrapLabel("")
@@ -463,8 +539,8 @@ func (w *signWizard) showProfile() {
 	if !isPDF {
 		pdfOpts.Hide()
 	}
-	var next *widget.Button
-	next = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
+	var next *pushButton
+	next = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
 		idx := -1
 		for i, l := range labels {
 			if l == w.profileRad.Selected {
@@ -518,14 +594,17 @@ func (w *signWizard) showProfile() {
 	})
 	w.nextBtn = next
 	w.nextBtn.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
+	// Enter in a field is the step's main action, as elsewhere on the screen.
+	w.pageEntry.OnSubmitted = func(string) { next.press() }
+	w.reasonEntry.OnSubmitted = func(string) { next.press() }
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
 		ltChk, ltHelp,
 		widget.NewSeparator(),
 		pdfOpts)
-	w.show(body, w.nextBtn, back, w.nextBtn)
+	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
 }
 
 // optionsProblem says why the chosen visible signature does not suit a file: the page
@@ -560,15 +639,15 @@ func (w *signWizard) showCard() {
 	w.readerRad = widget.NewRadioGroup(nil, nil)
 	w.readerRad.Required = true
 	w.cardInfo = container.NewVBox()
-	w.nextBtn = widget.NewButtonWithIcon(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.openCard)
+	w.nextBtn = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), w.openCard)
 	w.nextBtn.Importance = widget.HighImportance
-	back := widget.NewButtonWithIcon(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showProfile)
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showProfile)
 	w.refreshReaders(w.u.watch.snapshot())
 	body := container.NewVBox(
 		wrapLabel(w.u.t("gui.sign.card_intro")),
 		w.readerRad,
 		w.cardInfo)
-	w.show(body, w.nextBtn, back, w.nextBtn)
+	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
 }
 
 // readerChoices are the readers offered: those holding a My Number Card.
@@ -706,12 +785,19 @@ func (w *signWizard) openCard() {
 
 func (w *signWizard) showPIN(st card.PINStatus) {
 	w.step = stepPIN
-	w.pin = w.u.newPINPrompt(card.SignPassword, st, w.card.Verify, w.readCertificate, w.fail)
+	w.pin = w.u.newPINPrompt(w.reader, card.SignPassword, st, w.card.Verify, w.readCertificate, w.fail)
 	body := container.NewVBox(w.pin.view)
 	if !w.pin.blocked {
 		body = container.NewVBox(wrapLabel(w.u.t("gui.sign.pin_intro")), w.pin.view)
 	}
-	w.show(body, w.pin.focusable())
+	var actions []fyne.CanvasObject
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showCard)
+	actions = append(actions, back)
+	submit := w.pin.submitInBar()
+	if submit != nil {
+		actions = append(actions, submit)
+	}
+	w.show(body, w.pin.focusable(), submit, actions...)
 }
 
 // readCertificate reads the signature certificate (readable once the password is
@@ -739,10 +825,10 @@ func (w *signWizard) readCertificate() {
 func (w *signWizard) showDisclose() {
 	w.step = stepDisclose
 	view := w.u.disclosureView(w.cert, w.u.testCard != nil)
-	w.signBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
+	w.signBtn = newButton(w.u.t("gui.sign.confirm_sign", len(w.files)), theme.DocumentCreateIcon(), w.startSigning)
 	w.signBtn.Importance = widget.HighImportance
 	body := container.NewVBox(wrapLabel(w.u.t("gui.sign.disclose_intro")), view)
-	w.show(body, w.signBtn, w.signBtn)
+	w.show(body, w.signBtn, w.signBtn, w.signBtn)
 }
 
 // disclosureView lists what a signature certificate tells whoever receives a signed
@@ -804,7 +890,7 @@ func (w *signWizard) startSigning() {
 	w.progressMsg = wrapLabel(w.u.t("gui.sign.signing_wait"))
 	busy := widget.NewProgressBarInfinite()
 	body := container.NewVBox(w.progressMsg, busy, w.progress)
-	w.show(body, w.cancelBtn)
+	w.show(body, nil, nil)
 
 	// Registered with package tempfile: a termination signal removes it too.
 	dir, err := tempfile.MkdirSystemTemp("mynasign-sign")
@@ -885,11 +971,11 @@ func (w *signWizard) fail(err error) {
 		title, text = w.u.t("gui.sign.cancelled_title"), w.u.t("gui.sign.cancelled_text")
 	}
 	detail := wrapLabel(err.Error())
-	again := widget.NewButtonWithIcon(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
+	again := newButton(w.u.t("gui.sign.again"), theme.ViewRefreshIcon(), func() {
 		w.u.startSignWizard(w.paths())
 	})
 	again.Importance = widget.HighImportance
-	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	home := newButton(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
 	w.errorView = container.NewVBox(
 		noticeView(theme.ErrorIcon(), colorNameBad, title, text),
 		wrapLabel(w.u.t("gui.sign.nothing_written")),
@@ -898,6 +984,7 @@ func (w *signWizard) fail(err error) {
 		title:   w.u.t("gui.sign.title"),
 		body:    container.NewVScroll(container.NewPadded(w.errorView)),
 		actions: []fyne.CanvasObject{home, again},
+		primary: again,
 		focus:   again,
 	})
 }
@@ -924,7 +1011,7 @@ func (w *signWizard) showSave() {
 	w.saveMsg.Importance = widget.DangerImportance
 	w.saveMsg.Hide()
 	var rows []fyne.CanvasObject
-	w.saveNames = make([]*widget.Entry, len(w.outs))
+	w.saveNames = make([]*keyEntry, len(w.outs))
 	for i, o := range w.outs {
 		if o.tmp == "" {
 			l := wrapLabel(w.u.t("gui.sign.file_failed", filepath.Base(o.input), w.u.signErrorText(o.err)))
@@ -932,25 +1019,27 @@ func (w *signWizard) showSave() {
 			rows = append(rows, l)
 			continue
 		}
-		e := widget.NewEntry()
+		e := newEntry()
 		e.SetText(filepath.Base(o.tmp))
+		e.OnSubmitted = func(string) { w.saveBtn.press() } // Enter saves
 		w.saveNames[i] = e
 		rows = append(rows, widget.NewForm(widget.NewFormItem(filepath.Base(o.input), e)))
 	}
-	w.saveDir = widget.NewEntry()
+	w.saveDir = newEntry()
 	w.saveDir.SetText(filepath.Dir(w.outs[0].input))
-	browse := widget.NewButtonWithIcon(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
-	w.saveBtn = widget.NewButtonWithIcon(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
+	w.saveDir.OnSubmitted = func(string) { w.saveBtn.press() }
+	browse := newButton(w.u.t("gui.sign.browse"), theme.FolderOpenIcon(), w.browseSave)
+	w.saveBtn = newButton(w.u.t("gui.sign.save"), theme.DocumentSaveIcon(), w.save)
 	w.saveBtn.Importance = widget.HighImportance
 	if signed == 0 {
 		w.saveBtn.Disable()
 	}
 	body := container.NewVBox(
-		wrapLabel(w.u.t("gui.sign.save_intro", signed, len(w.outs))),
+		wrapLabel(w.u.tn("gui.sign.save_intro", len(w.outs), signed, len(w.outs))),
 		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.save_dir"), container.NewBorder(nil, nil, nil, browse, w.saveDir))),
 		container.NewVBox(rows...),
 		w.saveMsg)
-	w.show(body, w.saveBtn, w.saveBtn)
+	w.show(body, w.saveBtn, w.saveBtn, w.saveBtn)
 }
 
 // browseSave opens the save dialog: for one file a file name (default
@@ -1019,8 +1108,8 @@ func (w *signWizard) save() {
 	var jobs []job
 	seen := map[string]bool{}
 	for i, o := range w.outs {
-		if o.tmp == "" {
-			continue
+		if o.tmp == "" || o.dest != "" {
+			continue // not signed, or saved by an earlier try
 		}
 		name := strings.TrimSpace(w.saveNames[i].Text)
 		if name == "" || strings.ContainsAny(name, `/\`) {
@@ -1044,25 +1133,58 @@ func (w *signWizard) save() {
 		for _, j := range jobs {
 			err := copyIntoPlace(j.src, j.dest)
 			var rep *trust.DocumentReport
+			var checkErr error
 			if err == nil && policy != nil {
-				rep, err = flow.VerifyFile(context.Background(), j.dest, policy)
+				rep, checkErr = flow.VerifyFile(context.Background(), j.dest, policy)
 			}
 			i := j.i
 			doUI(func() {
 				w.outs[i].saveErr = err
+				w.outs[i].checkErr = checkErr
 				if err == nil {
 					w.outs[i].dest = j.dest
-					if rep != nil {
+					if rep != nil || checkErr != nil {
+						// The saved file's report; when it could not be made, the
+						// signing's own (of the work copy) says nothing of that file.
 						w.outs[i].report = rep
 					}
 				}
 			})
 		}
 		doUI(func() {
+			if w.ended {
+				return // discarded meanwhile
+			}
+			if w.saveFailed() {
+				return
+			}
 			w.end()
 			w.showResult()
 		})
 	})
+}
+
+// saveFailed keeps the save step when a signed file could not be saved: the signed
+// files stay in the work folder, the ones saved are marked done, and the message names
+// what failed, for the user to choose another folder or name.
+func (w *signWizard) saveFailed() bool {
+	var failed []string
+	for i, o := range w.outs {
+		if o.saveErr != nil {
+			failed = append(failed, w.u.t("gui.sign.save_failed_line", filepath.Base(o.input), o.saveErr.Error()))
+		}
+		if o.dest != "" && w.saveNames[i] != nil {
+			w.saveNames[i].Disable()
+		}
+	}
+	if len(failed) == 0 {
+		return false
+	}
+	w.saveMsg.SetText(w.u.t("gui.sign.save_failed", strings.Join(failed, "\n")))
+	w.saveMsg.Show()
+	w.saveBtn.Enable()
+	w.u.relayout()
+	return true
 }
 
 // ---- step 8: result ----
@@ -1072,17 +1194,18 @@ func (w *signWizard) showResult() {
 	w.resultRows = nil
 	var rows []fyne.CanvasObject
 	for _, o := range w.outs {
-		r := w.u.newResultRow(o)
+		r := w.u.newResultRow(o, w.showResult)
 		w.resultRows = append(w.resultRows, r)
 		rows = append(rows, r.view, widget.NewSeparator())
 	}
-	home := widget.NewButtonWithIcon(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
+	home := newButton(w.u.t("gui.common.home"), theme.HomeIcon(), w.u.showHome)
 	home.Importance = widget.HighImportance
 	body := container.NewVBox(append([]fyne.CanvasObject{wrapLabel(w.u.t("gui.sign.result_intro"))}, rows...)...)
 	w.u.show(&screen{
 		title:   w.stepTitle(),
 		body:    container.NewVScroll(container.NewPadded(body)),
 		actions: []fyne.CanvasObject{home},
+		primary: home,
 		focus:   home,
 	})
 }
@@ -1096,7 +1219,8 @@ type resultRow struct {
 	view    fyne.CanvasObject
 }
 
-func (u *UI) newResultRow(o signOutput) *resultRow {
+// newResultRow builds the row of o; its details come back to the result with back.
+func (u *UI) newResultRow(o signOutput, back func()) *resultRow {
 	r := &resultRow{out: o}
 	var icon fyne.Resource
 	switch {
@@ -1116,6 +1240,10 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 		r.status = boldText(u.t("gui.sign.result_saved", filepath.Base(o.dest)))
 		r.status.Importance = widget.SuccessImportance
 		txt := u.t("gui.sign.result_where", o.dest)
+		if o.checkErr != nil {
+			icon = theme.WarningIcon()
+			txt += "\n" + u.t("gui.sign.result_check_failed", o.checkErr.Error())
+		}
 		if o.report != nil {
 			txt += "\n" + u.t("gui.sign.result_check", u.msg(o.report.Summary))
 			if !ok {
@@ -1130,8 +1258,8 @@ func (u *UI) newResultRow(o signOutput) *resultRow {
 	}
 	if o.report != nil && o.dest != "" {
 		rep := o.report
-		parts = append(parts, container.NewHBox(widget.NewButtonWithIcon(u.t("gui.verify.details"), theme.InfoIcon(), func() {
-			u.showReportDetails(rep, u.showHome)
+		parts = append(parts, container.NewHBox(newButton(u.t("gui.verify.details"), theme.InfoIcon(), func() {
+			u.showReportDetails(rep, back)
 		})))
 	}
 	r.view = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...))

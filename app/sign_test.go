@@ -253,7 +253,7 @@ func TestWrongPasswordShowsTriesAndDoesNotRetry(t *testing.T) {
 	w := wizardToPIN(t, u, []string{in}, "pades", nil)
 	before := u.testCard.card.Stats()
 	enterPIN(t, u, w, "WRONG1234")
-	mustShow(t, u, u.t("gui.pin.sign.wrong", 4))
+	mustShow(t, u, u.tn("gui.pin.sign.wrong", 4, 4))
 	mustShow(t, u, u.t("gui.pin.tries_left", 4, 5))
 	if got := u.testCard.card.Stats().VerifySign - before.VerifySign; got != 1 {
 		t.Fatalf("%d VERIFYs with data for one wrong password, want 1", got)
@@ -297,7 +297,7 @@ func TestLastTryAsksForConfirmation(t *testing.T) {
 	w := wizardToPIN(t, u, []string{in}, "pades", nil)
 	for left := 4; left >= 1; left-- {
 		enterPIN(t, u, w, "WRONG1234")
-		mustShow(t, u, u.t("gui.pin.sign.wrong", left))
+		mustShow(t, u, u.tn("gui.pin.sign.wrong", left, left))
 	}
 	mustShow(t, u, u.t("gui.pin.last_try_title"))
 	mustShow(t, u, u.t("gui.pin.sign.last_try_text"))

@@ -22,6 +22,12 @@ func (u *UI) cardState(r ReaderInfo) (text string, icon fyne.Resource, col fyne.
 	switch {
 	case !r.Present:
 		return u.t("gui.status.no_card"), theme.RadioButtonIcon(), theme.ColorNameForeground
+	case r.Kind == card.KindMyNumberCard && r.SignBlocked && r.AuthBlocked:
+		return u.t("gui.status.mynumber_both_blocked"), theme.ErrorIcon(), colorNameBad
+	case r.Kind == card.KindMyNumberCard && r.SignBlocked:
+		return u.t("gui.status.mynumber_sign_blocked"), theme.ErrorIcon(), colorNameBad
+	case r.Kind == card.KindMyNumberCard && r.AuthBlocked:
+		return u.t("gui.status.mynumber_auth_blocked"), theme.WarningIcon(), colorNameWarn
 	case r.Kind == card.KindMyNumberCard:
 		return u.t("gui.status.mynumber_card"), theme.ConfirmIcon(), colorNameOK
 	case r.Kind == 0 && r.IDErr != nil:

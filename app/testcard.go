@@ -92,6 +92,11 @@ func (s *testCardSource) Watch(ctx context.Context, report func(Readers)) {
 		r := ReaderInfo{Name: testReaderName}
 		if present {
 			r.Present, r.ATR, r.Kind = true, s.card.ATR(), s.kind
+			// As the PC/SC watcher does when a card is put in: no one else uses it yet.
+			if sess, err := card.Open(s.card); err == nil {
+				r.SignBlocked, r.AuthBlocked = pinsBlocked(sess)
+				sess.Close()
+			}
 		}
 		report(Readers{Known: true, Readers: []ReaderInfo{r}})
 		select {
@@ -126,7 +131,7 @@ func (u *UI) useTestCard(id string) error {
 func (u *UI) testBanner() fyne.CanvasObject {
 	txt := canvas.NewText(u.t("gui.testcard.banner", u.personaName(u.testCard.id)), theme.Color(colorNameTest))
 	txt.TextStyle.Bold = true
-	toggle := widget.NewButton("", nil)
+	toggle := newButton("", nil, nil)
 	toggle.OnTapped = func() {
 		if u.testCard.card.Present() {
 			u.testCard.remove()
@@ -138,7 +143,7 @@ func (u *UI) testBanner() fyne.CanvasObject {
 	u.bannerToggle = toggle
 	u.setBannerToggle(u.testCard.card.Present())
 	toggle.Importance = widget.LowImportance
-	stop := widget.NewButton(u.t("gui.testcard.stop"), func() {
+	stop := newButton(u.t("gui.testcard.stop"), nil, func() {
 		_ = u.useTestCard("")
 		u.showHome()
 	})
@@ -200,7 +205,7 @@ func (u *UI) showTestCard() {
 		}
 	}
 	intro := wrapLabel(u.t("gui.testcard.intro", testpki.SignPassword, testpki.TextPIN))
-	start := widget.NewButtonWithIcon(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
+	start := newButton(u.t("gui.testcard.start"), theme.ConfirmIcon(), nil)
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := ""
@@ -218,9 +223,9 @@ func (u *UI) showTestCard() {
 		}
 		u.showHome()
 	}
-	actions := []fyne.CanvasObject{widget.NewButton(u.t("gui.common.cancel"), u.showHome), start}
+	actions := []fyne.CanvasObject{newButton(u.t("gui.common.cancel"), nil, u.showHome), start}
 	if u.testCard != nil {
-		actions = append([]fyne.CanvasObject{widget.NewButton(u.t("gui.testcard.stop"), func() {
+		actions = append([]fyne.CanvasObject{newButton(u.t("gui.testcard.stop"), nil, func() {
 			_ = u.useTestCard("")
 			u.showHome()
 		})}, actions...)

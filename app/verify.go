@@ -32,9 +32,9 @@ type verifyScreen struct {
 	table    *widget.Table
 	progress *widget.ProgressBar
 	summary  *textBlock
-	addBtn   *widget.Button
-	dirBtn   *widget.Button
-	saveBtn  *widget.Button
+	addBtn   *pushButton
+	dirBtn   *pushButton
+	saveBtn  *pushButton
 	screen   *screen
 	result   *flow.BatchResult
 	// details is set while a details view opened from the table is shown: the batch
@@ -59,9 +59,9 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	v.progress = widget.NewProgressBar()
 	v.progress.Hide()
 	v.summary = wrapLabel(u.t("gui.verify.intro"))
-	v.addBtn = widget.NewButtonWithIcon(u.t("gui.verify.add_files"), theme.FileIcon(), v.chooseFile)
-	v.dirBtn = widget.NewButtonWithIcon(u.t("gui.verify.add_folder"), theme.FolderIcon(), v.chooseFolder)
-	v.saveBtn = widget.NewButtonWithIcon(u.t("gui.verify.save_record"), theme.DocumentSaveIcon(), v.saveRecord)
+	v.addBtn = newButton(u.t("gui.verify.add_files"), theme.FileIcon(), v.chooseFile)
+	v.dirBtn = newButton(u.t("gui.verify.add_folder"), theme.FolderIcon(), v.chooseFolder)
+	v.saveBtn = newButton(u.t("gui.verify.save_record"), theme.DocumentSaveIcon(), v.saveRecord)
 	v.saveBtn.Disable()
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), colCount },
@@ -177,7 +177,7 @@ func (v *verifyScreen) start(paths []string) {
 			}
 			v.table.Refresh()
 			t := res.Totals
-			v.summary.SetText(v.u.t("gui.verify.totals", t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
+			v.summary.SetText(v.u.tn("gui.verify.totals", t.Files, t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
 			if len(res.Reports) > 0 {
 				v.saveBtn.Enable()
 			}
@@ -360,7 +360,7 @@ func (v *verifyScreen) saveRecord() {
 					v.summary.SetText(v.u.t("gui.verify.record_failed", err.Error()))
 					return
 				}
-				v.summary.SetText(v.u.t("gui.verify.record_saved", len(files), dir))
+				v.summary.SetText(v.u.tn("gui.verify.record_saved", len(files), len(files), dir))
 			})
 		})
 	}, v.u.win)
@@ -393,7 +393,7 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 	if r.Kind == "pdf" && len(r.Signatures) > 0 && !strings.Contains(r.File, "!") {
 		objs = append(objs, widget.NewSeparator(), u.conformanceView(r.File))
 	}
-	backBtn := widget.NewButtonWithIcon(u.t("gui.common.back"), theme.NavigateBackIcon(), back)
+	backBtn := newButton(u.t("gui.common.back"), theme.NavigateBackIcon(), back)
 	backBtn.Importance = widget.HighImportance
 	u.show(&screen{
 		title:   u.t("gui.details.title"),
@@ -409,8 +409,8 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 // itself gives no reason when it rejects a file).
 func (u *UI) conformanceView(path string) fyne.CanvasObject {
 	out := container.NewVBox()
-	var btn *widget.Button
-	btn = widget.NewButtonWithIcon(u.t("gui.conf.check"), theme.SearchIcon(), func() {
+	var btn *pushButton
+	btn = newButton(u.t("gui.conf.check"), theme.SearchIcon(), func() {
 		btn.Disable()
 		u.goWork(func() {
 			res, err := flow.CheckConformance(context.Background(), "registry", path)

@@ -80,6 +80,36 @@ func (l *Localizer) T(key string, args ...any) string {
 	return fmt.Sprintf(s, args...)
 }
 
+// Plural returns the text for key in the plural form that n takes in l's language,
+// formatted with args (which usually include n). A key with plural forms is two keys
+// in the catalogs: key+"#one" and key+"#other". English uses "one" for exactly 1 and
+// "other" for every other count; Japanese has no plural and always uses "other" (its
+// catalog holds both keys, with the same text, so that both files keep the same keys).
+func (l *Localizer) Plural(key string, n int, args ...any) string {
+	return l.T(key+"#"+l.pluralForm(n), args...)
+}
+
+// PluralForms are the suffixes of the keys of a text with plural forms.
+var PluralForms = []string{"one", "other"}
+
+// pluralForm is the plural category of n in l's language.
+func (l *Localizer) pluralForm(n int) string {
+	if l.lang == English && n == 1 {
+		return "one"
+	}
+	return "other"
+}
+
+// HasPlural reports whether key has every plural form (PluralForms) in l's language.
+func (l *Localizer) HasPlural(key string) bool {
+	for _, f := range PluralForms {
+		if !l.Has(key + "#" + f) {
+			return false
+		}
+	}
+	return true
+}
+
 // Has reports whether key exists in l's language.
 func (l *Localizer) Has(key string) bool {
 	_, ok := catalogs[l.lang][key]
