@@ -57,6 +57,14 @@ func runSign(env *Env, args []string) error {
 	if !ok {
 		return usagef("sign: unknown --level %q (B-B, B-T, B-LT)", *levelName)
 	}
+	if level == flow.LevelBT && *tsaURL == "" {
+		return usagef("sign: --level B-T needs --tsa, the address of a time-stamping authority")
+	}
+	if *tsaURL != "" {
+		if _, err := tsp.NewClient(*tsaURL); err != nil {
+			return usagef("sign: --tsa: %v", err)
+		}
+	}
 	profile, ok := flow.LookupSignProfile(*profileName)
 	if !ok {
 		return usagef("sign: unknown --profile %q (%s)", *profileName, strings.Join(profileNames(), ", "))

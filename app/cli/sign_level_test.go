@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
+	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/testdata/testpki"
 )
 
@@ -44,5 +45,55 @@ func TestSignPresetArchive(t *testing.T) {
 	code, _, stderr = runPlain(t, "sign", "--preset", "archive", "--level", "B-B", "--testcard", in)
 	if code == 0 || !strings.Contains(stderr, "--preset chooses the profile and the level") {
 		t.Fatalf("--preset with --level: exit %d\n%s", code, stderr)
+	}
+}
+
+// sign --level B-T --tsa time-stamps the signature at the authority named (openssl ts over
+// HTTP); once the authority is added with trust add --purpose timestamp, verify reports
+// the time-stamp as trusted and the signature's best signature time. B-T without --tsa,
+// and an unreachable authority, are refused before anything is written.
+func TestSignTimestamped(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.pdf")
+	if err := os.WriteFile(in, samplepdf.Make(samplepdf.Spec{}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	anchors, crl := t.TempDir(), t.TempDir()
+	trustArgs := []string{"--trust", "test", "--crl-dir", crl, "--anchor-dir", anchors}
+	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, append(append([]string{"sign", "--profile", "pades", "--level", "B-T",
+		"--tsa", tsa.URL, "--testcard"}, trustArgs...), in)...)
+	if code != 0 || tsa.Requests != 1 {
+		t.Fatalf("sign --level B-T: exit %d, %d requests\n%s\n%s", code, tsa.Requests, stdout, stderr)
+	}
+	out := filepath.Join(dir, "a-signed.pdf")
+	code, stdout, _ = runPlain(t, append(append([]string{"verify", "--json"}, trustArgs...), out)...)
+	if !strings.Contains(stdout, `"format": "PAdES-B-T"`) || !strings.Contains(stdout, `"timestamps"`) || strings.Contains(stdout, `"bestSignatureTime"`) {
+		t.Fatalf("verify before the authority is trusted: exit %d\n%s", code, stdout)
+	}
+	cert := filepath.Join(t.TempDir(), "tsa.der")
+	if err := os.WriteFile(cert, tsa.Cert.Raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runPlain(t, "trust", "add", "--anchor-dir", anchors, "--purpose", "timestamp", "--name", "テストTSA", cert); code != 0 {
+		t.Fatalf("trust add --purpose timestamp: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runPlain(t, append(append([]string{"verify", "--json"}, trustArgs...), out)...)
+	if code != 0 || !strings.Contains(stdout, `"bestSignatureTime"`) || !strings.Contains(stdout, `"source": "user"`) {
+		t.Fatalf("verify with the authority trusted: exit %d\n%s", code, stdout)
+	}
+
+	for _, args := range [][]string{
+		{"--level", "B-T"},
+		{"--level", "B-T", "--tsa", "http://127.0.0.1:1/tsa"},
+	} {
+		o := filepath.Join(dir, "b.pdf")
+		code, stdout, stderr := runWithPIN(t, testpki.SignPassword, append(append(append([]string{"sign", "--profile", "pades", "--testcard", "-o", o}, args...), trustArgs...), in)...)
+		if code == 0 || !strings.Contains(stdout+stderr, "time-stamping authority") {
+			t.Errorf("%v: exit %d\n%s\n%s", args, code, stdout, stderr)
+		}
+		if _, err := os.Stat(o); err == nil {
+			t.Errorf("%v: an output was written", args)
+		}
 	}
 }
