@@ -50,8 +50,8 @@ func TestSignPresetArchive(t *testing.T) {
 
 // sign --level B-T --tsa time-stamps the signature at the authority named (openssl ts over
 // HTTP); once the authority is added with trust add --purpose timestamp, verify reports
-// the time-stamp as trusted and the signature's best signature time. B-T without --tsa,
-// and an unreachable authority, are refused before anything is written.
+// the time-stamp as trusted and the signature's best signature time. B-T without --tsa is
+// refused before the card is used, an unreachable authority before anything is written.
 func TestSignTimestamped(t *testing.T) {
 	tsa := testenv.NewTSA(t)
 	dir := t.TempDir()
