@@ -30,7 +30,7 @@ func signLocked(t *testing.T, in []byte, action, fields string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := p.write(context.Background(), bytes.NewReader(in), int64(len(in)), fh, opts); err != nil {
+	if _, _, err := p.write(context.Background(), bytes.NewReader(in), int64(len(in)), fh, p.signWith(context.Background(), opts), nil); err != nil {
 		t.Fatal(err)
 	}
 	fh.Close()

@@ -146,3 +146,71 @@ func TestRegistryRefusesTimestamp(t *testing.T) {
 		t.Fatalf("registry with a time-stamp: %v, %d requests", err, tsa.Requests)
 	}
 }
+
+// PAdES B-LTA: a B-LT signature with a document time-stamp over it and its /DSS; extend
+// (TimestampFile) adds another. A document time-stamp made before the revocation is a
+// proof of existence of the signature it covers. pdfsig and qpdf accept the files.
+func TestPAdESBLTA(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	c, err := tsp.NewClient(tsa.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := testpki.CRL(testpki.CRLSignFresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol := pastPolicy(t, tsa, fresh)
+	before := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	tsa.SetTime(before)
+	opts := personaOptions(t, "revoked", PAdES)
+	opts.Time = before
+	vd, err := pol.ValidationData(opts.Certificate, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Validation, opts.DocumentTimestamper = vd, c
+	data, path := signBytes(t, makePDF(t, docSpec{pages: 1}), opts)
+	rep := verifyBytes(t, data, pol)
+	if len(rep.Signatures) != 2 {
+		t.Fatalf("%d entries, want the signature and the document time-stamp", len(rep.Signatures))
+	}
+	s := rep.Signatures[0]
+	wantSig(t, "B-LTA, document time-stamp before the revocation", s, trust.TotalPassed, "", trust.MsgSigPassedPastRevoked)
+	if s.Format != "PAdES-B-LTA" || s.BestSignatureTime == nil {
+		t.Errorf("format %s, best signature time %v", s.Format, s.BestSignatureTime)
+	}
+	wantSig(t, "the document time-stamp", rep.Signatures[1], trust.TotalPassed, "", trust.MsgTSAOK)
+	peersAccept(t, path)
+
+	// extend: a second document time-stamp, now.
+	tsa.SetTime(time.Time{})
+	ext := filepath.Join(t.TempDir(), "extended.pdf")
+	res, err := TimestampFile(context.Background(), path, ext, TimestampOptions{Timestamper: c, Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Signatures) != 3 || res.Field != "Timestamp2" {
+		t.Fatalf("extended: %d entries, field %s", len(res.Report.Signatures), res.Field)
+	}
+	for i, e := range res.Report.Signatures {
+		if e.Indication != trust.TotalPassed {
+			t.Errorf("extended entry %d (%s): %s/%s %s", i, e.ID, e.Indication, e.SubIndication, e.Summary.Key)
+		}
+	}
+	peersAccept(t, ext)
+	if _, err := TimestampFile(context.Background(), ext, ext, TimestampOptions{Timestamper: c}); err == nil {
+		t.Error("extending a file onto itself")
+	}
+}
+
+// peersAccept has pdfsig and qpdf check a signed file.
+func peersAccept(t *testing.T, path string) {
+	t.Helper()
+	if out, _ := exec.Command(testenv.Tool(t, "pdfsig"), "-nocert", path).CombinedOutput(); !strings.Contains(string(out), "Signature is Valid.") || strings.Contains(string(out), "Signature is Invalid") {
+		t.Errorf("pdfsig:\n%s", out)
+	}
+	if out, err := exec.Command(testenv.Tool(t, "qpdf"), "--check", path).CombinedOutput(); err != nil {
+		t.Errorf("qpdf --check: %v\n%s", err, out)
+	}
+}

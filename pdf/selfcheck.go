@@ -11,9 +11,10 @@ import (
 // place: the new signature must be intact and cover the whole file, and the new revision
 // must be a permitted change for every earlier signature.
 //
-// With dss the file ends with the /DSS update after the signature: the signature must
-// cover everything before it, and the /DSS must be a permitted change.
-func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust.Policy, dss bool) (*trust.DocumentReport, error) {
+// With after > 0 the file ends with that many updates after the signature's (a /DSS, a
+// document time-stamp): the signature must cover everything before them, and each must
+// be a permitted change. field names the new signature (or document time-stamp).
+func selfVerify(ctx context.Context, tmp, out string, field string, policy *trust.Policy, after int) (*trust.DocumentReport, error) {
 	a, err := analyzeFile(ctx, tmp, policy)
 	if err != nil {
 		return nil, err
@@ -22,8 +23,8 @@ func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust
 		return nil, &SelfCheckError{Reason: "the output cannot be read back"}
 	}
 	var mine *sigState
-	for _, s := range a.sigs {
-		if s.field.Name == p.field {
+	for _, s := range append(append([]*sigState(nil), a.sigs...), a.stamps...) {
+		if s.field.Name == field {
 			mine = s
 		}
 	}
@@ -32,18 +33,22 @@ func selfVerify(ctx context.Context, tmp, out string, p *prepared, policy *trust
 		return nil, &SelfCheckError{Reason: "the new signature is not found"}
 	case !mine.rep.Intact:
 		return nil, &SelfCheckError{Reason: "the new signature does not verify (" + mine.summary.Key + ")"}
-	case !dss && mine.rep.Coverage != trust.CoverageWhole:
+	case after == 0 && mine.rep.Coverage != trust.CoverageWhole:
 		return nil, &SelfCheckError{Reason: "the new signature does not cover the whole file"}
-	case dss && mine.rev != a.f.Last()-1:
+	case after > 0 && mine.rev != a.f.Last()-after:
 		return nil, &SelfCheckError{Reason: "the new signature does not cover the file up to its /DSS"}
 	case mine.ind == trust.TotalFailed:
 		return nil, &SelfCheckError{Reason: mine.summary.Key}
 	}
-	if last := a.f.Last(); last > 0 && (len(a.sigs) > 1 || dss) {
-		d := a.diff(last)
-		for _, o := range d.objects {
-			if !o.permitted {
-				return nil, &SelfCheckError{Reason: fmt.Sprintf("the update would not be a permitted change for earlier signatures: %s %s", o.Object, o.Why.Key)}
+	if last := a.f.Last(); last > 0 && (len(a.sigs)+len(a.stamps) > 1 || after > 0) {
+		for k := last - after; k <= last; k++ {
+			if k <= 0 {
+				continue
+			}
+			for _, o := range a.diff(k).objects {
+				if !o.permitted {
+					return nil, &SelfCheckError{Reason: fmt.Sprintf("the update would not be a permitted change for earlier signatures: %s %s", o.Object, o.Why.Key)}
+				}
 			}
 		}
 	}

@@ -62,12 +62,17 @@ type SignOptions struct {
 	// Timestamper, when set, time-stamps the signature value (PAdES B-T: the token goes
 	// into the signature-time-stamp unsigned attribute). Only with PAdES.
 	Timestamper Timestamper
+	// DocumentTimestamper, when set, adds a document time-stamp over the whole signed file
+	// (its /DSS included) in a further incremental update (PAdES B-LTA with Validation).
+	// Only with PAdES.
+	DocumentTimestamper Timestamper
 }
 
-// Timestamper obtains RFC 3161 time-stamp tokens over data hashed with h (a tsp.Client
-// in practice).
+// Timestamper obtains RFC 3161 time-stamp tokens (a tsp.Client in practice): over data
+// hashed with h, or over a digest the caller computed.
 type Timestamper interface {
 	Stamp(ctx context.Context, h crypto.Hash, data []byte) ([]byte, error)
+	StampDigest(ctx context.Context, h crypto.Hash, digest []byte) ([]byte, error)
 }
 
 // SignResult describes a signed file.
@@ -130,14 +135,16 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 			tempfile.Remove(tmpName)
 		}
 	}()
-	contents, total, err := prep.write(ctx, fh, st.Size(), tmp, opts)
+	contents, total, err := prep.write(ctx, fh, st.Size(), tmp, prep.signWith(ctx, opts), opts.Progress)
 	if err != nil {
 		return nil, err
 	}
+	after := 0 // revisions after the signature's
 	if opts.Validation != nil {
 		if err := appendDSS(tmp, total, contents, opts.Validation); err != nil {
 			return nil, err
 		}
+		after++
 	}
 	if err := tmp.Sync(); err != nil {
 		return nil, err
@@ -145,7 +152,17 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err := tmp.Close(); err != nil {
 		return nil, err
 	}
-	rep, err := selfVerify(ctx, tmpName, out, prep, opts.Policy, opts.Validation != nil)
+	if opts.DocumentTimestamper != nil {
+		// B-LTA: a document time-stamp over everything, the /DSS included.
+		stamped, err := stampInto(ctx, tmpName, out, opts.DocumentTimestamper)
+		tempfile.Remove(tmpName)
+		if err != nil {
+			return nil, err
+		}
+		tmpName = stamped
+		after++
+	}
+	rep, err := selfVerify(ctx, tmpName, out, prep.field, opts.Policy, after)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +194,23 @@ func sameFile(in, out string) error {
 	return nil
 }
 
+// signWith returns the producer of the CMS for a signature over a digest of the byte
+// ranges: the signer signs, and the signature value is time-stamped when asked.
+func (p *prepared) signWith(ctx context.Context, opts SignOptions) func(digest []byte) ([]byte, error) {
+	return func(digest []byte) ([]byte, error) {
+		params := p.params
+		params.ContentDigest = digest
+		if opts.Timestamper != nil {
+			params.SignatureTimestamp = func(sig []byte) ([]byte, error) { return opts.Timestamper.Stamp(ctx, crypto.SHA256, sig) }
+		}
+		der, err := params.Sign(opts.Signer)
+		if err != nil {
+			return nil, fmt.Errorf("signing: %w", err)
+		}
+		return der, nil
+	}
+}
+
 // prepared is a planned signature: the increment with its placeholders.
 type prepared struct {
 	f      *File
@@ -187,6 +221,26 @@ type prepared struct {
 	hexLen int // hex digits in the placeholder
 	// newline: the input does not end with an end-of-line, so the update starts with one.
 	newline bool
+}
+
+// freeFieldName returns name when no field has it (and it has no period), or, when name
+// is empty, the first of prefix1, prefix2, … that no field has.
+func freeFieldName(fields []Field, name, prefix string) (string, error) {
+	taken := map[string]bool{}
+	for _, fl := range fields {
+		taken[fl.Name] = true
+	}
+	if name == "" {
+		for i := 1; ; i++ {
+			if name = fmt.Sprintf("%s%d", prefix, i); !taken[name] {
+				return name, nil
+			}
+		}
+	}
+	if taken[name] || strings.Contains(name, ".") {
+		return "", fmt.Errorf("a field named %q already exists or the name contains a period", name)
+	}
+	return name, nil
 }
 
 // signerName returns the name the certificate gives the signer.
@@ -204,7 +258,7 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	if opts.Profile != PAdES && opts.Profile != Registry {
 		return nil, fmt.Errorf("unknown PDF profile %q", opts.Profile)
 	}
-	if opts.Profile == Registry && (opts.Validation != nil || opts.Timestamper != nil) {
+	if opts.Profile == Registry && (opts.Validation != nil || opts.Timestamper != nil || opts.DocumentTimestamper != nil) {
 		return nil, ErrRegistryLevel
 	}
 	if f.Encrypted() {
@@ -239,20 +293,9 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	if opts.Profile == Registry && strings.TrimSpace(name) == "" {
 		return nil, ErrNoSignerName
 	}
-	fieldName := opts.FieldName
-	taken := map[string]bool{}
-	for _, fl := range fields {
-		taken[fl.Name] = true
-	}
-	if fieldName == "" {
-		for i := 1; ; i++ {
-			fieldName = fmt.Sprintf("Signature%d", i)
-			if !taken[fieldName] {
-				break
-			}
-		}
-	} else if taken[fieldName] || strings.Contains(fieldName, ".") {
-		return nil, fmt.Errorf("a field named %q already exists or the name contains a period", fieldName)
+	fieldName, err := freeFieldName(fields, opts.FieldName, "Signature")
+	if err != nil {
+		return nil, err
 	}
 
 	inc, err := newIncrement(f)
@@ -283,23 +326,7 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 
 	// The signature dictionary is written as raw bytes with its placeholders.
 	sigRef := inc.reserve()
-	widget := Dict{}
-	widget.Set("Type", Name("Annot"))
-	widget.Set("Subtype", Name("Widget"))
-	widget.Set("FT", Name("Sig"))
-	widget.Set("T", TextString(fieldName))
-	widget.Set("V", sigRef)
-	widget.Set("F", Int(132)) // Print | Locked
-	widget.Set("Rect", rect)
-	widget.Set("P", pageRef)
-	ap := Dict{}
-	ap.Set("N", apRef)
-	widget.Set("AP", ap)
-	fieldRef := inc.add(widget)
-	if err := inc.addToAcroForm(fieldRef); err != nil {
-		return nil, err
-	}
-	if err := inc.addToPage(pageRef, fieldRef); err != nil {
+	if err := inc.addSignatureField(fieldName, sigRef, rect, pageRef, apRef); err != nil {
 		return nil, err
 	}
 
@@ -349,6 +376,28 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 		newline = true
 	}
 	return &prepared{f: f, inc: inc, sigRef: sigRef, field: fieldName, params: params, hexLen: hexLen, newline: newline}, nil
+}
+
+// addSignatureField adds a signature field (merged with its widget, on page pageRef at
+// rect, with appearance apRef) whose value is sigRef, to the AcroForm and the page.
+func (inc *increment) addSignatureField(fieldName string, sigRef Ref, rect Array, pageRef, apRef Ref) error {
+	widget := Dict{}
+	widget.Set("Type", Name("Annot"))
+	widget.Set("Subtype", Name("Widget"))
+	widget.Set("FT", Name("Sig"))
+	widget.Set("T", TextString(fieldName))
+	widget.Set("V", sigRef)
+	widget.Set("F", Int(132)) // Print | Locked
+	widget.Set("Rect", rect)
+	widget.Set("P", pageRef)
+	ap := Dict{}
+	ap.Set("N", apRef)
+	widget.Set("AP", ap)
+	fieldRef := inc.add(widget)
+	if err := inc.addToAcroForm(fieldRef); err != nil {
+		return err
+	}
+	return inc.addToPage(pageRef, fieldRef)
 }
 
 // addToAcroForm lists the field in the AcroForm (creating it when absent) and sets
@@ -584,14 +633,14 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 // write produces the signed file in out: the input's bytes, then the update with the
 // signature patched in. It returns the /Contents value (the CMS, zero-padded) and the
 // size of what it wrote.
-func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *os.File, opts SignOptions) ([]byte, int64, error) {
+func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *os.File, produce func(digest []byte) ([]byte, error), progress func(done, total int64)) ([]byte, int64, error) {
 	ser, err := p.inc.serialize(size, p.sigRef.Num, p.newline)
 	if err != nil {
 		return nil, 0, err
 	}
 	total := size + int64(len(ser.data))
 	h := sha256.New()
-	pw := &progressWriter{w: out, h: h, total: total, fn: opts.Progress, ctx: ctx}
+	pw := &progressWriter{w: out, h: h, total: total, fn: progress, ctx: ctx}
 	buf := make([]byte, 1<<20)
 	if _, err := io.CopyBuffer(pw, io.NewSectionReader(in, 0, size), buf); err != nil {
 		return nil, 0, fmt.Errorf("copying the input: %w", err)
@@ -608,14 +657,9 @@ func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *o
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
-	params := p.params
-	params.ContentDigest = h.Sum(nil)
-	if opts.Timestamper != nil {
-		params.SignatureTimestamp = func(sig []byte) ([]byte, error) { return opts.Timestamper.Stamp(ctx, crypto.SHA256, sig) }
-	}
-	der, err := params.Sign(opts.Signer)
+	der, err := produce(h.Sum(nil))
 	if err != nil {
-		return nil, 0, fmt.Errorf("signing: %w", err)
+		return nil, 0, err
 	}
 	enc := hex.EncodeToString(der)
 	if len(enc) > p.hexLen {
@@ -626,8 +670,8 @@ func (p *prepared) write(ctx context.Context, in io.ReaderAt, size int64, out *o
 	if err != nil {
 		return nil, 0, err
 	}
-	if opts.Progress != nil {
-		opts.Progress(size+int64(n), total)
+	if progress != nil {
+		progress(size+int64(n), total)
 	}
 	contents := make([]byte, p.hexLen/2)
 	copy(contents, der)

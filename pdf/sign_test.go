@@ -221,7 +221,7 @@ func TestPlaceholderNeverTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tmp.Close()
-	if _, _, err := p.write(context.Background(), bytes.NewReader(in), int64(len(in)), tmp, opts); !errors.Is(err, ErrSignatureTooLarge) {
+	if _, _, err := p.write(context.Background(), bytes.NewReader(in), int64(len(in)), tmp, p.signWith(context.Background(), opts), nil); !errors.Is(err, ErrSignatureTooLarge) {
 		t.Fatalf("oversized CMS: %v", err)
 	}
 }

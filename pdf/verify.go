@@ -1024,6 +1024,9 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 			res := a.policy.CheckSignerWith(s.cert, ev)
 			res.ApplyTo(&rep)
 			rep.Format = longTermFormat(rep.Format, res)
+			if rep.Format == "PAdES-B-LT" && a.archived(s) {
+				rep.Format = "PAdES-B-LTA"
+			}
 		} else {
 			rep.ValidationTime = now
 			if rep.Indication == trust.TotalPassed {
@@ -1038,6 +1041,17 @@ func (a *analysis) report(name string) *trust.DocumentReport {
 	}
 	trust.Summarize(d)
 	return d
+}
+
+// archived reports whether a document time-stamp of a later revision, whose imprint and
+// token signature verified, covers s (PAdES B-LTA: the /DSS before it is preserved too).
+func (a *analysis) archived(s *sigState) bool {
+	for _, st := range a.stamps {
+		if st.rev > s.rev && st.ind == "" && st.rep.Intact {
+			return true
+		}
+	}
+	return false
 }
 
 // proofOfExistence validates the signature time-stamps of s (their entries for the

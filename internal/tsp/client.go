@@ -72,18 +72,27 @@ func NewClient(rawURL string) (*Client, error) {
 // checking that it imprints data, answers this request's nonce and verifies. Whether the
 // TSA is trusted is not checked here.
 func (c *Client) Stamp(ctx context.Context, h crypto.Hash, data []byte) ([]byte, error) {
-	oid, ok := cms.OIDByHash(h)
-	if !ok {
+	if !h.Available() {
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, h)
 	}
 	w := h.New()
 	w.Write(data)
+	return c.StampDigest(ctx, h, w.Sum(nil))
+}
+
+// StampDigest is Stamp for data the caller hashed with h (a PDF document time-stamp,
+// over byte ranges).
+func (c *Client) StampDigest(ctx context.Context, h crypto.Hash, digest []byte) ([]byte, error) {
+	oid, ok := cms.OIDByHash(h)
+	if !ok || len(digest) != h.Size() {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, h)
+	}
 	nonce, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 63))
 	if err != nil {
 		return nil, fmt.Errorf("time-stamp request: %w", err)
 	}
 	req, err := asn1.Marshal(timeStampReq{Version: 1, MessageImprint: messageImprint{
-		HashAlgorithm: algorithmIdentifier{Algorithm: oid}, HashedMessage: w.Sum(nil)}, Nonce: nonce, CertReq: true})
+		HashAlgorithm: algorithmIdentifier{Algorithm: oid}, HashedMessage: digest}, Nonce: nonce, CertReq: true})
 	if err != nil {
 		return nil, fmt.Errorf("time-stamp request: %w", err)
 	}
@@ -95,7 +104,7 @@ func (c *Client) Stamp(ctx context.Context, h crypto.Hash, data []byte) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := Verify(token, data, nil); err != nil {
+	if _, err := VerifyDigest(token, h, digest, nil); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTSARefused, err)
 	}
 	if got := tokenNonce(token); got == nil || new(big.Int).SetBytes(got).Cmp(nonce) != 0 {
