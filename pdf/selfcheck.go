@@ -40,11 +40,17 @@ func selfVerify(ctx context.Context, tmp, out string, field string, policy *trus
 	case mine.ind == trust.TotalFailed:
 		return nil, &SelfCheckError{Reason: mine.summary.Key}
 	}
-	if last := a.f.Last(); last > 0 && (len(a.sigs)+len(a.stamps) > 1 || after > 0) {
-		for k := last - after; k <= last; k++ {
-			if k <= 0 {
-				continue
+	if last := a.f.Last(); last > 0 {
+		// The new signature's revision must be a permitted change for the signatures
+		// before it, and each update after it for every signature.
+		first := last - after + 1
+		for _, s := range append(append([]*sigState(nil), a.sigs...), a.stamps...) {
+			if s.rev >= 0 && s.rev < last-after {
+				first = last - after
+				break
 			}
+		}
+		for k := max(first, 1); k <= last; k++ {
 			for _, o := range a.diff(k).objects {
 				if !o.permitted {
 					return nil, &SelfCheckError{Reason: fmt.Sprintf("the update would not be a permitted change for earlier signatures: %s %s", o.Object, o.Why.Key)}

@@ -8,6 +8,7 @@ var commands = []command{
 	{name: "crl import", summary: "import CRL files (DER/PEM), folders or zips into the local CRL store", run: runCRLImport},
 	{name: "crl list", summary: "list the CRLs in the local store and their freshness", run: runCRLList},
 	{name: "crl remove", summary: "remove one CRL (by the ID crl list shows) from the local store", run: runCRLRemove},
+	{name: "extend", summary: "add a document time-stamp to PDFs (renews a B-LTA archive; 電子帳簿保存) from --tsa; no card", run: runExtend},
 	{name: "sign", summary: "sign files with the My Number Card (PDF: pades, registry; XML: xades, egov)", run: runSign},
 	{name: "testcard serve", summary: "attach the software test card to a vpcd virtual reader until interrupted", run: runTestcardServe},
 	{name: "trust add", summary: "trust CA certificates (DER/PEM) besides the J-LIS CAs: --purpose signing|timestamp, --name", run: runTrustAdd},

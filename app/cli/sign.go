@@ -29,9 +29,9 @@ import (
 func runSign(env *Env, args []string) error {
 	fs := newFlags("sign")
 	profileName := fs.String("profile", "", "signature profile: "+strings.Join(profileNames(), ", "))
-	levelName := fs.String("level", "", "signature level: B-B (default), B-T (a signature time-stamp from --tsa) or B-LT (embeds the certificate path and the imported CRL that covers the signer; time-stamped too with --tsa); PAdES and XAdES")
+	levelName := fs.String("level", "", "signature level: B-B (default), B-T (a signature time-stamp from --tsa), B-LT (embeds the certificate path and the imported CRL that covers the signer; time-stamped too with --tsa; PAdES and XAdES) or B-LTA (B-LT with --tsa, plus a document time-stamp; PAdES)")
 	tsaURL := fs.String("tsa", "", "address (http or https) of an RFC 3161 time-stamping authority to time-stamp the signature (B-T); only this address is contacted, only when given")
-	presetName := fs.String("preset", "", "destination instead of --profile/--level: "+strings.Join(presetNames(), ", ")+" (registry = 登記 adbe.pkcs7.detached; general = 一般 B-B; archive = 長期保存 B-LT)")
+	presetName := fs.String("preset", "", "destination instead of --profile/--level: "+strings.Join(presetNames(), ", ")+" (registry = 登記 adbe.pkcs7.detached; general = 一般 B-B; archive = 長期保存 PAdES B-LTA / XAdES B-LT, needs --tsa; ledger = 電子帳簿保存, a document time-stamp only, no card, needs --tsa)")
 	testCard := fs.Bool("testcard", false, "sign with the software test card (test certificates, not a real identity)")
 	persona := fs.String("persona", "", "test card persona (with --testcard): "+strings.Join(softPersonas(), ", "))
 	reader := fs.String("reader", "", "card reader to use (default: the only reader holding a card)")
@@ -46,8 +46,16 @@ func runSign(env *Env, args []string) error {
 		return err
 	}
 	if *presetName != "" {
-		if err := applyPreset(*presetName, fs.Args(), profileName, levelName); err != nil {
+		p, err := applyPreset(*presetName, fs.Args(), profileName, levelName)
+		if err != nil {
 			return err
+		}
+		if p.NeedsTSA && *tsaURL == "" {
+			return usagef("sign: --preset %s needs --tsa, the address of a time-stamping authority (without one, --profile pades --level B-LT signs long-term offline)", p.Name)
+		}
+		if p.TimestampOnly {
+			// 電子帳簿保存: a document time-stamp, no signature: the card is not used.
+			return timestampFiles(env, fs.Args(), *output, *tsaURL, tf)
 		}
 	}
 	if *profileName == "" {
@@ -55,10 +63,10 @@ func runSign(env *Env, args []string) error {
 	}
 	level, ok := flow.ParseLevel(*levelName)
 	if !ok {
-		return usagef("sign: unknown --level %q (B-B, B-T, B-LT)", *levelName)
+		return usagef("sign: unknown --level %q (B-B, B-T, B-LT, B-LTA)", *levelName)
 	}
-	if level == flow.LevelBT && *tsaURL == "" {
-		return usagef("sign: --level B-T needs --tsa, the address of a time-stamping authority")
+	if (level == flow.LevelBT || level == flow.LevelBLTA) && *tsaURL == "" {
+		return usagef("sign: --level %s needs --tsa, the address of a time-stamping authority", level)
 	}
 	if *tsaURL != "" {
 		if _, err := tsp.NewClient(*tsaURL); err != nil {
@@ -336,13 +344,13 @@ func presetNames() []string {
 
 // applyPreset sets the profile and level of a destination for the kind of the inputs
 // (PDF or XML, from the first input's name); --profile and --level must not be given too.
-func applyPreset(name string, inputs []string, profile, level *string) error {
+func applyPreset(name string, inputs []string, profile, level *string) (flow.Preset, error) {
 	p, ok := flow.LookupPreset(name)
 	if !ok {
-		return usagef("sign: unknown --preset %q (%s)", name, strings.Join(presetNames(), ", "))
+		return p, usagef("sign: unknown --preset %q (%s)", name, strings.Join(presetNames(), ", "))
 	}
 	if *profile != "" || *level != "" {
-		return usagef("sign: --preset chooses the profile and the level; leave out --profile and --level")
+		return p, usagef("sign: --preset chooses the profile and the level; leave out --profile and --level")
 	}
 	kind := "pdf"
 	if len(inputs) > 0 && strings.EqualFold(filepath.Ext(inputs[0]), ".xml") {
@@ -350,8 +358,8 @@ func applyPreset(name string, inputs []string, profile, level *string) error {
 	}
 	prof, ok := p.Profiles[kind]
 	if !ok {
-		return usagef("sign: --preset %s does not sign %s files", name, strings.ToUpper(kind))
+		return p, usagef("sign: --preset %s does not sign %s files", name, strings.ToUpper(kind))
 	}
-	*profile, *level = prof, string(p.Level)
-	return nil
+	*profile, *level = prof, string(p.Level(kind))
+	return p, nil
 }

@@ -11,19 +11,20 @@ import (
 	"github.com/mynasign/mynasign/testdata/testpki"
 )
 
-// sign --preset archive makes a PAdES B-LT offline (the test store's CRLs), and verify
-// reports that level; the registry destination refuses B-LT; a preset excludes --level.
-func TestSignPresetArchive(t *testing.T) {
+// sign --level B-LT makes a PAdES B-LT offline (the test store's CRLs), and verify
+// reports that level; the registry destination refuses B-LT; a preset excludes --level;
+// the archive destination (B-LTA) needs --tsa.
+func TestSignLevelBLTOffline(t *testing.T) {
 	dir := t.TempDir()
 	in := filepath.Join(dir, "a.pdf")
 	if err := os.WriteFile(in, samplepdf.Make(samplepdf.Spec{}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	crl := t.TempDir()
-	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, "sign", "--preset", "archive", "--testcard",
+	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, "sign", "--profile", "pades", "--level", "B-LT", "--testcard",
 		"--trust", "test", "--crl-dir", crl, in)
 	if code != 0 {
-		t.Fatalf("sign --preset archive: exit %d\n%s\n%s", code, stdout, stderr)
+		t.Fatalf("sign --level B-LT: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	out := filepath.Join(dir, "a-signed.pdf")
 	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "/DSS") {
@@ -45,6 +46,57 @@ func TestSignPresetArchive(t *testing.T) {
 	code, _, stderr = runPlain(t, "sign", "--preset", "archive", "--level", "B-B", "--testcard", in)
 	if code == 0 || !strings.Contains(stderr, "--preset chooses the profile and the level") {
 		t.Fatalf("--preset with --level: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runPlain(t, "sign", "--preset", "archive", "--testcard", in)
+	if code == 0 || !strings.Contains(stderr, "needs --tsa") {
+		t.Fatalf("--preset archive without --tsa: exit %d\n%s", code, stderr)
+	}
+}
+
+// The 長期保存 destination makes PAdES B-LTA (signature time-stamp, /DSS, document
+// time-stamp); extend renews it with another document time-stamp; the 電子帳簿保存
+// destination time-stamps a PDF without the card.
+func TestSignArchiveExtendLedger(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "a.pdf")
+	if err := os.WriteFile(in, samplepdf.Make(samplepdf.Spec{}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	anchors, crl := t.TempDir(), t.TempDir()
+	cert := filepath.Join(t.TempDir(), "tsa.der")
+	if err := os.WriteFile(cert, tsa.Cert.Raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runPlain(t, "trust", "add", "--anchor-dir", anchors, "--purpose", "timestamp", cert); code != 0 {
+		t.Fatalf("trust add: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	trustArgs := []string{"--trust", "test", "--crl-dir", crl, "--anchor-dir", anchors}
+	code, stdout, stderr := runWithPIN(t, testpki.SignPassword, append(append([]string{"sign", "--preset", "archive", "--tsa", tsa.URL, "--testcard"}, trustArgs...), in)...)
+	if code != 0 || tsa.Requests != 2 {
+		t.Fatalf("sign --preset archive: exit %d, %d requests\n%s\n%s", code, tsa.Requests, stdout, stderr)
+	}
+	signed := filepath.Join(dir, "a-signed.pdf")
+	code, stdout, _ = runPlain(t, append(append([]string{"verify", "--json"}, trustArgs...), signed)...)
+	if code != 0 || !strings.Contains(stdout, `"format": "PAdES-B-LTA"`) || strings.Count(stdout, `"indication": "TOTAL-PASSED"`) < 3 {
+		t.Fatalf("verify the archive: exit %d\n%s", code, stdout)
+	}
+	code, stdout, stderr = runPlain(t, append(append([]string{"extend", "--tsa", tsa.URL}, trustArgs...), signed)...)
+	if code != 0 {
+		t.Fatalf("extend: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runPlain(t, append(append([]string{"verify", "--json"}, trustArgs...), filepath.Join(dir, "a-signed-timestamped.pdf"))...)
+	if code != 0 || strings.Count(stdout, `"format": "ETSI.RFC3161"`) != 2 {
+		t.Fatalf("verify the extended archive: exit %d\n%s", code, stdout)
+	}
+	ledger := filepath.Join(dir, "ledger.pdf")
+	code, stdout, stderr = runPlain(t, append(append([]string{"sign", "--preset", "ledger", "--tsa", tsa.URL, "-o", ledger}, trustArgs...), in)...)
+	if code != 0 {
+		t.Fatalf("sign --preset ledger: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runPlain(t, append(append([]string{"verify", "--json"}, trustArgs...), ledger)...)
+	if code != 0 || !strings.Contains(stdout, `"format": "ETSI.RFC3161"`) || !strings.Contains(stdout, `"indication": "TOTAL-PASSED"`) {
+		t.Fatalf("verify the time-stamped ledger PDF: exit %d\n%s", code, stdout)
 	}
 }
 

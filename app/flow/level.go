@@ -23,17 +23,22 @@ const (
 	// covers the signer, so that the signature can be validated later without that store
 	// (with SignOptions.TSA, on top of B-T).
 	LevelBLT Level = "B-LT"
+	// LevelBLTA is B-LTA: B-LT time-stamped twice, at the signature (B-T) and over the
+	// whole file with its validation data (a PDF document time-stamp), which can be
+	// renewed later (mynasign extend). Needs SignOptions.TSA; PAdES only.
+	LevelBLTA Level = "B-LTA"
 )
 
 // Levels lists the levels that can be asked for.
-func Levels() []Level { return []Level{LevelBB, LevelBT, LevelBLT} }
+func Levels() []Level { return []Level{LevelBB, LevelBT, LevelBLT, LevelBLTA} }
 
-// ParseLevel reads a level name ("B-B", "B-T", "B-LT"); the empty string is B-B.
+// ParseLevel reads a level name ("B-B", "B-T", "B-LT", "B-LTA"); the empty string is
+// B-B.
 func ParseLevel(s string) (Level, bool) {
 	switch Level(s) {
 	case "", LevelBB:
 		return LevelBB, true
-	case LevelBT, LevelBLT:
+	case LevelBT, LevelBLT, LevelBLTA:
 		return Level(s), true
 	}
 	return "", false
@@ -47,7 +52,7 @@ var ErrLevelNeedsTSA = errors.New("a time-stamped signature needs the address of
 // names none), checking that B-T has one.
 func timestamper(req SignRequest) (*tsp.Client, error) {
 	if req.Options.TSA == "" {
-		if req.Options.Level == LevelBT {
+		if req.Options.Level == LevelBT || req.Options.Level == LevelBLTA {
 			return nil, ErrLevelNeedsTSA
 		}
 		return nil, nil
@@ -69,7 +74,7 @@ func validationData(req SignRequest) (*trust.ValidationData, error) {
 	switch req.Options.Level {
 	case "", LevelBB, LevelBT:
 		return nil, nil
-	case LevelBLT:
+	case LevelBLT, LevelBLTA:
 		if req.Policy == nil {
 			return nil, ErrLevelNeedsPolicy
 		}
@@ -80,23 +85,43 @@ func validationData(req SignRequest) (*trust.ValidationData, error) {
 
 // Preset is a destination: where the signed document goes decides how it is signed.
 type Preset struct {
-	// Name is the identifier on the command line: "registry", "general", "archive".
+	// Name is the identifier on the command line: "registry", "general", "archive",
+	// "ledger".
 	Name string
-	// LabelKey is the translation key of the destination's name (登記, 一般, 長期保存).
+	// LabelKey is the translation key of the destination's name (登記, 一般, 長期保存,
+	// 電子帳簿保存).
 	LabelKey string
 	// Profiles are the sign profiles by document kind ("pdf", "xml"); a kind that is
 	// missing cannot go to this destination.
 	Profiles map[string]string
-	Level    Level
+	// Levels are the levels by document kind (B-B when missing).
+	Levels map[string]Level
+	// TimestampOnly: the destination takes a document time-stamp and no signature
+	// (電子帳簿保存: the time-stamp proves when the document was received or made); no
+	// card is used (Timestamp).
+	TimestampOnly bool
+	// NeedsTSA: the destination needs a time-stamping authority (SignOptions.TSA).
+	NeedsTSA bool
+}
+
+// Level returns the destination's level for a document kind.
+func (p Preset) Level(kind string) Level {
+	if l, ok := p.Levels[kind]; ok {
+		return l
+	}
+	return LevelBB
 }
 
 // Presets lists the destinations: 登記 (the registry's adbe.pkcs7.detached, no extras),
-// 一般 (PAdES / XAdES B-B), 長期保存 (B-LT, until B-LTA exists).
+// 一般 (PAdES / XAdES B-B), 長期保存 (PAdES B-LTA; XAdES B-LT, made offline), 電子帳簿保存
+// (a document time-stamp only).
 func Presets() []Preset {
 	return []Preset{
-		{Name: "registry", LabelKey: "flow.preset.registry", Profiles: map[string]string{"pdf": "registry"}, Level: LevelBB},
-		{Name: "general", LabelKey: "flow.preset.general", Profiles: map[string]string{"pdf": "pades", "xml": "xades"}, Level: LevelBB},
-		{Name: "archive", LabelKey: "flow.preset.archive", Profiles: map[string]string{"pdf": "pades", "xml": "xades"}, Level: LevelBLT},
+		{Name: "registry", LabelKey: "flow.preset.registry", Profiles: map[string]string{"pdf": "registry"}},
+		{Name: "general", LabelKey: "flow.preset.general", Profiles: map[string]string{"pdf": "pades", "xml": "xades"}},
+		{Name: "archive", LabelKey: "flow.preset.archive", Profiles: map[string]string{"pdf": "pades", "xml": "xades"},
+			Levels: map[string]Level{"pdf": LevelBLTA, "xml": LevelBLT}, NeedsTSA: true},
+		{Name: "ledger", LabelKey: "flow.preset.ledger", Profiles: map[string]string{"pdf": "pades"}, TimestampOnly: true, NeedsTSA: true},
 	}
 }
 

@@ -61,7 +61,7 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 			Progress:    req.Progress,
 		}
 		opts.Visible = pdfAppearance(req.Options.Visible)
-		if profile == pdf.Registry && (req.Options.Level == LevelBLT || req.Options.Level == LevelBT || req.Options.TSA != "") {
+		if profile == pdf.Registry && (req.Options.Level != "" && req.Options.Level != LevelBB || req.Options.TSA != "") {
 			return nil, ErrLevelUnsupported
 		}
 		vd, err := validationData(req)
@@ -75,6 +75,9 @@ func signPDF(profile pdf.Profile) func(ctx context.Context, req SignRequest) (*S
 		}
 		if tsa != nil {
 			opts.Timestamper = tsa
+			if req.Options.Level == LevelBLTA {
+				opts.DocumentTimestamper = tsa
+			}
 		}
 		res, err := pdf.SignFile(ctx, req.Input, req.Output, opts)
 		if err != nil {

@@ -74,6 +74,9 @@ func signXAdES(ctx context.Context, req SignRequest) (*SignResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if req.Options.Level == LevelBLTA {
+		return nil, ErrLevelUnsupported // no XAdES archive time-stamp yet
+	}
 	opts := xmlSignOptions(req)
 	vd, err := validationData(req)
 	if err != nil {
