@@ -30,7 +30,8 @@ func wizardToProfile(t *testing.T, u *UI, files []string, profile string) *signW
 
 // TestTimestampNeedsAnAddress: a time-stamped signature cannot start without the
 // authority's address, nor with one that is not http(s), and says why next to the
-// field; the registry profile offers no time-stamp; the field explains what is sent.
+// field; with 長期保存 too it is B-LT with the address; the registry profile offers no
+// time-stamp; the field explains what is sent.
 func TestTimestampNeedsAnAddress(t *testing.T) {
 	for _, lang := range []i18n.Lang{i18n.Japanese, i18n.English} {
 		u := newTestUI(t, lang)
@@ -63,6 +64,18 @@ func TestTimestampNeedsAnAddress(t *testing.T) {
 		noMissingKeys(t, u, "time-stamp problems")
 		if got := u.fa.Preferences().String(prefTSA); got != "" {
 			t.Errorf("an unusable address was remembered: %q", got)
+		}
+		// 長期保存 with a time-stamp: B-LT, time-stamped too.
+		w.level.lt.SetChecked(true)
+		w.level.tsa.SetText(" https://tsa.example/rfc3161 ")
+		tap(t, u, w.nextBtn)
+		if w.step != stepCard || w.opts.Level != flow.LevelBLT || w.opts.TSA != "https://tsa.example/rfc3161" {
+			t.Fatalf("B-LT with a time-stamp: step %d, level %q, address %q", w.step, w.opts.Level, w.opts.TSA)
+		}
+		w.back()
+		u.WaitIdle()
+		if w.step != stepProfile || !w.level.lt.Checked || !w.level.ts.Checked || w.level.tsa.Text != "https://tsa.example/rfc3161" {
+			t.Fatalf("back at the profile: step %d, B-LT %v, time-stamp %v, address %q", w.step, w.level.lt.Checked, w.level.ts.Checked, w.level.tsa.Text)
 		}
 
 		w.profileRad.SetSelected(u.t("gui.profile.registry") + " — " + u.t("gui.profile_help.registry"))
