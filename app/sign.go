@@ -22,6 +22,7 @@ import (
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/internal/tempfile"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -80,6 +81,7 @@ type signWizard struct {
 	nextBtn     *pushButton
 	cancelBtn   *pushButton
 	profileRad  *widget.RadioGroup
+	level       *levelChoice
 	visibleChk  *keyCheck
 	pageEntry   *keyEntry
 	posSelect   *keySelect
@@ -477,26 +479,19 @@ func (w *signWizard) showProfile() {
 		}
 	}
 	w.profileRad.SetSelected(labels[sel])
-	// 長期保存 (B-LT): only for the general profiles (PAdES, XAdES).
-	ltChk := newCheck(w.u.t("gui.sign.level_lt"), nil)
-	ltChk.SetChecked(w.opts.Level == flow.LevelBLT)
-	ltHelp := wrapLabel(w.u.t("gui.sign.level_lt_help"))
-	ltAllowed := func(label string) {
+	// 長期保存 (B-LT) and タイムスタンプ (B-T): only for the general profiles (PAdES, XAdES).
+	w.level = w.u.newLevelChoice(w.opts)
+	levelAllowed := func(label string) {
 		ok := false
 		for i, l := range labels {
 			if l == label {
 				ok = profs[i].Name == "pades" || profs[i].Name == "xades"
 			}
 		}
-		if ok {
-			ltChk.Enable()
-		} else {
-			ltChk.SetChecked(false)
-			ltChk.Disable()
-		}
+		w.level.allow(ok)
 	}
-	w.profileRad.OnChanged = ltAllowed
-	ltAllowed(labels[sel])
+	w.profileRad.OnChanged = levelAllowed
+	levelAllowed(labels[sel])
 
 	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
 	w.pageEntry = newEntry()
@@ -552,8 +547,8 @@ func (w *signWizard) showProfile() {
 		}
 		w.profile = profs[idx]
 		w.opts = flow.SignOptions{}
-		if ltChk.Checked && !ltChk.Disabled() {
-			w.opts.Level = flow.LevelBLT
+		if !w.level.apply(&w.opts) {
+			return // a time-stamp without a usable address: said next to the field
 		}
 		if !isPDF {
 			w.showCard()
@@ -597,11 +592,12 @@ func (w *signWizard) showProfile() {
 	// Enter in a field is the step's main action, as elsewhere on the screen.
 	w.pageEntry.OnSubmitted = func(string) { next.press() }
 	w.reasonEntry.OnSubmitted = func(string) { next.press() }
+	w.level.tsa.OnSubmitted = func(string) { next.press() }
 	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
-		ltChk, ltHelp,
+		w.level.view(),
 		widget.NewSeparator(),
 		pdfOpts)
 	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
@@ -1278,8 +1274,15 @@ func (u *UI) signErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if card.IsGone(err) {
+	switch {
+	case card.IsGone(err):
 		return u.t(cardErrorKey(err))
+	case errors.Is(err, flow.ErrLevelNeedsTSA):
+		return u.t("gui.sign.err.needs_tsa")
+	case errors.Is(err, tsp.ErrTSAUnreachable):
+		return u.t("gui.sign.err.tsa_unreachable")
+	case errors.Is(err, tsp.ErrTSARefused):
+		return u.t("gui.sign.err.tsa_refused")
 	}
 	return u.t("gui.sign.file_error", err.Error())
 }

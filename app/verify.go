@@ -468,7 +468,8 @@ func storeKey(s string) string {
 }
 
 // signatureDetails is one signature: indication and sentence, signer, certificate,
-// revocation (and the date of the CRL it is "as of"), coverage, changes, checks.
+// revocation (and the date of the CRL it is "as of"), coverage, changes, time-stamps,
+// checks.
 func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject {
 	ind := string(s.Indication)
 	if s.SubIndication != "" {
@@ -537,6 +538,9 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		}
 	}
 	objs := []fyne.CanvasObject{title, sentence, widget.NewForm(items...)}
+	if ts := u.timestampsView(s); ts != nil {
+		objs = append(objs, ts)
+	}
 	for _, wmsg := range s.Warnings {
 		l := wrapLabel(u.msg(wmsg))
 		l.Importance = widget.WarningImportance

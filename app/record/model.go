@@ -236,6 +236,7 @@ func buildModel(reports []*trust.DocumentReport, opts *Options) *model {
 		masked := make([]*trust.DocumentReport, len(reports))
 		for i, r := range reports {
 			masked[i] = trust.MaskPersonalData(r)
+			maskTimestamps(r, masked[i])
 		}
 		reports = masked
 	}
@@ -479,6 +480,7 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 	b.signer(s)
 	b.certificate(s)
 	b.revocation(s)
+	b.timestamps(s)
 
 	if len(s.Checks) > 0 {
 		b.heading(3, b.t("record.checks"))
