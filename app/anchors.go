@@ -130,7 +130,7 @@ func (a *anchorScreen) certView(name string, purpose trust.AnchorPurpose, subjec
 		widget.NewFormItem(u.t("gui.anchor.subject"), wrapLabel(subject)),
 		widget.NewFormItem(u.t("gui.anchor.validity"), wrapLabel(validity)),
 		widget.NewFormItem(u.t("gui.anchor.source"), wrapLabel(source)),
-		widget.NewFormItem(u.t("gui.anchor.fingerprint"), wrapLabel(groupFingerprint(fingerprint))),
+		widget.NewFormItem(u.t("gui.anchor.fingerprint"), codeText(groupFingerprint(fingerprint))),
 	))
 }
 
@@ -199,7 +199,7 @@ func (a *anchorScreen) askAdd(s *trust.AnchorStore, in []trust.AnchorInput, foun
 		objs = append(objs, boldLabel(ua.Name), widget.NewForm(
 			widget.NewFormItem(u.t("gui.anchor.subject"), wrapLabel(ua.Subject)),
 			widget.NewFormItem(u.t("gui.anchor.validity"), wrapLabel(u.fmtDate(ua.NotBefore)+" – "+u.fmtDate(ua.NotAfter))),
-			widget.NewFormItem(u.t("gui.anchor.fingerprint"), wrapLabel(groupFingerprint(ua.SHA256))),
+			widget.NewFormItem(u.t("gui.anchor.fingerprint"), codeText(groupFingerprint(ua.SHA256))),
 		))
 	}
 	objs = append(objs, widget.NewForm(widget.NewFormItem(u.t("gui.anchor.purpose"), a.purpose)))

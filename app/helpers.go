@@ -57,6 +57,14 @@ func boldText(text string) *textBlock {
 	return t
 }
 
+// codeText is text that wraps, in the fixed-width face: hashes, fingerprints, serials,
+// whose characters should line up for comparing.
+func codeText(text string) *textBlock {
+	t := newTextBlock(text)
+	t.TextStyle.Monospace = true
+	return t
+}
+
 // box is a titled group with a bold heading.
 func box(title string, content ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(append([]fyne.CanvasObject{boldLabel(title)}, content...)...)

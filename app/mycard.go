@@ -200,7 +200,7 @@ func (m *myCardScreen) certView(titleKey string, cert, ca *x509.Certificate) fyn
 			widget.NewFormItem(u.t("gui.details.cert_valid"), wrapLabel(valid)),
 			widget.NewFormItem(u.t("gui.mycard.state"), st),
 			widget.NewFormItem(u.t("gui.details.generation"), widget.NewLabel(gen)),
-			widget.NewFormItem(u.t("gui.mycard.serial"), wrapLabel(fmt.Sprintf("%X", cert.SerialNumber))),
+			widget.NewFormItem(u.t("gui.mycard.serial"), codeText(fmt.Sprintf("%X", cert.SerialNumber))),
 			widget.NewFormItem(u.t("gui.details.issuer"), wrapLabel(cert.Issuer.String()))),
 		container.NewHBox(export))
 }

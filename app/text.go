@@ -192,16 +192,16 @@ func breakText(text string, width float32, measure func(string) float32) []strin
 func breakParagraph(para string, width float32, measure func(string) float32) []string {
 	var lines []string
 	var line strings.Builder
-	var lineW float32
 	flush := func() {
 		lines = append(lines, strings.TrimRight(line.String(), " "))
 		line.Reset()
-		lineW = 0
 	}
 	for _, piece := range breakPieces(para) {
 		content := strings.TrimRight(piece, " ")
 		cw := measure(content)
-		if line.Len() > 0 && lineW+cw > width {
+		// The line as it would be, measured whole: with a proportional face the widths
+		// of pieces do not add up exactly.
+		if line.Len() > 0 && measure(line.String()+content) > width {
 			flush()
 		}
 		if line.Len() == 0 && cw > width {
@@ -213,7 +213,6 @@ func breakParagraph(para string, width float32, measure func(string) float32) []
 			piece = parts[len(parts)-1]
 		}
 		line.WriteString(piece)
-		lineW += measure(piece)
 	}
 	if line.Len() > 0 {
 		flush()
@@ -281,7 +280,9 @@ func breakChars(piece string, width float32, measure func(string) float32) []str
 			cut := len(cur)
 			if inWord(cur[len(cur)-1], g) || !kinsokuOK(cur[len(cur)-1], g) {
 				cut = bestCut(append(cur, g))
-				if cut <= 0 || cut > len(cur) {
+				if cut <= 0 || cut > len(cur) || measure(strings.TrimRight(strings.Join(cur[cut:], "")+g, " ")) > width {
+					// No better place, or what would go down is itself wider than a
+					// line: break here.
 					cut = len(cur)
 				}
 			}

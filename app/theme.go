@@ -12,15 +12,17 @@ import (
 	"github.com/mynasign/mynasign/assets"
 )
 
-// The embedded BIZ UDGothic faces: every piece of text in the app, Japanese or not, is
-// drawn with them, so the app looks the same on a machine without Japanese fonts.
+// The embedded BIZ UD faces: every piece of text in the app, Japanese or not, is drawn
+// with them (BIZ UDPGothic, proportional; BIZ UDGothic for monospace text), so the app
+// looks the same on a machine without Japanese fonts.
 //
 // They are given a taller line box (fontLineHeight) than the files declare: see
 // withLineHeight.
 var (
-	fontRegular = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", withLineHeight(assets.FontRegular, fontLineHeight))
-	fontBold    = fyne.NewStaticResource("BIZUDGothic-Bold.ttf", withLineHeight(assets.FontBold, fontLineHeight))
-	iconPNG     = fyne.NewStaticResource("icon.png", assets.Icon)
+	fontRegular   = fyne.NewStaticResource("BIZUDPGothic-Regular.ttf", withLineHeight(assets.FontUIRegular, fontLineHeight))
+	fontBold      = fyne.NewStaticResource("BIZUDPGothic-Bold.ttf", withLineHeight(assets.FontUIBold, fontLineHeight))
+	fontMonospace = fyne.NewStaticResource("BIZUDGothic-Regular.ttf", withLineHeight(assets.FontRegular, fontLineHeight))
+	iconPNG       = fyne.NewStaticResource("icon.png", assets.Icon)
 )
 
 // fontLineHeight is the height of one line of text, in em. BIZ UDGothic declares a line
@@ -181,10 +183,14 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	return t.base.Color(n, v)
 }
 
-// Font returns BIZ UDGothic for every style (it has no italic or monospace cut; the
-// regular face is used for those so that Japanese in them still renders).
+// Font returns BIZ UDPGothic (proportional) for text, bold or not, and BIZ UDGothic
+// (fixed-width Latin) for monospace text: hashes, serials, fingerprints. The family has no
+// italic; the regular face is used for it so that Japanese in it still renders.
 func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
-	if s.Bold {
+	switch {
+	case s.Monospace:
+		return fontMonospace
+	case s.Bold:
 		return fontBold
 	}
 	return fontRegular

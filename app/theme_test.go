@@ -19,7 +19,7 @@ import (
 // of file names, descenders) lies inside it; the font stays a valid sfnt (checksums);
 // and Fyne measures a line of text that tall.
 func TestFontLineBox(t *testing.T) {
-	for name, data := range map[string][]byte{"regular": assets.FontRegular, "bold": assets.FontBold} {
+	for name, data := range map[string][]byte{"regular": assets.FontUIRegular, "bold": assets.FontUIBold, "monospace": assets.FontRegular} {
 		patched := withLineHeight(data, fontLineHeight)
 		if bytes.Equal(patched, data) {
 			t.Fatalf("%s: the font was not changed", name)
@@ -81,5 +81,33 @@ func TestFontLineBox(t *testing.T) {
 	s := fyne.MeasureText("署名用パスワード_abc", 20, fyne.TextStyle{})
 	if want := float32(20 * fontLineHeight); math.Abs(float64(s.Height-want)) > 0.5 {
 		t.Errorf("a line of 20 px text is %.2f px tall, want %.2f", s.Height, want)
+	}
+}
+
+// UI text is drawn in the proportional BIZ UDPGothic (Latin at its natural widths: "iii" is
+// narrower than "MMM"), monospace text in the fixed-width BIZ UDGothic (both as wide).
+func TestProportionalUIFont(t *testing.T) {
+	a := test.NewApp()
+	defer a.Quit()
+	a.Settings().SetTheme(newTheme(1))
+	th := newTheme(1)
+	if n := th.Font(fyne.TextStyle{}).Name(); n != "BIZUDPGothic-Regular.ttf" {
+		t.Errorf("text font %s", n)
+	}
+	if n := th.Font(fyne.TextStyle{Bold: true}).Name(); n != "BIZUDPGothic-Bold.ttf" {
+		t.Errorf("bold font %s", n)
+	}
+	if n := th.Font(fyne.TextStyle{Monospace: true}).Name(); n != "BIZUDGothic-Regular.ttf" {
+		t.Errorf("monospace font %s", n)
+	}
+	narrow := fyne.MeasureText("iiiiii", 14, fyne.TextStyle{})
+	wide := fyne.MeasureText("MMMMMM", 14, fyne.TextStyle{})
+	if narrow.Width >= wide.Width*0.7 {
+		t.Errorf("proportional face: iiiiii %.1f, MMMMMM %.1f", narrow.Width, wide.Width)
+	}
+	mn := fyne.MeasureText("iiiiii", 14, fyne.TextStyle{Monospace: true})
+	mw := fyne.MeasureText("MMMMMM", 14, fyne.TextStyle{Monospace: true})
+	if d := mn.Width - mw.Width; d > 0.5 || d < -0.5 {
+		t.Errorf("fixed-width face: iiiiii %.1f, MMMMMM %.1f", mn.Width, mw.Width)
 	}
 }

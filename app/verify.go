@@ -377,7 +377,7 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 		wrapLabel(u.msg(r.Summary)),
 		widget.NewForm(
 			widget.NewFormItem(u.t("gui.details.file"), wrapLabel(r.File)),
-			widget.NewFormItem(u.t("gui.details.sha256"), wrapLabel(r.SHA256)),
+			widget.NewFormItem(u.t("gui.details.sha256"), codeText(r.SHA256)),
 			widget.NewFormItem(u.t("gui.details.validation_time"), widget.NewLabel(u.fmtTime(r.ValidationTime))),
 			widget.NewFormItem(u.t("gui.details.trust_store"), wrapLabel(u.t("gui.details.store."+storeKey(r.TrustStore))))),
 	}

@@ -71,6 +71,14 @@ func MaskPersonalData(r *DocumentReport) *DocumentReport {
 	for i, s := range r.Signatures {
 		s.Summary = mask(s.Summary)
 		s.Warnings = maskAll(s.Warnings)
+		if s.Timestamps != nil {
+			ts := make([]TimestampReport, len(s.Timestamps))
+			for j, e := range s.Timestamps {
+				e.Summary = mask(e.Summary)
+				ts[j] = e
+			}
+			s.Timestamps = ts
+		}
 		if s.Checks != nil {
 			checks := make([]Check, len(s.Checks))
 			for j, ch := range s.Checks {
