@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestMyCard reads the test card's certificates: the authentication certificate without

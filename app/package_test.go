@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // TestMakePackage runs `make package` (fyne package, Linux) and checks the archive: the

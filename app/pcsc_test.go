@@ -9,7 +9,7 @@ import (
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestRealPCSCStack runs the app on the real PC/SC stack (a private pcscd with the vpcd

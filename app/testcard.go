@@ -12,7 +12,7 @@ import (
 
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // testReaderName names the test card's virtual reader (the screens show a translated

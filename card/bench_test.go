@@ -8,7 +8,7 @@ import (
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // The benchmarks count what crosses the card interface (command and response APDUs,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // modes are the two ways the client can name files; every flow runs in both.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 func TestIdentify(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 	"github.com/mynasign/mynasign/card/pcsc"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestRealStack runs identify → PIN status → VERIFY → read sign cert → sign through

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 

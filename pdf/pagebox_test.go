@@ -12,8 +12,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // pageCase is a page shape and how a viewer shows it.

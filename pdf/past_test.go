@@ -11,9 +11,9 @@ import (
 
 	"github.com/mynasign/mynasign/internal/cms"
 	"github.com/mynasign/mynasign/internal/tsp"
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
-	"github.com/mynasign/mynasign/testdata/testpolicy"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/internal/testpolicy"
 	"github.com/mynasign/mynasign/trust"
 )
 

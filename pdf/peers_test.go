@@ -16,8 +16,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // peerSamples signs a few shapes of documents once and twice, for the independent peers.

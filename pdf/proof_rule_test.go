@@ -13,7 +13,7 @@ import (
 	"github.com/digitorus/pkcs7"
 
 	"github.com/mynasign/mynasign/internal/cms"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // qpdfShapes are the ways qpdf rewrites a file: each a structure other producers write

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 

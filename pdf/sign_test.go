@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 

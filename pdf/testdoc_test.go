@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
 )
 
 // docSpec is samplepdf.Spec with the short names the tests use.

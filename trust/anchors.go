@@ -13,14 +13,14 @@ import (
 	"strings"
 
 	"github.com/mynasign/mynasign/assets"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // Names of the trust stores (Options.TrustStore, DocumentReport.TrustStore).
 const (
 	// StoreProduction trusts the J-LIS CA certificates embedded in the app, and nothing else.
 	StoreProduction = "production"
-	// StoreTest additionally trusts the project's test CA (testdata/testpki) and comes with
+	// StoreTest additionally trusts the project's test CA (internal/testpki) and comes with
 	// the test PKI's committed CRLs. Every result it produces for a test certificate is
 	// marked "test certificate — not a real identity".
 	StoreTest = "test"

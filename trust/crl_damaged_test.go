@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestStoreDamagedIndex: an index file that cannot be read (truncated, garbage, another

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestStoreRemove removes one scope by the ID List gave: the other scopes' index files

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // testStoreNoBuiltin is the test trust store without its built-in CRLs, so that a test

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // hasWarning reports whether r carries a warning with key.

@@ -12,7 +12,7 @@ import (
 
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // crlSeeds are the committed test CRLs, a PEM form, and PKITS CRLs when the corpus is

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // issueCert issues a certificate from tmpl with a test CA ("sign-ca-2023", …), for the

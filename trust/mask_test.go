@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // validPersonaReport is a report with two signatures of the valid persona (Chiyoda-ku,

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // pastFixture is a user-added CA, its signers and a way to validate with a CRL store

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 func testPolicy(t *testing.T, store string) *Policy {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 func foreignCA(t *testing.T, cn string) *testpki.ForeignCA {

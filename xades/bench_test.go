@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // benchDoc generates an application-like XML document of about size bytes: UTF-8,

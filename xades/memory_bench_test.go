@@ -9,8 +9,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // The memory benchmarks run each operation in a child process (this test binary, re-run

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 

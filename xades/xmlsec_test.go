@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // xmlsec1 (Debian's 1.2.37) is the independent peer for our XML output.

@@ -14,7 +14,7 @@ import (
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // syncBuffer is a bytes.Buffer safe for a command writing while the test reads.

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestCRLListDamaged: a stored CRL whose index cannot be read does not hide the others.

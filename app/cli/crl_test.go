@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 func crlTestEnv(lang i18n.Lang) (*Env, *bytes.Buffer, *bytes.Buffer) {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // kobunVerdict is what the tests read of verify --json for the 公文書 sample.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // sign --level B-LT makes a PAdES B-LT offline (the test store's CRLs), and verify

@@ -11,8 +11,8 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // runWithPIN runs the CLI with a password readable on --pin-fd.

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // childEnv makes the test binary run the CLI (Main, with its signal handling) instead

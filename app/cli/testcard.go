@@ -12,7 +12,7 @@ import (
 	"syscall"
 
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // defaultVPCD is vpcd's default port (0x8C7B) on this machine.

@@ -13,8 +13,8 @@ import (
 
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/pdf"
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/xades"
 )
 

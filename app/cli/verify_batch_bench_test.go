@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
-// BenchmarkBatchVerify runs, in one run, the 300-document folder of testdata/batch
+// BenchmarkBatchVerify runs, in one run, the 300-document folder of internal/batchcorpus
 // through the real `mynasign verify --json` binary (one process for the whole folder,
 // PDFs, XML and e-Gov, chain + CRL + change analysis) and poppler's pdfsig once per PDF
 // of that folder (one process per file, its default NSS certificate check). A third

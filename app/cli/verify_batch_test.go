@@ -13,13 +13,13 @@ import (
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
-	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	batchcorpus "github.com/mynasign/mynasign/internal/batchcorpus"
+	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 
 // The clerk's desk, end to end: `mynasign verify` over a generated folder of 300 mixed
-// documents (testdata/batch says what each one must get), the exit codes, and the
+// documents (internal/batchcorpus says what each one must get), the exit codes, and the
 // printable records checked with poppler and qpdf.
 
 var (

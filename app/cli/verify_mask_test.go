@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestVerifyMasksTheMunicipality: a file signed with the valid persona (Chiyoda-ku,

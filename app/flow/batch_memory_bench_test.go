@@ -9,8 +9,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 	"github.com/mynasign/mynasign/xades"
 )

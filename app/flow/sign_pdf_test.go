@@ -10,8 +10,8 @@ import (
 
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 

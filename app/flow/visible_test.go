@@ -9,7 +9,7 @@ import (
 
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/pdf"
-	samplepdf "github.com/mynasign/mynasign/testdata/pdf"
+	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
 )
 
 // TestVisiblePageCheckedBeforeTheCard: a visible signature on a page past the end of a

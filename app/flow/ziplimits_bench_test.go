@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // BenchmarkZipBomb verifies, as a batch, the non-recursive zip bomb of issue 12: a zip of

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/trust"
 )
 

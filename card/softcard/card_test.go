@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/card"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 func newCard(t testing.TB, persona string, q Quirks) *Card {

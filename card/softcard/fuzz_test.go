@@ -3,7 +3,7 @@ package softcard
 import (
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // FuzzParseCommand: the command parser never panics and its fields stay inside the input.

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
-	"github.com/mynasign/mynasign/testdata/testenv"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testenv"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // openscModules are where distributions install OpenSC's PKCS#11 module.

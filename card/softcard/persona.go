@@ -1,11 +1,11 @@
 package softcard
 
 import (
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // ConfigFor returns the configuration of a card holding a test persona's data
-// (testdata/testpki), with the test secrets (testpki.SignPassword, AuthPIN, TextPIN).
+// (internal/testpki), with the test secrets (testpki.SignPassword, AuthPIN, TextPIN).
 func ConfigFor(p *testpki.Persona) Config {
 	return Config{
 		SignCert:      p.SignCert,

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )

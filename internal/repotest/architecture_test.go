@@ -90,7 +90,7 @@ func goPackages(t *testing.T) map[string]bool {
 }
 
 // TestArchitectureListsEveryPackage: the layout of docs/architecture.md names every Go
-// package of the repository (top level, internal/, nested and under testdata/), and
+// package of the repository (top level, internal/ and nested), and
 // every folder it names holds one.
 func TestArchitectureListsEveryPackage(t *testing.T) {
 	listed := listedPackages(t)
@@ -116,5 +116,29 @@ func TestArchitectureListsEveryPackage(t *testing.T) {
 	}
 	if len(extra) > 0 {
 		t.Errorf("docs/architecture.md lists folders that hold no Go package: %v", extra)
+	}
+}
+
+// TestNoGoUnderTestdata: testdata/ holds data only, so that `go list ./...` (which skips
+// testdata/) covers every package and no Makefile list has to add them back.
+func TestNoGoUnderTestdata(t *testing.T) {
+	var found []string
+	err := filepath.WalkDir(filepath.Join(root, "testdata"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "node_modules" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("Go files under testdata/: %v", found)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // A token from openssl ts (through Client) verifies over its data and not over other

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/assets"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 func writeSample(t *testing.T) (string, string) {

@@ -20,7 +20,7 @@ import (
 
 	"github.com/mynasign/mynasign/card/pcsc"
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // driverPaths are where distributions install the vpcd driver.

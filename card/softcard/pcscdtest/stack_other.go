@@ -5,7 +5,7 @@ package pcscdtest
 import (
 	"testing"
 
-	"github.com/mynasign/mynasign/testdata/testenv"
+	"github.com/mynasign/mynasign/internal/testenv"
 )
 
 // Start needs pcsc-lite's pcscd and the vpcd driver: Linux only.

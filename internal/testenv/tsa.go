@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TSA is a time-stamping authority for tests: `openssl ts -reply` (an independent RFC

@@ -2,7 +2,7 @@
 // signature CA (sharing one name, as the real ones do), a test authentication CA, an
 // impostor CA that copies the test signature CA's name with another key, the software
 // card's personas, and CRLs. The files beside this one were written once by
-// `go run ./testdata/testpki/gen` and are committed; this package embeds them.
+// `go run ./internal/testpki/gen` and are committed; this package embeds them.
 //
 // Everything here is test material: it is trusted only when the user asks for the test
 // trust store (--trust test), and every result produced with it is marked as a test.

@@ -1,12 +1,12 @@
-// Command gen writes the project's JPKI-shaped TEST PKI into testdata/testpki: CA
+// Command gen writes the project's JPKI-shaped TEST PKI into internal/testpki: CA
 // certificates and keys, the software card's personas (certificates, keys, card data) and
 // CRLs. It is run by hand, once, and its output is committed:
 //
-//	go run ./testdata/testpki/gen            # from the repository root
+//	go run ./internal/testpki/gen            # from the repository root
 //
 // Running it again replaces every key and certificate (tests read whatever is committed).
 // Everything it writes is test-only material and is never trusted unless asked for
-// (--trust test). See testdata/testpki/README.md for what each file is.
+// (--trust test). See internal/testpki/README.md for what each file is.
 package main
 
 import (
@@ -263,7 +263,7 @@ func date(s string) time.Time {
 }
 
 func main() {
-	out := "testdata/testpki"
+	out := "internal/testpki"
 	if _, err := os.Stat(out); err != nil {
 		log.Fatalf("run from the repository root: %v", err)
 	}
