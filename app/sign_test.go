@@ -19,9 +19,9 @@ import (
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
-	"github.com/mynasign/mynasign/pdf"
 	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
 	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
 

@@ -9,9 +9,9 @@ import (
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/pdf"
 	batchcorpus "github.com/mynasign/mynasign/internal/batchcorpus"
 	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
 

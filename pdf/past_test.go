@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/internal/cms"
-	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/internal/testpolicy"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/app/i18n"
-	"github.com/mynasign/mynasign/pdf"
 	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
 	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/xades"
 )
 

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/card"
-	"github.com/mynasign/mynasign/pdf"
 	samplepdf "github.com/mynasign/mynasign/internal/samplepdf"
+	"github.com/mynasign/mynasign/pdf"
 )
 
 // TestVisiblePageCheckedBeforeTheCard: a visible signature on a page past the end of a

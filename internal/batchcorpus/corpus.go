@@ -28,8 +28,8 @@ import (
 
 	"github.com/mynasign/mynasign/app/record/pdfdoc"
 	"github.com/mynasign/mynasign/assets"
-	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 	"github.com/mynasign/mynasign/xades"
 )
