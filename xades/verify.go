@@ -549,29 +549,47 @@ func (c *sigCheck) signer() *sigResult {
 		return err == nil
 	}
 
-	if c.sp != nil {
-		props, err := readSignedProps(c.sp)
-		if err != nil {
-			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, err.Error())
-		}
-		c.props = props
-		r.rep.ClaimedSigningTime = props.signingTime
-		r.claimed = props.signingTime
-		// A DataObjectFormat describes one of this signature's references.
-		refIDs := map[string]bool{}
-		for _, ref := range c.refs {
-			if id, ok := ref.el.attrValue("Id"); ok {
-				refIDs["#"+id] = true
-			}
-		}
-		for _, or := range props.objectRefs {
-			if !refIDs[or] {
-				return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed,
-					"DataObjectFormat "+or+" names no reference of this signature")
-			}
+	if fr := c.readProps(); fr != nil {
+		return fr
+	}
+	return c.selectKey(verifies)
+}
+
+// readProps reads the signed properties (when the signature has them) into c.props and
+// checks that each DataObjectFormat describes one of this signature's references.
+func (c *sigCheck) readProps() *sigResult {
+	r := c.r
+	if c.sp == nil {
+		return nil
+	}
+	props, err := readSignedProps(c.sp)
+	if err != nil {
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, err.Error())
+	}
+	c.props = props
+	r.rep.ClaimedSigningTime = props.signingTime
+	r.claimed = props.signingTime
+	// A DataObjectFormat describes one of this signature's references.
+	refIDs := map[string]bool{}
+	for _, ref := range c.refs {
+		if id, ok := ref.el.attrValue("Id"); ok {
+			refIDs["#"+id] = true
 		}
 	}
+	for _, or := range props.objectRefs {
+		if !refIDs[or] {
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed,
+				"DataObjectFormat "+or+" names no reference of this signature")
+		}
+	}
+	return nil
+}
 
+// selectKey selects the key that verifies the signature value (verifies): from the
+// signing certificate reference when there is one, else whichever certificate (or bare
+// key) of KeyInfo verifies; it keeps the signer and the other certificates in c.r.
+func (c *sigCheck) selectKey(verifies func(crypto.PublicKey) bool) *sigResult {
+	r, km := c.r, c.km
 	props := c.props
 	switch {
 	case props != nil && len(props.certRefs) > 0:
