@@ -473,24 +473,11 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 		var done *node // a node completed at the top of an expansion
 		switch {
 		case strings.HasPrefix(rest, "</"):
-			start := p.p
-			p.p += 2
-			name, err := p.name()
-			if err != nil {
+			closed := cur
+			if err := p.endTag(cur, base); err != nil {
 				return err
 			}
-			if name != cur.qname() || cur == base {
-				return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
-			}
-			p.skipSpace()
-			if p.p >= len(p.s) || p.s[p.p] != '>' {
-				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
-			}
-			p.p++
-			cur.end = int32(p.p)
-			closed := cur
 			cur = cur.parent
-			p.tail = p.tail[:len(p.tail)-1]
 			depth--
 			if cur == p.doc.root {
 				return nil
@@ -507,14 +494,9 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 				done = p.tail[len(p.tail)-1].last
 			}
 		case strings.HasPrefix(rest, "<![CDATA["):
-			start := p.p
-			end := strings.Index(rest[9:], "]]>")
-			if end < 0 {
-				return p.fail(ErrMalformed, start, "unterminated CDATA section")
+			if err := p.cdata(cur); err != nil {
+				return err
 			}
-			body := rest[9 : 9+end]
-			p.p += 9 + end + 3
-			p.appendText(cur, start, func() string { return normalizeNewlines(body) })
 		case strings.HasPrefix(rest, "<?"):
 			if err := p.pi(cur); err != nil {
 				return err
@@ -557,6 +539,42 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 			return errStopExpansion
 		}
 	}
+}
+
+// endTag parses the end tag at p.p, which must close cur (not base, the node whose
+// content is parsed), and ends cur there; the caller moves up to cur's parent.
+func (p *parser) endTag(cur, base *node) error {
+	start := p.p
+	p.p += 2
+	name, err := p.name()
+	if err != nil {
+		return err
+	}
+	if name != cur.qname() || cur == base {
+		return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
+	}
+	p.skipSpace()
+	if p.p >= len(p.s) || p.s[p.p] != '>' {
+		return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
+	}
+	p.p++
+	cur.end = int32(p.p)
+	p.tail = p.tail[:len(p.tail)-1]
+	return nil
+}
+
+// cdata parses the CDATA section at p.p into text of parent.
+func (p *parser) cdata(parent *node) error {
+	start := p.p
+	rest := p.s[p.p:]
+	end := strings.Index(rest[9:], "]]>")
+	if end < 0 {
+		return p.fail(ErrMalformed, start, "unterminated CDATA section")
+	}
+	body := rest[9 : 9+end]
+	p.p += 9 + end + 3
+	p.appendText(parent, start, func() string { return normalizeNewlines(body) })
+	return nil
 }
 
 // charData parses character data up to the next '<'.
