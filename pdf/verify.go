@@ -271,8 +271,36 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		return s
 	}
 	s.dict = d
-	s.subFilter = NameOf(d.Get("SubFilter"))
-	typ := NameOf(d.Get("Type"))
+	s.classifyFilter()
+	s.readSigDict(a.f, last)
+
+	// 1. ByteRange sanity.
+	contents, _ := d.Get("Contents").(String)
+	s.checkByteRange(a.size)
+	if s.kind == kindUnsupported {
+		return s
+	}
+	// 2. CMS structure.
+	if !a.readSigCMS(s, fl, contents.Bytes) {
+		return s
+	}
+	s.check(trust.CheckCMS, true, MsgCheckCMSOK)
+	if len(s.sd.Signers) > 1 {
+		s.warn(MsgWarnSeveralSigners, strconv.Itoa(len(s.sd.Signers)))
+	}
+	unbound := *s
+	unbound.rep.Checks = slices.Clone(s.rep.Checks)
+	unbound.rep.Warnings = slices.Clone(s.rep.Warnings)
+	s.unbound = &unbound
+	a.bindSigner(s, 0)
+	return s
+}
+
+// classifyFilter sets the signature's kind and reported format from its /SubFilter (and
+// /Type /DocTimeStamp).
+func (s *sigState) classifyFilter() {
+	s.subFilter = NameOf(s.dict.Get("SubFilter"))
+	typ := NameOf(s.dict.Get("Type"))
 	switch {
 	case s.subFilter == "ETSI.RFC3161" || typ == "DocTimeStamp":
 		s.kind = kindTimestamp
@@ -292,13 +320,21 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		s.failCheck(trust.CheckSignatureDictionary, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
 	default:
 		// Another SubFilter (a national one, say): verified as a detached CMS when its
-		// /Contents is one (below), with a warning naming it; INDETERMINATE otherwise.
+		// /Contents is one (readSigCMS), with a warning naming it; INDETERMINATE otherwise.
 		s.kind = kindOtherFilter
 		s.rep.Format = string(s.subFilter)
 		if s.rep.Format == "" {
 			s.rep.Format = "?"
 		}
 	}
+}
+
+// readSigDict checks the signature dictionary's /Type and keys and reads what it claims:
+// the signing time, the signer claims, the MDP permission and the field lock (as of
+// revision last).
+func (s *sigState) readSigDict(f *File, last int) {
+	d := s.dict
+	typ := NameOf(d.Get("Type"))
 	if typ != "" && typ != "Sig" && typ != "DocTimeStamp" {
 		s.failCheck(trust.CheckSignatureDictionary, trust.TotalFailed, trust.FormatFailure, MsgSigBadDictionary, "/Type /"+string(typ))
 	}
@@ -311,31 +347,36 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 		}
 	}
 	s.rep.SignerClaims = signerClaims(d)
-	s.mdp = a.f.mdpPermission(last, d)
-	s.lock = a.f.fieldLockOf(last, d)
+	s.mdp = f.mdpPermission(last, d)
+	s.lock = f.fieldLockOf(last, d)
+}
 
-	// 1. ByteRange sanity.
-	contents, _ := d.Get("Contents").(String)
-	problem := byteRangeProblem(d.Get("ByteRange"), d.Get("Contents"), a.size)
+// checkByteRange checks the /ByteRange against /Contents and the file size, keeping it
+// in s.br when it is sane.
+func (s *sigState) checkByteRange(size int64) {
+	d := s.dict
+	problem := byteRangeProblem(d.Get("ByteRange"), d.Get("Contents"), size)
 	if problem != "" {
 		s.failCheck(trust.CheckByteRange, trust.TotalFailed, trust.FormatFailure, MsgSigByteRange, problem)
-	} else {
-		arr := d.Get("ByteRange").(Array)
-		for i := range s.br {
-			s.br[i], _ = IntOf(arr[i])
-		}
-		s.brOK = true
-		s.check(trust.CheckByteRange, true, MsgCheckByteRangeOK)
+		return
 	}
-	if s.kind == kindUnsupported {
-		return s
+	arr := d.Get("ByteRange").(Array)
+	for i := range s.br {
+		s.br[i], _ = IntOf(arr[i])
 	}
-	// 2. CMS structure. What cannot be read is not a proof of anything: INDETERMINATE.
-	if len(contents.Bytes) == 0 {
+	s.brOK = true
+	s.check(trust.CheckByteRange, true, MsgCheckByteRangeOK)
+}
+
+// readSigCMS parses the CMS in /Contents into s.sd and checks it fits the signature's
+// kind; it reports whether the CMS check passed (a failure is recorded in s). What cannot
+// be read is not a proof of anything: INDETERMINATE.
+func (a *analysis) readSigCMS(s *sigState, fl Field, contents []byte) bool {
+	if len(contents) == 0 {
 		s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigNoContents)
-		return s
+		return false
 	}
-	sd, rest, err := a.parseCMS(fl, contents.Bytes)
+	sd, rest, err := a.parseCMS(fl, contents)
 	if err == nil {
 		for _, c := range rest {
 			if c != 0 {
@@ -350,55 +391,55 @@ func (a *analysis) newSig(fl Field, v Object) *sigState {
 	if err != nil {
 		if s.kind == kindOtherFilter {
 			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
-			return s
+			return false
 		}
 		s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
-		return s
+		return false
 	}
 	s.sd = sd
 	if s.kind == kindOtherFilter {
 		if sd.HasEContent || !sd.ContentType.Equal(cms.OIDData) {
 			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigUnsupportedFilter, string(s.subFilter))
-			return s
+			return false
 		}
 		s.kind = kindDetached
 		s.warn(MsgWarnOtherFilter, string(s.subFilter))
 	}
+	return s.checkCMSContent()
+}
+
+// checkCMSContent checks s.sd's encapsulated content against the signature's kind
+// (detached, SHA-1 digest or time-stamp token, whose TSTInfo it parses into s.tst); it
+// reports whether it fits.
+func (s *sigState) checkCMSContent() bool {
+	sd := s.sd
+	var err error
 	switch s.kind {
 	case kindDetached:
 		if sd.HasEContent {
 			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigEContent)
-			return s
+			return false
 		}
 		if !sd.ContentType.Equal(cms.OIDData) {
 			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "eContentType "+sd.ContentType.String())
-			return s
+			return false
 		}
 	case kindSHA1:
 		if !sd.HasEContent || len(sd.EContent) != 20 {
 			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "adbe.pkcs7.sha1 needs the SHA-1 digest as content")
-			return s
+			return false
 		}
 	case kindTimestamp:
 		if !sd.ContentType.Equal(cms.OIDTSTInfo) || !sd.HasEContent {
 			s.failCheck(trust.CheckCMS, trust.TotalFailed, trust.FormatFailure, MsgSigCMSMalformed, "not a time-stamp token")
-			return s
+			return false
 		}
 		if s.tst, err = cms.ParseTSTInfo(sd.EContent); err != nil {
 			s.failCheck(trust.CheckCMS, trust.Indeterminate, trust.FormatFailure, MsgSigCMSMalformed, err.Error())
-			return s
+			return false
 		}
 	}
-	s.check(trust.CheckCMS, true, MsgCheckCMSOK)
-	if len(sd.Signers) > 1 {
-		s.warn(MsgWarnSeveralSigners, strconv.Itoa(len(sd.Signers)))
-	}
-	unbound := *s
-	unbound.rep.Checks = slices.Clone(s.rep.Checks)
-	unbound.rep.Warnings = slices.Clone(s.rep.Warnings)
-	s.unbound = &unbound
-	a.bindSigner(s, 0)
-	return s
+	return true
 }
 
 // parsedCMS is the outcome of parsing one signature dictionary's /Contents.

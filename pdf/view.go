@@ -46,6 +46,8 @@ func (a *analysis) view(g *revGraph) (*docView, error) {
 	return g.view, g.viewErr
 }
 
+// readView reads the structure of g's revision: catalog, page tree, annotations and form
+// field tree.
 func (a *analysis) readView(g *revGraph) (*docView, error) {
 	f := a.f
 	rev := g.rev
@@ -63,34 +65,48 @@ func (a *analysis) readView(g *revGraph) (*docView, error) {
 		v.pageIdx[p.Num] = i + 1
 	}
 	if root, ok := v.cat.Get("Pages").(Ref); ok {
-		var walk func(r Ref, depth int)
-		walk = func(r Ref, depth int) {
-			if depth > maxTreeDepth || v.treeNodes[r.Num] || v.pageIdx[r.Num] > 0 {
-				return
-			}
-			v.treeNodes[r.Num] = true
-			d, ok, _ := f.dictAt(rev, r)
-			if !ok {
-				return
-			}
-			kids, _ := f.deref(rev, d.Get("Kids"))
-			if kr, ok := d.Get("Kids").(Ref); ok {
-				v.treeNodes[kr.Num] = true
-			}
-			arr, _ := kids.(Array)
-			for _, k := range arr {
-				if kr, ok := k.(Ref); ok {
-					walk(kr, depth+1)
-				}
-			}
-		}
-		walk(root, 0)
+		v.markTreeNodes(f, root, 0)
 	}
+	if err := v.readPageAnnots(f); err != nil {
+		return nil, err
+	}
+	if err := v.readFields(f); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// markTreeNodes records r and the intermediate page tree nodes below it (and their
+// indirect /Kids arrays) in v.treeNodes, stopping at pages, loops and maxTreeDepth.
+func (v *docView) markTreeNodes(f *File, r Ref, depth int) {
+	if depth > maxTreeDepth || v.treeNodes[r.Num] || v.pageIdx[r.Num] > 0 {
+		return
+	}
+	v.treeNodes[r.Num] = true
+	d, ok, _ := f.dictAt(v.rev, r)
+	if !ok {
+		return
+	}
+	kids, _ := f.deref(v.rev, d.Get("Kids"))
+	if kr, ok := d.Get("Kids").(Ref); ok {
+		v.treeNodes[kr.Num] = true
+	}
+	arr, _ := kids.(Array)
+	for _, k := range arr {
+		if kr, ok := k.(Ref); ok {
+			v.markTreeNodes(f, kr, depth+1)
+		}
+	}
+}
+
+// readPageAnnots reads each page's /Annots: the annotations per page, the first page of
+// each annotation and the page of each indirect /Annots array.
+func (v *docView) readPageAnnots(f *File) error {
 	v.pageAnnots = make([][]Ref, len(v.pages))
 	for i, p := range v.pages {
-		d, ok, err := f.dictAt(rev, p)
+		d, ok, err := f.dictAt(v.rev, p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !ok {
 			continue
@@ -99,9 +115,9 @@ func (a *analysis) readView(g *revGraph) (*docView, error) {
 		if r, ok := av.(Ref); ok {
 			v.annotsArr[r.Num] = i + 1
 		}
-		arr, err := f.deref(rev, av)
+		arr, err := f.deref(v.rev, av)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		list, _ := arr.(Array)
 		for _, o := range list {
@@ -113,114 +129,143 @@ func (a *analysis) readView(g *revGraph) (*docView, error) {
 			}
 		}
 	}
-	// The AcroForm and its field tree.
+	return nil
+}
+
+// readFields reads the AcroForm and walks its field tree from /Fields.
+func (v *docView) readFields(f *File) error {
 	afv := v.cat.Get("AcroForm")
 	if r, ok := afv.(Ref); ok {
 		v.afRef = r.Num
 	}
-	af, ok, err := f.dictAt(rev, afv)
+	af, ok, err := f.dictAt(v.rev, afv)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	v.af, v.hasAF = af, ok
 	if !ok {
-		return v, nil
+		return nil
 	}
 	if r, ok := af.Get("Fields").(Ref); ok {
 		v.fieldsRef = r.Num
 	}
-	fv, err := f.deref(rev, af.Get("Fields"))
+	fv, err := f.deref(v.rev, af.Get("Fields"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	top, _ := fv.(Array)
-	count := 0
-	var walk func(r Ref, prefix string, ft Name, depth int) error
-	walk = func(r Ref, prefix string, ft Name, depth int) error {
-		if depth > maxFieldDepth {
-			return errors.New("form field tree too deep")
-		}
-		if v.nodes[r.Num] != nil {
-			return nil
-		}
-		if count++; count > maxFields {
-			return errors.New("too many form fields")
-		}
-		d, ok, err := f.dictAt(rev, r)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return nil
-		}
-		n := &fieldNode{ref: r, dict: d, name: prefix}
-		if t, ok := d.Get("T").(String); ok {
-			if n.name != "" {
-				n.name += "."
-			}
-			n.name += t.Text()
-		}
-		n.ft = ft
-		if x := NameOf(d.Get("FT")); x != "" {
-			n.ft = x
-		}
-		v.nodes[r.Num] = n
-		kv, err := f.deref(rev, d.Get("Kids"))
-		if err != nil {
-			return err
-		}
-		kids, _ := kv.(Array)
-		var childFields []Ref
-		for _, k := range kids {
-			kr, ok := k.(Ref)
-			if !ok {
-				continue
-			}
-			n.kids = append(n.kids, kr)
-			kd, ok, err := f.dictAt(rev, kr)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
-			if kd.Has("T") || (!kd.Has("Subtype") && kd.Has("Kids")) {
-				childFields = append(childFields, kr)
-			} else {
-				n.widgets = append(n.widgets, kr.Num)
-			}
-		}
-		if len(childFields) == 0 {
-			n.terminal = true
-			if len(kids) == 0 {
-				n.widgets = []int{r.Num}
-			}
-			for _, w := range n.widgets {
-				v.widgetOf[w] = r.Num
-			}
-			if n.ft == "Sig" {
-				if vr, ok := d.Get("V").(Ref); ok {
-					v.sigValue[vr.Num] = n.name
-				}
-			}
-			return nil
-		}
-		n.widgets = nil
-		for _, k := range childFields {
-			if err := walk(k, n.name, n.ft, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	w := fieldWalker{f: f, v: v}
 	for _, o := range top {
 		if r, ok := o.(Ref); ok {
-			if err := walk(r, "", "", 0); err != nil {
-				return nil, err
+			if err := w.walk(r, "", "", 0); err != nil {
+				return err
 			}
 		}
 	}
-	return v, nil
+	return nil
+}
+
+// fieldWalker walks one revision's form field tree into v.nodes, counting the fields
+// against maxFields.
+type fieldWalker struct {
+	f     *File
+	v     *docView
+	count int
+}
+
+// walk reads the field r (its full name below prefix, its inherited type ft) and,
+// for a non-terminal field, its child fields.
+func (w *fieldWalker) walk(r Ref, prefix string, ft Name, depth int) error {
+	if depth > maxFieldDepth {
+		return errors.New("form field tree too deep")
+	}
+	if w.v.nodes[r.Num] != nil {
+		return nil
+	}
+	if w.count++; w.count > maxFields {
+		return errors.New("too many form fields")
+	}
+	d, ok, err := w.f.dictAt(w.v.rev, r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil
+	}
+	n := &fieldNode{ref: r, dict: d, name: prefix}
+	if t, ok := d.Get("T").(String); ok {
+		if n.name != "" {
+			n.name += "."
+		}
+		n.name += t.Text()
+	}
+	n.ft = ft
+	if x := NameOf(d.Get("FT")); x != "" {
+		n.ft = x
+	}
+	w.v.nodes[r.Num] = n
+	childFields, nKids, err := w.readKids(n)
+	if err != nil {
+		return err
+	}
+	if len(childFields) == 0 {
+		w.v.terminal(n, nKids)
+		return nil
+	}
+	n.widgets = nil
+	for _, k := range childFields {
+		if err := w.walk(k, n.name, n.ft, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readKids sorts n's /Kids into child fields (returned) and widgets (n.widgets); it
+// also returns the length of the /Kids array.
+func (w *fieldWalker) readKids(n *fieldNode) (childFields []Ref, nKids int, err error) {
+	kv, err := w.f.deref(w.v.rev, n.dict.Get("Kids"))
+	if err != nil {
+		return nil, 0, err
+	}
+	kids, _ := kv.(Array)
+	for _, k := range kids {
+		kr, ok := k.(Ref)
+		if !ok {
+			continue
+		}
+		n.kids = append(n.kids, kr)
+		kd, ok, err := w.f.dictAt(w.v.rev, kr)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			continue
+		}
+		if kd.Has("T") || (!kd.Has("Subtype") && kd.Has("Kids")) {
+			childFields = append(childFields, kr)
+		} else {
+			n.widgets = append(n.widgets, kr.Num)
+		}
+	}
+	return childFields, len(kids), nil
+}
+
+// terminal records n as a terminal field: its widgets (itself when it has no /Kids) and,
+// for a signature field, the signature value it names.
+func (v *docView) terminal(n *fieldNode, nKids int) {
+	n.terminal = true
+	if nKids == 0 {
+		n.widgets = []int{n.ref.Num}
+	}
+	for _, w := range n.widgets {
+		v.widgetOf[w] = n.ref.Num
+	}
+	if n.ft == "Sig" {
+		if vr, ok := n.dict.Get("V").(Ref); ok {
+			v.sigValue[vr.Num] = n.name
+		}
+	}
 }
 
 func sortedNodeNums(m map[int]*fieldNode) []int {

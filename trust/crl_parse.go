@@ -245,51 +245,96 @@ func parseCRL(br *bufio.Reader, visit crlEntryFunc, hashTBS bool) (*parsedCRL, e
 	d := &derStream{r: br}
 	p := &parsedCRL{}
 
-	tag, total, err := d.header()
+	end, tbsEnd, err := d.openCertList()
 	if err != nil {
 		return nil, err
 	}
-	if tag != 0x30 {
-		return nil, refuse(MsgCRLNotCRL)
+	if err := p.readVersion(d); err != nil {
+		return nil, err
 	}
-	end := d.off + total
+	algDER, err := p.readTBSAlgorithm(d, hashTBS)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.readIssuerAndTimes(d, tbsEnd); err != nil {
+		return nil, err
+	}
+	if err := p.readRevoked(d, tbsEnd, visit); err != nil {
+		return nil, err
+	}
+	if err := p.readCRLExtensions(d, tbsEnd); err != nil {
+		return nil, err
+	}
+	if err := p.closeTBS(d, tbsEnd, hashTBS); err != nil {
+		return nil, err
+	}
+	if err := p.readSignature(d, algDER); err != nil {
+		return nil, err
+	}
+	if d.off != end {
+		return nil, malformed("CertificateList length")
+	}
+	return p, nil
+}
+
+// openCertList reads the CertificateList and TBSCertList headers, starting the TBS hash
+// feed before the latter; it returns the stream offsets at which both end.
+func (d *derStream) openCertList() (end, tbsEnd int64, err error) {
+	tag, total, err := d.header()
+	if err != nil {
+		return 0, 0, err
+	}
+	if tag != 0x30 {
+		return 0, 0, refuse(MsgCRLNotCRL)
+	}
+	end = d.off + total
 
 	// TBSCertList: hashed as it streams by.
 	d.tbsStart = true
 	tag, tbsLen, err := d.header()
 	if err != nil {
-		return nil, err
+		return 0, 0, err
 	}
 	if tag != 0x30 {
-		return nil, refuse(MsgCRLNotCRL)
+		return 0, 0, refuse(MsgCRLNotCRL)
 	}
-	tbsEnd := d.off + tbsLen
+	tbsEnd = d.off + tbsLen
 	if tbsEnd > end {
-		return nil, malformed("TBSCertList longer than the CRL")
+		return 0, 0, malformed("TBSCertList longer than the CRL")
 	}
+	return end, tbsEnd, nil
+}
 
+// readVersion reads the optional version field, accepting only v2; without it the CRL is
+// version 1.
+func (p *parsedCRL) readVersion(d *derStream) error {
 	next, err := d.peek()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if next == 0x02 { // version
-		_, v, err := d.element(16, "version")
-		if err != nil {
-			return nil, err
-		}
-		s := cryptobyte.String(v)
-		var ver int64
-		if !s.ReadASN1Integer(&ver) || !s.Empty() {
-			return nil, malformed("version")
-		}
-		if ver != crlVersion2 {
-			return nil, refuse(MsgCRLVersion, strconv.FormatInt(ver+1, 10))
-		}
-	} else {
+	if next != 0x02 {
 		p.v1 = true
+		return nil
 	}
+	_, v, err := d.element(16, "version")
+	if err != nil {
+		return err
+	}
+	s := cryptobyte.String(v)
+	var ver int64
+	if !s.ReadASN1Integer(&ver) || !s.Empty() {
+		return malformed("version")
+	}
+	if ver != crlVersion2 {
+		return refuse(MsgCRLVersion, strconv.FormatInt(ver+1, 10))
+	}
+	return nil
+}
 
-	// signature AlgorithmIdentifier: now the hash is known.
+// readTBSAlgorithm reads the TBSCertList's signature AlgorithmIdentifier and, now that the
+// hash is known, feeds the TBS bytes read so far to it (or stops keeping them when
+// hashTBS is false). It returns the identifier's DER, which the outer one must repeat.
+func (p *parsedCRL) readTBSAlgorithm(d *derStream, hashTBS bool) ([]byte, error) {
 	_, algDER, err := d.element(1024, "algorithm")
 	if err != nil {
 		return nil, err
@@ -306,96 +351,117 @@ func parseCRL(br *bufio.Reader, visit crlEntryFunc, hashTBS bool) (*parsedCRL, e
 		d.tbsHash.Write(d.tbsBuf)
 		d.tbsBuf = nil
 	}
+	return algDER, nil
+}
 
+// readIssuerAndTimes reads the issuer name, thisUpdate and the optional nextUpdate.
+func (p *parsedCRL) readIssuerAndTimes(d *derStream, tbsEnd int64) error {
 	tag, issuer, err := d.element(maxSmallElement, "issuer name")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if tag != 0x30 {
-		return nil, malformed("issuer name")
+		return malformed("issuer name")
 	}
 	if _, ok := parseRDNs(issuer); !ok {
-		return nil, malformed("issuer name")
+		return malformed("issuer name")
 	}
 	p.issuer = issuer
 
 	if p.thisUpdate, err = d.time("thisUpdate"); err != nil {
-		return nil, err
+		return err
 	}
-	if d.off < tbsEnd {
-		if next, err = d.peek(); err != nil {
-			return nil, err
-		}
-		if next == 0x17 || next == 0x18 {
-			t, err := d.time("nextUpdate")
-			if err != nil {
-				return nil, err
-			}
-			p.nextUpdate = &t
-		}
+	if d.off >= tbsEnd {
+		return nil
 	}
-
-	// revokedCertificates, streamed entry by entry.
-	if d.off < tbsEnd {
-		if next, err = d.peek(); err != nil {
-			return nil, err
-		}
-		if next == 0x30 {
-			_, listLen, err := d.header()
-			if err != nil {
-				return nil, err
-			}
-			listEnd := d.off + listLen
-			if listEnd > tbsEnd {
-				return nil, malformed("revoked certificates longer than the TBSCertList")
-			}
-			buf := make([]byte, 0, 256)
-			for d.off < listEnd {
-				tag, length, err := d.header()
-				if err != nil {
-					return nil, err
-				}
-				if tag != 0x30 {
-					return nil, malformed("revoked certificate entry")
-				}
-				if length > maxEntryBytes || d.off+length > listEnd {
-					return nil, malformed("revoked certificate entry length")
-				}
-				if int64(cap(buf)) < length {
-					buf = make([]byte, length)
-				}
-				buf = buf[:length]
-				if err := d.readFull(buf); err != nil {
-					return nil, err
-				}
-				if err := p.entry(buf, visit); err != nil {
-					return nil, err
-				}
-			}
-			if d.off != listEnd {
-				return nil, malformed("revoked certificates length")
-			}
-		}
+	next, err := d.peek()
+	if err != nil {
+		return err
 	}
-
-	// crlExtensions [0] EXPLICIT Extensions.
-	if d.off < tbsEnd {
-		tag, ext, err := d.element(maxCRLExtensions, "CRL extensions")
+	if next == 0x17 || next == 0x18 {
+		t, err := d.time("nextUpdate")
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if tag != tagContext0Constr {
-			return nil, malformed("unexpected element after the revoked certificates")
+		p.nextUpdate = &t
+	}
+	return nil
+}
+
+// readRevoked streams the optional revokedCertificates list entry by entry, reusing one
+// buffer, and hands each entry to p.entry.
+func (p *parsedCRL) readRevoked(d *derStream, tbsEnd int64, visit crlEntryFunc) error {
+	if d.off >= tbsEnd {
+		return nil
+	}
+	next, err := d.peek()
+	if err != nil {
+		return err
+	}
+	if next != 0x30 {
+		return nil
+	}
+	_, listLen, err := d.header()
+	if err != nil {
+		return err
+	}
+	listEnd := d.off + listLen
+	if listEnd > tbsEnd {
+		return malformed("revoked certificates longer than the TBSCertList")
+	}
+	buf := make([]byte, 0, 256)
+	for d.off < listEnd {
+		tag, length, err := d.header()
+		if err != nil {
+			return err
 		}
-		if p.v1 {
-			return nil, malformed("extensions in a version 1 CRL")
+		if tag != 0x30 {
+			return malformed("revoked certificate entry")
 		}
-		if err := p.extensions(ext); err != nil {
-			return nil, err
+		if length > maxEntryBytes || d.off+length > listEnd {
+			return malformed("revoked certificate entry length")
+		}
+		if int64(cap(buf)) < length {
+			buf = make([]byte, length)
+		}
+		buf = buf[:length]
+		if err := d.readFull(buf); err != nil {
+			return err
+		}
+		if err := p.entry(buf, visit); err != nil {
+			return err
 		}
 	}
+	if d.off != listEnd {
+		return malformed("revoked certificates length")
+	}
+	return nil
+}
+
+// readCRLExtensions reads the optional crlExtensions [0] EXPLICIT Extensions, the last
+// field of the TBSCertList.
+func (p *parsedCRL) readCRLExtensions(d *derStream, tbsEnd int64) error {
+	if d.off >= tbsEnd {
+		return nil
+	}
+	tag, ext, err := d.element(maxCRLExtensions, "CRL extensions")
+	if err != nil {
+		return err
+	}
+	if tag != tagContext0Constr {
+		return malformed("unexpected element after the revoked certificates")
+	}
+	if p.v1 {
+		return malformed("extensions in a version 1 CRL")
+	}
+	return p.extensions(ext)
+}
+
+// closeTBS checks that the TBSCertList ends where it said, stops the hash feed and keeps
+// its digest (or, for Ed25519, the TBSCertList itself).
+func (p *parsedCRL) closeTBS(d *derStream, tbsEnd int64, hashTBS bool) error {
 	if d.off != tbsEnd {
-		return nil, malformed("TBSCertList length")
+		return malformed("TBSCertList length")
 	}
 	d.tbsStart = false
 	switch {
@@ -404,35 +470,37 @@ func parseCRL(br *bufio.Reader, visit crlEntryFunc, hashTBS bool) (*parsedCRL, e
 		p.tbsDigest = d.tbsHash.Sum(nil)
 	default:
 		if d.tbsOverflow {
-			return nil, refuse(MsgCRLTooLarge, "Ed25519 CRL")
+			return refuse(MsgCRLTooLarge, "Ed25519 CRL")
 		}
 		p.tbs = d.tbsBuf
 	}
+	return nil
+}
 
+// readSignature reads the outer signatureAlgorithm, which must equal algDER, and the
+// signature BIT STRING.
+func (p *parsedCRL) readSignature(d *derStream, algDER []byte) error {
 	_, outerAlg, err := d.element(1024, "algorithm")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if !bytes.Equal(outerAlg, algDER) {
-		return nil, malformed("signatureAlgorithm differs from the TBSCertList's signature field")
+		return malformed("signatureAlgorithm differs from the TBSCertList's signature field")
 	}
 	tag, sig, err := d.element(maxSmallElement, "signature")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	s := cryptobyte.String(sig)
 	var bits cryptobyte.String
 	if tag != 0x03 || !s.ReadASN1(&bits, cbasn1.BIT_STRING) || len(bits) == 0 || bits[0] > 7 {
-		return nil, malformed("signature value")
+		return malformed("signature value")
 	}
 	// A signature is a whole number of bytes; anything else cannot verify (and is
 	// reported as a bad signature, not as a malformed CRL).
 	p.signature = bits[1:]
 	p.signatureBadBits = bits[0] != 0
-	if d.off != end {
-		return nil, malformed("CertificateList length")
-	}
-	return p, nil
+	return nil
 }
 
 // time reads a UTCTime or GeneralizedTime element.

@@ -31,113 +31,136 @@ func MaskPersonalData(r *DocumentReport) *DocumentReport {
 	if r == nil {
 		return nil
 	}
-	personal := personalStrings(r)
-	mask := func(m Message) Message {
-		if len(m.Args) == 0 {
-			return m
-		}
-		args := append([]string(nil), m.Args...)
-		for i, a := range args {
-			for _, p := range personal {
-				if strings.Contains(a, p) {
-					args[i] = Hidden
-					break
-				}
-			}
-		}
-		m.Args = args
-		return m
-	}
-	maskAll := func(ms []Message) []Message {
-		if ms == nil {
-			return nil
-		}
-		out := make([]Message, len(ms))
-		for i, m := range ms {
-			out[i] = mask(m)
-		}
-		return out
-	}
-
+	m := masker{personal: personalStrings(r)}
 	c := *r
-	c.Summary = mask(r.Summary)
+	c.Summary = m.mask(r.Summary)
 	if r.Error != nil {
-		e := mask(*r.Error)
+		e := m.mask(*r.Error)
 		c.Error = &e
 	}
 	if r.Signatures != nil {
 		c.Signatures = make([]SignatureReport, len(r.Signatures))
 	}
 	for i, s := range r.Signatures {
-		s.Summary = mask(s.Summary)
-		s.Warnings = maskAll(s.Warnings)
-		if s.Timestamps != nil {
-			ts := make([]TimestampReport, len(s.Timestamps))
-			for j, e := range s.Timestamps {
-				e.Summary = mask(e.Summary)
-				ts[j] = e
-			}
-			s.Timestamps = ts
-		}
-		if s.Checks != nil {
-			checks := make([]Check, len(s.Checks))
-			for j, ch := range s.Checks {
-				ch.Detail = mask(ch.Detail)
-				checks[j] = ch
-			}
-			s.Checks = checks
-		}
-		if s.ChangesAfterSigning.Objects != nil {
-			objs := make([]ChangedObject, len(s.ChangesAfterSigning.Objects))
-			for j, o := range s.ChangesAfterSigning.Objects {
-				o.Why = mask(o.Why)
-				objs[j] = o
-			}
-			s.ChangesAfterSigning.Objects = objs
-		}
-		if s.SignerClaims != nil {
-			hide := func(v string) string {
-				if v == "" {
-					return ""
-				}
-				return Hidden
-			}
-			s.SignerClaims = &SignerClaims{Reason: hide(s.SignerClaims.Reason), Location: hide(s.SignerClaims.Location),
-				ContactInfo: hide(s.SignerClaims.ContactInfo)}
-		}
-		if s.Signer != nil {
-			s.Signer = &Signer{Subject: Hidden, Test: s.Signer.Test,
-				NameSubstituted: s.Signer.NameSubstituted, AddressSubstituted: s.Signer.AddressSubstituted}
-		}
-		if s.Certificate != nil {
-			ci := *s.Certificate
-			if len(ci.Chain) > 0 {
-				ci.Chain = append([]string{Hidden}, ci.Chain[1:]...)
-			}
-			if len(ci.CRLDistributionPoints) > 0 {
-				ci.CRLDistributionPoints = make([]string, len(s.Certificate.CRLDistributionPoints))
-				for j, dp := range s.Certificate.CRLDistributionPoints {
-					ci.CRLDistributionPoints[j] = Hidden
-					if issuerNamed(&ci, dp) {
-						ci.CRLDistributionPoints[j] = dp
-					}
-				}
-			}
-			s.Certificate = &ci
-		}
-		if s.Revocation != nil {
-			rv := *s.Revocation
-			if rv.CRLScope != "" && rv.CRLScope != "whole" {
-				rv.CRLScope = Hidden
-				if rv.CRLFile != "" {
-					rv.CRLFile = Hidden
-				}
-			}
-			s.Revocation = &rv
-		}
-		c.Signatures[i] = s
+		c.Signatures[i] = m.maskSignature(s)
 	}
 	return &c
+}
+
+// masker hides the message arguments that contain one of a report's personal strings.
+type masker struct {
+	personal []string
+}
+
+// mask returns m with every argument that contains a personal string replaced by
+// Hidden (a copy: m's arguments are not changed).
+func (k masker) mask(m Message) Message {
+	if len(m.Args) == 0 {
+		return m
+	}
+	args := append([]string(nil), m.Args...)
+	for i, a := range args {
+		for _, p := range k.personal {
+			if strings.Contains(a, p) {
+				args[i] = Hidden
+				break
+			}
+		}
+	}
+	m.Args = args
+	return m
+}
+
+// maskAll masks each message of ms, into a new slice (nil stays nil).
+func (k masker) maskAll(ms []Message) []Message {
+	if ms == nil {
+		return nil
+	}
+	out := make([]Message, len(ms))
+	for i, m := range ms {
+		out[i] = k.mask(m)
+	}
+	return out
+}
+
+// maskSignature returns s (a copy, sharing nothing that is masked) without the
+// signer's personal data; see MaskPersonalData.
+func (k masker) maskSignature(s SignatureReport) SignatureReport {
+	s.Summary = k.mask(s.Summary)
+	s.Warnings = k.maskAll(s.Warnings)
+	if s.Timestamps != nil {
+		ts := make([]TimestampReport, len(s.Timestamps))
+		for j, e := range s.Timestamps {
+			e.Summary = k.mask(e.Summary)
+			ts[j] = e
+		}
+		s.Timestamps = ts
+	}
+	if s.Checks != nil {
+		checks := make([]Check, len(s.Checks))
+		for j, ch := range s.Checks {
+			ch.Detail = k.mask(ch.Detail)
+			checks[j] = ch
+		}
+		s.Checks = checks
+	}
+	if s.ChangesAfterSigning.Objects != nil {
+		objs := make([]ChangedObject, len(s.ChangesAfterSigning.Objects))
+		for j, o := range s.ChangesAfterSigning.Objects {
+			o.Why = k.mask(o.Why)
+			objs[j] = o
+		}
+		s.ChangesAfterSigning.Objects = objs
+	}
+	if s.SignerClaims != nil {
+		s.SignerClaims = &SignerClaims{Reason: hideText(s.SignerClaims.Reason), Location: hideText(s.SignerClaims.Location),
+			ContactInfo: hideText(s.SignerClaims.ContactInfo)}
+	}
+	if s.Signer != nil {
+		s.Signer = &Signer{Subject: Hidden, Test: s.Signer.Test,
+			NameSubstituted: s.Signer.NameSubstituted, AddressSubstituted: s.Signer.AddressSubstituted}
+	}
+	if s.Certificate != nil {
+		s.Certificate = maskCertificate(s.Certificate)
+	}
+	if s.Revocation != nil {
+		rv := *s.Revocation
+		if rv.CRLScope != "" && rv.CRLScope != "whole" {
+			rv.CRLScope = Hidden
+			if rv.CRLFile != "" {
+				rv.CRLFile = Hidden
+			}
+		}
+		s.Revocation = &rv
+	}
+	return s
+}
+
+// hideText returns Hidden for a non-empty v.
+func hideText(v string) string {
+	if v == "" {
+		return ""
+	}
+	return Hidden
+}
+
+// maskCertificate returns a copy of orig with the signer's entry of the chain and every
+// CRL distribution point but one naming the issuer itself reading Hidden.
+func maskCertificate(orig *CertificateInfo) *CertificateInfo {
+	ci := *orig
+	if len(ci.Chain) > 0 {
+		ci.Chain = append([]string{Hidden}, ci.Chain[1:]...)
+	}
+	if len(ci.CRLDistributionPoints) > 0 {
+		ci.CRLDistributionPoints = make([]string, len(orig.CRLDistributionPoints))
+		for j, dp := range orig.CRLDistributionPoints {
+			ci.CRLDistributionPoints[j] = Hidden
+			if issuerNamed(&ci, dp) {
+				ci.CRLDistributionPoints[j] = dp
+			}
+		}
+	}
+	return &ci
 }
 
 // personalStrings lists what a report holds about its signers' persons: name, address,

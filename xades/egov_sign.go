@@ -33,6 +33,7 @@ type egovStyle struct {
 	rawInfoFragment bool
 }
 
+// signEGov is SignEGov with the variations of style.
 func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 	algURI, err := opts.check()
 	if err != nil {
@@ -63,6 +64,29 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 		}
 		return newError(err, MsgEGovStructure, err.Error())
 	}
+	if err := checkPackageFiles(pkg, k); err != nil {
+		return err
+	}
+
+	id, err := newID(doc, "egov-sig-")
+	if err != nil {
+		return err
+	}
+	infoURI := "#" + fileURI(egovInfoID)
+	if style.rawInfoFragment {
+		infoURI = "#" + egovInfoID
+	}
+	render := egovRenderer(id, algURI, infoURI, k.listed, &opts)
+	signed, err := signInTree(doc, k.sigInfo, 1+len(k.listed), render, id, pkg.files, &opts, algURI)
+	if err != nil {
+		return signError(err)
+	}
+	return writeSignedPackage(out, pkg, k.listed, signed, id)
+}
+
+// checkPackageFiles refuses a package whose files are not plain files inside the package
+// folder, or are not exactly those kousei.xml lists.
+func checkPackageFiles(pkg *egovPackage, k *kousei) error {
 	if bad := pkg.files.unsafe(); len(bad) > 0 {
 		return newError(errors.New("not a plain file"), MsgEGovNotPlainFile, bad[0])
 	}
@@ -86,16 +110,14 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 			return newError(errors.New("listed file missing"), MsgEGovMissing, name)
 		}
 	}
+	return nil
+}
 
-	id, err := newID(doc, "egov-sig-")
-	if err != nil {
-		return err
-	}
-	infoURI := "#" + fileURI(egovInfoID)
-	if style.rawInfoFragment {
-		infoURI = "#" + egovInfoID
-	}
-	render := func(parts signatureParts) (string, error) {
+// egovRenderer returns the renderer of the e-Gov Signature element id: SignedInfo with
+// Reference 1 to infoURI (the 構成情報) and one reference per listed file, the signature
+// value and the KeyInfo.
+func egovRenderer(id, algURI, infoURI string, listed []string, opts *SignOptions) func(signatureParts) (string, error) {
+	return func(parts signatureParts) (string, error) {
 		var b strings.Builder
 		b.WriteString(`<Signature xmlns="` + NSDSig + `" Id="` + escapeAttr(id) + `">`)
 		b.WriteString(`<SignedInfo>`)
@@ -105,22 +127,23 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 		b.WriteString(`<Transforms><Transform Algorithm="` + AlgC14N10 + `"/></Transforms>`)
 		b.WriteString(`<DigestMethod Algorithm="` + AlgSHA256 + `"/><DigestValue>` + parts.digests[0] + `</DigestValue>`)
 		b.WriteString(`</Reference>`)
-		for i, name := range k.listed {
+		for i, name := range listed {
 			b.WriteString(`<Reference URI="` + escapeAttr(fileURI(name)) + `">`)
 			b.WriteString(`<DigestMethod Algorithm="` + AlgSHA256 + `"/><DigestValue>` + parts.digests[i+1] + `</DigestValue>`)
 			b.WriteString(`</Reference>`)
 		}
 		b.WriteString(`</SignedInfo>`)
 		b.WriteString(`<SignatureValue>` + parts.sigValue + `</SignatureValue>`)
-		b.WriteString(keyInfoXML("", &opts))
+		b.WriteString(keyInfoXML("", opts))
 		b.WriteString(`</Signature>`)
 		return b.String(), nil
 	}
-	signed, err := signInTree(doc, k.sigInfo, 1+len(k.listed), render, id, pkg.files, &opts, algURI)
-	if err != nil {
-		return signError(err)
-	}
+}
 
+// writeSignedPackage writes the signed package to out, like the input (a zip or a
+// folder) with kousei.xml replaced by signed, and checks the signature id in it before
+// it is renamed into place.
+func writeSignedPackage(out string, pkg *egovPackage, listed []string, signed []byte, id string) error {
 	check := func(p string) error {
 		tp, err := openPackage(p)
 		if err != nil {
@@ -136,7 +159,7 @@ func signEGov(in, out string, opts SignOptions, style egovStyle) error {
 		_, err := w.Write(signed)
 		return err
 	}}
-	for _, name := range k.listed {
+	for _, name := range listed {
 		files[name] = func(w io.Writer) error {
 			if err := hashFile(pkg.files, name, w); err != nil {
 				return newError(err, MsgDocUnreadable, err.Error())

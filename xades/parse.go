@@ -473,24 +473,11 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 		var done *node // a node completed at the top of an expansion
 		switch {
 		case strings.HasPrefix(rest, "</"):
-			start := p.p
-			p.p += 2
-			name, err := p.name()
-			if err != nil {
+			closed := cur
+			if err := p.endTag(cur, base); err != nil {
 				return err
 			}
-			if name != cur.qname() || cur == base {
-				return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
-			}
-			p.skipSpace()
-			if p.p >= len(p.s) || p.s[p.p] != '>' {
-				return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
-			}
-			p.p++
-			cur.end = int32(p.p)
-			closed := cur
 			cur = cur.parent
-			p.tail = p.tail[:len(p.tail)-1]
 			depth--
 			if cur == p.doc.root {
 				return nil
@@ -507,14 +494,9 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 				done = p.tail[len(p.tail)-1].last
 			}
 		case strings.HasPrefix(rest, "<![CDATA["):
-			start := p.p
-			end := strings.Index(rest[9:], "]]>")
-			if end < 0 {
-				return p.fail(ErrMalformed, start, "unterminated CDATA section")
+			if err := p.cdata(cur); err != nil {
+				return err
 			}
-			body := rest[9 : 9+end]
-			p.p += 9 + end + 3
-			p.appendText(cur, start, func() string { return normalizeNewlines(body) })
 		case strings.HasPrefix(rest, "<?"):
 			if err := p.pi(cur); err != nil {
 				return err
@@ -557,6 +539,42 @@ func (p *parser) content(base *node, limit int, emit func(*node) bool) error {
 			return errStopExpansion
 		}
 	}
+}
+
+// endTag parses the end tag at p.p, which must close cur (not base, the node whose
+// content is parsed), and ends cur there; the caller moves up to cur's parent.
+func (p *parser) endTag(cur, base *node) error {
+	start := p.p
+	p.p += 2
+	name, err := p.name()
+	if err != nil {
+		return err
+	}
+	if name != cur.qname() || cur == base {
+		return p.fail(ErrMalformed, start, "end tag </%s> does not match <%s>", name, cur.qname())
+	}
+	p.skipSpace()
+	if p.p >= len(p.s) || p.s[p.p] != '>' {
+		return p.fail(ErrMalformed, p.p, "malformed end tag </%s>", name)
+	}
+	p.p++
+	cur.end = int32(p.p)
+	p.tail = p.tail[:len(p.tail)-1]
+	return nil
+}
+
+// cdata parses the CDATA section at p.p into text of parent.
+func (p *parser) cdata(parent *node) error {
+	start := p.p
+	rest := p.s[p.p:]
+	end := strings.Index(rest[9:], "]]>")
+	if end < 0 {
+		return p.fail(ErrMalformed, start, "unterminated CDATA section")
+	}
+	body := rest[9 : 9+end]
+	p.p += 9 + end + 3
+	p.appendText(parent, start, func() string { return normalizeNewlines(body) })
+	return nil
 }
 
 // charData parses character data up to the next '<'.
@@ -744,18 +762,51 @@ func (p *parser) startTag(parent *node) (*node, error) {
 	if parent.kind == elementNode {
 		scope = parent.scope
 	}
-	var plain *plainKey
-	if len(raws) == 0 {
-		key := plainKey{qname: qn, n: len(scope)}
+	// An element without attributes shares the fields of the last one with the same name
+	// in the same scope.
+	var plain plainKey
+	isPlain := len(raws) == 0
+	if isPlain {
+		plain = plainKey{qname: qn, n: len(scope)}
 		if len(scope) > 0 {
-			key.scope = &scope[0]
+			plain.scope = &scope[0]
 		}
-		if f, ok := p.plain[key]; ok {
+		if f, ok := p.plain[plain]; ok {
 			el.elemFields = f
 			return el, nil
 		}
-		plain = &key
 	}
+	el.elemFields = p.newElemFields()
+	others, err := p.nsDecls(el, raws)
+	if err != nil {
+		return nil, err
+	}
+	if len(el.decls) > 0 {
+		if scope, err = p.declScope(scope, el.decls, qn, start); err != nil {
+			return nil, err
+		}
+	}
+	el.scope = scope
+	if err := p.elementName(el, qn, start); err != nil {
+		return nil, err
+	}
+	if len(others) > 0 {
+		if err := p.elemAttrs(el, others); err != nil {
+			return nil, err
+		}
+	}
+	if isPlain {
+		if p.plain == nil {
+			p.plain = map[plainKey]*elemFields{}
+		}
+		p.plain[plain] = el.elemFields
+	}
+	return el, nil
+}
+
+// newElemFields returns the next zeroed elemFields of the parser's slab, starting a new
+// slab (larger in big documents) when the current one is full.
+func (p *parser) newElemFields() *elemFields {
 	if len(p.eslab) == cap(p.eslab) {
 		size := 64
 		if p.order > 4096 {
@@ -764,7 +815,13 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		p.eslab = make([]elemFields, 0, size)
 	}
 	p.eslab = p.eslab[:len(p.eslab)+1]
-	el.elemFields = &p.eslab[len(p.eslab)-1]
+	return &p.eslab[len(p.eslab)-1]
+}
+
+// nsDecls checks el's namespace declarations (xmlns and xmlns:prefix attributes among
+// raws) and records them in el.decls; it returns the other attributes, kept in p.others
+// (reused from one element to the next).
+func (p *parser) nsDecls(el *node, raws []rawAttr) ([]rawAttr, error) {
 	others := p.others[:0]
 	var declared map[string]bool
 	for _, a := range raws {
@@ -805,88 +862,94 @@ func (p *parser) startTag(parent *node) (*node, error) {
 		el.decls = append(el.decls, nsBinding{prefix, a.value})
 	}
 	p.others = others
-	if len(el.decls) > 0 {
-		base := scope
-		if scope = applyDecls(base, el.decls); len(scope) > 0 && (len(base) == 0 || &scope[0] != &base[0]) {
-			p.scopeEntries += len(scope) // a new copy
-		}
-		if len(scope) > MaxNamespaces {
-			return nil, p.fail(ErrMalformed, start, "more than %d namespaces in scope at <%s>", MaxNamespaces, qn)
-		}
-		if p.scopeEntries > maxScopeEntries+len(p.s)/16 {
-			return nil, p.fail(ErrMalformed, start, "too many namespace declarations in nested elements")
-		}
-	}
-	el.scope = scope
+	return others, nil
+}
 
+// declScope returns the scope of an element that declares decls inside base (the
+// element <qn> at start), counting new copies against the parser's namespace limits.
+func (p *parser) declScope(base, decls []nsBinding, qn string, start int) ([]nsBinding, error) {
+	scope := applyDecls(base, decls)
+	if len(scope) > 0 && (len(base) == 0 || &scope[0] != &base[0]) {
+		p.scopeEntries += len(scope) // a new copy
+	}
+	if len(scope) > MaxNamespaces {
+		return nil, p.fail(ErrMalformed, start, "more than %d namespaces in scope at <%s>", MaxNamespaces, qn)
+	}
+	if p.scopeEntries > maxScopeEntries+len(p.s)/16 {
+		return nil, p.fail(ErrMalformed, start, "too many namespace declarations in nested elements")
+	}
+	return scope, nil
+}
+
+// elementName splits el's qualified name qn into prefix and local name and resolves its
+// namespace in el's scope.
+func (p *parser) elementName(el *node, qn string, start int) error {
 	prefix, local, ok := splitQName(qn)
 	if !ok {
-		return nil, p.fail(ErrMalformed, start, "element name %q is not a valid qualified name", qn)
+		return p.fail(ErrMalformed, start, "element name %q is not a valid qualified name", qn)
 	}
 	if prefix == "xmlns" {
-		return nil, p.fail(ErrMalformed, start, "element name %q uses the xmlns prefix", qn)
+		return p.fail(ErrMalformed, start, "element name %q uses the xmlns prefix", qn)
 	}
 	el.prefix, el.local = prefix, local
 	uri, bound := el.lookupNS(prefix)
 	if !bound && prefix != "" {
-		return nil, p.fail(ErrMalformed, start, "namespace prefix %q of <%s> is not declared", prefix, qn)
+		return p.fail(ErrMalformed, start, "namespace prefix %q of <%s> is not declared", prefix, qn)
 	}
 	el.uri = uri
+	return nil
+}
 
-	if len(others) > 0 {
-		el.attrs = p.attrSlab(len(others))
-		var seen map[string]bool
-		if len(others) > 16 {
-			seen = make(map[string]bool, 2*len(others))
+// elemAttrs resolves the namespaces of el's attributes (others, not the declarations)
+// into el.attrs, refusing duplicates by qualified and by expanded name, and indexes the
+// ID attributes of the document.
+func (p *parser) elemAttrs(el *node, others []rawAttr) error {
+	el.attrs = p.attrSlab(len(others))
+	var seen map[string]bool
+	if len(others) > 16 {
+		seen = make(map[string]bool, 2*len(others))
+	}
+	for _, a := range others {
+		ap, al, ok := splitQName(a.qname)
+		if !ok {
+			return p.fail(ErrMalformed, a.at, "attribute name %q is not a valid qualified name", a.qname)
 		}
-		for _, a := range others {
-			ap, al, ok := splitQName(a.qname)
-			if !ok {
-				return nil, p.fail(ErrMalformed, a.at, "attribute name %q is not a valid qualified name", a.qname)
+		var auri string
+		if ap != "" {
+			u, bound := el.lookupNS(ap)
+			if !bound {
+				return p.fail(ErrMalformed, a.at, "namespace prefix %q of attribute %s is not declared", ap, a.qname)
 			}
-			var auri string
+			auri = u
+		}
+		nv := attr{prefix: ap, local: al, uri: auri, value: a.value}
+		if seen != nil {
+			k1, k2 := "q\x00"+a.qname, "e\x00"+auri+"\x00"+al
+			if seen[k1] || (ap != "" && seen[k2]) {
+				return p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
+			}
+			seen[k1] = true
 			if ap != "" {
-				u, bound := el.lookupNS(ap)
-				if !bound {
-					return nil, p.fail(ErrMalformed, a.at, "namespace prefix %q of attribute %s is not declared", ap, a.qname)
-				}
-				auri = u
+				seen[k2] = true
 			}
-			nv := attr{prefix: ap, local: al, uri: auri, value: a.value}
-			if seen != nil {
-				k1, k2 := "q\x00"+a.qname, "e\x00"+auri+"\x00"+al
-				if seen[k1] || (ap != "" && seen[k2]) {
-					return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
-				}
-				seen[k1] = true
-				if ap != "" {
-					seen[k2] = true
-				}
-			} else {
-				for i := range el.attrs {
-					o := &el.attrs[i]
-					if o.qname() == a.qname || (ap != "" && o.prefix != "" && o.uri == auri && o.local == al) {
-						return nil, p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
-					}
-				}
-			}
-			el.attrs = append(el.attrs, nv)
-			if isIDAttr(&nv) && p.base == nil {
-				d := p.doc
-				d.ids[nv.value] = append(d.ids[nv.value], el)
-				if len(d.ids[nv.value]) == 2 {
-					d.dups = append(d.dups, nv.value)
+		} else {
+			for i := range el.attrs {
+				o := &el.attrs[i]
+				if o.qname() == a.qname || (ap != "" && o.prefix != "" && o.uri == auri && o.local == al) {
+					return p.fail(ErrMalformed, a.at, "duplicate attribute %s", a.qname)
 				}
 			}
 		}
-	}
-	if plain != nil {
-		if p.plain == nil {
-			p.plain = map[plainKey]*elemFields{}
+		el.attrs = append(el.attrs, nv)
+		if isIDAttr(&nv) && p.base == nil {
+			d := p.doc
+			d.ids[nv.value] = append(d.ids[nv.value], el)
+			if len(d.ids[nv.value]) == 2 {
+				d.dups = append(d.dups, nv.value)
+			}
 		}
-		p.plain[*plain] = el.elemFields
 	}
-	return el, nil
+	return nil
 }
 
 // applyDecls returns a new sorted scope: base with decls applied, or base itself when

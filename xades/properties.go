@@ -182,51 +182,13 @@ func readSignedProps(sp *node) (*signedProps, error) {
 		if c.local != "Cert" || !isXAdESNS(c.uri) {
 			return nil, fmt.Errorf("unexpected %s in %s", c.local, sc.local)
 		}
-		var ref certRef
-		cds := xadesChild(c, "CertDigest")
-		if len(cds) != 1 {
-			return nil, errors.New("Cert without exactly one CertDigest")
+		ref, unsupported, err := readCertRef(c, out.v2)
+		if err != nil {
+			return nil, err
 		}
-		var dm, dv *node
-		for _, e := range cds[0].elements() {
-			switch {
-			case e.is(NSDSig, "DigestMethod"):
-				dm = e
-			case e.is(NSDSig, "DigestValue"):
-				dv = e
-			}
-		}
-		if dm == nil || dv == nil {
-			return nil, errors.New("incomplete CertDigest")
-		}
-		alg, _ := dm.attrValue("Algorithm")
-		d, ok := digestAlgs[alg]
-		if !ok {
-			out.unsupportedDigest = alg
+		if unsupported != "" {
+			out.unsupportedDigest = unsupported
 			continue
-		}
-		val, err := decodeBase64(dv.text())
-		if err != nil || len(val) != d.hash.Size() {
-			return nil, errors.New("malformed CertDigest value")
-		}
-		ref.digest, ref.digestValue = d, val
-		if out.v2 {
-			if is := xadesChild(c, "IssuerSerialV2"); len(is) == 1 {
-				der, err := decodeBase64(is[0].text())
-				if err != nil {
-					return nil, errors.New("IssuerSerialV2 is not base64")
-				}
-				ref.issuerSerial = der
-			}
-		} else if is := xadesChild(c, "IssuerSerial"); len(is) == 1 {
-			for _, e := range is[0].elements() {
-				switch {
-				case e.is(NSDSig, "X509SerialNumber"):
-					ref.serialV1 = strings.TrimSpace(e.text())
-				case e.is(NSDSig, "X509IssuerName"):
-					ref.issuerV1 = strings.TrimSpace(e.text())
-				}
-			}
 		}
 		out.certRefs = append(out.certRefs, ref)
 	}
@@ -239,4 +201,66 @@ func readSignedProps(sp *node) (*signedProps, error) {
 		return nil, errors.New("SigningCertificate without a Cert")
 	}
 	return out, nil
+}
+
+// readCertRef reads one Cert of a SigningCertificate (v2: SigningCertificateV2): its
+// CertDigest and issuer serial. A digest algorithm this package does not know is
+// returned as unsupported, with no reference.
+func readCertRef(c *node, v2 bool) (ref certRef, unsupported string, err error) {
+	cds := xadesChild(c, "CertDigest")
+	if len(cds) != 1 {
+		return certRef{}, "", errors.New("Cert without exactly one CertDigest")
+	}
+	var dm, dv *node
+	for _, e := range cds[0].elements() {
+		switch {
+		case e.is(NSDSig, "DigestMethod"):
+			dm = e
+		case e.is(NSDSig, "DigestValue"):
+			dv = e
+		}
+	}
+	if dm == nil || dv == nil {
+		return certRef{}, "", errors.New("incomplete CertDigest")
+	}
+	alg, _ := dm.attrValue("Algorithm")
+	d, ok := digestAlgs[alg]
+	if !ok {
+		return certRef{}, alg, nil
+	}
+	val, err := decodeBase64(dv.text())
+	if err != nil || len(val) != d.hash.Size() {
+		return certRef{}, "", errors.New("malformed CertDigest value")
+	}
+	ref.digest, ref.digestValue = d, val
+	if err := ref.readIssuerSerial(c, v2); err != nil {
+		return certRef{}, "", err
+	}
+	return ref, "", nil
+}
+
+// readIssuerSerial reads a Cert's IssuerSerialV2 (DER, v2) or IssuerSerial (issuer
+// name and serial number as text), when present, into ref.
+func (ref *certRef) readIssuerSerial(c *node, v2 bool) error {
+	if v2 {
+		if is := xadesChild(c, "IssuerSerialV2"); len(is) == 1 {
+			der, err := decodeBase64(is[0].text())
+			if err != nil {
+				return errors.New("IssuerSerialV2 is not base64")
+			}
+			ref.issuerSerial = der
+		}
+		return nil
+	}
+	if is := xadesChild(c, "IssuerSerial"); len(is) == 1 {
+		for _, e := range is[0].elements() {
+			switch {
+			case e.is(NSDSig, "X509SerialNumber"):
+				ref.serialV1 = strings.TrimSpace(e.text())
+			case e.is(NSDSig, "X509IssuerName"):
+				ref.issuerV1 = strings.TrimSpace(e.text())
+			}
+		}
+	}
+	return nil
 }

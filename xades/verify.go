@@ -310,26 +310,8 @@ func (c *sigCheck) parseStructure() *sigResult {
 	if len(v.doc.dups) > 0 {
 		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckIDsUnique, MsgSigDuplicateID, v.doc.dups[0])
 	}
-
-	// ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
-	kids := sig.elements()
-	signedInfos := countSignedInfos(sig) // a nested signature is reported on its own
-	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
-		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigSignedInfo, fmt.Sprint(signedInfos))
-	}
-	c.si, c.sv = kids[0], kids[1]
-	if !c.sv.is(NSDSig, "SignatureValue") {
-		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "SignatureValue must follow SignedInfo")
-	}
-	for i, k := range kids[2:] {
-		switch {
-		case k.is(NSDSig, "KeyInfo") && i == 0:
-			c.keyInfo = k
-		case k.is(NSDSig, "Object"):
-			c.objects = append(c.objects, k)
-		default:
-			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+k.qname()+" in Signature")
-		}
+	if fr := c.signatureChildren(); fr != nil {
+		return fr
 	}
 
 	// SignedInfo = CanonicalizationMethod, SignatureMethod, Reference+
@@ -337,54 +319,11 @@ func (c *sigCheck) parseStructure() *sigResult {
 	if len(sik) < 3 || !sik[0].is(NSDSig, "CanonicalizationMethod") || !sik[1].is(NSDSig, "SignatureMethod") {
 		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "malformed SignedInfo")
 	}
-	c14nURI, _ := sik[0].attrValue("Algorithm")
-	siMethod, ok := c14nByURI(c14nURI)
-	if !ok {
-		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "c14n", c14nURI)
+	if fr := c.signedInfoAlgorithms(sik[0], sik[1]); fr != nil {
+		return fr
 	}
-	if siMethod.exclusive {
-		for _, e := range sik[0].elements() {
-			if e.is(AlgExcC14N, "InclusiveNamespaces") {
-				pl, _ := e.attrValue("PrefixList")
-				siMethod = siMethod.withPrefixList(pl)
-			}
-		}
-	}
-	c.siMethod = siMethod
-	sigURI, _ := sik[1].attrValue("Algorithm")
-	sigAlg, ok := signatureAlgs[sigURI]
-	if !ok {
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "signature", sigURI)
-	}
-	sigAlg, merr := readSignatureMethod(sik[1], sigAlg)
-	if merr != nil {
-		if merr.forbidden {
-			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, merr.detail)
-		}
-		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithmParams, sigURI)
-	}
-	c.sigAlg = sigAlg
-	rep.SignatureAlgorithm = sigAlg.name
-
-	if len(sik)-2 > MaxReferences {
-		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure,
-			fmt.Sprintf("more than %d references", MaxReferences))
-	}
-	for _, e := range sik[2:] {
-		if !e.is(NSDSig, "Reference") {
-			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
-		}
-		ref, perr := parseReference(e)
-		if perr != nil {
-			return r.refFailure(perr)
-		}
-		if rerr := ref.resolve(v.doc, v.files); rerr != nil {
-			return r.refFailure(rerr)
-		}
-		if terr := ref.checkTransforms(); terr != nil {
-			return r.refFailure(terr)
-		}
-		c.refs = append(c.refs, ref)
+	if fr := c.readReferences(sik[2:]); fr != nil {
+		return fr
 	}
 	r.passed(trust.CheckStructure, MsgCheckStructureOK)
 	// A counter-signature signs the SignatureValue of the signature it countersigns.
@@ -415,6 +354,95 @@ func (c *sigCheck) parseStructure() *sigResult {
 		if fr := v.checkEGovProfile(sig, c.refs, r); fr != nil {
 			return fr
 		}
+	}
+	return nil
+}
+
+// signatureChildren checks ds:Signature = SignedInfo, SignatureValue, KeyInfo?, Object*
+// and keeps each part in c.
+func (c *sigCheck) signatureChildren() *sigResult {
+	sig, r := c.sig, c.r
+	kids := sig.elements()
+	signedInfos := countSignedInfos(sig) // a nested signature is reported on its own
+	if signedInfos != 1 || len(kids) < 2 || !kids[0].is(NSDSig, "SignedInfo") {
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigSignedInfo, fmt.Sprint(signedInfos))
+	}
+	c.si, c.sv = kids[0], kids[1]
+	if !c.sv.is(NSDSig, "SignatureValue") {
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "SignatureValue must follow SignedInfo")
+	}
+	for i, k := range kids[2:] {
+		switch {
+		case k.is(NSDSig, "KeyInfo") && i == 0:
+			c.keyInfo = k
+		case k.is(NSDSig, "Object"):
+			c.objects = append(c.objects, k)
+		default:
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+k.qname()+" in Signature")
+		}
+	}
+	return nil
+}
+
+// signedInfoAlgorithms reads SignedInfo's CanonicalizationMethod (with an exclusive
+// canonicalization's InclusiveNamespaces) and SignatureMethod into c, refusing the
+// algorithms and parameters this package does not verify.
+func (c *sigCheck) signedInfoAlgorithms(c14nMethod, sigMethod *node) *sigResult {
+	r := c.r
+	c14nURI, _ := c14nMethod.attrValue("Algorithm")
+	siMethod, ok := c14nByURI(c14nURI)
+	if !ok {
+		return r.set(trust.Indeterminate, trust.FormatFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "c14n", c14nURI)
+	}
+	if siMethod.exclusive {
+		for _, e := range c14nMethod.elements() {
+			if e.is(AlgExcC14N, "InclusiveNamespaces") {
+				pl, _ := e.attrValue("PrefixList")
+				siMethod = siMethod.withPrefixList(pl)
+			}
+		}
+	}
+	c.siMethod = siMethod
+	sigURI, _ := sigMethod.attrValue("Algorithm")
+	sigAlg, ok := signatureAlgs[sigURI]
+	if !ok {
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithm, "signature", sigURI)
+	}
+	sigAlg, merr := readSignatureMethod(sigMethod, sigAlg)
+	if merr != nil {
+		if merr.forbidden {
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, merr.detail)
+		}
+		return r.set(trust.Indeterminate, trust.CryptoConstraintsFailure, trust.CheckAlgorithms, MsgSigAlgorithmParams, sigURI)
+	}
+	c.sigAlg = sigAlg
+	r.rep.SignatureAlgorithm = sigAlg.name
+	return nil
+}
+
+// readReferences parses SignedInfo's references (refs, at most MaxReferences), resolves
+// each and checks its transforms, keeping them in c.refs.
+func (c *sigCheck) readReferences(refs []*node) *sigResult {
+	v, r := c.v, c.r
+	if len(refs) > MaxReferences {
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure,
+			fmt.Sprintf("more than %d references", MaxReferences))
+	}
+	for _, e := range refs {
+		if !e.is(NSDSig, "Reference") {
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckStructure, MsgSigStructure, "unexpected "+e.qname()+" in SignedInfo")
+		}
+		ref, perr := parseReference(e)
+		if perr != nil {
+			return r.refFailure(perr)
+		}
+		if rerr := ref.resolve(v.doc, v.files); rerr != nil {
+			return r.refFailure(rerr)
+		}
+		if terr := ref.checkTransforms(); terr != nil {
+			return r.refFailure(terr)
+		}
+		c.refs = append(c.refs, ref)
 	}
 	return nil
 }
@@ -521,29 +549,47 @@ func (c *sigCheck) signer() *sigResult {
 		return err == nil
 	}
 
-	if c.sp != nil {
-		props, err := readSignedProps(c.sp)
-		if err != nil {
-			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, err.Error())
-		}
-		c.props = props
-		r.rep.ClaimedSigningTime = props.signingTime
-		r.claimed = props.signingTime
-		// A DataObjectFormat describes one of this signature's references.
-		refIDs := map[string]bool{}
-		for _, ref := range c.refs {
-			if id, ok := ref.el.attrValue("Id"); ok {
-				refIDs["#"+id] = true
-			}
-		}
-		for _, or := range props.objectRefs {
-			if !refIDs[or] {
-				return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed,
-					"DataObjectFormat "+or+" names no reference of this signature")
-			}
+	if fr := c.readProps(); fr != nil {
+		return fr
+	}
+	return c.selectKey(verifies)
+}
+
+// readProps reads the signed properties (when the signature has them) into c.props and
+// checks that each DataObjectFormat describes one of this signature's references.
+func (c *sigCheck) readProps() *sigResult {
+	r := c.r
+	if c.sp == nil {
+		return nil
+	}
+	props, err := readSignedProps(c.sp)
+	if err != nil {
+		return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed, err.Error())
+	}
+	c.props = props
+	r.rep.ClaimedSigningTime = props.signingTime
+	r.claimed = props.signingTime
+	// A DataObjectFormat describes one of this signature's references.
+	refIDs := map[string]bool{}
+	for _, ref := range c.refs {
+		if id, ok := ref.el.attrValue("Id"); ok {
+			refIDs["#"+id] = true
 		}
 	}
+	for _, or := range props.objectRefs {
+		if !refIDs[or] {
+			return r.set(trust.TotalFailed, trust.FormatFailure, trust.CheckSignedProperties, MsgPropsMalformed,
+				"DataObjectFormat "+or+" names no reference of this signature")
+		}
+	}
+	return nil
+}
 
+// selectKey selects the key that verifies the signature value (verifies): from the
+// signing certificate reference when there is one, else whichever certificate (or bare
+// key) of KeyInfo verifies; it keeps the signer and the other certificates in c.r.
+func (c *sigCheck) selectKey(verifies func(crypto.PublicKey) bool) *sigResult {
+	r, km := c.r, c.km
 	props := c.props
 	switch {
 	case props != nil && len(props.certRefs) > 0:

@@ -140,6 +140,13 @@ func Make(s Spec) []byte {
 	}
 	objs[catalog] = fmt.Sprintf("<</Type /Catalog /Pages %d 0 R%s>>", pages, af)
 
+	return write(objs, streams, next, catalog, info, s)
+}
+
+// write serializes the objects: the streams first, then the dictionaries, directly with
+// a cross-reference table or in an object stream with a cross-reference stream. next is
+// the first unused object number.
+func write(objs map[int]string, streams map[int][2]string, next, catalog, info int, s Spec) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := map[int]int{}
@@ -173,48 +180,54 @@ func Make(s Spec) []byte {
 		}
 		fmt.Fprintf(&b, "trailer\n<</Size %d /Root %d 0 R /Info %d 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]>>\nstartxref\n%d\n%%%%EOF", size, catalog, info, xref)
 	} else {
-		objStm, xrefN := size, size+1
-		size += 2
-		var head, body bytes.Buffer
-		index := map[int]int{}
-		for i, n := range dictNums {
-			index[n] = i
-			fmt.Fprintf(&head, "%d %d ", n, body.Len())
-			body.WriteString(objs[n])
-			body.WriteString("\n")
-		}
-		data := head.String() + body.String()
-		var z bytes.Buffer
-		zw := zlib.NewWriter(&z)
-		zw.Write([]byte(data))
-		zw.Close()
-		offsets[objStm] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>\nstream\n", objStm, len(dictNums), head.Len(), z.Len())
-		b.Write(z.Bytes())
-		b.WriteString("\nendstream\nendobj\n")
-		offsets[xrefN] = b.Len()
-		var rows bytes.Buffer
-		for n := 0; n < size; n++ {
-			_, isStream := streams[n]
-			switch {
-			case n == 0:
-				rows.Write([]byte{0, 0, 0, 0, 0, 0})
-			case isStream || n == objStm || n == xrefN:
-				o := offsets[n]
-				rows.Write([]byte{1, byte(o >> 24), byte(o >> 16), byte(o >> 8), byte(o), 0})
-			default:
-				rows.Write([]byte{2, byte(objStm >> 24), byte(objStm >> 16), byte(objStm >> 8), byte(objStm), byte(index[n])})
-			}
-		}
-		raw := rows.Bytes()
-		fmt.Fprintf(&b, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 1] /Root %d 0 R /Info %d 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] /Length %d>>\nstream\n", xrefN, size, catalog, info, len(raw))
-		b.Write(raw)
-		fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF", offsets[xrefN])
+		writeXRefStream(&b, objs, streams, dictNums, offsets, size, catalog, info)
 	}
 	if !s.NoEOL {
 		b.WriteString("\n")
 	}
 	return b.Bytes()
+}
+
+// writeXRefStream writes the dictionaries into an object stream and a cross-reference
+// stream after it, and the end of the file.
+func writeXRefStream(b *bytes.Buffer, objs map[int]string, streams map[int][2]string, dictNums []int, offsets map[int]int, size, catalog, info int) {
+	objStm, xrefN := size, size+1
+	size += 2
+	var head, body bytes.Buffer
+	index := map[int]int{}
+	for i, n := range dictNums {
+		index[n] = i
+		fmt.Fprintf(&head, "%d %d ", n, body.Len())
+		body.WriteString(objs[n])
+		body.WriteString("\n")
+	}
+	data := head.String() + body.String()
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte(data))
+	zw.Close()
+	offsets[objStm] = b.Len()
+	fmt.Fprintf(b, "%d 0 obj\n<</Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d>>\nstream\n", objStm, len(dictNums), head.Len(), z.Len())
+	b.Write(z.Bytes())
+	b.WriteString("\nendstream\nendobj\n")
+	offsets[xrefN] = b.Len()
+	var rows bytes.Buffer
+	for n := 0; n < size; n++ {
+		_, isStream := streams[n]
+		switch {
+		case n == 0:
+			rows.Write([]byte{0, 0, 0, 0, 0, 0})
+		case isStream || n == objStm || n == xrefN:
+			o := offsets[n]
+			rows.Write([]byte{1, byte(o >> 24), byte(o >> 16), byte(o >> 8), byte(o), 0})
+		default:
+			rows.Write([]byte{2, byte(objStm >> 24), byte(objStm >> 16), byte(objStm >> 8), byte(objStm), byte(index[n])})
+		}
+	}
+	raw := rows.Bytes()
+	fmt.Fprintf(b, "%d 0 obj\n<</Type /XRef /Size %d /W [1 4 1] /Root %d 0 R /Info %d 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] /Length %d>>\nstream\n", xrefN, size, catalog, info, len(raw))
+	b.Write(raw)
+	fmt.Fprintf(b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF", offsets[xrefN])
 }
 
 func dictWithLength(d string, n int) string {
