@@ -17,7 +17,7 @@ import (
 func TestCRLDamagedIndex(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
 	withTestCard(t, u, "valid")
-	crlDir := filepath.Join(repoRoot(t), "testdata", "testpki", "crl")
+	crlDir := filepath.Join(repoRoot(t), "internal", "testpki", "crl")
 	c := u.startCRLs()
 	u.WaitIdle()
 	c.importPaths([]string{filepath.Join(crlDir, "sign-2023-fresh.crl"), filepath.Join(crlDir, "auth-2023-fresh.crl")})

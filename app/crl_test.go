@@ -16,7 +16,7 @@ import (
 // dates and freshness; the home screen's freshness follows.
 func TestCRLImportAndList(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
-	crlDir := filepath.Join(repoRoot(t), "testdata", "testpki", "crl")
+	crlDir := filepath.Join(repoRoot(t), "internal", "testpki", "crl")
 
 	// Production trust store: the test CA's CRL is refused, nothing is stored.
 	c := u.startCRLs()
@@ -67,7 +67,7 @@ func TestCRLImportAndList(t *testing.T) {
 func TestCRLRemove(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
 	withTestCard(t, u, "valid")
-	crlDir := filepath.Join(repoRoot(t), "testdata", "testpki", "crl")
+	crlDir := filepath.Join(repoRoot(t), "internal", "testpki", "crl")
 	c := u.startCRLs()
 	u.WaitIdle()
 	c.importPaths([]string{filepath.Join(crlDir, "sign-2023-fresh.crl"), filepath.Join(crlDir, "auth-2023-fresh.crl")})

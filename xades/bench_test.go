@@ -71,7 +71,7 @@ func BenchmarkXML(b *testing.B) {
 	certFile := filepath.Join(dir, "signer.pem")
 	writePEM(b, certFile, "CERTIFICATE", p.SignCert.Raw)
 	keyFile := filepath.Join(dir, "signer.key.pem")
-	keyDER, _ := os.ReadFile(filepath.Join("..", "testdata", "testpki", "personas", "valid", "sign.key.pem"))
+	keyDER, _ := os.ReadFile(filepath.Join("..", "internal", "testpki", "personas", "valid", "sign.key.pem"))
 	os.WriteFile(keyFile, keyDER, 0o600)
 
 	for _, size := range []struct {
