@@ -1,7 +1,7 @@
 // Package card is mynasign's JPKI client for the My Number Card (マイナンバーカード).
 //
 // A Transport carries one command APDU to a card and brings its response back; Conn
-// implements it over PC/SC (package card/pcsc) and card/softcard implements it
+// implements it over PC/SC (package card/internal/pcsc) and card/softcard implements it
 // in-process. Open identifies the card behind a Transport and returns a Session with
 // the card's operations: PIN status (without spending a try), VERIFY of the signature
 // password, the certificates, a crypto.Signer over the signature key (the RSA operation

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mynasign/mynasign/card/pcsc"
+	"github.com/mynasign/mynasign/card/internal/pcsc"
 )
 
 // Readers lists the card readers the PC/SC service knows (none is not an error).

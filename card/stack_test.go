@@ -14,14 +14,14 @@ import (
 	"time"
 
 	"github.com/mynasign/mynasign/card"
-	"github.com/mynasign/mynasign/card/pcsc"
+	"github.com/mynasign/mynasign/card/internal/pcsc"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
 	"github.com/mynasign/mynasign/internal/testpki"
 )
 
 // TestRealStack runs identify → PIN status → VERIFY → read sign cert → sign through
-// card/pcsc, a real pcscd and the vpcd driver, against the software card; the signature
+// card/internal/pcsc, a real pcscd and the vpcd driver, against the software card; the signature
 // verifies with the certificate read from the card.
 func TestRealStack(t *testing.T) {
 	st := pcscdtest.Start(t, pcscdtest.Options{})

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/mynasign/mynasign/card/pcsc"
+	"github.com/mynasign/mynasign/card/internal/pcsc"
 )
 
 // EventKind says what changed.

@@ -1,7 +1,7 @@
 // Package pcscdtest runs the real PC/SC stack for tests: a private pcscd (foreground,
 // its log captured to a file, stopped by PID) with the vsmartcard vpcd reader driver,
 // and a software My Number Card (card/softcard) attached to the reader over vpcd.
-// Tests of any package then talk to the card through libpcsclite — with card/pcsc, or
+// Tests of any package then talk to the card through libpcsclite — with card/internal/pcsc, or
 // with independent clients such as OpenSC.
 //
 // pcscd's socket is fixed (/run/pcscd/pcscd.comm), so only one pcscd can run on a

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mynasign/mynasign/card/pcsc"
+	"github.com/mynasign/mynasign/card/internal/pcsc"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/card/softcard/pcscdtest"
 )
