@@ -85,7 +85,8 @@ var (
 	ErrBadIDCheckOptions = errors.New("identity check: invalid options")
 )
 
-func (o IDCheckOptions) validate() (IDCheckOptions, error) {
+// Validate checks the options and fills the defaults (the age threshold).
+func (o IDCheckOptions) Validate() (IDCheckOptions, error) {
 	if o.AgeThreshold == 0 {
 		o.AgeThreshold = DefaultAgeThreshold
 	}
@@ -248,7 +249,7 @@ func (p IDCheckPINs) clear() {
 // report is confirmed only when every step passed; a missing or stale CRL is not a pass.
 func (c *IDCheckCard) Check(policy *trust.Policy, opts IDCheckOptions, pins IDCheckPINs) (*trust.IDCheckReport, error) {
 	defer pins.clear()
-	opts, err := opts.validate()
+	opts, err := opts.Validate()
 	if err != nil {
 		return nil, err
 	}
