@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/testdata/testpki"
+	"github.com/mynasign/mynasign/trust"
+)
+
+func idcheckJSON(t *testing.T, stdout string) *trust.IDCheckReport {
+	t.Helper()
+	var rep trust.IDCheckReport
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, stdout)
+	}
+	return &rep
+}
+
+func TestIDCheckCommand(t *testing.T) {
+	crl := t.TempDir()
+	code, stdout, stderr := runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--json", "--crl-dir", crl)
+	if code != 0 {
+		t.Fatalf("valid: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	rep := idcheckJSON(t, stdout)
+	if rep.Outcome != trust.IDConfirmed || rep.Mode != trust.IDCheckIdentity || !rep.Test || rep.Revocation.Status != trust.RevocationGood {
+		t.Fatalf("valid: %+v", rep)
+	}
+	code, stdout, _ = runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--persona", "revoked", "--json", "--crl-dir", crl)
+	if rep := idcheckJSON(t, stdout); code != 1 || rep.Outcome != trust.IDNotConfirmed || rep.Revocation.Reason != "affiliationChanged" {
+		t.Fatalf("revoked: exit %d %+v", code, rep)
+	}
+	code, stdout, stderr = runWithPIN(t, "9999", "idcheck", "--testcard", "--crl-dir", crl)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "2") {
+		t.Fatalf("wrong PIN: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--persona", "blocked", "--crl-dir", crl)
+	if code != 1 || stdout != "" || strings.Contains(stderr, "PIN (4 digits)") {
+		t.Fatalf("blocked: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, _ = runPlain(t, "idcheck", "--age", "20", "--address-prefix", "東京都")
+	if code != ExitUsage {
+		t.Fatalf("--age with --address-prefix: exit %d", code)
+	}
+}
+
+// The age check's JSON, record and logs never hold the birth date (nor name or address).
+func TestIDCheckAgeCommandHidesTheBirthDate(t *testing.T) {
+	p, _ := testpki.PersonaByID("valid")
+	crl, recDir := t.TempDir(), t.TempDir()
+	t.Setenv(logging.EnvLevel, "debug")
+	code, stdout, stderr := runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--json", "--age", "18",
+		"--record", recDir, "--show-personal-data", "--crl-dir", crl)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	rep := idcheckJSON(t, stdout)
+	if rep.Age == nil || !rep.Age.Over || rep.Age.Threshold != 18 || rep.BasicInfo != nil {
+		t.Fatalf("age: %+v", rep)
+	}
+	if !strings.Contains(stderr, "identity check") {
+		t.Fatalf("no debug log on stderr: %s", stderr)
+	}
+	texts := []string{stdout, stderr}
+	files, _ := filepath.Glob(filepath.Join(recDir, "*"))
+	if len(files) != 2 {
+		t.Fatalf("record files %v", files)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
+	b := p.Basic.BirthDate
+	for _, form := range []string{b, b[:4] + "-" + b[4:6] + "-" + b[6:], b[:4] + "年", p.Basic.Name, p.Basic.Address} {
+		for i, s := range texts {
+			if strings.Contains(s, form) {
+				t.Fatalf("%q found in output %d", form, i)
+			}
+		}
+	}
+}
