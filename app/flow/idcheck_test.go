@@ -12,6 +12,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/testdata/testpki"
@@ -297,5 +298,16 @@ func TestAtLeast(t *testing.T) {
 	// 29 February: 18 in a common year on 1 March.
 	if atLeast("20080229", 18, at("2026-02-28")) || !atLeast("20080229", 18, at("2026-03-01")) {
 		t.Error("29 February")
+	}
+}
+
+func TestIDCheckMessageKeysTranslated(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Japanese, i18n.English} {
+		l := i18n.New(lang)
+		for _, k := range IDCheckMessageKeys() {
+			if !l.Has(k) {
+				t.Errorf("%s: no text for %q", lang, k)
+			}
+		}
 	}
 }
