@@ -241,8 +241,8 @@ func (p IDCheckPINs) clear() {
 // authentication CA, validity, the authentication CRL), then a fresh 32-byte random
 // challenge signed on the card with the authentication key after one VERIFY of the PIN,
 // verified with the certificate, then (when the options need it, with the holder's
-// consent) the four facts from the text application with its own PIN and integrity
-// record. The My Number is never read.
+// consent, and only when the card passed) the four facts from the text application with
+// its own PIN and integrity record. The My Number is never read.
 //
 // A PIN problem (*card.WrongPIN, *card.Blocked, *card.LastTry, *card.InvalidPIN) or a
 // card that left the reader is an error and gives no report: nothing is retried. The
@@ -290,7 +290,9 @@ func (c *IDCheckCard) Check(policy *trust.Policy, opts IDCheckOptions, pins IDCh
 	if err := c.challenge(rep, pins); err != nil {
 		return nil, err
 	}
-	if opts.NeedsTextAP() {
+	// The four facts are read only for a card that passed: a check that is not confirmed
+	// anyway reads no personal data.
+	if opts.NeedsTextAP() && ar.Passed && rep.ChallengeResponse {
 		var vo []card.VerifyOption
 		if pins.TextLastTry {
 			vo = append(vo, card.AllowLastTry)

@@ -265,6 +265,15 @@ func TestIDCheckAddressAndBasicInfo(t *testing.T) {
 	if _, err := c.Check(policy, IDCheckOptions{Mode: trust.IDCheckAddress, AddressPrefix: "大阪府"}, authPINs()); !errors.Is(err, ErrNoConsent) {
 		t.Fatalf("no consent: %v", err)
 	}
+	// A card that does not pass: the four facts are not read at all.
+	c, sc = checkCard(t, "revoked", nil)
+	rep, err = c.Check(policy, IDCheckOptions{Mode: trust.IDCheckAge, HolderConsent: true}, authPINs())
+	if err != nil || rep.Outcome != trust.IDNotConfirmed || rep.Age != nil || sc.Stats().VerifyText != 0 {
+		t.Fatalf("revoked card, age mode: %+v %v, %d text VERIFYs", rep, err, sc.Stats().VerifyText)
+	}
+	if _, err := c.Check(policy, IDCheckOptions{Mode: trust.IDCheckAge, AgeThreshold: 200, HolderConsent: true}, authPINs()); !errors.Is(err, ErrBadIDCheckOptions) {
+		t.Fatalf("threshold 200: %v", err)
+	}
 	c, _ = checkCard(t, "valid", nil)
 	rep, err = c.Check(policy, IDCheckOptions{Mode: trust.IDCheckIdentity, WithBasicInfo: true, HolderConsent: true,
 		IssuerKey: &testpki.TextAPIssuerKey().PublicKey}, authPINs())
