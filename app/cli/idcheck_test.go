@@ -3,11 +3,14 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/testdata/testenv"
 	"github.com/mynasign/mynasign/testdata/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -35,13 +38,21 @@ func TestIDCheckCommand(t *testing.T) {
 	if rep := idcheckJSON(t, stdout); code != 1 || rep.Outcome != trust.IDNotConfirmed || rep.Revocation.Reason != "affiliationChanged" {
 		t.Fatalf("revoked: exit %d %+v", code, rep)
 	}
+	en := i18n.New(i18n.English)
+	pinName := en.T("cli.card.pin.auth")
 	code, stdout, stderr = runWithPIN(t, "9999", "idcheck", "--testcard", "--crl-dir", crl)
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "2") {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, en.T("cli.card.err.wrong_pin", pinName, 2)) {
 		t.Fatalf("wrong PIN: exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	// Blocked: the explanation, and the PIN is not even read (it stays in the pipe).
 	code, stdout, stderr = runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--persona", "blocked", "--crl-dir", crl)
-	if code != 1 || stdout != "" || strings.Contains(stderr, "PIN (4 digits)") {
+	blocked := en.T("cli.card.err.blocked", pinName, en.T("cli.card.blocked_advice.other"))
+	if code != 1 || stdout != "" || !strings.Contains(stderr, blocked) {
 		t.Fatalf("blocked: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, _ = runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--persona", "expired", "--json", "--crl-dir", crl)
+	if rep := idcheckJSON(t, stdout); code != 1 || rep.Reasons[0].Key != trust.MsgAuthExpired {
+		t.Fatalf("expired: exit %d %+v", code, rep)
 	}
 	code, _, _ = runPlain(t, "idcheck", "--age", "20", "--address-prefix", "東京都")
 	if code != ExitUsage {
@@ -77,6 +88,13 @@ func TestIDCheckAgeCommandHidesTheBirthDate(t *testing.T) {
 			t.Fatal(err)
 		}
 		texts = append(texts, string(b))
+		if strings.HasSuffix(f, ".pdf") {
+			out, err := exec.Command(testenv.Tool(t, "pdftotext"), "-enc", "UTF-8", f, "-").CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "18") {
+				t.Fatalf("pdftotext: %v\n%s", err, out)
+			}
+			texts = append(texts, string(out))
+		}
 	}
 	b := p.Basic.BirthDate
 	for _, form := range []string{b, b[:4] + "-" + b[4:6] + "-" + b[6:], b[:4] + "年", p.Basic.Name, p.Basic.Address} {
