@@ -320,3 +320,39 @@ func TestIDCheckMessageKeysTranslated(t *testing.T) {
 		}
 	}
 }
+
+// myNumberWatch notes any command that would name the text application's My Number file
+// (EF 0001): a SELECT of it, or a READ BINARY by its short file identifier.
+type myNumberWatch struct {
+	card.Transport
+	inText, touched bool
+}
+
+func (w *myNumberWatch) Transmit(cmd []byte) ([]byte, error) {
+	if len(cmd) >= 5 && cmd[0] == 0x00 && cmd[1] == 0xA4 && cmd[2] == 0x04 {
+		w.inText = bytes.Equal(cmd[5:], []byte{0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08})
+	}
+	if w.inText && len(cmd) >= 4 && ((cmd[1] == 0xA4 && cmd[2] == 0x02 && bytes.Equal(cmd[5:], []byte{0x00, 0x01})) || (cmd[1] == 0xB0 && cmd[2] == 0x81)) {
+		w.touched = true
+	}
+	return w.Transport.Transmit(cmd)
+}
+
+// The identity check never reads the My Number, in any mode.
+func TestIDCheckNeverReadsTheMyNumber(t *testing.T) {
+	policy := testPolicy(t)
+	for _, opts := range []IDCheckOptions{
+		{Mode: trust.IDCheckIdentity, WithBasicInfo: true, HolderConsent: true},
+		{Mode: trust.IDCheckAge, HolderConsent: true},
+		{Mode: trust.IDCheckAddress, AddressPrefix: "東京都", HolderConsent: true},
+	} {
+		w := &myNumberWatch{}
+		c, sc := checkCard(t, "valid", func(sc *softcard.Card) card.Transport { w.Transport = sc; return w })
+		if _, err := c.Check(policy, opts, authPINs()); err != nil {
+			t.Fatal(err)
+		}
+		if w.touched || sc.Stats().VerifyText != 1 {
+			t.Fatalf("%s: My Number file named %v, text VERIFYs %d", opts.Mode, w.touched, sc.Stats().VerifyText)
+		}
+	}
+}
