@@ -113,9 +113,7 @@ type IDCheckCard struct {
 	test   bool
 	cert   *x509.Certificate
 	caCert *x509.Certificate
-	// Rand is the source of challenges (crypto/rand when nil).
-	Rand io.Reader
-	// Now is the clock (time.Now when nil).
+	// Now is the clock the check is dated and ages are counted by (time.Now when nil).
 	Now func() time.Time
 }
 
@@ -313,12 +311,8 @@ func (c *IDCheckCard) Check(policy *trust.Policy, opts IDCheckOptions, pins IDCh
 // cannot verify: the challenge is drawn here, after the card was opened, and never
 // reused.
 func (c *IDCheckCard) challenge(rep *trust.IDCheckReport, pins IDCheckPINs) error {
-	rnd := c.Rand
-	if rnd == nil {
-		rnd = rand.Reader
-	}
 	challenge := make([]byte, ChallengeSize)
-	if _, err := io.ReadFull(rnd, challenge); err != nil {
+	if _, err := io.ReadFull(rand.Reader, challenge); err != nil {
 		return fmt.Errorf("identity check: drawing the challenge: %w", err)
 	}
 	digest := sha256.Sum256(challenge)
