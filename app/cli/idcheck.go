@@ -89,7 +89,7 @@ func runIDCheck(env *Env, args []string) error {
 		if p == "" {
 			p = softPersonas()[0]
 		}
-		fmt.Fprintln(env.Stderr, env.L.T("cli.sign.test_card", p))
+		fmt.Fprintln(env.Stderr, env.L.T("cli.idcheck.test_card", p))
 	}
 	pins, err := askIDCheckPINs(env, c, opts, *pinFD, *separateText, *confirmLast)
 	if err != nil {

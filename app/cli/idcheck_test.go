@@ -105,3 +105,26 @@ func TestIDCheckAgeCommandHidesTheBirthDate(t *testing.T) {
 		}
 	}
 }
+
+func TestIDCheckCommandBasicInfoAndAddress(t *testing.T) {
+	p, _ := testpki.PersonaByID("valid")
+	crl := t.TempDir()
+	code, stdout, stderr := runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--json", "--with-basic-info", "--crl-dir", crl)
+	rep := idcheckJSON(t, stdout)
+	if code != 0 || rep.BasicInfo == nil || rep.BasicInfo.Name != p.Basic.Name || rep.TextAP == nil || rep.TextAP.IssuerSignature != "not-verified" {
+		t.Fatalf("basic info: exit %d %+v\n%s", code, rep, stderr)
+	}
+	if !strings.Contains(stderr, i18n.New(i18n.English).T("cli.idcheck.consent.identity")) {
+		t.Fatalf("no consent notice: %s", stderr)
+	}
+	pref := string([]rune(p.Basic.Address)[:3])
+	code, stdout, _ = runWithPIN(t, testpki.AuthPIN, "idcheck", "--testcard", "--json", "--address-prefix", pref, "--crl-dir", crl)
+	rep = idcheckJSON(t, stdout)
+	if code != 0 || rep.Mode != trust.IDCheckAddress || !rep.Address.Match || rep.BasicInfo != nil || strings.Contains(stdout, p.Basic.Address) {
+		t.Fatalf("address: exit %d %+v", code, rep)
+	}
+	code, _, _ = runPlain(t, "idcheck", "--age", "20", "--with-basic-info")
+	if code != ExitUsage {
+		t.Fatalf("--age with --with-basic-info: exit %d", code)
+	}
+}
