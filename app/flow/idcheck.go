@@ -247,6 +247,9 @@ func (p IDCheckPINs) clear() {
 // report is confirmed only when every step passed; a missing or stale CRL is not a pass.
 func (c *IDCheckCard) Check(policy *trust.Policy, opts IDCheckOptions, pins IDCheckPINs) (*trust.IDCheckReport, error) {
 	defer pins.clear()
+	if policy == nil {
+		return nil, errors.New("identity check: no trust policy")
+	}
 	opts, err := opts.Validate()
 	if err != nil {
 		return nil, err
