@@ -162,5 +162,6 @@ func MessageKeys() []string {
 	}
 	keys = append(keys, MsgRevReasonPrefix+"none", MsgRevReasonPrefix+"other")
 	keys = append(keys, crlErrorKeys()...)
+	keys = append(keys, authCheckKeys()...)
 	return keys
 }

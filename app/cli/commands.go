@@ -9,6 +9,7 @@ var commands = []command{
 	{name: "crl list", summary: "list the CRLs in the local store and their freshness", run: runCRLList},
 	{name: "crl remove", summary: "remove one CRL (by the ID crl list shows) from the local store", run: runCRLRemove},
 	{name: "extend", summary: "add a document time-stamp to PDFs (renews a B-LTA archive; 電子帳簿保存) from --tsa; no card", run: runExtend},
+	{name: "idcheck", summary: "本人確認: check the card's authentication certificate and PIN (--age N, --address-prefix P, --with-basic-info), offline", run: runIDCheck},
 	{name: "sign", summary: "sign files with the My Number Card (PDF: pades, registry; XML: xades, egov)", run: runSign},
 	{name: "testcard serve", summary: "attach the software test card to a vpcd virtual reader until interrupted", run: runTestcardServe},
 	{name: "trust add", summary: "trust CA certificates (DER/PEM) besides the J-LIS CAs: --purpose signing|timestamp, --name", run: runTrustAdd},
