@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/internal/cms"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -60,7 +61,7 @@ func TestTimestampTokenNeedsTSACertificate(t *testing.T) {
 			t.Fatal("the persona has the timeStamping key usage: the test needs a certificate without it")
 		}
 	}
-	if anyVerified(signatureTimestamps([][]byte{token}, sig, nil)) {
+	if tsp.AnyVerified(signatureTimestamps([][]byte{token}, sig, nil)) {
 		t.Fatal("a token signed by a certificate without the timeStamping EKU verifies as a signature time-stamp (report: PAdES-B-T)")
 	}
 }

@@ -214,3 +214,44 @@ func peersAccept(t *testing.T, path string) {
 		t.Errorf("qpdf --check: %v\n%s", err, out)
 	}
 }
+
+// B-LTA carries what the signature time-stamp's authority needs too: its CA's CRL from the
+// store goes into the /DSS, so that with an empty CRL store the signature, its time-stamp
+// and the document time-stamp all still validate.
+func TestPAdESBLTAEmbedsTimestampData(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	c, err := tsp.NewClient(tsa.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := testpki.CRL(testpki.CRLSignFresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tsaCRL, err := tsa.CA.CRL(1, now.Add(-time.Hour), now.AddDate(0, 1, 0), now, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stocked := testpolicy.Past(t, tsa.CA.Cert, fresh, tsaCRL)
+	empty := testpolicy.Past(t, tsa.CA.Cert)
+	opts := personaOptions(t, "valid", PAdES)
+	vd, err := stocked.ValidationData(opts.Certificate, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Validation, opts.Timestamper, opts.DocumentTimestamper, opts.Policy = vd, c, c, stocked
+	data, _ := signBytes(t, makePDF(t, docSpec{pages: 1}), opts)
+	for name, pol := range map[string]*trust.Policy{"stocked store": stocked, "empty store": empty} {
+		rep := verifyBytes(t, data, pol)
+		if len(rep.Signatures) != 2 {
+			t.Fatalf("%s: %d entries", name, len(rep.Signatures))
+		}
+		s := rep.Signatures[0]
+		wantSig(t, name+": signature", s, trust.TotalPassed, "", "")
+		if s.Format != "PAdES-B-LTA" || len(s.Timestamps) != 1 || s.Timestamps[0].Indication != trust.TotalPassed {
+			t.Errorf("%s: format %s, time-stamps %+v", name, s.Format, s.Timestamps)
+		}
+		wantSig(t, name+": document time-stamp", rep.Signatures[1], trust.TotalPassed, "", trust.MsgTSAOK)
+	}
+}

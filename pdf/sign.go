@@ -141,7 +141,8 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	}
 	after := 0 // revisions after the signature's
 	if opts.Validation != nil {
-		if err := appendDSS(tmp, total, contents, opts.Validation); err != nil {
+		vd := withTimestampData(opts.Validation, contents, opts.Policy)
+		if err := appendDSS(tmp, total, contents, vd); err != nil {
 			return nil, err
 		}
 		after++

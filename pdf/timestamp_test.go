@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mynasign/mynasign/internal/cms"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -52,7 +53,7 @@ func TestSignatureTimestampLevel(t *testing.T) {
 		t.Fatalf("changed imprint: format %s, warnings %v, intact %v", s.Format, s.Warnings, s.Intact)
 	}
 	// A token that is not one at all.
-	if anyVerified(signatureTimestamps([][]byte{{0x30, 0x00}}, nil, nil)) {
+	if tsp.AnyVerified(signatureTimestamps([][]byte{{0x30, 0x00}}, nil, nil)) {
 		t.Fatal("an empty SEQUENCE passed as a time-stamp token")
 	}
 }

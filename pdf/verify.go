@@ -21,6 +21,7 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/mynasign/mynasign/internal/cms"
+	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -51,7 +52,7 @@ type sigState struct {
 	tst  *cms.TSTInfo
 	// tokens are the signature time-stamps (CAdES unsigned attribute) as tsp.Verify
 	// found them.
-	tokens  []verifiedToken
+	tokens  []tsp.Checked
 	h       crypto.Hash // hash over the byte ranges
 	hasher  hash.Hash
 	digest  []byte
@@ -526,7 +527,7 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 		// this signature and verifies.
 		s.tokens = signatureTimestamps(vals, s.si.Signature, a.f.dssCertificates(a.f.Last()))
 		switch {
-		case !anyVerified(s.tokens):
+		case !tsp.AnyVerified(s.tokens):
 			s.warn(MsgWarnTimestampBad)
 		case s.subFilter == "ETSI.CAdES.detached":
 			s.rep.Format = "PAdES-B-T"
@@ -889,7 +890,7 @@ func (a *analysis) stampProofs() (map[*sigState]*trust.SignerResult, map[*sigSta
 		if st.ind != "" || !st.rep.Intact || st.claimed == nil || st.sd == nil {
 			continue
 		}
-		res := a.policy.CheckTimestamper(st.cert, append(append([]*x509.Certificate(nil), st.sd.Certificates...), dss...), *st.claimed)
+		res := a.policy.CheckTimestamper(st.cert, trust.Evidence{Others: append(append([]*x509.Certificate(nil), st.sd.Certificates...), dss...), CRLs: a.dssCRLs, OCSPs: a.dssOCSPs}, *st.claimed)
 		results[st] = res
 		if res.Passed() {
 			proofs[st] = st.claimed
@@ -1103,7 +1104,7 @@ func (a *analysis) proofOfExistence(s *sigState, stampProofs map[*sigState]*time
 	var entries []trust.TimestampReport
 	dss := a.f.dssCertificates(a.f.Last())
 	for _, vt := range s.tokens {
-		e, p := a.policy.CheckTimestampToken(vt.tok, vt.err, dss)
+		e, p := a.policy.CheckTimestampToken(vt.Token, vt.Err, trust.Evidence{Others: dss, CRLs: a.dssCRLs, OCSPs: a.dssOCSPs})
 		entries = append(entries, e)
 		poe = trust.EarliestProof(poe, p)
 	}

@@ -182,17 +182,17 @@ func TestCheckTimestamper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, nil, gen)
+	r := policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen)
 	want(t, "CA added for time-stamps, CRL", r, TotalPassed, "", MsgTSAOK)
 	if r.Certificate.Anchor == nil || r.Certificate.Anchor.Source != AnchorUser {
 		t.Errorf("anchor %+v", r.Certificate.Anchor)
 	}
-	want(t, "CA added for time-stamps, no CRL", policy(PurposeTimestamp, ca.Cert).CheckTimestamper(tsa, nil, gen), Indeterminate, TryLater, MsgRevNoCRL)
-	want(t, "own certificate added", policy(PurposeTimestamp, tsa).CheckTimestamper(tsa, nil, gen), TotalPassed, "", MsgTSAOK)
-	want(t, "CA added for signing only", policy(PurposeSigning, ca.Cert, fresh).CheckTimestamper(tsa, nil, gen), Indeterminate, NoCertificateChainFound, "")
-	want(t, "no anchor", policy(PurposeTimestamp, nil).CheckTimestamper(tsa, nil, gen), Indeterminate, NoCertificateChainFound, "")
-	want(t, "not a TSA certificate", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(signerLike, nil, gen), Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
-	want(t, "token outside the TSA's validity", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, nil, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
+	want(t, "CA added for time-stamps, no CRL", policy(PurposeTimestamp, ca.Cert).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, TryLater, MsgRevNoCRL)
+	want(t, "own certificate added", policy(PurposeTimestamp, tsa).CheckTimestamper(tsa, Evidence{}, gen), TotalPassed, "", MsgTSAOK)
+	want(t, "CA added for signing only", policy(PurposeSigning, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
+	want(t, "no anchor", policy(PurposeTimestamp, nil).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
+	want(t, "not a TSA certificate", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(signerLike, Evidence{}, gen), Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
+	want(t, "token outside the TSA's validity", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
 	if _, err := OpenAnchorStore(t.TempDir()).Add(AddOptions{Name: "x", Purpose: PurposeSigning}, AnchorInput{File: "tsa.der", Data: tsa.Raw}); err == nil {
 		t.Error("a TSA certificate was accepted as a signing anchor")
 	}

@@ -12,10 +12,11 @@ import (
 // verified (tsp.Verify) and was made at genTime: a path to an anchor trusted for
 // time-stamps (or the certificate itself added as such an anchor), validity at genTime and
 // at the validation time, extendedKeyUsage timeStamping only and critical, and the
-// revocation of the path from the CRLs. others are the certificates the token and the
-// document carried. Only a TOTAL-PASSED result makes the token a proof of existence.
+// revocation of the path from the CRLs and what ev carries. ev.Others are the
+// certificates the token and the document carried; ev.CRLs and ev.OCSPs the validation
+// data they carried (a PDF /DSS, XAdES revocation values). Only a TOTAL-PASSED result makes the token a proof of existence.
 // CheckTimestamper never returns nil.
-func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certificate, genTime time.Time) *SignerResult {
+func (p *Policy) CheckTimestamper(tsa *x509.Certificate, ev Evidence, genTime time.Time) *SignerResult {
 	r := &SignerResult{ValidationTime: p.at, Checks: []Check{}}
 	if tsa == nil {
 		r.Indication, r.SubIndication = Indeterminate, NoSigningCertificateFound
@@ -46,7 +47,7 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certific
 			return r
 		}
 	}
-	chain := buildPaths(tsa, others, anchors)
+	chain := buildPaths(tsa, ev.Others, anchors)
 	if len(chain.paths) == 0 {
 		r.Checks = append(r.Checks, Check{Name: CheckChain, Passed: false, Detail: chain.miss})
 		r.decideTSA(append(findings, finding{ind: Indeterminate, sub: NoCertificateChainFound, msg: chain.miss, check: CheckChain}), genTime)
@@ -60,7 +61,7 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certific
 		r.Certificate.Chain = append(r.Certificate.Chain, nameString(c.RawSubject))
 	}
 	findings = append(findings, pc.findings...)
-	findings = append(findings, p.checkPathRevocation(r, pc, Evidence{Others: others})...)
+	findings = append(findings, p.checkPathRevocation(r, pc, Evidence{Others: ev.Others, CRLs: ev.CRLs, OCSPs: ev.OCSPs})...)
 	r.decideTSA(findings, genTime)
 	return r
 }
@@ -75,10 +76,10 @@ func (r *SignerResult) decideTSA(findings []finding, genTime time.Time) {
 
 // CheckTimestampToken turns what tsp.Verify found about a time-stamp token over a
 // signature into its report entry: a token that verified has its authority validated
-// (CheckTimestamper, with more as further certificates for the path); one that did not
-// says why. When the entry is TOTAL-PASSED, the token's time is returned as a proof of
+// (CheckTimestamper, with ev as what the document carried besides the token); one that
+// did not says why. When the entry is TOTAL-PASSED, the token's time is returned as a proof of
 // existence of the signature.
-func (p *Policy) CheckTimestampToken(tok *tsp.Token, verifyErr error, more []*x509.Certificate) (TimestampReport, *time.Time) {
+func (p *Policy) CheckTimestampToken(tok *tsp.Token, verifyErr error, ev Evidence) (TimestampReport, *time.Time) {
 	var e TimestampReport
 	if tok != nil {
 		at := tok.Time
@@ -88,7 +89,8 @@ func (p *Policy) CheckTimestampToken(tok *tsp.Token, verifyErr error, more []*x5
 		e.Indication, e.SubIndication, e.Summary = tokenProblem(verifyErr)
 		return e, nil
 	}
-	res := p.CheckTimestamper(tok.Certificate, append(append([]*x509.Certificate(nil), tok.Certificates...), more...), tok.Time)
+	ev.Others = append(append([]*x509.Certificate(nil), tok.Certificates...), ev.Others...)
+	res := p.CheckTimestamper(tok.Certificate, ev, tok.Time)
 	e.Indication, e.SubIndication, e.Summary = res.Indication, res.SubIndication, res.Summary
 	if res.Certificate != nil {
 		e.Anchor = res.Certificate.Anchor

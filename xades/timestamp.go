@@ -95,13 +95,14 @@ func readSignatureTimestamps(sig, usp *node, more []*x509.Certificate) []tsp.Che
 	return out
 }
 
-// timestampProofs validates the authorities of the verified tokens: the report entries,
-// and the earliest proof of existence of the signature they give.
-func timestampProofs(policy *trust.Policy, tokens []tsp.Checked, more []*x509.Certificate) (*time.Time, []trust.TimestampReport) {
+// timestampProofs validates the authorities of the verified tokens (with what the
+// signature carried, ev): the report entries, and the earliest proof of existence of the
+// signature they give.
+func timestampProofs(policy *trust.Policy, tokens []tsp.Checked, ev trust.Evidence) (*time.Time, []trust.TimestampReport) {
 	var poe *time.Time
 	var entries []trust.TimestampReport
 	for _, c := range tokens {
-		e, p := policy.CheckTimestampToken(c.Token, c.Err, more)
+		e, p := policy.CheckTimestampToken(c.Token, c.Err, ev)
 		entries = append(entries, e)
 		poe = trust.EarliestProof(poe, p)
 	}

@@ -184,7 +184,7 @@ func (r *sigResult) apply(policy *trust.Policy) trust.SignatureReport {
 		return rep
 	}
 	ev := r.evidence()
-	ev.ExistedAt, rep.Timestamps = timestampProofs(policy, r.tokens, ev.Others)
+	ev.ExistedAt, rep.Timestamps = timestampProofs(policy, r.tokens, trust.Evidence{Others: ev.Others, CRLs: ev.CRLs, OCSPs: ev.OCSPs})
 	res := policy.CheckSignerWith(r.signer, ev)
 	res.ApplyTo(&rep)
 	rep.Format = longTermFormat(rep.Format, res)
