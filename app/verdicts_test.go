@@ -1,0 +1,145 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/app/flow"
+	"github.com/mynasign/mynasign/app/i18n"
+	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
+)
+
+// TestVerifyListKeepsSortsAndShowsReasons: files verified one after the other stay in the
+// list (also after going home and back; a file verified again replaces its row), the
+// list sorts by status, every reason is shown whole (its cell is as high as the wrapped
+// text, at 100 % and 150 %), hovering shows it in a tooltip, selecting a row shows it in
+// the pane with the way to the details, and クリア empties the list after asking.
+func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
+	dir := t.TempDir()
+	corpus, err := batchcorpus.Generate(dir, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var valid, tampered string
+	for f, e := range corpus.Expect {
+		switch e.Category {
+		case "pdf-valid":
+			valid = f
+		case "pdf-tampered":
+			tampered = f
+		}
+	}
+	if valid == "" || tampered == "" {
+		t.Fatalf("no valid or tampered PDF in the corpus: %v", corpus.Expect)
+	}
+	for _, scale := range []float32{1, 1.5} {
+		u := newTestUI(t, i18n.Japanese)
+		u.setTextScale(scale)
+		withTestCard(t, u, "valid")
+		v := u.startVerify([]string{tampered})
+		u.WaitIdle()
+		v.start([]string{valid})
+		u.WaitIdle()
+		if len(v.rows) != 2 {
+			t.Fatalf("%d rows after two files, want 2 (the first file stays)", len(v.rows))
+		}
+		v.start([]string{tampered}) // again: replaces its row, which goes last
+		u.WaitIdle()
+		if len(v.rows) != 2 {
+			t.Fatalf("%d rows after verifying a file again, want 2", len(v.rows))
+		}
+		u.showHome()
+		v = u.startVerify(nil)
+		if len(v.rows) != 2 {
+			t.Fatalf("%d rows after going home and back, want 2", len(v.rows))
+		}
+		if st := flow.StatusOf(v.reports[v.rows[0]]); st != flow.DocPassed {
+			t.Fatalf("first row in the order verified: %s, want the valid file (the other was verified again)", st)
+		}
+		v.sortSel.SetSelectedIndex(orderStatus)
+		u.WaitIdle()
+		bad := v.reports[v.rows[0]]
+		if st := flow.StatusOf(bad); st != flow.DocFailed {
+			t.Fatalf("first row by status: %s, want the failed file", st)
+		}
+		reason := u.rowCells(bad)[colReason]
+		if reason == "" {
+			t.Fatal("no reason for the tampered file")
+		}
+
+		// The reason's cell is as high as its wrapped text: nothing is cut.
+		v.table.ScrollTo(widget.TableCellID{Row: 0, Col: colReason})
+		var cell *verdictCell
+		for _, o := range objects(u) {
+			if c, ok := o.(*verdictCell); ok && c.tip == reason && c.block.Visible() {
+				cell = c
+			}
+		}
+		if cell == nil {
+			t.Fatalf("scale %v: no wrapped reason cell with %q", scale, reason)
+		}
+		if need, got := cell.block.MinSize().Height, cell.Size().Height; got < need {
+			t.Errorf("scale %v: the reason cell is %v high, its text needs %v: it is cut", scale, got, need)
+		}
+		if cell.Size().Width < columnWidths[colReason]*scale-1 {
+			t.Errorf("scale %v: the reason column is %v wide, want it scaled to %v", scale, cell.Size().Width, columnWidths[colReason]*scale)
+		}
+
+		// The tooltip.
+		cell.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{AbsolutePosition: fyne.NewPos(300, 300)}})
+		top := u.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatal("no tooltip over the reason")
+		}
+		found := false
+		for _, o := range objectsUnder(top) {
+			if b, ok := o.(*textBlock); ok && b.Text == reason {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the tooltip does not show the reason %q", reason)
+		}
+		cell.MouseOut()
+		if u.win.Canvas().Overlays().Top() != nil {
+			t.Error("the tooltip stays after the pointer left")
+		}
+
+		// The pane.
+		mustShow(t, u, u.t("gui.verify.pane_empty"))
+		v.table.Select(widget.TableCellID{Row: 0, Col: colReason})
+		u.WaitIdle()
+		mustNotShow(t, u, u.t("gui.verify.pane_empty"))
+		n := 0
+		for _, s := range texts(u) {
+			if s == reason {
+				n++
+			}
+		}
+		if n < 2 {
+			t.Errorf("the pane does not show the reason whole (%d texts equal it)", n)
+		}
+		tap(t, u, button(t, u, u.t("gui.verify.details")))
+		mustShow(t, u, u.t("gui.details.title"))
+		v.back()
+
+		// クリア asks, then empties the list.
+		tap(t, u, button(t, u, u.t("gui.verify.clear")))
+		tap(t, u, button(t, u, u.t("gui.verify.clear_keep")))
+		if len(v.rows) != 2 {
+			t.Fatalf("the list was cleared though the clerk chose to keep it")
+		}
+		tap(t, u, button(t, u, u.t("gui.verify.clear")))
+		tap(t, u, button(t, u, u.t("gui.verify.clear_do")))
+		if len(v.rows) != 0 || len(u.verified) != 0 {
+			t.Fatalf("%d rows after クリア", len(v.rows))
+		}
+		mustShow(t, u, u.t("gui.verify.intro"))
+		if !button(t, u, u.t("gui.verify.save_record")).Disabled() {
+			t.Error("保存 is enabled with an empty list")
+		}
+	}
+}
