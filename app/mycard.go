@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -211,6 +212,7 @@ func (m *myCardScreen) export(cert *x509.Certificate) {
 		if err != nil || wc == nil {
 			return
 		}
+		m.u.rememberDir(dirExport, filepath.Dir(wc.URI().Path()))
 		_, werr := wc.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
 		if cerr := wc.Close(); werr == nil {
 			werr = cerr
@@ -220,7 +222,7 @@ func (m *myCardScreen) export(cert *x509.Certificate) {
 		}
 	}, m.u.win)
 	d.SetFileName("certificate.pem")
-	d.Show()
+	m.u.prepareDialog(d, dirExport)
 }
 
 // askSignPIN asks for the signature password, then shows the signature certificate.

@@ -434,28 +434,17 @@ func profileOrder(name string) string {
 }
 
 func (w *signWizard) chooseFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	w.u.openFileDialog(dirSign, []string{".pdf", ".PDF", ".xml", ".XML", ".zip", ".ZIP"}, func(path string) {
 		w.addFiles([]string{path})
 		w.refreshFiles()
-	}, w.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF", ".xml", ".XML", ".zip", ".ZIP"}))
-	d.Show()
+	})
 }
 
 func (w *signWizard) chooseFolder() {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		w.addFiles([]string{l.Path()})
+	w.u.openFolderDialog(dirSign, "", func(path string) {
+		w.addFiles([]string{path})
 		w.refreshFiles()
-	}, w.u.win)
-	d.Show()
+	})
 }
 
 // ---- step 2: profile and options ----
@@ -1084,6 +1073,8 @@ func (w *signWizard) browseSave() {
 	if start != nil {
 		d.SetLocation(start)
 	}
+	d.SetConfirmText(w.u.t("gui.common.save_here"))
+	d.SetView(dialog.ListView)
 	d.Show()
 }
 

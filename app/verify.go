@@ -429,7 +429,7 @@ func (v *verifyScreen) saveRecord() {
 		return
 	}
 	reports := v.reports
-	v.u.openFolderDialog(dirRecords, v.u.t("gui.verify.save_here"), func(dir string) {
+	v.u.openFolderDialog(dirRecords, v.u.t("gui.common.save_here"), func(dir string) {
 		v.u.goWork(func() {
 			files, err := record.Write(reports, record.Options{Lang: v.u.l.Lang()}, dir)
 			doUI(func() {
