@@ -1,7 +1,9 @@
 package app
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -10,6 +12,7 @@ import (
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
 	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
+	"github.com/mynasign/mynasign/trust"
 )
 
 // TestVerifyListKeepsSortsAndShowsReasons: files verified one after the other stay in the
@@ -141,5 +144,25 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 		if !button(t, u, u.t("gui.verify.save_record")).Disabled() {
 			t.Error("保存 is enabled with an empty list")
 		}
+	}
+}
+
+// TestMessageDatesInOneStyle: a time a library puts in a message (RFC 3339, UTC) reads
+// as every date of the app does, in Japan time; other arguments stay as they are.
+func TestMessageDatesInOneStyle(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	got := u.msg(trust.Message{Key: trust.MsgCertExpiredNoPOE, Args: []string{"2025-03-31T15:30:00Z"}})
+	if !strings.Contains(got, "2025年4月1日 00:30") || strings.Contains(got, "2025-03-31") {
+		t.Errorf("ja: %q", got)
+	}
+	if got := u.msgArg("2025-04-01"); got != "2025年4月1日" {
+		t.Errorf("a date: %q", got)
+	}
+	if got := u.msgArg("Chiyoda-ku 2025"); got != "Chiyoda-ku 2025" {
+		t.Errorf("not a time: %q", got)
+	}
+	en := newTestUI(t, i18n.English)
+	if got := en.msg(trust.Message{Key: trust.MsgRevRevokedLater, Args: []string{"2025-03-31T15:30:00Z"}}); !strings.Contains(got, en.fmtTime(time.Date(2025, 4, 1, 0, 30, 0, 0, jst))) || strings.Contains(got, "T15:30") {
+		t.Errorf("en: %q", got)
 	}
 }
