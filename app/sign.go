@@ -662,7 +662,7 @@ func (w *signWizard) refreshReaders(r Readers) {
 	case !r.Known:
 		info = append(info, wrapLabel(w.u.t("gui.status.looking")))
 	case r.Err != nil:
-		info = append(info, noticeView(theme.ErrorIcon(), colorNameBad, w.u.t("gui.status.no_service"), w.u.t("gui.sign.no_service_help")))
+		info = append(info, noticeView(theme.ErrorIcon(), colorNameBad, w.u.t("gui.status.no_service"), w.u.serviceHelp()))
 	case len(r.Readers) == 0:
 		info = append(info, noticeView(theme.WarningIcon(), colorNameWarn, w.u.t("gui.status.no_reader"), w.u.t("gui.sign.no_reader_help")))
 	default:

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/card"
 	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -164,5 +167,32 @@ func TestMessageDatesInOneStyle(t *testing.T) {
 	en := newTestUI(t, i18n.English)
 	if got := en.msg(trust.Message{Key: trust.MsgRevRevokedLater, Args: []string{"2025-03-31T15:30:00Z"}}); !strings.Contains(got, en.fmtTime(time.Date(2025, 4, 1, 0, 30, 0, 0, jst))) || strings.Contains(got, "T15:30") {
 		t.Errorf("en: %q", got)
+	}
+}
+
+// downService is a card source whose service cannot be reached (pcscd not running).
+type downService struct{ noCards }
+
+func (downService) Watch(ctx context.Context, report func(Readers)) {
+	report(Readers{Known: true, Err: card.ErrNoService})
+	<-ctx.Done()
+}
+
+// TestNoServiceSaysHowToStartIt: without the smart-card service, the home screen and the
+// diagnostics say how to start it on this system (the sign wizard's reader step shows
+// the same text).
+func TestNoServiceSaysHowToStartIt(t *testing.T) {
+	u := newTestUIWith(t, i18n.Japanese, downService{})
+	help := u.serviceHelp()
+	if runtime.GOOS == "linux" && !strings.Contains(help, "sudo systemctl start pcscd") {
+		t.Errorf("the help on Linux: %q", help)
+	}
+	u.showHome()
+	u.WaitIdle()
+	mustShow(t, u, u.t("gui.status.no_service"))
+	mustShow(t, u, help)
+	d := &diagScreen{u: u}
+	if r := d.format(false, card.ErrNoService, nil); !strings.Contains(r, help) {
+		t.Errorf("the diagnostics give no next step:\n%s", r)
 	}
 }

@@ -130,13 +130,14 @@ var latinAllowed = map[string]bool{
 	"IC": true, "PIN": true, "ID": true, "OK": true, "MB": true, "GB": true,
 	// Names: the app, the operating systems and their smart-card service, a PDF reader,
 	// the language selector's English (the language named in itself).
-	"mynasign": true, "Windows": true, "macOS": true, "Linux": true, "pcscd": true,
+	"mynasign": true, "Windows": true, "macOS": true, "Mac": true, "Linux": true, "pcscd": true,
 	"Adobe": true, "Acrobat": true, "English": true,
 }
 
-// latinPhrases are allowed as a whole: a standard's name and the letters of the
-// password rule.
-var latinPhrases = []string{"ETSI EN 319 102-1", "A〜Z"}
+// latinPhrases are allowed as a whole: a standard's name, the letters of the password
+// rule, and the smart-card service as Windows lists it (in English, also in Japanese
+// Windows).
+var latinPhrases = []string{"ETSI EN 319 102-1", "A〜Z", "Smart Card"}
 
 var (
 	fmtVerb    = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
