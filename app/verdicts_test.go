@@ -196,3 +196,39 @@ func TestNoServiceSaysHowToStartIt(t *testing.T) {
 		t.Errorf("the diagnostics give no next step:\n%s", r)
 	}
 }
+
+// TestDetailsFoldTechnicalText: 検証の詳細 names the checks in words and the issuer by
+// its name; the distinguished name, the signature's name in the file and the signed
+// content as the verifier describes it are under 詳細, closed until opened.
+func TestDetailsFoldTechnicalText(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	const issuer = `CN=テスト署名用CA\, 第2世代,O=JPKI,C=JP`
+	const content = "document /申請書[1] without ds:Signature[1]"
+	r := &trust.DocumentReport{File: "申請書.xml", Kind: "xml", Indication: trust.TotalFailed,
+		Signatures: []trust.SignatureReport{{ID: "Signature-1", Format: "XAdES-B-B", Indication: trust.TotalFailed,
+			Coverage: trust.CoverageWhole, SignedContent: content,
+			Certificate: &trust.CertificateInfo{Kind: trust.KindNotJPKI, Issuer: issuer},
+			Checks: []trust.Check{{Name: trust.CheckByteRange, Passed: true}, {Name: trust.CheckCMS, Passed: false}}}}}
+	u.showReportDetails(r, u.showHome)
+	noMissingKeys(t, u, "details")
+	mustShow(t, u, "テスト署名用CA, 第2世代")
+	mustNotShow(t, u, "CN=")
+	mustNotShow(t, u, content)
+	for _, o := range objects(u) {
+		if a, ok := o.(*widget.Accordion); ok {
+			a.OpenAll()
+		}
+	}
+	mustShow(t, u, u.t("record.check.byterange"))
+	mustShow(t, u, u.t("record.check.cms"))
+	mustShow(t, u, content)
+	mustShow(t, u, issuer)
+	for _, s := range texts(u) {
+		if s == string(trust.CheckByteRange) || strings.HasPrefix(s, string(trust.CheckCMS)+":") {
+			t.Errorf("a check is named by its identifier: %q", s)
+		}
+	}
+	if got := dnName("OU=JPKI for digital signature,O=JPKI,C=JP"); got != "JPKI for digital signature" {
+		t.Errorf("dnName without a CN: %q", got)
+	}
+}

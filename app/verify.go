@@ -580,7 +580,7 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		}
 		add("gui.disclose.sex", u.sexName(sg.Sex))
 		if sg.Name == "" {
-			add("gui.details.subject", sg.Subject)
+			add("gui.details.subject", dnName(sg.Subject))
 		}
 		if sg.Test {
 			add("gui.details.test", u.t("gui.test.cert_note"))
@@ -598,7 +598,7 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.details.cert_kind", u.t("gui.certkind."+string(c.Kind)))
 		add("gui.details.generation", c.Generation)
 		add("gui.details.cert_valid", u.t("gui.disclose.valid_range", u.fmtDate(c.NotBefore), u.fmtDate(c.NotAfter)))
-		add("gui.details.issuer", c.Issuer)
+		add("gui.details.issuer", dnName(c.Issuer))
 		if an := c.Anchor; an != nil {
 			add("gui.details.anchor", u.t("gui.details.anchor_"+string(an.Source), an.Name))
 		}
@@ -607,11 +607,27 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.details.revocation", u.revocationText(rv))
 	}
 	add("gui.details.coverage", u.t("gui.coverage."+string(s.Coverage)))
-	add("gui.details.signed_content", s.SignedContent)
+	// The technical detail (names as the file has them, object numbers, certificate
+	// names) is folded under 詳細; the form says it in words.
+	var tech []*widget.FormItem
+	addTech := func(key, val string) {
+		if val != "" {
+			tech = append(tech, widget.NewFormItem(u.t(key), wrapLabel(val)))
+		}
+	}
+	addTech("gui.details.signature_id", s.ID)
+	if s.Signer != nil {
+		addTech("gui.details.subject", s.Signer.Subject)
+	}
+	if c := s.Certificate; c != nil {
+		addTech("gui.details.issuer", c.Issuer)
+	}
+	addTech("gui.details.signed_content", s.SignedContent)
 	if s.ChangesAfterSigning.Level != "" {
 		add("gui.details.changes", u.t("gui.changes."+string(s.ChangesAfterSigning.Level)))
 		for _, ch := range s.ChangesAfterSigning.Objects {
-			add("gui.details.changed_object", u.t("gui.details.changed_line", ch.Revision, ch.Object, ch.Change, u.msg(ch.Why)))
+			add("gui.details.changed_object", u.msg(ch.Why))
+			addTech("gui.details.changed_object", u.t("gui.details.changed_line", ch.Revision, ch.Object, ch.Change, u.msg(ch.Why)))
 		}
 	}
 	objs := []fyne.CanvasObject{title, sentence, widget.NewForm(items...)}
@@ -629,16 +645,72 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		if !c.Passed {
 			ic = theme.CancelIcon()
 		}
-		text := string(c.Name)
+		text := u.checkName(c.Name)
 		if c.Detail.Key != "" {
 			text += ": " + u.msg(c.Detail)
 		}
 		checks = append(checks, container.NewBorder(nil, nil, widget.NewIcon(ic), nil, wrapLabel(text)))
 	}
+	acc := widget.NewAccordion()
 	if len(checks) > 0 {
-		objs = append(objs, widget.NewAccordion(widget.NewAccordionItem(u.t("gui.details.checks"), container.NewVBox(checks...))))
+		acc.Append(widget.NewAccordionItem(u.t("gui.details.checks"), container.NewVBox(checks...)))
+	}
+	if len(tech) > 0 {
+		acc.Append(widget.NewAccordionItem(u.t("gui.details.technical"), widget.NewForm(tech...)))
+	}
+	if len(acc.Items) > 0 {
+		acc.MultiOpen = true
+		objs = append(objs, acc)
 	}
 	return container.NewVBox(objs...)
+}
+
+// checkName is the name of a check in words (the vocabulary of the records), or its
+// identifier where there is none.
+func (u *UI) checkName(n trust.CheckName) string {
+	if k := "record.check." + string(n); u.l.Has(k) {
+		return u.t(k)
+	}
+	return string(n)
+}
+
+// dnName is the name a person reads in a distinguished name: its common name, else its
+// first (most specific) value; the whole name when it has no parts.
+func dnName(dn string) string {
+	var parts []string
+	start, esc := 0, false
+	for i, r := range dn {
+		switch {
+		case esc:
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == ',' || r == '+':
+			parts = append(parts, dn[start:i])
+			start = i + 1
+		}
+	}
+	parts = append(parts, dn[start:])
+	unescape := func(v string) string {
+		return strings.NewReplacer(`\,`, ",", `\+`, "+", `\"`, `"`, `\\`, `\`, `\;`, ";", `\<`, "<", `\>`, ">", `\=`, "=").Replace(v)
+	}
+	first := ""
+	for _, p := range parts {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok {
+			return dn
+		}
+		if strings.EqualFold(k, "CN") {
+			return unescape(v)
+		}
+		if first == "" {
+			first = unescape(v)
+		}
+	}
+	if first == "" {
+		return dn
+	}
+	return first
 }
 
 // revocationText says what the revocation check found and as of when.
