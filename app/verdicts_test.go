@@ -208,7 +208,7 @@ func TestDetailsFoldTechnicalText(t *testing.T) {
 		Signatures: []trust.SignatureReport{{ID: "Signature-1", Format: "XAdES-B-B", Indication: trust.TotalFailed,
 			Coverage: trust.CoverageWhole, SignedContent: content,
 			Certificate: &trust.CertificateInfo{Kind: trust.KindNotJPKI, Issuer: issuer},
-			Checks: []trust.Check{{Name: trust.CheckByteRange, Passed: true}, {Name: trust.CheckCMS, Passed: false}}}}}
+			Checks:      []trust.Check{{Name: trust.CheckByteRange, Passed: true}, {Name: trust.CheckCMS, Passed: false}}}}}
 	u.showReportDetails(r, u.showHome)
 	noMissingKeys(t, u, "details")
 	mustShow(t, u, "テスト署名用CA, 第2世代")
