@@ -2,19 +2,25 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/pdf"
 	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
+	"github.com/mynasign/mynasign/testdata/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -230,5 +236,49 @@ func TestDetailsFoldTechnicalText(t *testing.T) {
 	}
 	if got := dnName("OU=JPKI for digital signature,O=JPKI,C=JP"); got != "JPKI for digital signature" {
 		t.Errorf("dnName without a CN: %q", got)
+	}
+}
+
+// TestConformanceRowsInWords: the registry check of a PAdES file (which fails it) says
+// each row in words in Japanese, with no English fragment of the registry's table
+// (values the clerk compares are quoted as they are); the values as the table writes
+// them are under 詳細.
+func TestConformanceRowsInWords(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	p, err := testpki.PersonaByID("valid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	os.WriteFile(in, minimalPDF("conf"), 0o644)
+	if _, err := pdf.SignFile(context.Background(), in, out, pdf.SignOptions{Profile: pdf.PAdES, Signer: p.SignKey, Certificate: p.SignCert}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := flow.CheckConformance(context.Background(), "registry", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.show(&screen{title: u.t("gui.conf.title"), body: container.NewVBox(u.conformanceRows(res, nil)...)})
+	noMissingKeys(t, u, "conformance")
+	mustShow(t, u, u.t("gui.conf.failed", res.Signatures[0].Signature))
+	for _, row := range res.Signatures[0].Rows {
+		mustShow(t, u, u.confItem(row.Key)+": ")
+		if u.confItem(row.Key) == row.Key {
+			t.Errorf("row %q has no name in words", row.Key)
+		}
+	}
+	latin := regexp.MustCompile(`[A-Za-z]{3,}`)
+	quoted := regexp.MustCompile("「[^」]*」|`[^`]*`") // the values, as the file and the table have them
+	for _, s := range texts(u) {
+		s = quoted.ReplaceAllString(s, "")
+		if s == res.Signatures[0].Signature || strings.HasPrefix(s, res.Signatures[0].Signature+":") {
+			continue
+		}
+		for _, w := range latin.FindAllString(s, -1) {
+			if w != "PDF" && w != "SHA" && w != "RSA" && w != "PKCS" {
+				t.Errorf("English in a Japanese row: %q in %q", w, s)
+			}
+		}
 	}
 }

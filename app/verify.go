@@ -518,23 +518,39 @@ func (u *UI) conformanceRows(c *flow.Conformance, err error) []fyne.CanvasObject
 			head.Importance = widget.DangerImportance
 		}
 		objs = append(objs, head)
+		// Each row in words; the values as the registry's table and the file write
+		// them are under 詳細.
+		var tech []fyne.CanvasObject
 		for _, row := range s.Rows {
 			ic := theme.ConfirmIcon()
 			if !row.Passed {
 				ic = theme.CancelIcon()
 			}
-			text := u.t("gui.conf.row", row.Key, row.Want, row.Got)
+			text := u.confItem(row.Key)
 			if d := u.msg(row.Detail); d != "" {
-				text += " — " + d
+				text = u.t("gui.conf.item_line", text, d)
 			}
 			l := wrapLabel(text)
 			if !row.Passed {
 				l.Importance = widget.DangerImportance
 			}
 			objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(ic), nil, l))
+			tech = append(tech, wrapLabel(u.t("gui.conf.row", row.Key, row.Want, row.Got)))
+		}
+		if len(tech) > 0 {
+			objs = append(objs, widget.NewAccordion(widget.NewAccordionItem(u.t("gui.details.technical"), container.NewVBox(tech...))))
 		}
 	}
 	return objs
+}
+
+// confItem is the name of a row of the registry's table in words (its key where there
+// is none).
+func (u *UI) confItem(key string) string {
+	if k := "gui.conf.item." + key; u.l.Has(k) {
+		return u.t(k)
+	}
+	return key
 }
 
 func storeKey(s string) string {
