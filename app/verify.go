@@ -45,6 +45,7 @@ type verifyScreen struct {
 	progress *widget.ProgressBar
 	summary  *textBlock
 	pane     *fyne.Container
+	tips     *tipLayer
 	addBtn   *pushButton
 	dirBtn   *pushButton
 	saveBtn  *pushButton
@@ -74,6 +75,7 @@ func (u *UI) showVerify(paths []string) { u.startVerify(paths) }
 func (u *UI) startVerify(paths []string) *verifyScreen {
 	v := &verifyScreen{u: u, reports: u.verified, heights: map[*trust.DocumentReport]float32{},
 		scale: theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)}
+	v.tips = newTipLayer()
 	v.progress = widget.NewProgressBar()
 	v.progress.Hide()
 	v.summary = wrapLabel(u.t("gui.verify.intro"))
@@ -86,7 +88,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	v.sortSel.OnChanged = func(string) { v.setOrder(v.sortSel.SelectedIndex()) }
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), colCount },
-		func() fyne.CanvasObject { return newVerdictCell(u) },
+		func() fyne.CanvasObject { return newVerdictCell(v.tips) },
 		v.updateCell)
 	v.table.ShowHeaderColumn = false
 	v.table.CreateHeader = func() fyne.CanvasObject { return boldLabel("") }
@@ -113,7 +115,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	top := container.NewVBox(v.summary, tools, v.progress)
 	v.screen = &screen{
 		title:   u.t("gui.verify.title"),
-		body:    container.NewBorder(top, nil, nil, nil, split),
+		body:    container.NewStack(container.NewBorder(top, nil, nil, nil, split), v.tips),
 		actions: []fyne.CanvasObject{v.saveBtn},
 		drop:    v.start,
 		focus:   v.addBtn,
