@@ -136,6 +136,13 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 		mustShow(t, u, u.t("gui.details.title"))
 		v.back()
 
+		// Sorting again keeps the selected file selected, where its row is now.
+		v.sortSel.SetSelectedIndex(orderVerified)
+		u.WaitIdle()
+		if v.selected != bad || v.reports[v.rows[len(v.rows)-1]] != bad {
+			t.Fatalf("after sorting back: selected %v, last row %v, want the failed file", v.selected, v.reports[v.rows[len(v.rows)-1]].File)
+		}
+
 		// クリア asks, then empties the list.
 		tap(t, u, button(t, u, u.t("gui.verify.clear")))
 		tap(t, u, button(t, u, u.t("gui.verify.clear_keep")))
@@ -148,6 +155,7 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 			t.Fatalf("%d rows after クリア", len(v.rows))
 		}
 		mustShow(t, u, u.t("gui.verify.intro"))
+		mustShow(t, u, u.t("gui.verify.pane_empty"))
 		if !button(t, u, u.t("gui.verify.save_record")).Disabled() {
 			t.Error("保存 is enabled with an empty list")
 		}

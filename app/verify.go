@@ -186,6 +186,7 @@ func (v *verifyScreen) listChanged() {
 	sortRows(v.rows, v.reports, v.order)
 	v.fitRows(0)
 	v.table.Refresh()
+	v.reselect()
 	v.clearBtn.Disable()
 	v.saveBtn.Disable()
 	if len(v.reports) > 0 && !v.running {
@@ -204,6 +205,22 @@ func (v *verifyScreen) listChanged() {
 		t.Add(flow.StatusOf(r))
 	}
 	v.summary.SetText(v.u.tn("gui.verify.totals", t.Files, t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
+}
+
+// reselect highlights the selected report's row where it is now, or clears the pane
+// when the report left the list (cleared, or its file verified again).
+func (v *verifyScreen) reselect() {
+	if v.selected == nil {
+		return
+	}
+	for row, i := range v.rows {
+		if v.reports[i] == v.selected {
+			v.table.Select(widget.TableCellID{Row: row, Col: colStatus})
+			return
+		}
+	}
+	v.table.UnselectAll()
+	v.selectReport(nil)
 }
 
 // fitRows sets the height of the rows from the first: as high as their reason wrapped
@@ -239,8 +256,6 @@ func (v *verifyScreen) askClear() {
 func (v *verifyScreen) clear() {
 	v.reports = nil
 	clear(v.heights)
-	v.table.UnselectAll()
-	v.selectReport(nil)
 	v.listChanged()
 }
 
