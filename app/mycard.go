@@ -274,7 +274,7 @@ func (m *myCardScreen) askTextPIN() {
 				widget.NewForm(
 					widget.NewFormItem(m.u.t("gui.disclose.name"), wrapLabel(info.Name)),
 					widget.NewFormItem(m.u.t("gui.disclose.address"), wrapLabel(info.Address)),
-					widget.NewFormItem(m.u.t("gui.disclose.birth"), widget.NewLabel(basicBirth(info.BirthDate))),
+					widget.NewFormItem(m.u.t("gui.disclose.birth"), widget.NewLabel(m.u.msgArg(basicBirth(info.BirthDate)))),
 					widget.NewFormItem(m.u.t("gui.disclose.sex"), widget.NewLabel(m.u.t("gui.sexcode."+info.Sex)))),
 				hide}
 			info = nil
@@ -283,7 +283,8 @@ func (m *myCardScreen) askTextPIN() {
 		})
 }
 
-// basicBirth formats the text application's YYYYMMDD as YYYY-MM-DD.
+// basicBirth writes the text application's YYYYMMDD as YYYY-MM-DD (msgArg then writes
+// it as every date of the app).
 func basicBirth(s string) string {
 	if len(s) != 8 {
 		return s

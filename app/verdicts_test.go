@@ -173,6 +173,9 @@ func TestMessageDatesInOneStyle(t *testing.T) {
 	if got := u.msgArg("2025-04-01"); got != "2025年4月1日" {
 		t.Errorf("a date: %q", got)
 	}
+	if got := u.birthDate(&trust.PersonalData{BirthDate: "1990-01-15", BirthEra: "heisei", BirthEraYear: 2}); got != "1990年1月15日（平成2年）" {
+		t.Errorf("a birth date: %q", got)
+	}
 	if got := u.msgArg("Chiyoda-ku 2025"); got != "Chiyoda-ku 2025" {
 		t.Errorf("not a time: %q", got)
 	}

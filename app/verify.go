@@ -609,7 +609,7 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.disclose.name", sg.Name)
 		add("gui.disclose.address", sg.Address)
 		if sg.BirthDate != "" {
-			add("gui.disclose.birth", sg.BirthDate)
+			add("gui.disclose.birth", u.msgArg(sg.BirthDate))
 		}
 		add("gui.disclose.sex", u.sexName(sg.Sex))
 		if sg.Name == "" {
