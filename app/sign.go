@@ -854,7 +854,7 @@ func (u *UI) birthDate(pd *trust.PersonalData) string {
 	}
 	s := u.msgArg(pd.BirthDate) // 1990年1月15日, as every date of the app
 	if pd.BirthEra != "" && pd.BirthEra != "unknown" && pd.BirthEraYear > 0 {
-		s = u.t("gui.disclose.birth_era", pd.BirthDate, u.t("gui.era."+pd.BirthEra), pd.BirthEraYear)
+		s = u.t("gui.disclose.birth_era", s, u.t("gui.era."+pd.BirthEra), pd.BirthEraYear)
 	}
 	return s
 }
