@@ -1061,6 +1061,7 @@ func (w *signWizard) browseSave() {
 		if start != nil {
 			d.SetLocation(start)
 		}
+		d.SetView(dialog.ListView)
 		d.Show()
 		return
 	}

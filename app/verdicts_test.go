@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynasign/mynasign/app/flow"
@@ -53,6 +55,9 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 		withTestCard(t, u, "valid")
 		v := u.startVerify([]string{tampered})
 		u.WaitIdle()
+		if w := v.screen.body.MinSize().Width; w > 1024-2*theme.Padding() {
+			t.Errorf("scale %v: the screen needs %v pixels, more than a 1024 pixel window", scale, w)
+		}
 		v.start([]string{valid})
 		u.WaitIdle()
 		if len(v.rows) != 2 {
@@ -135,6 +140,18 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 		tap(t, u, button(t, u, u.t("gui.verify.details")))
 		mustShow(t, u, u.t("gui.details.title"))
 		v.back()
+
+		// Hiding the valid ones leaves the failed file alone in the list.
+		test.Tap(v.filter)
+		u.WaitIdle()
+		if len(v.rows) != 1 || v.reports[v.rows[0]] != bad {
+			t.Fatalf("%d rows with the valid ones hidden, want the failed file alone", len(v.rows))
+		}
+		test.Tap(v.filter)
+		u.WaitIdle()
+		if len(v.rows) != 2 {
+			t.Fatalf("%d rows after showing the valid ones again", len(v.rows))
+		}
 
 		// Sorting again keeps the selected file selected, where its row is now.
 		v.sortSel.SetSelectedIndex(orderVerified)

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -29,6 +30,8 @@ type verifyScreen struct {
 	reports []*trust.DocumentReport
 	rows    []int // indexes of reports, in display order
 	order   int   // orderVerified or orderStatus
+	// problemsOnly hides the rows of valid documents.
+	problemsOnly bool
 	// selected is the report shown in the pane (nil: none).
 	selected *trust.DocumentReport
 	// heights caches each report's row height (its reason wrapped in the column).
@@ -51,6 +54,7 @@ type verifyScreen struct {
 	saveBtn  *pushButton
 	clearBtn *pushButton
 	sortSel  *keySelect
+	filter   *keyCheck
 	screen   *screen
 	// details is set while a details view opened from the table is shown: the batch
 	// goes on behind it.
@@ -86,6 +90,10 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	v.sortSel = newSelect([]string{u.t("gui.verify.order.verified"), u.t("gui.verify.order.status")}, nil)
 	v.sortSel.SetSelectedIndex(orderVerified)
 	v.sortSel.OnChanged = func(string) { v.setOrder(v.sortSel.SelectedIndex()) }
+	v.filter = newCheck(u.t("gui.verify.problems_only"), func(on bool) {
+		v.problemsOnly = on
+		v.listChanged()
+	})
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), colCount },
 		func() fyne.CanvasObject { return newVerdictCell(v.tips) },
@@ -110,9 +118,9 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 	v.selectReport(nil)
 	split := container.NewVSplit(container.New(reasonFit{v}, v.table), container.NewVScroll(container.NewPadded(v.pane)))
 	split.Offset = 0.7
-	tools := container.NewHBox(v.addBtn, v.dirBtn, widget.NewSeparator(),
-		widget.NewLabel(u.t("gui.verify.order")), v.sortSel, v.clearBtn)
-	top := container.NewVBox(v.summary, tools, v.progress)
+	// Two rows, so that the screen fits 1024 pixels at 150 %.
+	listTools := container.NewHBox(widget.NewLabel(u.t("gui.verify.order")), v.sortSel, v.filter, layout.NewSpacer(), v.clearBtn)
+	top := container.NewVBox(v.summary, container.NewHBox(v.addBtn, v.dirBtn), listTools, v.progress)
 	v.screen = &screen{
 		title:   u.t("gui.verify.title"),
 		body:    container.NewStack(container.NewBorder(top, nil, nil, nil, split), v.tips),
@@ -175,13 +183,16 @@ func (v *verifyScreen) setOrder(order int) {
 	v.listChanged()
 }
 
-// listChanged puts the rows in order, fits each row's height to its reason, and says
-// how many files of each status the list holds.
+// listChanged puts the rows in order (without the valid documents when only problems
+// are shown), fits each row's height to its reason, and says how many files of each
+// status the list holds.
 func (v *verifyScreen) listChanged() {
 	v.u.verified = v.reports
 	v.rows = v.rows[:0]
-	for i := range v.reports {
-		v.rows = append(v.rows, i)
+	for i, r := range v.reports {
+		if !v.problemsOnly || flow.StatusOf(r) != flow.DocPassed {
+			v.rows = append(v.rows, i)
+		}
 	}
 	sortRows(v.rows, v.reports, v.order)
 	v.fitRows(0)
@@ -292,8 +303,10 @@ func (v *verifyScreen) start(paths []string) {
 			Progress: func(p flow.BatchProgress) {
 				doUI(func() {
 					v.reports = append(v.reports, p.Report)
-					v.rows = append(v.rows, len(v.reports)-1)
-					v.fitRows(len(v.rows) - 1)
+					if !v.problemsOnly || flow.StatusOf(p.Report) != flow.DocPassed {
+						v.rows = append(v.rows, len(v.reports)-1)
+						v.fitRows(len(v.rows) - 1)
+					}
 					v.progress.SetValue(float64(p.Done) / float64(max(p.Total, 1)))
 					v.table.Refresh()
 				})
