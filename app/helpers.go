@@ -1,6 +1,7 @@
 package app
 
 import (
+	"regexp"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,7 +28,8 @@ func (u *UI) msg(m trust.Message) string {
 }
 
 // msgArg is a message argument as the user reads it: a time or a date in the app's
-// style, anything else as it is.
+// style, a certificate's distinguished name by its name (dnName), anything else as it
+// is.
 func (u *UI) msgArg(a string) string {
 	if t, err := time.Parse(time.RFC3339, a); err == nil {
 		return u.fmtTime(t)
@@ -35,8 +37,14 @@ func (u *UI) msgArg(a string) string {
 	if t, err := time.ParseInLocation(time.DateOnly, a, jst); err == nil {
 		return u.fmtDate(t)
 	}
+	if dnStart.MatchString(a) {
+		return dnName(a)
+	}
 	return a
 }
+
+// dnStart is how a distinguished name as trust writes it (RFC 2253) begins.
+var dnStart = regexp.MustCompile(`^(CN|OU|O|C|L|ST|SERIALNUMBER|2\.5\.4\.[0-9]+)=[^,]`)
 
 // fmtTime formats a time for the user (Japan time; the layout is a translation).
 func (u *UI) fmtTime(t time.Time) string {

@@ -180,7 +180,8 @@ func TestVerifyListKeepsSortsAndShowsReasons(t *testing.T) {
 }
 
 // TestMessageDatesInOneStyle: a time a library puts in a message (RFC 3339, UTC) reads
-// as every date of the app does, in Japan time; other arguments stay as they are.
+// as every date of the app does, in Japan time, a birth date too; a distinguished name
+// reads as its name; other arguments stay as they are.
 func TestMessageDatesInOneStyle(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
 	got := u.msg(trust.Message{Key: trust.MsgCertExpiredNoPOE, Args: []string{"2025-03-31T15:30:00Z"}})
@@ -192,6 +193,9 @@ func TestMessageDatesInOneStyle(t *testing.T) {
 	}
 	if got := u.birthDate(&trust.PersonalData{BirthDate: "1990-01-15", BirthEra: "heisei", BirthEraYear: 2}); got != "1990年1月15日（平成2年）" {
 		t.Errorf("a birth date: %q", got)
+	}
+	if got := u.msgArg(`CN=Test Signing CA\, G2,OU=JPKI,O=JPKI,C=JP`); got != "Test Signing CA, G2" {
+		t.Errorf("a distinguished name: %q", got)
 	}
 	if got := u.msgArg("Chiyoda-ku 2025"); got != "Chiyoda-ku 2025" {
 		t.Errorf("not a time: %q", got)
