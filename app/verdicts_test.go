@@ -312,3 +312,35 @@ func TestConformanceRowsInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestReasonsInPlainJapanese verifies the batch corpus (tampered, corrupt, foreign
+// certificates, …) and reads every row's reason: a tampered XML names the form that was
+// changed in words, and no reason holds an element path or a time in RFC 3339.
+func TestReasonsInPlainJapanese(t *testing.T) {
+	dir := t.TempDir()
+	corpus, err := batchcorpus.Generate(dir, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	v := u.startVerify([]string{dir})
+	u.WaitIdle()
+	technical := regexp.MustCompile(`\[1\]|ds:Signature|without|\d{4}-\d\d-\d\dT\d\d:`)
+	tampered := 0
+	for _, r := range v.reports {
+		reason := u.rowCells(r)[colReason]
+		if technical.MatchString(reason) {
+			t.Errorf("%s: a technical reason: %q", filepath.Base(r.File), reason)
+		}
+		if corpus.Expect[r.File].Category == "xml-tampered" {
+			tampered++
+			if want := "「申請書」の内容が署名の後で変更されています。"; reason != want {
+				t.Errorf("%s: reason %q, want %q", filepath.Base(r.File), reason, want)
+			}
+		}
+	}
+	if tampered == 0 {
+		t.Fatal("no tampered XML in the corpus")
+	}
+}
