@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -148,14 +147,7 @@ func groupFingerprint(fp string) string {
 }
 
 func (a *anchorScreen) chooseFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		a.checkPaths([]string{p})
-	}, a.u.win)
+	a.u.openFileDialog(dirAnchors, nil, func(p string) { a.checkPaths([]string{p}) })
 }
 
 // checkPaths reads certificate files and, when every certificate could be an anchor,

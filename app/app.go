@@ -27,6 +27,8 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/trust"
+
 	// Initialized before Fyne's lang package reads the locale (LANG=C.UTF-8).
 	_ "github.com/mynasign/mynasign/app/localeenv"
 	"github.com/mynasign/mynasign/app/logging"
@@ -73,6 +75,8 @@ type UI struct {
 	// modals are the app's pop-ups shown (showModal), each with what Escape does.
 	modals map[fyne.CanvasObject]func()
 	home   *homeScreen
+	// verified are the documents of 検証する's list, kept until the clerk clears it.
+	verified []*trust.DocumentReport
 
 	// cards is the source of cards in use: the PC/SC service, or the test card.
 	cards    CardSource

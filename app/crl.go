@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -270,23 +269,11 @@ func (c *crlScreen) remove(in trust.CRLInfo) {
 }
 
 func (c *crlScreen) chooseFiles() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		c.importPaths([]string{p})
-	}, c.u.win)
+	c.u.openFileDialog(dirCRLs, nil, func(p string) { c.importPaths([]string{p}) })
 }
 
 func (c *crlScreen) chooseFolder() {
-	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		c.importPaths([]string{l.Path()})
-	}, c.u.win)
+	c.u.openFolderDialog(dirCRLs, "", func(p string) { c.importPaths([]string{p}) })
 }
 
 // importPaths imports CRL files, folders or zips (all or nothing) and says what happened.

@@ -135,6 +135,7 @@ func (d *diagScreen) format(test bool, svcErr error, cards []diagCard) string {
 		line("gui.diag.r.service_test")
 	case svcErr != nil && !errors.Is(svcErr, card.ErrNoReader):
 		line("gui.diag.r.service_down", svcErr.Error())
+		line("gui.diag.r.service_help", u.serviceHelp())
 	default:
 		line("gui.diag.r.service_ok")
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"regexp"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -12,17 +13,38 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
-// msg resolves a report message (a key and its arguments) in the UI language.
+// msg resolves a report message (a key and its arguments) in the UI language. Times
+// and dates among the arguments (the libraries give them as RFC 3339, in UTC) are
+// written as every other date of the app is: Japan time, 2025年4月1日 09:30.
 func (u *UI) msg(m trust.Message) string {
 	if m.Key == "" {
 		return ""
 	}
 	args := make([]any, len(m.Args))
 	for i, a := range m.Args {
-		args[i] = a
+		args[i] = u.msgArg(a)
 	}
 	return u.t(m.Key, args...)
 }
+
+// msgArg is a message argument as the user reads it: a time or a date in the app's
+// style, a certificate's distinguished name by its name (dnName), anything else as it
+// is.
+func (u *UI) msgArg(a string) string {
+	if t, err := time.Parse(time.RFC3339, a); err == nil {
+		return u.fmtTime(t)
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, a, jst); err == nil {
+		return u.fmtDate(t)
+	}
+	if dnStart.MatchString(a) {
+		return dnName(a)
+	}
+	return a
+}
+
+// dnStart is how a distinguished name as trust writes it (RFC 2253) begins.
+var dnStart = regexp.MustCompile(`^(CN|OU|O|C|L|ST|SERIALNUMBER|2\.5\.4\.[0-9]+)=[^,]`)
 
 // fmtTime formats a time for the user (Japan time; the layout is a translation).
 func (u *UI) fmtTime(t time.Time) string {

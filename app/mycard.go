@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -211,6 +212,7 @@ func (m *myCardScreen) export(cert *x509.Certificate) {
 		if err != nil || wc == nil {
 			return
 		}
+		m.u.rememberDir(dirExport, filepath.Dir(wc.URI().Path()))
 		_, werr := wc.Write(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
 		if cerr := wc.Close(); werr == nil {
 			werr = cerr
@@ -220,7 +222,7 @@ func (m *myCardScreen) export(cert *x509.Certificate) {
 		}
 	}, m.u.win)
 	d.SetFileName("certificate.pem")
-	d.Show()
+	m.u.prepareDialog(d, dirExport)
 }
 
 // askSignPIN asks for the signature password, then shows the signature certificate.
@@ -272,7 +274,7 @@ func (m *myCardScreen) askTextPIN() {
 				widget.NewForm(
 					widget.NewFormItem(m.u.t("gui.disclose.name"), wrapLabel(info.Name)),
 					widget.NewFormItem(m.u.t("gui.disclose.address"), wrapLabel(info.Address)),
-					widget.NewFormItem(m.u.t("gui.disclose.birth"), widget.NewLabel(basicBirth(info.BirthDate))),
+					widget.NewFormItem(m.u.t("gui.disclose.birth"), widget.NewLabel(m.u.msgArg(basicBirth(info.BirthDate)))),
 					widget.NewFormItem(m.u.t("gui.disclose.sex"), widget.NewLabel(m.u.t("gui.sexcode."+info.Sex)))),
 				hide}
 			info = nil
@@ -281,7 +283,8 @@ func (m *myCardScreen) askTextPIN() {
 		})
 }
 
-// basicBirth formats the text application's YYYYMMDD as YYYY-MM-DD.
+// basicBirth writes the text application's YYYYMMDD as YYYY-MM-DD (msgArg then writes
+// it as every date of the app).
 func basicBirth(s string) string {
 	if len(s) != 8 {
 		return s

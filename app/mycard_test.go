@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mynasign/mynasign/app/i18n"
@@ -56,7 +57,10 @@ func TestMyCard(t *testing.T) {
 	typeInto(u, e[len(e)-1], testpki.TextPIN)
 	tap(t, u, m.pin.submit)
 	mustShow(t, u, p.Basic.Name)
-	mustShow(t, u, basicBirth(p.Basic.BirthDate))
+	if birth := u.msgArg(basicBirth(p.Basic.BirthDate)); !strings.HasSuffix(birth, "日") {
+		t.Errorf("the birth date is not written as the app's dates are: %q", birth)
+	}
+	mustShow(t, u, u.msgArg(basicBirth(p.Basic.BirthDate)))
 
 	u.showHome()
 	if m.sess != nil {

@@ -434,28 +434,17 @@ func profileOrder(name string) string {
 }
 
 func (w *signWizard) chooseFile() {
-	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		path := r.URI().Path()
-		r.Close()
+	w.u.openFileDialog(dirSign, []string{".pdf", ".PDF", ".xml", ".XML", ".zip", ".ZIP"}, func(path string) {
 		w.addFiles([]string{path})
 		w.refreshFiles()
-	}, w.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".PDF", ".xml", ".XML", ".zip", ".ZIP"}))
-	d.Show()
+	})
 }
 
 func (w *signWizard) chooseFolder() {
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		w.addFiles([]string{l.Path()})
+	w.u.openFolderDialog(dirSign, "", func(path string) {
+		w.addFiles([]string{path})
 		w.refreshFiles()
-	}, w.u.win)
-	d.Show()
+	})
 }
 
 // ---- step 2: profile and options ----
@@ -673,7 +662,7 @@ func (w *signWizard) refreshReaders(r Readers) {
 	case !r.Known:
 		info = append(info, wrapLabel(w.u.t("gui.status.looking")))
 	case r.Err != nil:
-		info = append(info, noticeView(theme.ErrorIcon(), colorNameBad, w.u.t("gui.status.no_service"), w.u.t("gui.sign.no_service_help")))
+		info = append(info, noticeView(theme.ErrorIcon(), colorNameBad, w.u.t("gui.status.no_service"), w.u.serviceHelp()))
 	case len(r.Readers) == 0:
 		info = append(info, noticeView(theme.WarningIcon(), colorNameWarn, w.u.t("gui.status.no_reader"), w.u.t("gui.sign.no_reader_help")))
 	default:
@@ -863,9 +852,9 @@ func (u *UI) birthDate(pd *trust.PersonalData) string {
 	if pd.BirthDate == "" {
 		return ""
 	}
-	s := pd.BirthDate
+	s := u.msgArg(pd.BirthDate) // 1990年1月15日, as every date of the app
 	if pd.BirthEra != "" && pd.BirthEra != "unknown" && pd.BirthEraYear > 0 {
-		s = u.t("gui.disclose.birth_era", pd.BirthDate, u.t("gui.era."+pd.BirthEra), pd.BirthEraYear)
+		s = u.t("gui.disclose.birth_era", s, u.t("gui.era."+pd.BirthEra), pd.BirthEraYear)
 	}
 	return s
 }
@@ -1072,6 +1061,7 @@ func (w *signWizard) browseSave() {
 		if start != nil {
 			d.SetLocation(start)
 		}
+		d.SetView(dialog.ListView)
 		d.Show()
 		return
 	}
@@ -1084,6 +1074,8 @@ func (w *signWizard) browseSave() {
 	if start != nil {
 		d.SetLocation(start)
 	}
+	d.SetConfirmText(w.u.t("gui.common.save_here"))
+	d.SetView(dialog.ListView)
 	d.Show()
 }
 

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"runtime"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -71,7 +73,8 @@ func (u *UI) refreshCardStatus() {
 	case !r.Known:
 		objs = append(objs, statusLine(theme.SearchIcon(), u.t("gui.status.looking"), theme.ColorNameForeground))
 	case r.Err != nil:
-		objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.status.no_service"), colorNameBad))
+		objs = append(objs, statusLine(theme.ErrorIcon(), u.t("gui.status.no_service"), colorNameBad),
+			statusLine(theme.InfoIcon(), u.serviceHelp(), theme.ColorNameForeground))
 	case len(r.Readers) == 0:
 		objs = append(objs, statusLine(theme.WarningIcon(), u.t("gui.status.no_reader"), colorNameWarn))
 	default:
@@ -83,4 +86,14 @@ func (u *UI) refreshCardStatus() {
 	u.home.cards.Objects = objs
 	u.home.cards.Refresh()
 	u.relayout()
+}
+
+// serviceHelp says how to start the smart-card service on this operating system (the
+// next step when it cannot be reached).
+func (u *UI) serviceHelp() string {
+	switch runtime.GOOS {
+	case "windows", "darwin":
+		return u.t("gui.service_help." + runtime.GOOS)
+	}
+	return u.t("gui.service_help.linux")
 }

@@ -9,7 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,23 +20,42 @@ import (
 
 // verifyScreen is 検証する: files, folders and zips dropped or chosen, verified in the
 // background, one row per document (status, file, signer masked, signing time, reason
-// when not TOTAL-PASSED), a details view per document.
+// when not TOTAL-PASSED, wrapped), a pane with the selected row's verdict in full and a
+// details view per document. The list keeps every file verified since the clerk last
+// pressed クリア (also across leaving the screen); each batch adds to it.
 type verifyScreen struct {
-	u       *UI
-	reports []*trust.DocumentReport // in the order of the batch; nil while pending
-	rows    []int                   // indexes of the finished reports, in display order
-	total   int
-	running bool
-	cancel  context.CancelFunc
+	u *UI
+	// reports are the documents verified so far: those of earlier batches, then those of
+	// the running batch as each is done.
+	reports []*trust.DocumentReport
+	rows    []int // indexes of reports, in display order
+	order   int   // orderVerified or orderStatus
+	// problemsOnly hides the rows of valid documents.
+	problemsOnly bool
+	// selected is the report shown in the pane (nil: none).
+	selected *trust.DocumentReport
+	// heights caches each report's row height (its reason wrapped in the column).
+	heights map[*trust.DocumentReport]float32
+	// scale is the text size's factor: the columns widen with 文字の大きさ.
+	scale float32
+	// reasonWidth is the width of the reason column: what the other columns leave of
+	// the table, at least its width in columnWidths.
+	reasonWidth float32
+	running     bool
+	cancel      context.CancelFunc
 
 	table    *widget.Table
 	progress *widget.ProgressBar
 	summary  *textBlock
+	pane     *fyne.Container
+	tips     *tipLayer
 	addBtn   *pushButton
 	dirBtn   *pushButton
 	saveBtn  *pushButton
+	clearBtn *pushButton
+	sortSel  *keySelect
+	filter   *keyCheck
 	screen   *screen
-	result   *flow.BatchResult
 	// details is set while a details view opened from the table is shown: the batch
 	// goes on behind it.
 	details bool
@@ -52,22 +71,32 @@ const (
 	colCount
 )
 
+// columnWidths are the widths of the table's columns (the reason wraps in its own).
+var columnWidths = [colCount]float32{160, 240, 170, 200, 460}
+
 func (u *UI) showVerify(paths []string) { u.startVerify(paths) }
 
 func (u *UI) startVerify(paths []string) *verifyScreen {
-	v := &verifyScreen{u: u}
+	v := &verifyScreen{u: u, reports: u.verified, heights: map[*trust.DocumentReport]float32{},
+		scale: theme.TextSize() / theme.DefaultTheme().Size(theme.SizeNameText)}
+	v.tips = newTipLayer()
 	v.progress = widget.NewProgressBar()
 	v.progress.Hide()
 	v.summary = wrapLabel(u.t("gui.verify.intro"))
 	v.addBtn = newButton(u.t("gui.verify.add_files"), theme.FileIcon(), v.chooseFile)
 	v.dirBtn = newButton(u.t("gui.verify.add_folder"), theme.FolderIcon(), v.chooseFolder)
 	v.saveBtn = newButton(u.t("gui.verify.save_record"), theme.DocumentSaveIcon(), v.saveRecord)
-	v.saveBtn.Disable()
+	v.clearBtn = newButton(u.t("gui.verify.clear"), theme.ContentClearIcon(), v.askClear)
+	v.sortSel = newSelect([]string{u.t("gui.verify.order.verified"), u.t("gui.verify.order.status")}, nil)
+	v.sortSel.SetSelectedIndex(orderVerified)
+	v.sortSel.OnChanged = func(string) { v.setOrder(v.sortSel.SelectedIndex()) }
+	v.filter = newCheck(u.t("gui.verify.problems_only"), func(on bool) {
+		v.problemsOnly = on
+		v.listChanged()
+	})
 	v.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(v.rows), colCount },
-		func() fyne.CanvasObject {
-			return container.New(iconLabelLayout{}, widget.NewIcon(nil), widget.NewLabel(""))
-		},
+		func() fyne.CanvasObject { return newVerdictCell(v.tips) },
 		v.updateCell)
 	v.table.ShowHeaderColumn = false
 	v.table.CreateHeader = func() fyne.CanvasObject { return boldLabel("") }
@@ -76,21 +105,25 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 			o.(*widget.Label).SetText(u.t(fmt.Sprintf("gui.verify.col.%d", id.Col)))
 		}
 	}
-	for c, w := range []float32{160, 240, 170, 200, 460} {
-		v.table.SetColumnWidth(c, w)
+	for c, w := range columnWidths {
+		v.table.SetColumnWidth(c, w*v.scale)
 	}
+	v.reasonWidth = columnWidths[colReason] * v.scale
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.rows) {
-			rep := v.reports[v.rows[id.Row]]
-			v.table.UnselectAll()
-			v.details = true
-			u.showReportDetails(rep, v.back)
+			v.selectReport(v.reports[v.rows[id.Row]])
 		}
 	}
-	top := container.NewVBox(v.summary, container.NewHBox(v.addBtn, v.dirBtn), v.progress)
+	v.pane = container.NewVBox()
+	v.selectReport(nil)
+	split := container.NewVSplit(container.New(reasonFit{v}, v.table), container.NewVScroll(container.NewPadded(v.pane)))
+	split.Offset = 0.7
+	// Two rows, so that the screen fits 1024 pixels at 150 %.
+	listTools := container.NewHBox(widget.NewLabel(u.t("gui.verify.order")), v.sortSel, v.filter, layout.NewSpacer(), v.clearBtn)
+	top := container.NewVBox(v.summary, container.NewHBox(v.addBtn, v.dirBtn), listTools, v.progress)
 	v.screen = &screen{
 		title:   u.t("gui.verify.title"),
-		body:    container.NewBorder(top, nil, nil, nil, v.table),
+		body:    container.NewStack(container.NewBorder(top, nil, nil, nil, split), v.tips),
 		actions: []fyne.CanvasObject{v.saveBtn},
 		drop:    v.start,
 		focus:   v.addBtn,
@@ -100,6 +133,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 			}
 		},
 	}
+	v.listChanged()
 	u.show(v.screen)
 	if len(paths) > 0 {
 		v.start(paths)
@@ -113,8 +147,132 @@ func (v *verifyScreen) back() {
 	v.u.show(v.screen)
 }
 
+// selectReport shows r in the pane below the table: its status, file, the whole
+// reason, and the way to the details view.
+func (v *verifyScreen) selectReport(r *trust.DocumentReport) {
+	u := v.u
+	v.selected = r
+	if r == nil {
+		v.pane.Objects = []fyne.CanvasObject{wrapLabel(u.t("gui.verify.pane_empty"))}
+		v.pane.Refresh()
+		return
+	}
+	icon, status, imp := u.docStatus(r)
+	head := boldText(status + " — " + displayFile(r.File))
+	head.Importance = imp
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(icon), nil, head)}
+	if reason := u.rowCells(r)[colReason]; reason != "" {
+		objs = append(objs, wrapLabel(reason))
+	}
+	open := newButton(u.t("gui.verify.details"), theme.InfoIcon(), func() {
+		v.details = true
+		u.showReportDetails(r, v.back)
+	})
+	objs = append(objs, container.NewHBox(open))
+	v.pane.Objects = objs
+	v.pane.Refresh()
+	u.relayout()
+}
+
+// setOrder changes the order of the list.
+func (v *verifyScreen) setOrder(order int) {
+	if order < 0 || order == v.order {
+		return
+	}
+	v.order = order
+	v.listChanged()
+}
+
+// listChanged puts the rows in order (without the valid documents when only problems
+// are shown), fits each row's height to its reason, and says how many files of each
+// status the list holds.
+func (v *verifyScreen) listChanged() {
+	v.u.verified = v.reports
+	v.rows = v.rows[:0]
+	for i, r := range v.reports {
+		if !v.problemsOnly || flow.StatusOf(r) != flow.DocPassed {
+			v.rows = append(v.rows, i)
+		}
+	}
+	sortRows(v.rows, v.reports, v.order)
+	v.fitRows(0)
+	v.table.Refresh()
+	v.reselect()
+	v.clearBtn.Disable()
+	v.saveBtn.Disable()
+	if len(v.reports) > 0 && !v.running {
+		v.clearBtn.Enable()
+		v.saveBtn.Enable()
+	}
+	if v.running {
+		return
+	}
+	if len(v.reports) == 0 {
+		v.summary.SetText(v.u.t("gui.verify.intro"))
+		return
+	}
+	var t flow.BatchTotals
+	for _, r := range v.reports {
+		t.Add(flow.StatusOf(r))
+	}
+	v.summary.SetText(v.u.tn("gui.verify.totals", t.Files, t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
+}
+
+// reselect highlights the selected report's row where it is now, or clears the pane
+// when the report left the list (cleared, or its file verified again).
+func (v *verifyScreen) reselect() {
+	if v.selected == nil {
+		return
+	}
+	for row, i := range v.rows {
+		if v.reports[i] == v.selected {
+			v.table.Select(widget.TableCellID{Row: row, Col: colStatus})
+			return
+		}
+	}
+	v.table.UnselectAll()
+	v.selectReport(nil)
+}
+
+// fitRows sets the height of the rows from the first: as high as their reason wrapped
+// in its column.
+func (v *verifyScreen) fitRows(first int) {
+	for row := first; row < len(v.rows); row++ {
+		r := v.reports[v.rows[row]]
+		h, ok := v.heights[r]
+		if !ok {
+			h = widget.NewLabel("").MinSize().Height
+			if reason := v.u.rowCells(r)[colReason]; reason != "" {
+				b := wrapLabel(reason)
+				b.Resize(fyne.NewSize(v.reasonWidth, 1))
+				h = max(h, b.MinSize().Height)
+			}
+			v.heights[r] = h
+		}
+		v.table.SetRowHeight(row, h)
+	}
+}
+
+// askClear empties the list, after asking.
+func (v *verifyScreen) askClear() {
+	if v.running || len(v.reports) == 0 {
+		return
+	}
+	u := v.u
+	u.askLose(u.t("gui.verify.clear_title"), u.tn("gui.verify.clear_text", len(v.reports), len(v.reports)),
+		u.t("gui.verify.clear_keep"), u.t("gui.verify.clear_do"), v.clear)
+}
+
+// clear empties the list.
+func (v *verifyScreen) clear() {
+	v.reports = nil
+	clear(v.heights)
+	v.listChanged()
+}
+
 // start verifies paths (files, folders, zips) in the background; rows appear as each
-// document is done.
+// document is done, after the files verified before. A file verified again replaces
+// its earlier row when the batch ends.
 func (v *verifyScreen) start(paths []string) {
 	if v.running || len(paths) == 0 {
 		return
@@ -125,14 +283,14 @@ func (v *verifyScreen) start(paths []string) {
 		return
 	}
 	v.running = true
-	v.reports, v.rows, v.total, v.result = nil, nil, 0, nil
-	v.table.Refresh()
+	kept := len(v.reports)
 	v.progress.SetValue(0)
 	v.progress.Show()
 	v.summary.SetText(v.u.t("gui.verify.running"))
 	v.addBtn.Disable()
 	v.dirBtn.Disable()
 	v.saveBtn.Disable()
+	v.clearBtn.Disable()
 	ctx, cancel := context.WithCancel(context.Background())
 	v.cancel = cancel
 	v.screen.cancel = func() {
@@ -144,14 +302,11 @@ func (v *verifyScreen) start(paths []string) {
 			Policy: policy,
 			Progress: func(p flow.BatchProgress) {
 				doUI(func() {
-					if len(v.reports) < p.Total {
-						grown := make([]*trust.DocumentReport, p.Total)
-						copy(grown, v.reports)
-						v.reports = grown
+					v.reports = append(v.reports, p.Report)
+					if !v.problemsOnly || flow.StatusOf(p.Report) != flow.DocPassed {
+						v.rows = append(v.rows, len(v.reports)-1)
+						v.fitRows(len(v.rows) - 1)
 					}
-					v.total = p.Total
-					v.reports[p.Index] = p.Report
-					v.rows = append(v.rows, p.Index)
 					v.progress.SetValue(float64(p.Done) / float64(max(p.Total, 1)))
 					v.table.Refresh()
 				})
@@ -164,50 +319,33 @@ func (v *verifyScreen) start(paths []string) {
 			v.dirBtn.Enable()
 			v.progress.Hide()
 			if err != nil {
+				v.reports = v.reports[:kept]
+				v.listChanged()
 				if ctx.Err() == nil {
 					v.summary.SetText(v.u.t("gui.verify.failed", err.Error()))
 				}
 				return
 			}
-			v.result = res
-			v.reports = res.Reports
-			v.rows = v.rows[:0]
-			for i := range res.Reports {
-				v.rows = append(v.rows, i)
-			}
-			v.table.Refresh()
-			t := res.Totals
-			v.summary.SetText(v.u.tn("gui.verify.totals", t.Files, t.Files, t.Passed, t.Failed, t.Indeterminate, t.Unsigned, t.Errors))
-			if len(res.Reports) > 0 {
-				v.saveBtn.Enable()
-			}
+			v.reports = replaceVerified(v.reports[:kept], res.Reports)
+			v.listChanged()
 		})
 	})
 }
 
-// iconLabelLayout places an icon (when visible) and a label after it on one line.
-type iconLabelLayout struct{}
-
-func (iconLabelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	icon, lbl := objs[0], objs[1]
-	x := float32(0)
-	if icon.Visible() {
-		s := icon.MinSize()
-		icon.Resize(s)
-		icon.Move(fyne.NewPos(theme.Padding(), (size.Height-s.Height)/2))
-		x = s.Width + theme.Padding()
+// replaceVerified is the list of earlier reports without the files verified again,
+// then the new reports.
+func replaceVerified(earlier, batch []*trust.DocumentReport) []*trust.DocumentReport {
+	again := map[string]bool{}
+	for _, r := range batch {
+		again[r.File] = true
 	}
-	lbl.Move(fyne.NewPos(x, 0))
-	lbl.Resize(fyne.NewSize(size.Width-x, size.Height))
-}
-
-func (iconLabelLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := objs[1].MinSize()
-	if objs[0].Visible() {
-		i := objs[0].MinSize()
-		s = fyne.NewSize(s.Width+i.Width+theme.Padding(), max(s.Height, i.Height))
+	out := make([]*trust.DocumentReport, 0, len(earlier)+len(batch))
+	for _, r := range earlier {
+		if !again[r.File] {
+			out = append(out, r)
+		}
 	}
-	return s
+	return append(out, batch...)
 }
 
 // docStatus is the status column: an icon and the translated status.
@@ -226,36 +364,21 @@ func (u *UI) docStatus(r *trust.DocumentReport) (fyne.Resource, string, widget.I
 }
 
 func (v *verifyScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*fyne.Container)
-	var lbl *widget.Label
-	var icon *widget.Icon
-	for _, obj := range b.Objects {
-		switch x := obj.(type) {
-		case *widget.Label:
-			lbl = x
-		case *widget.Icon:
-			icon = x
-		}
-	}
 	if id.Row >= len(v.rows) {
 		return
 	}
+	c := o.(*verdictCell)
 	r := v.reports[v.rows[id.Row]]
-	cells := v.u.rowCells(r)
-	icon.SetResource(nil)
-	icon.Hide()
-	lbl.Importance = widget.MediumImportance
-	lbl.TextStyle = fyne.TextStyle{}
-	if id.Col == colStatus {
+	text := v.u.rowCells(r)[id.Col]
+	switch id.Col {
+	case colStatus:
 		res, _, imp := v.u.docStatus(r)
-		icon.SetResource(res)
-		icon.Show()
-		lbl.Importance = imp
-		lbl.TextStyle.Bold = true
+		c.set(res, text, false, imp, true)
+	case colReason:
+		c.set(nil, text, true, widget.MediumImportance, false)
+	default:
+		c.set(nil, text, false, widget.MediumImportance, false)
 	}
-	lbl.Truncation = fyne.TextTruncateEllipsis
-	lbl.SetText(cells[id.Col])
-	b.Refresh() // the icon may have appeared or gone: lay the cell out again
 }
 
 // rowCells are the texts of a document's row: status, file, signer (masked), signing
@@ -322,37 +445,21 @@ func displayFile(f string) string {
 }
 
 func (v *verifyScreen) chooseFile() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		p := r.URI().Path()
-		r.Close()
-		v.start([]string{p})
-	}, v.u.win)
+	v.u.openFileDialog(dirVerify, nil, func(p string) { v.start([]string{p}) })
 }
 
 func (v *verifyScreen) chooseFolder() {
-	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		v.start([]string{l.Path()})
-	}, v.u.win)
+	v.u.openFolderDialog(dirVerify, "", func(p string) { v.start([]string{p}) })
 }
 
-// saveRecord writes the printable verification records (PDF and HTML) into a folder the
-// user picks; personal data is left out of them.
+// saveRecord writes the printable verification records (PDF and HTML) of the files in
+// the list into a folder the user picks; personal data is left out of them.
 func (v *verifyScreen) saveRecord() {
-	if v.result == nil {
+	if v.running || len(v.reports) == 0 {
 		return
 	}
-	reports := v.result.Reports
-	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		dir := l.Path()
+	reports := v.reports
+	v.u.openFolderDialog(dirRecords, v.u.t("gui.common.save_here"), func(dir string) {
 		v.u.goWork(func() {
 			files, err := record.Write(reports, record.Options{Lang: v.u.l.Lang()}, dir)
 			doUI(func() {
@@ -363,7 +470,7 @@ func (v *verifyScreen) saveRecord() {
 				v.summary.SetText(v.u.tn("gui.verify.record_saved", len(files), len(files), dir))
 			})
 		})
-	}, v.u.win)
+	})
 }
 
 // showReportDetails shows one document's report in full, in plain words, with the ETSI
@@ -441,23 +548,39 @@ func (u *UI) conformanceRows(c *flow.Conformance, err error) []fyne.CanvasObject
 			head.Importance = widget.DangerImportance
 		}
 		objs = append(objs, head)
+		// Each row in words; the values as the registry's table and the file write
+		// them are under 詳細.
+		var tech []fyne.CanvasObject
 		for _, row := range s.Rows {
 			ic := theme.ConfirmIcon()
 			if !row.Passed {
 				ic = theme.CancelIcon()
 			}
-			text := u.t("gui.conf.row", row.Key, row.Want, row.Got)
+			text := u.confItem(row.Key)
 			if d := u.msg(row.Detail); d != "" {
-				text += " — " + d
+				text = u.t("gui.conf.item_line", text, d)
 			}
 			l := wrapLabel(text)
 			if !row.Passed {
 				l.Importance = widget.DangerImportance
 			}
 			objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(ic), nil, l))
+			tech = append(tech, wrapLabel(u.t("gui.conf.row", row.Key, row.Want, row.Got)))
+		}
+		if len(tech) > 0 {
+			objs = append(objs, widget.NewAccordion(widget.NewAccordionItem(u.t("gui.details.technical"), container.NewVBox(tech...))))
 		}
 	}
 	return objs
+}
+
+// confItem is the name of a row of the registry's table in words (its key where there
+// is none).
+func (u *UI) confItem(key string) string {
+	if k := "gui.conf.item." + key; u.l.Has(k) {
+		return u.t(k)
+	}
+	return key
 }
 
 func storeKey(s string) string {
@@ -499,11 +622,11 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.disclose.name", sg.Name)
 		add("gui.disclose.address", sg.Address)
 		if sg.BirthDate != "" {
-			add("gui.disclose.birth", sg.BirthDate)
+			add("gui.disclose.birth", u.msgArg(sg.BirthDate))
 		}
 		add("gui.disclose.sex", u.sexName(sg.Sex))
 		if sg.Name == "" {
-			add("gui.details.subject", sg.Subject)
+			add("gui.details.subject", dnName(sg.Subject))
 		}
 		if sg.Test {
 			add("gui.details.test", u.t("gui.test.cert_note"))
@@ -521,7 +644,7 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.details.cert_kind", u.t("gui.certkind."+string(c.Kind)))
 		add("gui.details.generation", c.Generation)
 		add("gui.details.cert_valid", u.t("gui.disclose.valid_range", u.fmtDate(c.NotBefore), u.fmtDate(c.NotAfter)))
-		add("gui.details.issuer", c.Issuer)
+		add("gui.details.issuer", dnName(c.Issuer))
 		if an := c.Anchor; an != nil {
 			add("gui.details.anchor", u.t("gui.details.anchor_"+string(an.Source), an.Name))
 		}
@@ -530,11 +653,27 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		add("gui.details.revocation", u.revocationText(rv))
 	}
 	add("gui.details.coverage", u.t("gui.coverage."+string(s.Coverage)))
-	add("gui.details.signed_content", s.SignedContent)
+	// The technical detail (names as the file has them, object numbers, certificate
+	// names) is folded under 詳細; the form says it in words.
+	var tech []*widget.FormItem
+	addTech := func(key, val string) {
+		if val != "" {
+			tech = append(tech, widget.NewFormItem(u.t(key), wrapLabel(val)))
+		}
+	}
+	addTech("gui.details.signature_id", s.ID)
+	if s.Signer != nil {
+		addTech("gui.details.subject", s.Signer.Subject)
+	}
+	if c := s.Certificate; c != nil {
+		addTech("gui.details.issuer", c.Issuer)
+	}
+	addTech("gui.details.signed_content", s.SignedContent)
 	if s.ChangesAfterSigning.Level != "" {
 		add("gui.details.changes", u.t("gui.changes."+string(s.ChangesAfterSigning.Level)))
 		for _, ch := range s.ChangesAfterSigning.Objects {
-			add("gui.details.changed_object", u.t("gui.details.changed_line", ch.Revision, ch.Object, ch.Change, u.msg(ch.Why)))
+			add("gui.details.changed_object", u.msg(ch.Why))
+			addTech("gui.details.changed_object", u.t("gui.details.changed_line", ch.Revision, ch.Object, ch.Change, u.msg(ch.Why)))
 		}
 	}
 	objs := []fyne.CanvasObject{title, sentence, widget.NewForm(items...)}
@@ -552,16 +691,72 @@ func (u *UI) signatureDetails(n int, s *trust.SignatureReport) fyne.CanvasObject
 		if !c.Passed {
 			ic = theme.CancelIcon()
 		}
-		text := string(c.Name)
+		text := u.checkName(c.Name)
 		if c.Detail.Key != "" {
 			text += ": " + u.msg(c.Detail)
 		}
 		checks = append(checks, container.NewBorder(nil, nil, widget.NewIcon(ic), nil, wrapLabel(text)))
 	}
+	acc := widget.NewAccordion()
 	if len(checks) > 0 {
-		objs = append(objs, widget.NewAccordion(widget.NewAccordionItem(u.t("gui.details.checks"), container.NewVBox(checks...))))
+		acc.Append(widget.NewAccordionItem(u.t("gui.details.checks"), container.NewVBox(checks...)))
+	}
+	if len(tech) > 0 {
+		acc.Append(widget.NewAccordionItem(u.t("gui.details.technical"), widget.NewForm(tech...)))
+	}
+	if len(acc.Items) > 0 {
+		acc.MultiOpen = true
+		objs = append(objs, acc)
 	}
 	return container.NewVBox(objs...)
+}
+
+// checkName is the name of a check in words (the vocabulary of the records), or its
+// identifier where there is none.
+func (u *UI) checkName(n trust.CheckName) string {
+	if k := "record.check." + string(n); u.l.Has(k) {
+		return u.t(k)
+	}
+	return string(n)
+}
+
+// dnName is the name a person reads in a distinguished name: its common name, else its
+// first (most specific) value; the whole name when it has no parts.
+func dnName(dn string) string {
+	var parts []string
+	start, esc := 0, false
+	for i, r := range dn {
+		switch {
+		case esc:
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == ',' || r == '+':
+			parts = append(parts, dn[start:i])
+			start = i + 1
+		}
+	}
+	parts = append(parts, dn[start:])
+	unescape := func(v string) string {
+		return strings.NewReplacer(`\,`, ",", `\+`, "+", `\"`, `"`, `\\`, `\`, `\;`, ";", `\<`, "<", `\>`, ">", `\=`, "=").Replace(v)
+	}
+	first := ""
+	for _, p := range parts {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok {
+			return dn
+		}
+		if strings.EqualFold(k, "CN") {
+			return unescape(v)
+		}
+		if first == "" {
+			first = unescape(v)
+		}
+	}
+	if first == "" {
+		return dn
+	}
+	return first
 }
 
 // revocationText says what the revocation check found and as of when.

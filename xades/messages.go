@@ -54,7 +54,7 @@ const (
 	MsgRefExternal       = "xades.ref.external"        // URI
 	MsgRefOutsidePackage = "xades.ref.outside_package" // URI
 	MsgRefFileMissing    = "xades.ref.file_missing"    // file name
-	MsgRefDigestMismatch = "xades.ref.digest_mismatch" // what (element path or file name)
+	MsgRefDigestMismatch = "xades.ref.digest_mismatch" // what (the element's or the file's name)
 
 	MsgRefNoURI = "xades.ref.no_uri" // (a Reference without URI)
 

@@ -548,6 +548,24 @@ func (ref *reference) describe(sig *node) string {
 	return b.String()
 }
 
+// what names what the reference covers for a person: the file, or the element (for a
+// whole-document reference, the document's root element) by its name; describe is the
+// technical description, used when there is no name.
+func (ref *reference) what(sig *node) string {
+	switch {
+	case ref.file != "":
+		return ref.file
+	case ref.apex == nil:
+	case ref.apex.kind == documentNode:
+		if e := docElement(ref.apex); e != nil && e.elemFields != nil {
+			return e.local
+		}
+	case ref.apex.elemFields != nil:
+		return ref.apex.local
+	}
+	return ref.describe(sig)
+}
+
 func docElement(d *node) *node {
 	for _, c := range d.children {
 		if c.kind == elementNode {

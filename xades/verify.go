@@ -477,9 +477,10 @@ func (c *sigCheck) references() *sigResult {
 		if ok {
 			r.passed(trust.CheckReference, MsgCheckReferenceOK, desc)
 		} else {
-			c.bad = append(c.bad, desc)
+			what := ref.what(sig)
+			c.bad = append(c.bad, what)
 			r.rep.Checks = append(r.rep.Checks, trust.Check{Name: trust.CheckReference, Passed: false,
-				Detail: trust.Message{Key: MsgRefDigestMismatch, Args: []string{desc}}})
+				Detail: trust.Message{Key: MsgRefDigestMismatch, Args: []string{what}}})
 		}
 		if ref.digest.weak {
 			c.weak = append(c.weak, ref.digest.name)
