@@ -20,9 +20,9 @@ import (
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
+	batchcorpus "github.com/mynasign/mynasign/internal/batchcorpus"
+	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/pdf"
-	batchcorpus "github.com/mynasign/mynasign/testdata/batch"
-	"github.com/mynasign/mynasign/testdata/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
 
