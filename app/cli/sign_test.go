@@ -171,7 +171,7 @@ func TestSignVisibleRectangleOffThePage(t *testing.T) {
 	}
 	code, _, stderr := runCLI(t, i18n.Japanese, "sign", "--profile", "pades", "--testcard", "--crl-dir", t.TempDir(),
 		"--visible", "1:500,40,240,70", "-o", out, a)
-	if code != 1 || !strings.Contains(stderr, "1 ページ目の表示範囲（x 0–595、y 0–842 pt）からはみ出しています") {
+	if code != 1 || !strings.Contains(stderr, "1 ページ目の表示範囲（横 0–595、縦 0–842 ポイント）からはみ出しています") {
 		t.Errorf("Japanese: exit %d\n%s", code, stderr)
 	}
 }
