@@ -30,6 +30,7 @@ import (
 	// Initialized before Fyne's lang package reads the locale (LANG=C.UTF-8).
 	_ "github.com/mynasign/mynasign/app/localeenv"
 	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/internal/render"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
@@ -81,6 +82,8 @@ type UI struct {
 	watch    *cardWatch
 	// bannerToggle is the test banner's take out / put back button on the screen shown.
 	bannerToggle *pushButton
+	// pdfium renders page previews; its runtime starts on the first one (renderer).
+	pdfium render.PDFium
 }
 
 // screen is one page of the window.
@@ -178,6 +181,9 @@ func (u *UI) Close() {
 	}
 	u.watch.stop()
 	u.jobs.Wait()
+	if err := u.pdfium.Close(); err != nil {
+		logrus.WithError(err).Warn("closing the page renderer")
+	}
 }
 
 // Window is the app's main window.

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/internal/render"
+)
+
+// previewSize is the area a page preview fits into (Fyne units); pages are rendered at
+// twice that many pixels, for sharp text on high-density screens.
+var previewSize = fyne.NewSize(300, 380)
+
+// renderScale is how many pixels a preview has per Fyne unit.
+const renderScale = 2
+
+// renderer is the page renderer: PDFium starts on the first preview, not with the app.
+func (u *UI) renderer() render.Renderer { return &u.pdfium }
+
+// renderFile reads path (it is only read) and renders one page of it into previewSize.
+func (u *UI) renderFile(ctx context.Context, path string, page int) (*render.Page, error) {
+	data, err := readForPreview(path)
+	if err != nil {
+		return nil, err
+	}
+	return u.renderer().Render(ctx, data, page, previewPixels())
+}
+
+// previewPixels is previewSize in pixels.
+func previewPixels() image.Point {
+	return image.Pt(int(previewSize.Width*renderScale), int(previewSize.Height*renderScale))
+}
+
+// readForPreview reads a file for the renderer, refusing one larger than it takes.
+func readForPreview(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > render.MaxInput {
+		return nil, render.ErrTooLarge
+	}
+	return os.ReadFile(path)
+}
+
+// pageView shows a rendered page fitted into previewSize, with an optional box drawn
+// over it (the visible signature's place) and a tap handler that receives the tapped
+// point in the page's points as shown (x to the right, y up from the lower left).
+type pageView struct {
+	widget.BaseWidget
+	img   *canvas.Image
+	frame *canvas.Rectangle
+	box   *canvas.Rectangle
+	page  *render.Page
+	// boxAt is the box in the page's points as shown (x, y from the lower left, w, h);
+	// nil hides it.
+	boxAt *[4]float64
+	onTap func(x, y float64)
+}
+
+func newPageView() *pageView {
+	v := &pageView{
+		img:   canvas.NewImageFromImage(nil),
+		frame: canvas.NewRectangle(color.Transparent),
+		box:   canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x60, B: 0xd0, A: 0x40}),
+	}
+	v.img.FillMode = canvas.ImageFillContain
+	v.frame.StrokeColor = color.NRGBA{A: 0x60}
+	v.frame.StrokeWidth = 1
+	v.box.StrokeColor = color.NRGBA{R: 0x20, G: 0x60, B: 0xd0, A: 0xff}
+	v.box.StrokeWidth = 2
+	v.box.Hide()
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+// setPage shows pg (nil clears the view).
+func (v *pageView) setPage(pg *render.Page) {
+	v.page = pg
+	if pg == nil {
+		v.img.Image = nil
+	} else {
+		v.img.Image = pg.Image
+	}
+	v.img.Refresh()
+	v.Refresh()
+}
+
+// setBox draws the box at b (page points as shown), or hides it when b is nil.
+func (v *pageView) setBox(b *[4]float64) {
+	v.boxAt = b
+	v.Refresh()
+}
+
+// shown is the page's rectangle inside the widget: fitted, centred.
+func (v *pageView) shown(size fyne.Size) (fyne.Position, fyne.Size) {
+	if v.page == nil || v.page.Width <= 0 || v.page.Height <= 0 {
+		return fyne.NewPos(0, 0), size
+	}
+	scale := min(size.Width/float32(v.page.Width), size.Height/float32(v.page.Height))
+	s := fyne.NewSize(float32(v.page.Width)*scale, float32(v.page.Height)*scale)
+	return fyne.NewPos((size.Width-s.Width)/2, (size.Height-s.Height)/2), s
+}
+
+// Tapped places the box where the page was tapped.
+func (v *pageView) Tapped(e *fyne.PointEvent) {
+	if v.onTap == nil || v.page == nil {
+		return
+	}
+	pos, s := v.shown(v.Size())
+	fx := (e.Position.X - pos.X) / s.Width
+	fy := (e.Position.Y - pos.Y) / s.Height
+	if fx < 0 || fy < 0 || fx > 1 || fy > 1 {
+		return
+	}
+	v.onTap(float64(fx)*v.page.Width, (1-float64(fy))*v.page.Height)
+}
+
+// MinSize is previewSize.
+func (v *pageView) MinSize() fyne.Size { return previewSize }
+
+func (v *pageView) CreateRenderer() fyne.WidgetRenderer {
+	return &pageViewRenderer{v: v}
+}
+
+type pageViewRenderer struct{ v *pageView }
+
+func (r *pageViewRenderer) Layout(size fyne.Size) {
+	v := r.v
+	pos, s := v.shown(size)
+	v.img.Move(pos)
+	v.img.Resize(s)
+	v.frame.Move(pos)
+	v.frame.Resize(s)
+	if v.boxAt == nil || v.page == nil {
+		v.box.Hide()
+		return
+	}
+	b := *v.boxAt
+	kx, ky := s.Width/float32(v.page.Width), s.Height/float32(v.page.Height)
+	v.box.Move(fyne.NewPos(pos.X+float32(b[0])*kx, pos.Y+float32(v.page.Height-b[1]-b[3])*ky))
+	v.box.Resize(fyne.NewSize(float32(b[2])*kx, float32(b[3])*ky))
+	v.box.Show()
+}
+
+func (r *pageViewRenderer) MinSize() fyne.Size { return previewSize }
+
+func (r *pageViewRenderer) Refresh() {
+	r.Layout(r.v.Size())
+	canvas.Refresh(r.v)
+}
+
+func (r *pageViewRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.v.img, r.v.frame, r.v.box}
+}
+
+func (r *pageViewRenderer) Destroy() {}
