@@ -389,6 +389,9 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 	}
 	for i := range r.Signatures {
 		objs = append(objs, widget.NewSeparator(), u.signatureDetails(i+1, &r.Signatures[i]))
+		if r.Kind == "pdf" && r.Error == nil && !strings.Contains(r.File, "!") {
+			objs = append(objs, u.compareSection(r.File, r.Signatures[i].ID))
+		}
 	}
 	if r.Kind == "pdf" && len(r.Signatures) > 0 && !strings.Contains(r.File, "!") {
 		objs = append(objs, widget.NewSeparator(), u.conformanceView(r.File))
