@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,9 +27,7 @@ type compareView struct {
 	msg         *textBlock
 	prev, next  *pushButton
 	box         *fyne.Container
-	// regions are the changed areas of the page shown (tests read them).
-	regions []image.Rectangle
-	gen     int
+	gen int
 }
 
 // compareSection is the button that opens the comparison for one signature of the PDF
@@ -114,7 +111,6 @@ func (c *compareView) compare(n int) (*render.Comparison, string, error) {
 func (c *compareView) shown(cmp *render.Comparison) {
 	u := c.u
 	c.pages = cmp.Now.Pages
-	c.regions = cmp.Regions
 	framed := *cmp.Now
 	framed.Image = render.Outline(cmp.Now.Image, cmp.Regions)
 	c.now.setPage(&framed)
