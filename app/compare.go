@@ -27,7 +27,7 @@ type compareView struct {
 	msg         *textBlock
 	prev, next  *pushButton
 	box         *fyne.Container
-	gen int
+	gen         int
 }
 
 // compareSection is the button that opens the comparison for one signature of the PDF
@@ -117,11 +117,11 @@ func (c *compareView) shown(cmp *render.Comparison) {
 	c.signed.setPage(cmp.Signed)
 	switch {
 	case cmp.Signed == nil:
-		c.msg.SetText(u.t("gui.compare.added") + " " + u.tn("gui.preview.page_of", c.pages, c.page, c.pages))
+		c.msg.SetText(u.t("gui.compare.added") + " " + u.t("gui.preview.page_of", c.page, c.pages))
 	case len(cmp.Regions) == 0:
-		c.msg.SetText(u.t("gui.compare.none") + " " + u.tn("gui.preview.page_of", c.pages, c.page, c.pages))
+		c.msg.SetText(u.t("gui.compare.none") + " " + u.t("gui.preview.page_of", c.page, c.pages))
 	default:
-		c.msg.SetText(u.tn("gui.compare.changed", len(cmp.Regions), len(cmp.Regions)) + " " + u.tn("gui.preview.page_of", c.pages, c.page, c.pages))
+		c.msg.SetText(u.tn("gui.compare.changed", len(cmp.Regions), len(cmp.Regions)) + " " + u.t("gui.preview.page_of", c.page, c.pages))
 	}
 	if c.page > 1 {
 		c.prev.Enable()

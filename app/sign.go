@@ -501,7 +501,7 @@ func (w *signWizard) showProfile() {
 
 	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
 	w.pageEntry = newEntry()
-	w.pageEntry.SetText("1") // a page number, not text
+	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
 	posLabels := make([]string, len(visiblePositions), len(visiblePositions)+1)
 	for i, p := range visiblePositions {
 		posLabels[i] = w.u.t("gui.sign.pos." + string(p))

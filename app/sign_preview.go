@@ -98,7 +98,7 @@ func (p *signPreview) refresh() {
 					p.w.placedBox = box // the same place on the page now shown
 				}
 				p.view.setPage(pg)
-				p.msg.SetText(u.tn("gui.preview.page_of", pg.Pages, page, pg.Pages))
+				p.msg.SetText(u.t("gui.preview.page_of", page, pg.Pages))
 			}
 			p.drawBox()
 		})
