@@ -58,6 +58,9 @@ type Config struct {
 	Cards CardSource
 	// Now is the clock (tests pin it); nil means time.Now.
 	Now func() time.Time
+	// RenderCache keeps the page renderer's compiled code between runs; empty means
+	// the user's cache folder (os.UserCacheDir()/mynasign/pdfium).
+	RenderCache string
 }
 
 // UI is one running GUI: its window, language and the screen shown.
@@ -145,6 +148,7 @@ func New(fa fyne.App, cfg Config) *UI {
 		cfg.Now = time.Now
 	}
 	u := &UI{fa: fa, cfg: cfg}
+	u.pdfium.CacheDir = renderCacheDir(cfg.RenderCache)
 	l := cfg.Lang
 	if l == "" {
 		l = i18n.Lang(fa.Preferences().StringWithFallback(prefLang, string(i18n.FromEnv().Lang())))

@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -19,6 +20,19 @@ var previewSize = fyne.NewSize(300, 380)
 
 // renderScale is how many pixels a preview has per Fyne unit.
 const renderScale = 2
+
+// renderCacheDir is where the renderer keeps its compiled code: dir when set, else the
+// user's cache folder ("" when there is none: no cache).
+func renderCacheDir(dir string) string {
+	if dir != "" {
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "mynasign", "pdfium")
+}
 
 // renderer is the page renderer: PDFium starts on the first preview, not with the app.
 func (u *UI) renderer() render.Renderer { return &u.pdfium }
@@ -109,13 +123,22 @@ func (v *pageView) shown(size fyne.Size) (fyne.Position, fyne.Size) {
 }
 
 // Tapped places the box where the page was tapped.
-func (v *pageView) Tapped(e *fyne.PointEvent) {
+func (v *pageView) Tapped(e *fyne.PointEvent) { v.pointAt(e.Position) }
+
+// Dragged moves the box with the pointer.
+func (v *pageView) Dragged(e *fyne.DragEvent) { v.pointAt(e.Position) }
+
+// DragEnd leaves the box where the drag ended.
+func (v *pageView) DragEnd() {}
+
+// pointAt hands a point of the widget, when it is on the page, to onTap in page points.
+func (v *pageView) pointAt(p fyne.Position) {
 	if v.onTap == nil || v.page == nil {
 		return
 	}
 	pos, s := v.shown(v.Size())
-	fx := (e.Position.X - pos.X) / s.Width
-	fy := (e.Position.Y - pos.Y) / s.Height
+	fx := (p.X - pos.X) / s.Width
+	fy := (p.Y - pos.Y) / s.Height
 	if fx < 0 || fy < 0 || fx > 1 || fy > 1 {
 		return
 	}

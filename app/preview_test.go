@@ -26,6 +26,9 @@ import (
 // comes back from the next step.
 func TestSignPreviewPlacesTheBox(t *testing.T) {
 	u := newTestUI(t, i18n.Japanese)
+	if u.pdfium.CacheDir != testRenderCache {
+		t.Fatalf("renderer cache %q", u.pdfium.CacheDir)
+	}
 	withTestCard(t, u, "valid")
 	in := filepath.Join(t.TempDir(), "二頁.pdf")
 	if err := os.WriteFile(in, samplepdf.Make(samplepdf.Spec{Pages: 2}), 0o644); err != nil {
@@ -47,8 +50,14 @@ func TestSignPreviewPlacesTheBox(t *testing.T) {
 	if b := *v.boxAt; b[0] < v.page.Width/2 || b[1] > v.page.Height/2 {
 		t.Errorf("box %v is not in the bottom right corner of a %.0f×%.0f page", b, v.page.Width, v.page.Height)
 	}
-	// A tap in the upper left quarter of the page as drawn.
+	// A drag moves the box with the pointer: here to the lower left quarter.
 	pos, s := v.shown(v.Size())
+	v.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(pos.X+s.Width/4, pos.Y+s.Height*3/4)}})
+	v.DragEnd()
+	if b := *v.boxAt; w.posSelect.SelectedIndex() != posChosen || b[0] > v.page.Width/2 || b[1] > v.page.Height/2 {
+		t.Errorf("box %v (position %d) did not follow the drag", b, w.posSelect.SelectedIndex())
+	}
+	// A tap in the upper left quarter of the page as drawn.
 	test.TapAt(v, fyne.NewPos(pos.X+s.Width/4, pos.Y+s.Height/4))
 	if w.posSelect.SelectedIndex() != posChosen || w.placed == nil {
 		t.Fatalf("the tap did not place the box: %d %v", w.posSelect.SelectedIndex(), w.placed)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -27,8 +28,15 @@ const workers = 2
 // shows a preview does not pay); every Render then runs in a fresh instance, closed
 // afterwards, so no state of one document reaches the next. The zero value is ready.
 type PDFium struct {
+	// CacheDir, when set, keeps the module's compiled code between runs (wazero's
+	// compilation cache), which makes the first render of later runs much faster. It must
+	// be a folder only the user can write (the user's cache folder). A cache that cannot
+	// be used is left out.
+	CacheDir string
+
 	mu     sync.Mutex
 	pool   pdfium.Pool
+	cache  wazero.CompilationCache
 	err    error
 	closed bool
 }
@@ -47,6 +55,12 @@ func (p *PDFium) start() (pdfium.Pool, error) {
 		WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesExceptionHandling).
 		WithMemoryLimitPages(memoryPages).
 		WithCloseOnContextDone(true)
+	if p.CacheDir != "" {
+		if c, err := wazero.NewCompilationCacheWithDir(p.CacheDir); err == nil {
+			p.cache = c
+			cfg = cfg.WithCompilationCache(c)
+		}
+	}
 	p.pool, p.err = webassembly.Init(webassembly.Config{
 		MaxTotal:      workers,
 		RuntimeConfig: cfg,
@@ -65,11 +79,15 @@ func (p *PDFium) Close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closed = true
-	if p.pool == nil {
-		return nil
+	var err error
+	if p.pool != nil {
+		err = p.pool.Close()
+		p.pool = nil
 	}
-	err := p.pool.Close()
-	p.pool = nil
+	if p.cache != nil {
+		err = errors.Join(err, p.cache.Close(context.Background()))
+		p.cache = nil
+	}
 	if err != nil {
 		return fmt.Errorf("render: closing PDFium: %w", err)
 	}

@@ -17,8 +17,12 @@ import (
 	"github.com/mynasign/mynasign/pdf"
 )
 
+// testCache is the compilation cache the tests share between runs (the app's tests
+// use it too).
+var testCache = filepath.Join(os.TempDir(), "mynasign-test-pdfium-cache")
+
 // renderer is shared by the tests: the runtime starts once.
-var renderer = &PDFium{}
+var renderer = &PDFium{CacheDir: testCache}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -55,6 +59,36 @@ func TestRenderPage(t *testing.T) {
 	var pe *PageError
 	if _, err := renderer.Render(context.Background(), doc, 3, image.Pt(100, 100)); !errors.As(err, &pe) || pe.Pages != 2 {
 		t.Errorf("page 3 of 2: %v", err)
+	}
+}
+
+// TestStartsOnFirstRender: a renderer costs nothing until it renders; a second one with
+// the same cache renders the same page, and a closed one refuses.
+func TestStartsOnFirstRender(t *testing.T) {
+	r := &PDFium{CacheDir: testCache}
+	if r.pool != nil || r.cache != nil {
+		t.Fatal("started before the first render")
+	}
+	doc := samplepdf.Make(samplepdf.Spec{})
+	a, err := r.Render(context.Background(), doc, 1, image.Pt(120, 120))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.pool == nil {
+		t.Fatal("not started by a render")
+	}
+	b, err := renderer.Render(context.Background(), doc, 1, image.Pt(120, 120))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(Diff(a.Image, b.Image)) != 0 {
+		t.Error("two renderers draw the same page differently")
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Render(context.Background(), doc, 1, image.Pt(120, 120)); err == nil {
+		t.Error("a closed renderer rendered")
 	}
 }
 
