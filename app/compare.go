@@ -34,7 +34,7 @@ type compareView struct {
 // at path.
 func (u *UI) compareSection(path, field string) fyne.CanvasObject {
 	c := &compareView{u: u, path: path, field: field, page: 1,
-		signed: newPageView(), now: newPageView(), msg: wrapLabel("")}
+		signed: newPageView(previewSize), now: newPageView(previewSize), msg: wrapLabel("")}
 	c.prev = newButton(u.t("gui.compare.prev"), theme.NavigateBackIcon(), func() { c.show(c.page - 1) })
 	c.next = newButton(u.t("gui.compare.next"), theme.NavigateNextIcon(), func() { c.show(c.page + 1) })
 	c.prev.Disable()
@@ -100,7 +100,7 @@ func (c *compareView) compare(n int) (*render.Comparison, string, error) {
 		if r.Field == c.field {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*previewTimeout)
 			defer cancel()
-			cmp, err := render.Compare(ctx, c.u.renderer(), data, r.Length, n, previewPixels())
+			cmp, err := render.Compare(ctx, c.u.renderer(), data, r.Length, n, pixels(previewSize))
 			return cmp, "", err
 		}
 	}

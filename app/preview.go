@@ -37,18 +37,18 @@ func renderCacheDir(dir string) string {
 // renderer is the page renderer: PDFium starts on the first preview, not with the app.
 func (u *UI) renderer() render.Renderer { return &u.pdfium }
 
-// renderFile reads path (it is only read) and renders one page of it into previewSize.
-func (u *UI) renderFile(ctx context.Context, path string, page int) (*render.Page, error) {
+// renderFile reads path (it is only read) and renders one page of it into size.
+func (u *UI) renderFile(ctx context.Context, path string, page int, size fyne.Size) (*render.Page, error) {
 	data, err := readForPreview(path)
 	if err != nil {
 		return nil, err
 	}
-	return u.renderer().Render(ctx, data, page, previewPixels())
+	return u.renderer().Render(ctx, data, page, pixels(size))
 }
 
-// previewPixels is previewSize in pixels.
-func previewPixels() image.Point {
-	return image.Pt(int(previewSize.Width*renderScale), int(previewSize.Height*renderScale))
+// pixels is size in pixels.
+func pixels(size fyne.Size) image.Point {
+	return image.Pt(int(size.Width*renderScale), int(size.Height*renderScale))
 }
 
 // readForPreview reads a file for the renderer, refusing one larger than it takes.
@@ -76,10 +76,16 @@ type pageView struct {
 	// nil hides it.
 	boxAt *[4]float64
 	onTap func(x, y float64)
+	// onSelect, when set, runs on a tap anywhere instead (a thumbnail).
+	onSelect func()
+	// size is the view's minimum size.
+	size fyne.Size
 }
 
-func newPageView() *pageView {
+// newPageView is a view of size (Fyne units) that shows no page yet.
+func newPageView(size fyne.Size) *pageView {
 	v := &pageView{
+		size:  size,
 		img:   canvas.NewImageFromImage(nil),
 		frame: canvas.NewRectangle(color.Transparent),
 		box:   canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x60, B: 0xd0, A: 0x40}),
@@ -122,8 +128,14 @@ func (v *pageView) shown(size fyne.Size) (fyne.Position, fyne.Size) {
 	return fyne.NewPos((size.Width-s.Width)/2, (size.Height-s.Height)/2), s
 }
 
-// Tapped places the box where the page was tapped.
-func (v *pageView) Tapped(e *fyne.PointEvent) { v.pointAt(e.Position) }
+// Tapped selects the view (onSelect) or places the box where the page was tapped.
+func (v *pageView) Tapped(e *fyne.PointEvent) {
+	if v.onSelect != nil {
+		v.onSelect()
+		return
+	}
+	v.pointAt(e.Position)
+}
 
 // Dragged moves the box with the pointer.
 func (v *pageView) Dragged(e *fyne.DragEvent) { v.pointAt(e.Position) }
@@ -145,8 +157,8 @@ func (v *pageView) pointAt(p fyne.Position) {
 	v.onTap(float64(fx)*v.page.Width, (1-float64(fy))*v.page.Height)
 }
 
-// MinSize is previewSize.
-func (v *pageView) MinSize() fyne.Size { return previewSize }
+// MinSize is the view's size.
+func (v *pageView) MinSize() fyne.Size { return v.size }
 
 func (v *pageView) CreateRenderer() fyne.WidgetRenderer {
 	return &pageViewRenderer{v: v}
@@ -172,7 +184,7 @@ func (r *pageViewRenderer) Layout(size fyne.Size) {
 	v.box.Show()
 }
 
-func (r *pageViewRenderer) MinSize() fyne.Size { return previewSize }
+func (r *pageViewRenderer) MinSize() fyne.Size { return r.v.size }
 
 func (r *pageViewRenderer) Refresh() {
 	r.Layout(r.v.Size())

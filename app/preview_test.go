@@ -40,8 +40,21 @@ func TestSignPreviewPlacesTheBox(t *testing.T) {
 	noMissingKeys(t, u, "sign preview")
 	mustShow(t, u, u.t("gui.preview.page_of", 1, 2))
 	w.visibleChk.SetChecked(true)
-	w.pageEntry.SetText("2")
+	// A thumbnail per page; a tap on the second chooses page 2.
+	thumbs := w.preview.thumbs.Objects
+	if len(thumbs) != 2 {
+		t.Fatalf("%d thumbnails for 2 pages", len(thumbs))
+	}
+	for i, o := range thumbs {
+		if o.(*pageView).page == nil {
+			t.Errorf("thumbnail %d not rendered", i+1)
+		}
+	}
+	test.Tap(thumbs[1].(*pageView))
 	u.WaitIdle()
+	if w.pageEntry.Text != "2" {
+		t.Fatalf("the second thumbnail chose page %q", w.pageEntry.Text)
+	}
 	mustShow(t, u, u.t("gui.preview.page_of", 2, 2))
 	v := w.preview.view
 	if v.page == nil || v.boxAt == nil || !v.box.Visible() {

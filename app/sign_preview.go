@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/internal/render"
@@ -17,6 +18,13 @@ import (
 
 // previewTimeout bounds the rendering of one preview.
 const previewTimeout = 15 * time.Second
+
+// maxThumbs is how many page thumbnails the sign step shows (the first pages); further
+// pages are chosen by number.
+const maxThumbs = 12
+
+// thumbSize is the size of a page thumbnail.
+var thumbSize = fyne.NewSize(60, 80)
 
 // posChosen is the index of "where I tapped on the page" in the position choice, after
 // the corners.
@@ -28,6 +36,9 @@ type signPreview struct {
 	w    *signWizard
 	view *pageView
 	msg  *textBlock
+	// thumbs are the first pages, small: a tap chooses that page.
+	thumbs     *fyne.Container
+	thumbsDone bool
 	// shownPage is the page number the view shows (0: none yet); box its page box.
 	shownPage int
 	box       pdf.PageBox
@@ -37,14 +48,51 @@ type signPreview struct {
 
 // newSignPreview builds the preview and renders the page the entry names.
 func (w *signWizard) newSignPreview() *signPreview {
-	p := &signPreview{w: w, view: newPageView(), msg: wrapLabel("")}
+	p := &signPreview{w: w, view: newPageView(previewSize), msg: wrapLabel(""), thumbs: container.NewHBox()}
 	p.view.onTap = p.tapped
 	return p
 }
 
-// view is the preview with its line of text under it.
+// content is the preview with its line of text and the thumbnails under it.
 func (p *signPreview) content() fyne.CanvasObject {
-	return container.NewVBox(p.view, p.msg)
+	strip := container.NewHScroll(p.thumbs)
+	strip.SetMinSize(fyne.NewSize(previewSize.Width, thumbSize.Height+theme.Padding()*2))
+	return container.NewVBox(p.view, p.msg, strip)
+}
+
+// showThumbs renders the first pages (once) as thumbnails; a tap on one chooses it.
+func (p *signPreview) showThumbs(pages int) {
+	if p.thumbsDone {
+		return
+	}
+	p.thumbsDone = true
+	n := min(pages, maxThumbs)
+	views := make([]*pageView, n)
+	for i := range views {
+		page := i + 1
+		views[i] = newPageView(thumbSize)
+		views[i].onSelect = func() { p.w.pageEntry.SetText(strconv.Itoa(page)) }
+		p.thumbs.Add(views[i])
+	}
+	path, u := p.w.files[0].path, p.w.u
+	u.goWork(func() {
+		data, err := readForPreview(path)
+		if err != nil {
+			return
+		}
+		for i, v := range views {
+			if p.w.ended {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), previewTimeout)
+			pg, err := u.renderer().Render(ctx, data, i+1, pixels(thumbSize))
+			cancel()
+			if err != nil {
+				return // the page preview says what went wrong
+			}
+			doUI(func() { v.setPage(pg) })
+		}
+	})
 }
 
 // page is the page number typed, or 0.
@@ -69,7 +117,7 @@ func (p *signPreview) refresh() {
 	u.goWork(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), previewTimeout)
 		defer cancel()
-		pg, err := u.renderFile(ctx, path, page)
+		pg, err := u.renderFile(ctx, path, page, previewSize)
 		var box pdf.PageBox
 		if err == nil {
 			var boxes []pdf.PageBox
@@ -99,6 +147,7 @@ func (p *signPreview) refresh() {
 				}
 				p.view.setPage(pg)
 				p.msg.SetText(u.t("gui.preview.page_of", page, pg.Pages))
+				p.showThumbs(pg.Pages)
 			}
 			p.drawBox()
 		})
