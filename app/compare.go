@@ -31,8 +31,8 @@ type compareView struct {
 }
 
 // compareSection is the button that opens the comparison for one signature of the PDF
-// at path.
-func (u *UI) compareSection(path, field string) fyne.CanvasObject {
+// at path; relayout lays the screen out again when the comparison opens.
+func (u *UI) compareSection(path, field string, relayout func()) fyne.CanvasObject {
 	c := &compareView{u: u, path: path, field: field, page: 1,
 		signed: newPageView(previewSize), now: newPageView(previewSize), msg: wrapLabel("")}
 	c.prev = newButton(u.t("gui.compare.prev"), theme.NavigateBackIcon(), func() { c.show(c.page - 1) })
@@ -48,12 +48,16 @@ func (u *UI) compareSection(path, field string) fyne.CanvasObject {
 		container.NewHBox(c.prev, c.next))
 	c.box.Hide()
 	var open *pushButton
+	section := container.NewVBox()
 	open = newButton(u.t("gui.compare.show"), theme.VisibilityIcon(), func() {
 		open.Hide()
 		c.box.Show()
+		section.Refresh()
+		relayout() // the screen grows by the comparison's size
 		c.show(1)
 	})
-	return container.NewVBox(open, c.box)
+	section.Objects = []fyne.CanvasObject{open, c.box}
+	return section
 }
 
 // show renders page n of both and frames what differs.

@@ -96,6 +96,7 @@ func newPageView(size fyne.Size) *pageView {
 	v.box.StrokeColor = color.NRGBA{R: 0x20, G: 0x60, B: 0xd0, A: 0xff}
 	v.box.StrokeWidth = 2
 	v.box.Hide()
+	v.img.Hide() // until there is a page: an image without pixels is not drawn
 	v.ExtendBaseWidget(v)
 	return v
 }
@@ -105,8 +106,10 @@ func (v *pageView) setPage(pg *render.Page) {
 	v.page = pg
 	if pg == nil {
 		v.img.Image = nil
+		v.img.Hide()
 	} else {
 		v.img.Image = pg.Image
+		v.img.Show()
 	}
 	v.img.Refresh()
 	v.Refresh()
@@ -120,6 +123,9 @@ func (v *pageView) setBox(b *[4]float64) {
 
 // shown is the page's rectangle inside the widget: fitted, centred.
 func (v *pageView) shown(size fyne.Size) (fyne.Position, fyne.Size) {
+	if size.Width <= 0 || size.Height <= 0 {
+		return fyne.NewPos(0, 0), fyne.NewSize(0, 0) // not laid out yet
+	}
 	if v.page == nil || v.page.Width <= 0 || v.page.Height <= 0 {
 		return fyne.NewPos(0, 0), size
 	}

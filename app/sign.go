@@ -536,10 +536,11 @@ func (w *signWizard) showProfile() {
 		}
 		w.preview.drawBox()
 	}
+	placeForm := widget.NewForm(
+		widget.NewFormItem(w.u.t("gui.sign.page"), w.pageEntry),
+		widget.NewFormItem(w.u.t("gui.sign.position"), w.posSelect))
 	visibleOpts := container.NewVBox(
-		widget.NewForm(
-			widget.NewFormItem(w.u.t("gui.sign.page"), w.pageEntry),
-			widget.NewFormItem(w.u.t("gui.sign.position"), w.posSelect)),
+		placeForm,
 		wrapLabel(w.u.t("gui.sign.tap_hint")),
 		pageProblem)
 	setVisible := func(on bool) {
@@ -550,6 +551,7 @@ func (w *signWizard) showProfile() {
 			w.pageEntry.Disable()
 			w.posSelect.Disable()
 		}
+		placeForm.Refresh() // its labels follow their fields' state
 		w.preview.drawBox()
 	}
 	w.visibleChk.OnChanged = setVisible
