@@ -91,6 +91,18 @@ func TestSignPreviewPlacesTheBox(t *testing.T) {
 	if w.pageEntry.Text != "2" || w.posSelect.SelectedIndex() != posChosen || !w.visibleChk.Checked {
 		t.Errorf("choices lost going back: page %q, position %d, visible %v", w.pageEntry.Text, w.posSelect.SelectedIndex(), w.visibleChk.Checked)
 	}
+	// Back to the files with other choices typed, then on again: they are kept too.
+	w.posSelect.SetSelectedIndex(3) // top left
+	w.reasonEntry.SetText("確認のため")
+	tap(t, u, button(t, u, u.t("gui.common.back")))
+	if w.step != stepFiles {
+		t.Fatalf("step %d after 戻る", w.step)
+	}
+	tap(t, u, w.nextBtn)
+	if w.pageEntry.Text != "2" || w.posSelect.SelectedIndex() != 3 || !w.visibleChk.Checked || w.reasonEntry.Text != "確認のため" {
+		t.Errorf("choices lost going back to the files: page %q, position %d, visible %v, reason %q",
+			w.pageEntry.Text, w.posSelect.SelectedIndex(), w.visibleChk.Checked, w.reasonEntry.Text)
+	}
 }
 
 // TestDetailsShowWhatWasSigned: 検証の詳細 of a PDF changed after signing frames one

@@ -200,6 +200,7 @@ func (w *signWizard) cancelWizard() {
 func (w *signWizard) back() {
 	switch w.step {
 	case stepProfile:
+		w.keepChoices()
 		w.showFiles()
 	case stepCard:
 		w.showProfile()
@@ -632,7 +633,10 @@ func (w *signWizard) showProfile() {
 	w.pageEntry.OnSubmitted = func(string) { next.press() }
 	w.reasonEntry.OnSubmitted = func(string) { next.press() }
 	w.level.tsa.OnSubmitted = func(string) { next.press() }
-	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), func() {
+		w.keepChoices()
+		w.showFiles()
+	})
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,

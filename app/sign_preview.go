@@ -222,3 +222,20 @@ func (w *signWizard) visibleChoice(page int) *flow.Visible {
 	}
 	return &flow.Visible{Page: page, Corner: visiblePositions[idx], Rect: flow.Rect{W: visibleW, H: visibleH}}
 }
+
+// keepChoices keeps the PDF choices of the profile step when the user goes back to the
+// files without going on, so that they are there again (checked when going on).
+func (w *signWizard) keepChoices() {
+	if w.visibleChk == nil {
+		return
+	}
+	w.opts.Reason = strings.TrimSpace(w.reasonEntry.Text)
+	w.opts.Visible = nil
+	if w.visibleChk.Checked {
+		page, err := strconv.Atoi(strings.TrimSpace(w.pageEntry.Text))
+		if err != nil || page < 1 {
+			page = 1
+		}
+		w.opts.Visible = w.visibleChoice(page)
+	}
+}
