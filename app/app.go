@@ -32,6 +32,7 @@ import (
 	// Initialized before Fyne's lang package reads the locale (LANG=C.UTF-8).
 	_ "github.com/mynasign/mynasign/app/localeenv"
 	"github.com/mynasign/mynasign/app/logging"
+	"github.com/mynasign/mynasign/internal/render"
 	"github.com/mynasign/mynasign/internal/tempfile"
 )
 
@@ -59,6 +60,9 @@ type Config struct {
 	Cards CardSource
 	// Now is the clock (tests pin it); nil means time.Now.
 	Now func() time.Time
+	// RenderCache keeps the page renderer's compiled code between runs; empty means
+	// the user's cache folder (os.UserCacheDir()/mynasign/pdfium).
+	RenderCache string
 }
 
 // UI is one running GUI: its window, language and the screen shown.
@@ -85,6 +89,8 @@ type UI struct {
 	watch    *cardWatch
 	// bannerToggle is the test banner's take out / put back button on the screen shown.
 	bannerToggle *pushButton
+	// pdfium renders page previews; its runtime starts on the first one (renderer).
+	pdfium render.PDFium
 }
 
 // screen is one page of the window.
@@ -146,6 +152,7 @@ func New(fa fyne.App, cfg Config) *UI {
 		cfg.Now = time.Now
 	}
 	u := &UI{fa: fa, cfg: cfg}
+	u.pdfium.CacheDir = renderCacheDir(cfg.RenderCache)
 	l := cfg.Lang
 	if l == "" {
 		l = i18n.Lang(fa.Preferences().StringWithFallback(prefLang, string(i18n.FromEnv().Lang())))
@@ -182,6 +189,9 @@ func (u *UI) Close() {
 	}
 	u.watch.stop()
 	u.jobs.Wait()
+	if err := u.pdfium.Close(); err != nil {
+		logrus.WithError(err).Warn("closing the page renderer")
+	}
 }
 
 // Window is the app's main window.

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -84,6 +86,11 @@ func (u *UI) WaitIdle() {
 	}
 }
 
+// testRenderCache is the page renderer's compilation cache of the tests: shared by the
+// test runs (each test's first preview would compile PDFium again otherwise), never the
+// user's.
+var testRenderCache = filepath.Join(os.TempDir(), "mynasign-test-pdfium-cache")
+
 // newTestUI builds the GUI on Fyne's test driver, with an empty CRL store and no card
 // reader (tests use the test card).
 func newTestUI(t *testing.T, lang i18n.Lang) *UI {
@@ -97,7 +104,7 @@ func newTestUIWith(t *testing.T, lang i18n.Lang, cards CardSource) *UI {
 	doUI = testQueue.push
 	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
 	a := test.NewTempApp(t)
-	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: cards})
+	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: cards, RenderCache: testRenderCache})
 	u.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(u.Close)
 	waitCards(t, u, func(r Readers) bool { return r.Known })

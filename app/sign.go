@@ -75,16 +75,22 @@ type signWizard struct {
 	switching bool
 
 	// Widgets kept for the steps' logic (and for the tests, which drive them).
-	fileList    *fyne.Container
-	addFileBtn  *pushButton
-	addDirBtn   *pushButton
-	nextBtn     *pushButton
-	cancelBtn   *pushButton
-	profileRad  *widget.RadioGroup
-	level       *levelChoice
-	visibleChk  *keyCheck
-	pageEntry   *keyEntry
-	posSelect   *keySelect
+	fileList   *fyne.Container
+	addFileBtn *pushButton
+	addDirBtn  *pushButton
+	nextBtn    *pushButton
+	cancelBtn  *pushButton
+	profileRad *widget.RadioGroup
+	level      *levelChoice
+	visibleChk *keyCheck
+	pageEntry  *keyEntry
+	posSelect  *keySelect
+	preview    *signPreview
+	// placed is the visible signature's box where the user tapped the preview (points
+	// as the page is shown: x, y from its lower left, w, h), placedBox that page's box;
+	// kept across the steps like the other choices.
+	placed      *[4]float64
+	placedBox   pdf.PageBox
 	reasonEntry *keyEntry
 	readerRad   *widget.RadioGroup
 	cardInfo    *fyne.Container
@@ -194,6 +200,7 @@ func (w *signWizard) cancelWizard() {
 func (w *signWizard) back() {
 	switch w.step {
 	case stepProfile:
+		w.keepChoices()
 		w.showFiles()
 	case stepCard:
 		w.showProfile()
@@ -482,46 +489,12 @@ func (w *signWizard) showProfile() {
 	w.profileRad.OnChanged = levelAllowed
 	levelAllowed(labels[sel])
 
-	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
-	w.pageEntry = newEntry()
-	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
-	posLabels := make([]string, len(visiblePositions))
-	for i, p := range visiblePositions {
-		posLabels[i] = w.u.t("gui.sign.pos." + string(p))
-	}
-	w.posSelect = newSelect(posLabels, nil)
-	w.posSelect.SetSelectedIndex(0)
-	w.reasonEntry = newEntry()
-	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
-	w.reasonEntry.SetText(w.opts.Reason)
-	pageProblem := wrapLabel("")
-	pageProblem.Importance = widget.DangerImportance
-	pageProblem.Hide()
-	visibleOpts := container.NewVBox(
-		widget.NewForm(
-			widget.NewFormItem(w.u.t("gui.sign.page"), w.pageEntry),
-			widget.NewFormItem(w.u.t("gui.sign.position"), w.posSelect)),
-		pageProblem)
-	setVisible := func(on bool) {
-		if on {
-			w.pageEntry.Enable()
-			w.posSelect.Enable()
-		} else {
-			w.pageEntry.Disable()
-			w.posSelect.Disable()
-		}
-	}
-	w.visibleChk.OnChanged = setVisible
-	w.visibleChk.SetChecked(w.opts.Visible != nil)
-	setVisible(w.opts.Visible != nil)
-
-	pdfOpts := container.NewVBox(
-		boldLabel(w.u.t("gui.sign.pdf_options")),
-		w.visibleChk, visibleOpts,
-		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.reason"), w.reasonEntry)))
+	pdfOpts, pageProblem := w.pdfOptions()
 	isPDF := w.files[0].kind == "pdf"
 	if !isPDF {
 		pdfOpts.Hide()
+	} else {
+		w.preview.refresh()
 	}
 	var next *pushButton
 	next = newButton(w.u.t("gui.common.next"), theme.NavigateNextIcon(), func() {
@@ -554,8 +527,12 @@ func (w *signWizard) showProfile() {
 			pageProblem.Show()
 			return
 		}
-		w.opts.Visible = &flow.Visible{Page: page, Corner: visiblePositions[w.posSelect.SelectedIndex()],
-			Rect: flow.Rect{W: visibleW, H: visibleH}}
+		if w.posSelect.SelectedIndex() == posChosen && w.placed == nil {
+			pageProblem.SetText(w.u.t("gui.sign.tap_to_place"))
+			pageProblem.Show()
+			return
+		}
+		w.opts.Visible = w.visibleChoice(page)
 		// The page must exist in every file, and the box fit on it: checked against the
 		// files before the card is used.
 		next.Disable()
@@ -582,7 +559,10 @@ func (w *signWizard) showProfile() {
 	w.pageEntry.OnSubmitted = func(string) { next.press() }
 	w.reasonEntry.OnSubmitted = func(string) { next.press() }
 	w.level.tsa.OnSubmitted = func(string) { next.press() }
-	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), w.showFiles)
+	back := newButton(w.u.t("gui.common.back"), theme.NavigateBackIcon(), func() {
+		w.keepChoices()
+		w.showFiles()
+	})
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
@@ -590,6 +570,76 @@ func (w *signWizard) showProfile() {
 		widget.NewSeparator(),
 		pdfOpts)
 	w.show(body, w.nextBtn, w.nextBtn, back, w.nextBtn)
+}
+
+// pdfOptions builds the PDF choices of the profile step: the visible signature (page,
+// position, the preview) and the reason, as chosen before. problem is the line that
+// says what is wrong with them.
+func (w *signWizard) pdfOptions() (view fyne.CanvasObject, problem *textBlock) {
+	w.visibleChk = newCheck(w.u.t("gui.sign.visible"), nil)
+	w.pageEntry = newEntry()
+	w.pageEntry.SetText(strconv.Itoa(1)) // a page number, not text
+	posLabels := make([]string, len(visiblePositions), len(visiblePositions)+1)
+	for i, p := range visiblePositions {
+		posLabels[i] = w.u.t("gui.sign.pos." + string(p))
+	}
+	posLabels = append(posLabels, w.u.t("gui.sign.pos.chosen"))
+	w.posSelect = newSelect(posLabels, nil)
+	w.posSelect.SetSelectedIndex(0)
+	// The choices made before (back from a later step) are shown again.
+	if v := w.opts.Visible; v != nil {
+		w.pageEntry.SetText(strconv.Itoa(v.Page))
+		for i, c := range visiblePositions {
+			if c == v.Corner {
+				w.posSelect.SetSelectedIndex(i)
+			}
+		}
+		if v.Corner == "" && w.placed != nil {
+			w.posSelect.SetSelectedIndex(posChosen)
+		}
+	}
+	w.reasonEntry = newEntry()
+	w.reasonEntry.SetPlaceHolder(w.u.t("gui.sign.reason_placeholder"))
+	w.reasonEntry.SetText(w.opts.Reason)
+	pageProblem := wrapLabel("")
+	pageProblem.Importance = widget.DangerImportance
+	pageProblem.Hide()
+	w.preview = w.newSignPreview()
+	w.pageEntry.OnChanged = func(string) { w.preview.refresh() }
+	w.posSelect.OnChanged = func(string) {
+		if w.posSelect.SelectedIndex() == posChosen && w.placed == nil {
+			pageProblem.SetText(w.u.t("gui.sign.tap_to_place"))
+			pageProblem.Show()
+		}
+		w.preview.drawBox()
+	}
+	placeForm := widget.NewForm(
+		widget.NewFormItem(w.u.t("gui.sign.page"), w.pageEntry),
+		widget.NewFormItem(w.u.t("gui.sign.position"), w.posSelect))
+	visibleOpts := container.NewVBox(
+		placeForm,
+		wrapLabel(w.u.t("gui.sign.tap_hint")),
+		pageProblem)
+	setVisible := func(on bool) {
+		if on {
+			w.pageEntry.Enable()
+			w.posSelect.Enable()
+		} else {
+			w.pageEntry.Disable()
+			w.posSelect.Disable()
+		}
+		placeForm.Refresh() // its labels follow their fields' state
+		w.preview.drawBox()
+	}
+	w.visibleChk.OnChanged = setVisible
+	w.visibleChk.SetChecked(w.opts.Visible != nil)
+	setVisible(w.opts.Visible != nil)
+
+	options := container.NewVBox(
+		boldLabel(w.u.t("gui.sign.pdf_options")),
+		w.visibleChk, visibleOpts,
+		widget.NewForm(widget.NewFormItem(w.u.t("gui.sign.reason"), w.reasonEntry)))
+	return container.NewBorder(nil, nil, nil, w.preview.content(), options), pageProblem
 }
 
 // optionsProblem says why the chosen visible signature does not suit a file: the page

@@ -477,6 +477,7 @@ func (v *verifyScreen) saveRecord() {
 // indications and the personal data (which the table masks).
 func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 	icon, status, imp := u.docStatus(r)
+	content := container.NewVBox()
 	head := boldLabel(status + " — " + displayFile(r.File))
 	head.Importance = imp
 	objs := []fyne.CanvasObject{
@@ -496,15 +497,19 @@ func (u *UI) showReportDetails(r *trust.DocumentReport, back func()) {
 	}
 	for i := range r.Signatures {
 		objs = append(objs, widget.NewSeparator(), u.signatureDetails(i+1, &r.Signatures[i]))
+		if r.Kind == "pdf" && r.Error == nil && !strings.Contains(r.File, "!") {
+			objs = append(objs, u.compareSection(r.File, r.Signatures[i].ID, func() { content.Refresh() }))
+		}
 	}
 	if r.Kind == "pdf" && len(r.Signatures) > 0 && !strings.Contains(r.File, "!") {
 		objs = append(objs, widget.NewSeparator(), u.conformanceView(r.File))
 	}
+	content.Objects = objs
 	backBtn := newButton(u.t("gui.common.back"), theme.NavigateBackIcon(), back)
 	backBtn.Importance = widget.HighImportance
 	u.show(&screen{
 		title:   u.t("gui.details.title"),
-		body:    container.NewVScroll(container.NewPadded(container.NewVBox(objs...))),
+		body:    container.NewVScroll(container.NewPadded(content)),
 		actions: []fyne.CanvasObject{backBtn},
 		cancel:  back,
 		focus:   backBtn,

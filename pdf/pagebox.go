@@ -45,6 +45,11 @@ func (b PageBox) toUser(x, y float64) (float64, float64) {
 	return b.LLX + x, b.LLY + y
 }
 
+// ShownToUser maps a point of the page as shown (x to the right, y up, in points from
+// the shown page's lower left corner) to default user space, as an explicit rectangle of
+// Appearance is given.
+func (b PageBox) ShownToUser(x, y float64) (float64, float64) { return b.toUser(x, y) }
+
 // letterBox is what viewers assume for a page without a usable /MediaBox.
 var letterBox = [4]float64{0, 0, 612, 792}
 
