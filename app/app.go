@@ -360,6 +360,7 @@ func (u *UI) setMenu() {
 		item("gui.home.sign", u.showSignWizard, nil),
 		item("gui.home.verify", func() { u.showVerify(nil) }, nil),
 		fyne.NewMenuItemSeparator(),
+		item("gui.home.idcheck", u.showIDCheck, nil),
 		item("gui.home.mycard", u.showMyCard, nil),
 		item("gui.home.crl", u.showCRLs, nil),
 		item("gui.home.anchors", u.showAnchors, nil),
