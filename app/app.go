@@ -73,6 +73,8 @@ type UI struct {
 	// modals are the app's pop-ups shown (showModal), each with what Escape does.
 	modals map[fyne.CanvasObject]func()
 	home   *homeScreen
+	// idCheck is the identity check screen last started (次の方 starts a new one).
+	idCheck *idCheckScreen
 
 	// cards is the source of cards in use: the PC/SC service, or the test card.
 	cards    CardSource

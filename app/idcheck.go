@@ -65,6 +65,7 @@ func (u *UI) showIDCheck() { u.startIDCheck() }
 // startIDCheck shows a new identity check screen at its first step.
 func (u *UI) startIDCheck() *idCheckScreen {
 	s := &idCheckScreen{u: u}
+	u.idCheck = s
 	names := make([]string, len(idCheckModes))
 	for i, m := range idCheckModes {
 		names[i] = u.t("gui.idcheck.mode." + string(m))

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/internal/testpki"
+	"github.com/mynasign/mynasign/trust"
+)
+
+// idCheckToPIN opens the identity check with the test card of persona, sets the mode
+// and its options (set may tick the boxes), reads the card and returns at the PIN.
+func idCheckToPIN(t *testing.T, u *UI, persona string, mode trust.IDCheckMode, set func(s *idCheckScreen)) *idCheckScreen {
+	t.Helper()
+	withTestCard(t, u, persona)
+	u.showHome()
+	tap(t, u, button(t, u, u.t("gui.home.idcheck")))
+	is := u.idCheckShown(t)
+	is.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(mode)))
+	if set != nil {
+		set(is)
+	}
+	if is.readerSel.Selected != u.t("gui.testcard.reader") {
+		t.Fatalf("the test card's reader is not chosen: %q", is.readerSel.Selected)
+	}
+	tap(t, u, is.startBtn)
+	if is.card == nil || is.pin == nil {
+		t.Fatalf("no PIN step; screen:\n%s", screenText(u))
+	}
+	noMissingKeys(t, u, "identity check: PIN")
+	return is
+}
+
+// idCheckShown is the identity check screen shown (the last one started).
+func (u *UI) idCheckShown(t *testing.T) *idCheckScreen {
+	t.Helper()
+	if u.idCheck == nil || u.cur == nil || u.cur.title != u.t("gui.idcheck.title") {
+		t.Fatalf("the identity check is not shown; screen:\n%s", screenText(u))
+	}
+	return u.idCheck
+}
+
+// idCheckPIN types the PIN and taps the check button.
+func idCheckPIN(t *testing.T, u *UI, s *idCheckScreen, pin string) {
+	t.Helper()
+	entries := passwordEntries(u)
+	if len(entries) != 1 {
+		t.Fatalf("want one PIN entry, got %d; screen:\n%s", len(entries), screenText(u))
+	}
+	typeInto(u, entries[0], pin)
+	tap(t, u, button(t, u, u.t("gui.idcheck.check")))
+}
+
+func TestIDCheckIdentityValidAndRevoked(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	s := idCheckToPIN(t, u, "valid", trust.IDCheckIdentity, nil)
+	mustShow(t, u, u.t("gui.pin.tries_left", 3, 3))
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Outcome != trust.IDConfirmed {
+		t.Fatalf("valid persona: report %+v; screen:\n%s", s.rep, screenText(u))
+	}
+	if s.result.Text != "確認できました" || s.result.SizeName == "" {
+		t.Fatalf("result %q (size %q)", s.result.Text, s.result.SizeName)
+	}
+	mustShow(t, u, s.rep.Certificate.SerialSHA256)
+	mustShow(t, u, u.t("gui.idcheck.revocation.good"))
+	noMissingKeys(t, u, "identity check: result")
+
+	tap(t, u, s.nextBtn)
+	s = idCheckToPIN(t, u, "revoked", trust.IDCheckIdentity, nil)
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Outcome != trust.IDNotConfirmed || len(s.rep.Reasons) == 0 {
+		t.Fatalf("revoked persona: report %+v", s.rep)
+	}
+	if s.result.Text != "確認できません" || s.result.Importance != widget.DangerImportance {
+		t.Fatalf("result %q (importance %v)", s.result.Text, s.result.Importance)
+	}
+	mustShow(t, u, u.msg(s.rep.Reasons[0]))
+	mustShow(t, u, u.t("gui.idcheck.revocation.revoked"))
+}
+
+// A wrong PIN gives the tries left and no result; the entry is empty again.
+func TestIDCheckWrongPIN(t *testing.T) {
+	u := newTestUI(t, i18n.English)
+	s := idCheckToPIN(t, u, "valid", trust.IDCheckIdentity, nil)
+	idCheckPIN(t, u, s, "9999")
+	if s.rep != nil || s.result != nil {
+		t.Fatalf("a result after a wrong PIN: %+v", s.rep)
+	}
+	mustShow(t, u, u.tn(pinKey(s.pin.kind, "wrong"), 2, 2))
+	if e := passwordEntries(u); len(e) != 1 || e[0].Text != "" {
+		t.Fatalf("PIN entries after a wrong PIN: %v", e)
+	}
+}
+
+// Age mode: only "N or older", and the birth date appears nowhere in the widget tree,
+// in any form; the start needs the holder's consent.
+func TestIDCheckAgeHidesTheBirthDate(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	p, err := testpki.PersonaByID("valid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := idCheckToPIN(t, u, "valid", trust.IDCheckAge, func(s *idCheckScreen) {
+		s.ageSel.SetSelectedIndex(0) // 18
+		if !s.startBtn.Disabled() {
+			t.Fatal("age mode can start without the holder's consent")
+		}
+		mustShow(t, u, u.t("gui.idcheck.consent.age"))
+		s.consent.SetChecked(true)
+	})
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Outcome != trust.IDConfirmed || s.rep.Age == nil || s.rep.Age.Threshold != 18 {
+		t.Fatalf("age: %+v; screen:\n%s", s.rep, screenText(u))
+	}
+	if s.result.Text != "18歳以上です" {
+		t.Fatalf("result %q", s.result.Text)
+	}
+	b := p.Basic.BirthDate
+	all := screenText(u)
+	for _, o := range objects(u) {
+		if e, ok := o.(*widget.Entry); ok {
+			all += "\n" + e.Text
+		}
+	}
+	for _, form := range []string{b, b[:4] + "-" + b[4:6] + "-" + b[6:], b[:4] + "年", b[:4] + "/", p.Basic.Name, p.Basic.Address} {
+		if strings.Contains(all, form) {
+			t.Fatalf("%q is on the age check's screen:\n%s", form, all)
+		}
+	}
+	noMissingKeys(t, u, "age check: result")
+}
+
+// Address mode: only whether it matches, never the address.
+func TestIDCheckAddressMatch(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	p, _ := testpki.PersonaByID("valid")
+	pref := string([]rune(p.Basic.Address)[:3])
+	s := idCheckToPIN(t, u, "valid", trust.IDCheckAddress, func(s *idCheckScreen) {
+		if !s.startBtn.Disabled() {
+			t.Fatal("address mode can start without a prefix")
+		}
+		typeInto(u, &s.prefix.Entry, pref)
+		s.consent.SetChecked(true)
+	})
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Address == nil || !s.rep.Address.Match {
+		t.Fatalf("address: %+v", s.rep)
+	}
+	mustShow(t, u, u.t("idcheck.address.match", pref))
+	mustNotShow(t, u, p.Basic.Address)
+
+	tap(t, u, s.nextBtn)
+	s = u.idCheckShown(t)
+	if s.mode() != trust.IDCheckAddress || s.prefix.Text != pref || s.consent.Checked {
+		t.Fatalf("次の方: mode %v prefix %q consent %v", s.mode(), s.prefix.Text, s.consent.Checked)
+	}
+	s.prefix.SetText("北海道")
+	s.consent.SetChecked(true)
+	tap(t, u, s.startBtn)
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Outcome != trust.IDNotConfirmed || s.rep.Address.Match {
+		t.Fatalf("address no match: %+v", s.rep)
+	}
+	mustShow(t, u, u.t("idcheck.address.no_match", "北海道"))
+	mustNotShow(t, u, p.Basic.Address)
+}
+
+// 次の方 closes the card and leaves nothing of it in any widget: not the four facts, not
+// the card ID or the serial hash.
+func TestIDCheckNextPersonWipes(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	p, _ := testpki.PersonaByID("valid")
+	s := idCheckToPIN(t, u, "valid", trust.IDCheckIdentity, func(s *idCheckScreen) {
+		s.withBasic.SetChecked(true)
+		s.consent.SetChecked(true)
+	})
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.BasicInfo == nil {
+		t.Fatalf("identity with the four facts: %+v", s.rep)
+	}
+	mustShow(t, u, p.Basic.Name)
+	cardID, serial := s.rep.Certificate.CardID, s.rep.Certificate.SerialSHA256
+	mustShow(t, u, cardID)
+	old := s
+	tap(t, u, s.nextBtn)
+	if old.card != nil || old.rep != nil || len(old.body.Objects) != 0 {
+		t.Fatalf("the previous check was not wiped: card %v report %v body %d", old.card, old.rep, len(old.body.Objects))
+	}
+	n := u.idCheckShown(t)
+	if n == old || n.card != nil || n.rep != nil || n.consent.Checked {
+		t.Fatal("次の方 did not start a new check")
+	}
+	for _, s := range []string{p.Basic.Name, p.Basic.Address, cardID, serial, u.t("gui.idcheck.next")} {
+		mustNotShow(t, u, s)
+	}
+	if len(passwordEntries(u)) != 0 {
+		t.Fatal("a PIN entry after 次の方")
+	}
+}
