@@ -447,8 +447,9 @@ func (s *idCheckScreen) showResult(rep *trust.IDCheckReport) {
 		s.result.Importance = widget.DangerImportance
 	}
 	objs := []fyne.CanvasObject{
-		container.NewCenter(container.NewHBox(widget.NewIcon(icon), widget.NewLabel(u.t("gui.idcheck.mode."+string(rep.Mode))))),
+		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), widget.NewIcon(icon))),
 		s.result,
+		container.NewCenter(widget.NewLabel(u.t("gui.idcheck.mode."+string(rep.Mode)))),
 	}
 	for _, r := range rep.Reasons {
 		if u.msg(r) == s.result.Text {
@@ -468,9 +469,6 @@ func (s *idCheckScreen) showResult(rep *trust.IDCheckReport) {
 	}
 	for _, w := range rep.Warnings {
 		objs = append(objs, wrapLabel(u.msg(w)))
-	}
-	if rep.Test {
-		objs = append(objs, wrapLabel(u.t("gui.idcheck.test_note")))
 	}
 	var personal *keyCheck
 	if rep.BasicInfo != nil {
