@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mynasign/mynasign/app/i18n"
+	"github.com/mynasign/mynasign/card"
+	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -199,5 +201,104 @@ func TestIDCheckNextPersonWipes(t *testing.T) {
 	}
 	if len(passwordEntries(u)) != 0 {
 		t.Fatal("a PIN entry after 次の方")
+	}
+}
+
+// useCheckCard puts the software card of persona, as the identity check sees it
+// (softcard.ConfigForCheck), changed by tweak, in the test card's reader.
+func useCheckCard(t *testing.T, u *UI, persona string, tweak func(*softcard.Config)) {
+	t.Helper()
+	p, err := testpki.PersonaByID(persona)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := softcard.ConfigForCheck(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	c, err := softcard.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &testCardSource{id: persona, card: c, kind: card.KindMyNumberCard}
+	u.testCard, u.cards = src, src
+	u.watch.start(src)
+	waitCards(t, u, func(r Readers) bool {
+		return r.Known && len(r.Readers) == 1 && r.Readers[0].Present
+	})
+}
+
+// idCheckStart opens the identity check on the card in the test reader and reads it.
+func idCheckStart(t *testing.T, u *UI, mode trust.IDCheckMode) *idCheckScreen {
+	t.Helper()
+	s := u.startIDCheck()
+	s.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(mode)))
+	if mode != trust.IDCheckIdentity {
+		s.consent.SetChecked(true)
+	}
+	tap(t, u, s.startBtn)
+	return s
+}
+
+// The identity check's personas: blocked → the explanation and no PIN field; expired →
+// not confirmed, with the reason.
+func TestIDCheckBlockedAndExpired(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	useCheckCard(t, u, "blocked", nil)
+	s := idCheckStart(t, u, trust.IDCheckIdentity)
+	mustShow(t, u, u.t("gui.pin.auth.blocked_title"))
+	mustShow(t, u, u.t("gui.pin.auth.blocked_where"))
+	if n := len(passwordEntries(u)); n != 0 || s.card == nil {
+		t.Fatalf("blocked: %d PIN entries (card %v)", n, s.card)
+	}
+	mustNotShow(t, u, u.t("gui.idcheck.check"))
+
+	useCheckCard(t, u, "expired", nil)
+	s = idCheckStart(t, u, trust.IDCheckIdentity)
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep == nil || s.rep.Outcome != trust.IDNotConfirmed || s.rep.Reasons[0].Key != trust.MsgAuthExpired {
+		t.Fatalf("expired: %+v", s.rep)
+	}
+	mustShow(t, u, u.msg(s.rep.Reasons[0]))
+	mustShow(t, u, "確認できません")
+}
+
+// With one try left of the text PIN (the same digits are sent to it), the check asks the
+// last-try confirmation in the text PIN's words before anything is sent.
+func TestIDCheckTextPINLastTry(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	useCheckCard(t, u, "valid", func(c *softcard.Config) { c.TextFailures = 2 })
+	s := idCheckStart(t, u, trust.IDCheckAge)
+	mustShow(t, u, u.t("gui.pin.text.last_try_text"))
+	mustShow(t, u, u.t("gui.idcheck.text_same_pin", 1, 3))
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.pin == nil || s.pin.confirm == nil || s.rep != nil {
+		t.Fatalf("no last-try confirmation; screen:\n%s", screenText(u))
+	}
+	tap(t, u, s.pin.confirmSend)
+	if s.rep == nil || s.rep.Outcome != trust.IDConfirmed || s.rep.Age == nil {
+		t.Fatalf("after the confirmation: %+v", s.rep)
+	}
+	mustShow(t, u, "20歳以上です")
+}
+
+// A card taken out at the PIN step ends the check: the notice, no PIN field, the card
+// closed.
+func TestIDCheckCardTakenOut(t *testing.T) {
+	u := newTestUI(t, i18n.Japanese)
+	withTestCard(t, u, "valid")
+	s := idCheckStart(t, u, trust.IDCheckIdentity)
+	if s.pin == nil {
+		t.Fatalf("no PIN step; screen:\n%s", screenText(u))
+	}
+	u.testCard.remove()
+	waitCards(t, u, func(r Readers) bool { return len(r.Readers) == 1 && !r.Readers[0].Present })
+	u.WaitIdle()
+	mustShow(t, u, u.t("gui.idcheck.removed"))
+	if s.card != nil || len(passwordEntries(u)) != 0 || !s.startBtn.Disabled() {
+		t.Fatalf("after the card left: card %v, %d PIN entries, start enabled %v", s.card, len(passwordEntries(u)), !s.startBtn.Disabled())
 	}
 }
