@@ -93,8 +93,13 @@ func TestIDCheckWrongPIN(t *testing.T) {
 		t.Fatalf("a result after a wrong PIN: %+v", s.rep)
 	}
 	mustShow(t, u, u.tn(pinKey(s.pin.kind, "wrong"), 2, 2))
-	if e := passwordEntries(u); len(e) != 1 || e[0].Text != "" {
+	e := passwordEntries(u)
+	if len(e) != 1 || e[0].Text != "" {
 		t.Fatalf("PIN entries after a wrong PIN: %v", e)
+	}
+	// The answer, hidden until now, is laid out below the entry, not over the prompt.
+	if y, ey := s.pin.result.Position().Y, s.pin.entry.Position().Y; y <= ey {
+		t.Fatalf("the wrong-PIN answer is at y=%v, the entry at y=%v", y, ey)
 	}
 }
 

@@ -241,6 +241,7 @@ func (p *pinPrompt) send(allowLast bool) {
 	p.result.Hide()
 	p.busy.Show()
 	p.busy.Start()
+	p.u.relayout() // a part shown again is laid out where it belongs
 	p.u.goWork(func() {
 		err := p.verify(pin, allowLast) // clears pin
 		clear(pin)
@@ -265,6 +266,7 @@ func (p *pinPrompt) answer(err error) {
 		p.showTries()
 		p.result.SetText(p.u.tn(p.keyFor("wrong"), wrong.Left, wrong.Left))
 		p.result.Show()
+		p.u.relayout()
 		p.u.win.Canvas().Focus(p.entry)
 	case errors.As(err, &blocked):
 		p.status.Left, p.status.Blocked = 0, true
