@@ -440,10 +440,10 @@ func (s *idCheckScreen) showResult(rep *trust.IDCheckReport) {
 	s.result.TextStyle.Bold = true
 	s.result.SizeName = theme.SizeNameHeadingText
 	s.result.Alignment = fyne.TextAlignCenter
-	icon := theme.ConfirmIcon()
+	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	s.result.Importance = widget.SuccessImportance
 	if !ok {
-		icon = theme.ErrorIcon()
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
 		s.result.Importance = widget.DangerImportance
 	}
 	objs := []fyne.CanvasObject{
@@ -511,30 +511,34 @@ func (s *idCheckScreen) details(rep *trust.IDCheckReport) fyne.CanvasObject {
 	return form
 }
 
-// save writes the record (PDF and HTML) into a folder the clerk chooses; the four facts
+// save asks for a folder and writes the record (PDF and HTML) into it; the four facts
 // are in it only when the clerk ticked it.
 func (s *idCheckScreen) save(personal bool) {
+	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
+		if err == nil && l != nil {
+			s.writeRecord(l.Path(), personal)
+		}
+	}, s.u.win)
+}
+
+// writeRecord writes the record of the check shown into dir, and says where.
+func (s *idCheckScreen) writeRecord(dir string, personal bool) {
 	u := s.u
 	rep := s.rep
 	if rep == nil {
 		return
 	}
-	dialog.ShowFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil || l == nil {
-			return
-		}
-		dir := l.Path()
-		u.goWork(func() {
-			paths, err := record.WriteIDCheck(rep, record.Options{Lang: u.l.Lang(), ShowPersonalData: personal}, dir)
-			doUI(func() {
-				if err != nil {
-					u.showError(u.t("gui.idcheck.save_failed"), err)
-					return
-				}
-				dialog.ShowInformation(u.t("gui.idcheck.saved_title"), u.t("gui.idcheck.saved", strconv.Itoa(len(paths)), dir), u.win)
-			})
+	lang := u.l.Lang()
+	u.goWork(func() {
+		paths, err := record.WriteIDCheck(rep, record.Options{Lang: lang, ShowPersonalData: personal}, dir)
+		doUI(func() {
+			if err != nil {
+				u.showError(u.t("gui.idcheck.save_failed"), err)
+				return
+			}
+			dialog.ShowInformation(u.t("gui.idcheck.saved_title"), u.t("gui.idcheck.saved", strconv.Itoa(len(paths)), dir), u.win)
 		})
-	}, u.win)
+	})
 }
 
 // next is 次の方: the card closed (flow's Close), and a new screen at the first step,

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -133,12 +135,39 @@ func TestIDCheckAgeHidesTheBirthDate(t *testing.T) {
 			all += "\n" + e.Text
 		}
 	}
-	for _, form := range []string{b, b[:4] + "-" + b[4:6] + "-" + b[6:], b[:4] + "年", b[:4] + "/", p.Basic.Name, p.Basic.Address} {
+	forms := []string{b, b[:4] + "-" + b[4:6] + "-" + b[6:], b[:4] + "年", b[:4] + "/", p.Basic.Name, p.Basic.Address}
+	for _, form := range forms {
 		if strings.Contains(all, form) {
 			t.Fatalf("%q is on the age check's screen:\n%s", form, all)
 		}
 	}
 	noMissingKeys(t, u, "age check: result")
+
+	// The record saved from the screen: PDF and HTML, without the birth date.
+	dir := t.TempDir()
+	s.writeRecord(dir, true)
+	u.WaitIdle()
+	mustShow(t, u, u.t("gui.idcheck.saved", "2", dir))
+	names := listDir(t, dir)
+	if len(names) != 2 {
+		t.Fatalf("record files %v", names)
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, ".html") {
+			b, err := os.ReadFile(filepath.Join(dir, n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), "18") {
+				t.Fatalf("the record does not name the threshold:\n%s", b)
+			}
+			for _, form := range forms {
+				if strings.Contains(string(b), form) {
+					t.Fatalf("%q is in the age check's record", form)
+				}
+			}
+		}
+	}
 }
 
 // Address mode: only whether it matches, never the address.
