@@ -449,7 +449,7 @@ func (s *idCheckScreen) showResult(rep *trust.IDCheckReport) {
 	objs := []fyne.CanvasObject{
 		container.NewCenter(container.NewGridWrap(fyne.NewSize(64, 64), widget.NewIcon(icon))),
 		s.result,
-		container.NewCenter(widget.NewLabel(u.t("gui.idcheck.mode."+string(rep.Mode)))),
+		container.NewCenter(widget.NewLabel(u.t("gui.idcheck.mode." + string(rep.Mode)))),
 	}
 	for _, r := range rep.Reasons {
 		if u.msg(r) == s.result.Text {
