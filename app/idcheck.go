@@ -362,7 +362,18 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 		rep = r
 		return nil
 	}
-	s.pin = u.newPINPrompt(s.reader, card.AuthPIN, st.Auth, verify, func() { s.showResult(rep) }, s.checkFailed)
+	// The answer comes back on Fyne's thread; a screen left in the meantime shows nothing.
+	done := func() {
+		if s.unwatch != nil {
+			s.showResult(rep)
+		}
+	}
+	failed := func(err error) {
+		if s.unwatch != nil {
+			s.checkFailed(err)
+		}
+	}
+	s.pin = u.newPINPrompt(s.reader, card.AuthPIN, st.Auth, verify, done, failed)
 	if textLast && !st.Auth.Blocked {
 		s.pin.alsoLast = card.TextPIN
 		objs = append(objs, noticeView(theme.WarningIcon(), colorNameBad, u.t("gui.pin.last_try_title"), u.t(pinKey(card.TextPIN, "last_try_text"))))
