@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"strconv"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -49,7 +50,9 @@ type idCheckScreen struct {
 	choices fyne.CanvasObject
 	bar     *fyne.Container // the step buttons at the bottom
 
-	card    *flow.IDCheckCard
+	card *flow.IDCheckCard
+	// inUse is held while a check runs on the card: closing it waits for the check.
+	inUse   *sync.Mutex
 	reader  string
 	opts    flow.IDCheckOptions
 	pin     *pinPrompt
@@ -64,7 +67,7 @@ func (u *UI) showIDCheck() { u.startIDCheck() }
 
 // startIDCheck shows a new identity check screen at its first step.
 func (u *UI) startIDCheck() *idCheckScreen {
-	s := &idCheckScreen{u: u}
+	s := &idCheckScreen{u: u, inUse: &sync.Mutex{}}
 	u.idCheck = s
 	names := make([]string, len(idCheckModes))
 	for i, m := range idCheckModes {
@@ -238,9 +241,13 @@ func (s *idCheckScreen) close() {
 // closeCard ends the check of the card (flow's Close forgets what was read) and drops
 // the report and the widgets that showed it.
 func (s *idCheckScreen) closeCard() {
-	if s.card != nil {
-		_ = s.card.Close()
+	if c, inUse := s.card, s.inUse; c != nil {
 		s.card = nil
+		s.u.goWork(func() {
+			inUse.Lock() // a check still running ends first
+			defer inUse.Unlock()
+			_ = c.Close()
+		})
 	}
 	s.rep, s.pin, s.result = nil, nil, nil
 	s.body.Objects = nil
@@ -346,11 +353,13 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 		return
 	}
 	policyOpts := u.trustOptions()
-	c, opts := s.card, s.opts
+	c, opts, inUse := s.card, s.opts, s.inUse
 	textLast := st.Text != nil && st.Text.Left == 1
 	var rep *trust.IDCheckReport
 	verify := func(pin []byte, allowLast bool) error {
 		defer clear(pin)
+		inUse.Lock()
+		defer inUse.Unlock()
 		policy, err := trust.NewPolicy(policyOpts)
 		if err != nil {
 			return err
