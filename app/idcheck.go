@@ -356,6 +356,9 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 	c, opts, inUse := s.card, s.opts, s.inUse
 	textLast := st.Text != nil && st.Text.Left == 1
 	var rep *trust.IDCheckReport
+	// textPIN is the text application's PIN when the holder chose other digits for it:
+	// taken out of its entry with the action that sends the PINs (nil: the same digits).
+	var textPIN []byte
 	verify := func(pin []byte, allowLast bool) error {
 		defer clear(pin)
 		inUse.Lock()
@@ -364,7 +367,9 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 		if err != nil {
 			return err
 		}
-		r, err := c.Check(policy, opts, flow.IDCheckPINs{Auth: pin, AuthLastTry: allowLast, TextLastTry: allowLast && textLast})
+		text := textPIN
+		textPIN = nil
+		r, err := c.Check(policy, opts, flow.IDCheckPINs{Auth: pin, AuthLastTry: allowLast, Text: text, TextLastTry: allowLast && textLast})
 		if err != nil {
 			return asTextPINError(err)
 		}
@@ -390,7 +395,11 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 	if st.Text != nil {
 		objs = append(objs, wrapLabel(u.t("gui.idcheck.text_same_pin", st.Text.Left, st.Text.Max)))
 	}
-	s.body.Objects = append(objs, s.pin.view)
+	objs = append(objs, s.pin.view)
+	if st.Text != nil && s.pin.entry != nil {
+		objs = append(objs, s.separateTextPIN(func(pin []byte) { clear(textPIN); textPIN = pin }))
+	}
+	s.body.Objects = objs
 	s.body.Refresh()
 	bar := []fyne.CanvasObject{back}
 	if submit := s.pin.submitInBar(); submit != nil {
@@ -409,12 +418,67 @@ func (s *idCheckScreen) showPIN(st flow.IDCheckState) {
 	}
 }
 
-// textPINError is a problem of the text application's PIN during the check: the prompt
-// (for the authentication PIN) must not count it as its own.
+// separateTextPIN is the choice of a text PIN other than the authentication PIN's
+// digits: a second masked entry, checked as it is typed. Its digits are handed to take
+// by the action that sends the PINs (and the entry emptied); a malformed one stops it.
+func (s *idCheckScreen) separateTextPIN(take func([]byte)) fyne.CanvasObject {
+	u := s.u
+	entry := newPasswordEntry()
+	entry.SetPlaceHolder(u.t(pinKey(card.TextPIN, "placeholder")))
+	problem := wrapLabel("")
+	problem.Importance = widget.WarningImportance
+	fields := container.NewVBox(entry, problem)
+	fields.Hide()
+	valid := func() bool {
+		in := []byte(entry.Text)
+		norm, err := card.NormalizePIN(card.TextPIN, in)
+		clear(in)
+		clear(norm)
+		if err != nil {
+			problem.SetText(u.t(pinKey(card.TextPIN, "problem_length")))
+		} else {
+			problem.SetText("")
+		}
+		return err == nil
+	}
+	entry.OnChanged = func(string) { valid() }
+	check := newCheck(u.t("gui.idcheck.text_pin_other"), func(on bool) {
+		entry.SetText("")
+		problem.SetText("")
+		if on {
+			fields.Show()
+		} else {
+			fields.Hide()
+		}
+		u.relayout()
+	})
+	// The prompt's own action (its button, Enter in its entry) takes the second PIN first.
+	p := s.pin
+	submit := p.submitTapped
+	send := func() {
+		if check.Checked {
+			if !valid() {
+				u.win.Canvas().Focus(entry)
+				return
+			}
+			take([]byte(entry.Text))
+			entry.SetText("")
+		} else {
+			take(nil)
+		}
+		submit()
+	}
+	p.submit.OnTapped = send
+	p.entry.OnSubmitted = func(string) { send() }
+	entry.OnSubmitted = func(string) { send() }
+	return container.NewVBox(check, fields)
+}
+
+// textPINError is a problem of the text application's PIN during the check. It does not
+// unwrap: the prompt (for the authentication PIN) must not take it for its own.
 type textPINError struct{ err error }
 
 func (e *textPINError) Error() string { return e.err.Error() }
-func (e *textPINError) Unwrap() error { return e.err }
 
 // asTextPINError marks the text PIN's wrong-PIN, blocked and last-try errors.
 func asTextPINError(err error) error {
@@ -437,6 +501,7 @@ func (s *idCheckScreen) checkFailed(err error) {
 	var blocked *card.Blocked
 	var tpe *textPINError
 	if errors.As(err, &tpe) {
+		err = tpe.err
 		switch {
 		case errors.As(err, &wrong):
 			title, text = u.tn(pinKey(card.TextPIN, "wrong"), wrong.Left, wrong.Left), u.t("gui.idcheck.text_pin_differs")

@@ -336,3 +336,45 @@ func TestIDCheckCardTakenOut(t *testing.T) {
 		t.Fatalf("after the card left: card %v, %d PIN entries, start enabled %v", s.card, len(passwordEntries(u)), !s.startBtn.Disabled())
 	}
 }
+
+// A holder whose text PIN differs: the same digits are refused by the text application
+// (its own counter), the clerk starts again and types the text PIN in its own entry.
+func TestIDCheckSeparateTextPIN(t *testing.T) {
+	u := newTestUI(t, i18n.English)
+	useCheckCard(t, u, "valid", func(c *softcard.Config) { c.TextPIN = "5678" })
+	s := idCheckStart(t, u, trust.IDCheckAge)
+	idCheckPIN(t, u, s, testpki.AuthPIN)
+	if s.rep != nil || s.card != nil {
+		t.Fatalf("a result with a wrong text PIN: %+v", s.rep)
+	}
+	mustShow(t, u, u.tn(pinKey(card.TextPIN, "wrong"), 2, 2))
+	mustShow(t, u, u.t("gui.idcheck.text_pin_differs"))
+
+	tap(t, u, s.startBtn)
+	var other *widget.Check
+	for _, o := range objects(u) {
+		if c, ok := o.(*widget.Check); ok && c.Text == u.t("gui.idcheck.text_pin_other") {
+			other = c
+		}
+	}
+	if other == nil {
+		t.Fatalf("no choice of another text PIN; screen:\n%s", screenText(u))
+	}
+	other.SetChecked(true)
+	u.WaitIdle()
+	entries := passwordEntries(u)
+	if len(entries) != 2 {
+		t.Fatalf("want two PIN entries, got %d", len(entries))
+	}
+	typeInto(u, entries[0], testpki.AuthPIN)
+	typeInto(u, entries[1], "56")
+	tap(t, u, button(t, u, u.t("gui.idcheck.check")))
+	if s.rep != nil || entries[0].Text != testpki.AuthPIN {
+		t.Fatalf("sent with a malformed text PIN: %+v", s.rep)
+	}
+	typeInto(u, entries[1], "78")
+	tap(t, u, button(t, u, u.t("gui.idcheck.check")))
+	if s.rep == nil || s.rep.Outcome != trust.IDConfirmed || entries[1].Text != "" {
+		t.Fatalf("with the text PIN typed apart: %+v; screen:\n%s", s.rep, screenText(u))
+	}
+}
