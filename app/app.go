@@ -81,6 +81,8 @@ type UI struct {
 	home   *homeScreen
 	// verified are the documents of 検証する's list, kept until the clerk clears it.
 	verified []*trust.DocumentReport
+	// idCheck is the identity check screen last started (次の方 starts a new one).
+	idCheck *idCheckScreen
 
 	// cards is the source of cards in use: the PC/SC service, or the test card.
 	cards    CardSource
@@ -374,6 +376,7 @@ func (u *UI) setMenu() {
 		item("gui.home.sign", u.showSignWizard, nil),
 		item("gui.home.verify", func() { u.showVerify(nil) }, nil),
 		fyne.NewMenuItemSeparator(),
+		item("gui.home.idcheck", u.showIDCheck, nil),
 		item("gui.home.mycard", u.showMyCard, nil),
 		item("gui.home.crl", u.showCRLs, nil),
 		item("gui.home.anchors", u.showAnchors, nil),

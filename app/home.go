@@ -39,7 +39,8 @@ func (u *UI) showHome() {
 		big(h.signBtn, u.t("gui.home.sign_help")),
 		big(h.verifyBtn, u.t("gui.home.verify_help")))
 
-	tools := container.NewGridWithColumns(5,
+	tools := container.NewGridWithColumns(3,
+		newButton(u.t("gui.home.idcheck"), theme.VisibilityIcon(), u.showIDCheck),
 		newButton(u.t("gui.home.mycard"), theme.AccountIcon(), u.showMyCard),
 		newButton(u.t("gui.home.crl"), theme.ListIcon(), u.showCRLs),
 		newButton(u.t("gui.home.anchors"), theme.ConfirmIcon(), u.showAnchors),

@@ -134,6 +134,13 @@ func usedKeys(t *testing.T) map[string]string {
 	for _, s := range []string{"production", "test"} {
 		dyn("gui.details.store." + s)
 	}
+	for _, m := range idCheckModes {
+		dyn("gui.idcheck.mode." + string(m))
+		dyn("gui.idcheck.consent." + string(m))
+	}
+	for _, r := range []trust.RevocationStatus{trust.RevocationGood, trust.RevocationRevoked, trust.RevocationUnknown} {
+		dyn("gui.idcheck.revocation." + string(r))
+	}
 	for _, k := range []card.Kind{0, card.KindNotJPKI, card.KindMyNumberCard, card.KindJukiCard, card.KindSmartphoneToken, card.KindUnknownJPKI} {
 		dyn(kindKey(k))
 	}

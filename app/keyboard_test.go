@@ -47,7 +47,7 @@ func TestKeyboardOnly(t *testing.T) {
 		reached[focusedText(u)] = true
 		test.FocusNext(c)
 	}
-	for _, k := range []string{"gui.home.sign", "gui.home.verify", "gui.home.mycard", "gui.home.crl", "gui.home.anchors",
+	for _, k := range []string{"gui.home.sign", "gui.home.verify", "gui.home.idcheck", "gui.home.mycard", "gui.home.crl", "gui.home.anchors",
 		"gui.home.diagnostics", "gui.home.testcard", "gui.testcard.remove", "gui.testcard.stop"} {
 		if !reached[u.t(k)] {
 			t.Errorf("%q is not reachable with Tab (reached %v)", u.t(k), reached)

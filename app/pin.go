@@ -35,6 +35,9 @@ type pinPrompt struct {
 	failed func(err error)
 
 	status card.PINStatus
+	// alsoLast is another PIN the same digits go to with one try left (the identity
+	// check's text PIN): the last-try confirmation is asked for it too, in its words.
+	alsoLast card.PINKind
 
 	view    *fyne.Container // the prompt (replaced by the blocked explanation)
 	tries   *widget.Label
@@ -98,8 +101,11 @@ func (u *UI) newPINPrompt(reader string, kind card.PINKind, st card.PINStatus, v
 }
 
 // keyFor is the message key of a text that differs between the PINs.
-func (p *pinPrompt) keyFor(what string) string {
-	switch p.kind {
+func (p *pinPrompt) keyFor(what string) string { return pinKey(p.kind, what) }
+
+// pinKey is the message key of a text that differs between the PINs.
+func pinKey(kind card.PINKind, what string) string {
+	switch kind {
 	case card.SignPassword:
 		return "gui.pin.sign." + what
 	case card.AuthPIN:
@@ -192,7 +198,7 @@ func (p *pinPrompt) submitTapped() {
 	if p.blocked || p.submit.Disabled() {
 		return
 	}
-	if p.status.Left == 1 {
+	if p.status.Left == 1 || p.alsoLast != 0 {
 		p.askLastTry()
 		return
 	}
@@ -202,6 +208,10 @@ func (p *pinPrompt) submitTapped() {
 // askLastTry shows the last-try confirmation: what blocking means, and two buttons.
 func (p *pinPrompt) askLastTry() {
 	u := p.u
+	kind := p.kind
+	if p.status.Left != 1 {
+		kind = p.alsoLast
+	}
 	back := func() {
 		u.hideModal(p.confirm)
 		p.confirm = nil
@@ -216,8 +226,8 @@ func (p *pinPrompt) askLastTry() {
 	})
 	p.confirmSend.Importance = widget.DangerImportance
 	content := container.NewVBox(
-		noticeView(theme.WarningIcon(), colorNameBad, u.t("gui.pin.last_try_title"), u.t(p.keyFor("last_try_text"))),
-		wrapLabel(u.t(p.keyFor("blocked_where"))),
+		noticeView(theme.WarningIcon(), colorNameBad, u.t("gui.pin.last_try_title"), u.t(pinKey(kind, "last_try_text"))),
+		wrapLabel(u.t(pinKey(kind, "blocked_where"))),
 		container.NewHBox(layout.NewSpacer(), p.confirmBack, p.confirmSend))
 	p.confirm = u.showModal(content, 560, back, p.confirmBack) // the safe choice has the focus
 }
@@ -231,6 +241,7 @@ func (p *pinPrompt) send(allowLast bool) {
 	p.result.Hide()
 	p.busy.Show()
 	p.busy.Start()
+	p.u.relayout() // a part shown again is laid out where it belongs
 	p.u.goWork(func() {
 		err := p.verify(pin, allowLast) // clears pin
 		clear(pin)
@@ -255,6 +266,7 @@ func (p *pinPrompt) answer(err error) {
 		p.showTries()
 		p.result.SetText(p.u.tn(p.keyFor("wrong"), wrong.Left, wrong.Left))
 		p.result.Show()
+		p.u.relayout()
 		p.u.win.Canvas().Focus(p.entry)
 	case errors.As(err, &blocked):
 		p.status.Left, p.status.Blocked = 0, true

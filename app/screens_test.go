@@ -37,6 +37,8 @@ func TestEveryScreenIsTranslated(t *testing.T) {
 			mustShow(t, u, u.tn("gui.diag.r.pin_left", 5, u.t("gui.diag.pin.1"), 5, 5))
 			u.showMyCard()
 			check("my card")
+			u.showIDCheck()
+			check("identity check")
 			u.showHome()
 		})
 	}
