@@ -60,6 +60,10 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certific
 		r.Certificate.Chain = append(r.Certificate.Chain, nameString(c.RawSubject))
 	}
 	findings = append(findings, pc.findings...)
+	// genTime is what the authority claims: a revocation after it is no proof against
+	// the token (REVOKED_NO_POE), one before it is.
+	claimed := genTime
+	pc.claimed = &claimed
 	findings = append(findings, p.checkPathRevocation(r, pc, Evidence{Others: others})...)
 	r.decideTSA(findings, genTime)
 	return r
