@@ -73,6 +73,7 @@ const (
 	MsgTSANoCertificate    = "trust.tsa.no_certificate"     //
 	MsgTSANotTimestamping  = "trust.tsa.not_timestamping"   //
 	MsgTSAOutsideValidity  = "trust.tsa.outside_validity"   // time-stamp time, notBefore, notAfter
+	MsgTSAAfterValidation  = "trust.tsa.after_validation"   // time-stamp time, validation time
 	MsgTSAImprint          = "trust.tsa.imprint"            //
 	MsgTSABadSignature     = "trust.tsa.bad_signature"      //
 	MsgTSAUnsupported      = "trust.tsa.unsupported"        //
@@ -145,7 +146,7 @@ func MessageKeys() []string {
 		MsgRevRevokedAfterPOE, MsgRevCARevokedAfterPOE, MsgRevNoCRLBeforeExpiry,
 		MsgCertExpiredValidAtPOE, MsgCertPOEBeforeValidity, MsgCertOKPastRevoked, MsgCertOKPastExpired,
 		MsgSigPassedPastRevoked, MsgSigPassedPastExpired,
-		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgCheckChainTSADirect,
+		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgTSAAfterValidation, MsgCheckChainTSADirect,
 		MsgTSAImprint, MsgTSABadSignature, MsgTSAUnsupported, MsgTSAUnreadable,
 		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,
