@@ -73,7 +73,6 @@ const (
 	MsgTSANoCertificate    = "trust.tsa.no_certificate"     //
 	MsgTSANotTimestamping  = "trust.tsa.not_timestamping"   //
 	MsgTSAOutsideValidity  = "trust.tsa.outside_validity"   // time-stamp time, notBefore, notAfter
-	MsgTSAAfterValidation  = "trust.tsa.after_validation"   // time-stamp time, validation time
 	MsgTSAImprint          = "trust.tsa.imprint"            //
 	MsgTSABadSignature     = "trust.tsa.bad_signature"      //
 	MsgTSAUnsupported      = "trust.tsa.unsupported"        //
@@ -146,7 +145,7 @@ func MessageKeys() []string {
 		MsgRevRevokedAfterPOE, MsgRevCARevokedAfterPOE, MsgRevNoCRLBeforeExpiry,
 		MsgCertExpiredValidAtPOE, MsgCertPOEBeforeValidity, MsgCertOKPastRevoked, MsgCertOKPastExpired,
 		MsgSigPassedPastRevoked, MsgSigPassedPastExpired,
-		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgTSAAfterValidation, MsgCheckChainTSADirect,
+		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgCheckChainTSADirect,
 		MsgTSAImprint, MsgTSABadSignature, MsgTSAUnsupported, MsgTSAUnreadable,
 		MsgRevEmbeddedCRLBadSignature, MsgRevEmbeddedCRLUnusable, MsgRevEmbeddedOCSPUnauthorised,
 		MsgCRLIndexDamaged,

@@ -10,12 +10,11 @@ import (
 
 // CheckTimestamper validates the certificate of a time-stamping authority whose token
 // verified (tsp.Verify) and was made at genTime: a path to an anchor trusted for
-// time-stamps (or the certificate itself added as such an anchor), genTime no later than
-// the validation time, validity at genTime and at the validation time, extendedKeyUsage
-// timeStamping only and critical, and the revocation of the path from the CRLs (a
-// revocation after genTime is no proof against the token). others are the certificates
-// the token and the document carried. Only a TOTAL-PASSED result makes the token a proof
-// of existence. CheckTimestamper never returns nil.
+// time-stamps (or the certificate itself added as such an anchor), validity at genTime and
+// at the validation time, extendedKeyUsage timeStamping only and critical, and the
+// revocation of the path from the CRLs. others are the certificates the token and the
+// document carried. Only a TOTAL-PASSED result makes the token a proof of existence.
+// CheckTimestamper never returns nil.
 func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certificate, genTime time.Time) *SignerResult {
 	r := &SignerResult{ValidationTime: p.at, Checks: []Check{}}
 	if tsa == nil {
@@ -32,12 +31,6 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, others []*x509.Certific
 	if genTime.Before(tsa.NotBefore) || genTime.After(tsa.NotAfter) {
 		findings = append(findings, finding{ind: TotalFailed, sub: NotYetValid, check: CheckValidity,
 			msg: Message{Key: MsgTSAOutsideValidity, Args: []string{isoTime(genTime), isoTime(tsa.NotBefore), isoTime(tsa.NotAfter)}}})
-	}
-	if genTime.After(p.at) {
-		// Made after the validation time, it proves nothing at that time; validating at
-		// a later time may decide it.
-		findings = append(findings, finding{ind: Indeterminate, sub: TryLater, check: CheckValidity,
-			msg: Message{Key: MsgTSAAfterValidation, Args: []string{isoTime(genTime), isoTime(p.at)}}})
 	}
 	for _, a := range anchors {
 		if a.Cert.Equal(tsa) {

@@ -60,25 +60,3 @@ func TestCheckTimestamperRevokedAfterToken(t *testing.T) {
 	want(t, "token before the revocation", p.CheckTimestamper(tsa, nil, now.AddDate(0, 0, -10)), Indeterminate, RevokedNoPOE, "")
 	want(t, "token after the revocation", p.CheckTimestamper(tsa, nil, now.Add(-time.Hour)), TotalFailed, Revoked, "")
 }
-
-// A token whose genTime is after the validation time proves nothing at that time: its
-// entry is INDETERMINATE (TRY_LATER: validating at a later time may decide it), not
-// TOTAL-PASSED, and it is no proof of existence.
-func TestCheckTimestamperAfterValidationTime(t *testing.T) {
-	now := time.Now().Truncate(time.Second)
-	ca, err := testpki.NewForeignCA("TSA CA", now.AddDate(-3, 0, 0), now.AddDate(5, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsa, _, err := ca.IssueTSA("TSA", now.AddDate(-1, 0, 0), now.AddDate(3, 0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	crl, err := ca.CRL(1, now.Add(-time.Hour), now.AddDate(0, 0, 7), now, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := tsaPolicy(t, ca, crl)
-	want(t, "token from before the validation time", p.CheckTimestamper(tsa, nil, now.Add(-time.Hour)), TotalPassed, "", MsgTSAOK)
-	want(t, "token from after the validation time", p.CheckTimestamper(tsa, nil, now.Add(24*time.Hour)), Indeterminate, TryLater, MsgTSAAfterValidation)
-}
