@@ -5,8 +5,10 @@ import (
 	"crypto"
 	"encoding/base64"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mynasign/mynasign/internal/testenv"
 	"github.com/mynasign/mynasign/internal/testpolicy"
@@ -73,4 +75,31 @@ func FuzzSignatureTimestamp(f *testing.F) {
 			}
 		}
 	})
+}
+
+// However many SignatureTimeStamp elements a signature carries (in one or in several
+// UnsignedSignatureProperties), at most maxSignatureTimestamps tokens are verified and
+// have their authorities validated: the unsigned properties are anyone's to add to.
+func TestSignatureTimestampsBounded(t *testing.T) {
+	tsa := testenv.NewTSA(t)
+	_, data := signAtXML(t, "valid", time.Now().Add(-time.Hour), tsa, time.Time{})
+	doc := string(data)
+	// Copies without the Id attribute (IDs are unique in a document).
+	st := between(doc, "<xades:SignatureTimeStamp", "</xades:SignatureTimeStamp>")
+	doc = strings.Replace(doc, st, regexp.MustCompile(` Id="[^"]*"`).ReplaceAllString(st, ""), 1)
+	st = between(doc, "<xades:SignatureTimeStamp", "</xades:SignatureTimeStamp>")
+	usp := between(doc, "<xades:UnsignedSignatureProperties>", "</xades:UnsignedSignatureProperties>")
+	pol := testpolicy.Past(t, tsa.Cert)
+	for name, bigger := range map[string]string{
+		"one UnsignedSignatureProperties":     strings.Replace(doc, st, strings.Repeat(st, 3*maxSignatureTimestamps), 1),
+		"several UnsignedSignatureProperties": strings.Replace(doc, usp, strings.Repeat(usp, 3*maxSignatureTimestamps), 1),
+	} {
+		rep := Verify("signed.xml", []byte(bigger), pol)
+		if len(rep.Signatures) != 1 {
+			t.Fatalf("%s: %d signatures", name, len(rep.Signatures))
+		}
+		if n := len(rep.Signatures[0].Timestamps); n == 0 || n > maxSignatureTimestamps {
+			t.Errorf("%s: %d time-stamps validated, want 1 to %d", name, n, maxSignatureTimestamps)
+		}
+	}
 }
