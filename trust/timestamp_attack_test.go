@@ -60,3 +60,42 @@ func TestCheckTimestamperRevokedAfterToken(t *testing.T) {
 	want(t, "token before the revocation", p.CheckTimestamper(tsa, nil, now.AddDate(0, 0, -10)), Indeterminate, RevokedNoPOE, "")
 	want(t, "token after the revocation", p.CheckTimestamper(tsa, nil, now.Add(-time.Hour)), TotalFailed, Revoked, "")
 }
+
+// Validating at a past time (--at) a time-stamped signature with only a CRL issued after
+// the certificate expired, which no longer has to list it (RFC 5280 §3.3): that CRL shows
+// nothing about a revocation before the expiry (the certificate may have been revoked
+// before the time-stamp and dropped from the later CRL), so it must not pass. (Without a
+// time-stamp, TestValidityRules still takes such a CRL's word: see the red-team report.)
+func TestPastValidationCRLAfterExpiry(t *testing.T) {
+	f := newPastFixture(t)
+	now := time.Now().Truncate(time.Second)
+	day := 24 * time.Hour
+	validation := now.Add(-30 * day)
+	holder := f.signer("Revoked then expired", now.AddDate(-1, 0, 0), now.Add(-10*day))
+	late, err := f.ca.CRL(1, now.Add(-day), now.Add(7*day), now, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crlDir := t.TempDir()
+	ts, err := LoadTrustStoreFor(Options{AnchorDir: f.anchorDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "late.crl")
+	if err := os.WriteFile(path, late, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenStore(crlDir).Import(ts, path); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPolicy(Options{AnchorDir: f.anchorDir, CRLDir: crlDir, At: validation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, stamped := now.Add(-41*day), now.Add(-40*day)
+	r := p.CheckSignerWith(holder, Evidence{Claimed: &signed, ExistedAt: &stamped})
+	want(t, "time-stamped, CRL only after the expiry", r, Indeterminate, TryLater, MsgRevOnlyCRLAfterExpiry)
+	if r.Revocation == nil || r.Revocation.Status == RevocationGood {
+		t.Errorf("revocation %+v: a CRL issued after the expiry vouched for the certificate", r.Revocation)
+	}
+}
