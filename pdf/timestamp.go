@@ -10,12 +10,18 @@ import (
 	"github.com/mynasign/mynasign/trust"
 )
 
+// maxSignatureTimestamps bounds the signature time-stamps read from one SignerInfo (its
+// unsigned attributes are anyone's to add to).
+const maxSignatureTimestamps = 8
+
 // signatureTimestamps verifies the RFC 3161 signature time-stamp tokens a SignerInfo
-// carries as unsigned attributes (CAdES id-aa-signatureTimeStampToken): each must
-// imprint the signature value and verify with the certificate it names, found in the
-// token or in more (the document's /DSS certificates). Whether their authorities are
-// trusted is decided later (trust.Policy.CheckTimestampToken).
+// carries as unsigned attributes (CAdES id-aa-signatureTimeStampToken), the first
+// maxSignatureTimestamps of them: each must imprint the signature value and verify with
+// the certificate it names, found in the token or in more (the document's /DSS
+// certificates). Whether their authorities are trusted is decided later
+// (trust.Policy.CheckTimestampToken).
 func signatureTimestamps(tokens [][]byte, signature []byte, more []*x509.Certificate) []tsp.Checked {
+	tokens = tokens[:min(len(tokens), maxSignatureTimestamps)]
 	out := make([]tsp.Checked, 0, len(tokens))
 	for _, der := range tokens {
 		tok, err := tsp.Verify(der, signature, more)

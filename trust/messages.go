@@ -44,20 +44,21 @@ const (
 	MsgCheckRevocationOK   = "trust.check.revocation_ok"    //
 
 	// Revocation.
-	MsgRevNoCRL             = "trust.rev.no_crl"               // position, scope
-	MsgRevStale             = "trust.rev.stale"                // position, scope, nextUpdate
-	MsgRevNoNextUpdate      = "trust.rev.no_next_update"       // position, scope
-	MsgRevStoreError        = "trust.rev.store_error"          // position, error
-	MsgRevCRLDamaged        = "trust.rev.crl_damaged"          // position, CRL ID
-	MsgRevRevoked           = "trust.rev.revoked"              // revocation time
-	MsgRevRevokedCompromise = "trust.rev.revoked_compromise"   // revocation time
-	MsgRevRevokedNoPOE      = "trust.rev.revoked_no_poe"       // revocation time
-	MsgRevCARevoked         = "trust.rev.ca_revoked"           // revocation time, position
-	MsgRevOnHold            = "trust.rev.on_hold"              // position, hold time
-	MsgRevRevokedLater      = "trust.rev.revoked_later"        // revocation time
-	MsgRevRevokedAfterPOE   = "trust.rev.revoked_after_poe"    // revocation time, time-stamp time
-	MsgRevCARevokedAfterPOE = "trust.rev.ca_revoked_after_poe" // revocation time, time-stamp time, position
-	MsgRevNoCRLBeforeExpiry = "trust.rev.no_crl_before_expiry" // position, scope, time-stamp time, notAfter
+	MsgRevNoCRL              = "trust.rev.no_crl"                // position, scope
+	MsgRevStale              = "trust.rev.stale"                 // position, scope, nextUpdate
+	MsgRevNoNextUpdate       = "trust.rev.no_next_update"        // position, scope
+	MsgRevStoreError         = "trust.rev.store_error"           // position, error
+	MsgRevCRLDamaged         = "trust.rev.crl_damaged"           // position, CRL ID
+	MsgRevRevoked            = "trust.rev.revoked"               // revocation time
+	MsgRevRevokedCompromise  = "trust.rev.revoked_compromise"    // revocation time
+	MsgRevRevokedNoPOE       = "trust.rev.revoked_no_poe"        // revocation time
+	MsgRevCARevoked          = "trust.rev.ca_revoked"            // revocation time, position
+	MsgRevOnHold             = "trust.rev.on_hold"               // position, hold time
+	MsgRevRevokedLater       = "trust.rev.revoked_later"         // revocation time
+	MsgRevRevokedAfterPOE    = "trust.rev.revoked_after_poe"     // revocation time, time-stamp time
+	MsgRevCARevokedAfterPOE  = "trust.rev.ca_revoked_after_poe"  // revocation time, time-stamp time, position
+	MsgRevNoCRLBeforeExpiry  = "trust.rev.no_crl_before_expiry"  // position, scope, time-stamp time, notAfter
+	MsgRevOnlyCRLAfterExpiry = "trust.rev.only_crl_after_expiry" // position, scope, notAfter
 
 	// Past signature validation: a certificate expired since the time-stamp, or one
 	// valid only from after it.
@@ -142,7 +143,7 @@ func MessageKeys() []string {
 		MsgCheckKeyUsageOK, MsgCheckPersonalDataOK, MsgCheckRevocationOK,
 		MsgRevNoCRL, MsgRevStale, MsgRevNoNextUpdate, MsgRevStoreError, MsgRevCRLDamaged, MsgRevRevoked, MsgRevRevokedCompromise,
 		MsgRevRevokedNoPOE, MsgRevCARevoked, MsgRevOnHold, MsgRevRevokedLater,
-		MsgRevRevokedAfterPOE, MsgRevCARevokedAfterPOE, MsgRevNoCRLBeforeExpiry,
+		MsgRevRevokedAfterPOE, MsgRevCARevokedAfterPOE, MsgRevNoCRLBeforeExpiry, MsgRevOnlyCRLAfterExpiry,
 		MsgCertExpiredValidAtPOE, MsgCertPOEBeforeValidity, MsgCertOKPastRevoked, MsgCertOKPastExpired,
 		MsgSigPassedPastRevoked, MsgSigPassedPastExpired,
 		MsgTSAOK, MsgTSANoCertificate, MsgTSANotTimestamping, MsgTSAOutsideValidity, MsgCheckChainTSADirect,

@@ -92,8 +92,8 @@ func hasOCSPSigning(c *x509.Certificate) bool {
 
 // applyOCSP combines an embedded OCSP answer with the CRL outcome rc of the same
 // certificate: a response saying revoked at or before t decides (a revocation is final);
-// a good response fresh at t decides when the CRLs left the status unknown. Otherwise rc
-// stands.
+// a good response fresh at t and produced no later than the certificate's expiry decides
+// when the CRLs left the status unknown. Otherwise rc stands.
 func applyOCSP(rc revocationCheck, a *ocspAnswer, q revocationQuery) revocationCheck {
 	t := q.at
 	if a == nil || rc.info.Status == RevocationRevoked {
@@ -128,7 +128,10 @@ func applyOCSP(rc revocationCheck, a *ocspAnswer, q revocationQuery) revocationC
 			return rc // the CRLs already say good
 		}
 		out := fill()
-		if !out.info.Fresh {
+		if !out.info.Fresh || r.ThisUpdate.After(q.cert.NotAfter) {
+			// Stale, or produced after the certificate expired: a responder need not
+			// keep the status of expired certificates (RFC 6960 §4.4.4), so "good" then
+			// says nothing about a revocation before the expiry.
 			return rc
 		}
 		out.info.Status = RevocationGood

@@ -88,7 +88,8 @@ type revocationQuery struct {
 // existence, issued at or after it (ETSI EN 319 102-1 §5.6.2.4: what happened to the
 // certificate after the signature existed does not count). A CRL issued after the
 // certificate expired no longer has to list it (RFC 5280 §3.3), so with a proof of
-// existence it must have been issued before the expiry.
+// existence it must have been issued before the expiry, also when the validation time
+// (--at) is before the expiry.
 func (q revocationQuery) usable(in *CRLInfo) bool {
 	freshNow := in.NextUpdate != nil && !q.at.After(*in.NextUpdate)
 	if q.poe == nil {
@@ -96,7 +97,7 @@ func (q revocationQuery) usable(in *CRLInfo) bool {
 	}
 	afterPOE := !in.ThisUpdate.Before(*q.poe)
 	listsIt := !in.ThisUpdate.After(q.cert.NotAfter)
-	return (freshNow || afterPOE) && (listsIt || !q.at.After(q.cert.NotAfter))
+	return (freshNow || afterPOE) && listsIt
 }
 
 // checkRevocation decides the status of q.cert from the CRLs of src.
@@ -186,6 +187,10 @@ func checkRevocation(src crlSource, q revocationQuery) revocationCheck {
 	if q.poe != nil && t.After(cert.NotAfter) {
 		// Expired: only a CRL issued between the proof of existence and the expiry tells.
 		return unknown(MsgRevNoCRLBeforeExpiry, position, scopeDesc, isoTime(*q.poe), isoTime(cert.NotAfter))
+	}
+	if q.poe != nil && newest.ThisUpdate.After(cert.NotAfter) {
+		// Only CRLs from after the expiry (and the validation time), which need not list it.
+		return unknown(MsgRevOnlyCRLAfterExpiry, position, scopeDesc, isoTime(cert.NotAfter))
 	}
 	if newest.NextUpdate == nil {
 		return unknown(MsgRevNoNextUpdate, position, scopeDesc)

@@ -61,6 +61,10 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, ev Evidence, genTime ti
 		r.Certificate.Chain = append(r.Certificate.Chain, nameString(c.RawSubject))
 	}
 	findings = append(findings, pc.findings...)
+	// genTime is what the authority claims: a revocation after it is no proof against
+	// the token (REVOKED_NO_POE), one before it is.
+	claimed := genTime
+	pc.claimed = &claimed
 	findings = append(findings, p.checkPathRevocation(r, pc, Evidence{Others: ev.Others, CRLs: ev.CRLs, OCSPs: ev.OCSPs})...)
 	r.decideTSA(findings, genTime)
 	return r

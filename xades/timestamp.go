@@ -64,10 +64,14 @@ func stampSignatureValue(sig *node, value string, stamp func([]byte) ([]byte, er
 
 // readSignatureTimestamps verifies the xades:SignatureTimeStamp elements of usp over the
 // canonical form of sig's ds:SignatureValue: each encapsulated token must imprint it and
-// verify (tsp.Verify; more are further certificates for the authority's certificate).
-func readSignatureTimestamps(sig, usp *node, more []*x509.Certificate) []tsp.Checked {
+// verify (tsp.Verify; more are further certificates for the authority's certificate). It
+// reads at most limit tokens (what is left of maxSignatureTimestamps for the signature).
+func readSignatureTimestamps(sig, usp *node, more []*x509.Certificate, limit int) []tsp.Checked {
 	var out []tsp.Checked
 	for _, st := range xadesChild(usp, "SignatureTimeStamp") {
+		if len(out) >= limit {
+			return out
+		}
 		uri := ""
 		for _, el := range st.elements() {
 			if el.is(NSDSig, "CanonicalizationMethod") {
@@ -76,7 +80,7 @@ func readSignatureTimestamps(sig, usp *node, more []*x509.Certificate) []tsp.Che
 		}
 		data, derr := signatureValueC14N(sig, uri)
 		for _, et := range xadesChild(st, "EncapsulatedTimeStamp") {
-			if len(out) == maxSignatureTimestamps {
+			if len(out) >= limit {
 				return out
 			}
 			if derr != nil {

@@ -765,7 +765,7 @@ func (v *docVerifier) locateSignedProperties(sig *node, objects []*node, refs []
 			if len(xadesChild(usp, "SignatureTimeStamp")) > 0 {
 				// A level is reported only for what verified: B-T needs a token that
 				// imprints this signature value and verifies.
-				r.tokens = append(r.tokens, readSignatureTimestamps(sig, usp, r.values.certs)...)
+				r.tokens = append(r.tokens, readSignatureTimestamps(sig, usp, r.values.certs, maxSignatureTimestamps-len(r.tokens))...)
 				if tsp.AnyVerified(r.tokens) {
 					format = FormatXAdESBT
 				} else {

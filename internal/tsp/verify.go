@@ -124,20 +124,16 @@ func verify(der []byte, imprint func(crypto.Hash) []byte, extra []*x509.Certific
 	}
 	tok.Hash = h
 	si := &sd.Signers[0]
-	cert := si.FindCertificate(sd.Certificates)
-	if cert == nil {
-		cert = si.FindCertificate(extra)
-	}
-	for _, c := range sd.Certificates {
-		if cert == nil || !c.Equal(cert) {
-			tok.Certificates = append(tok.Certificates, c)
-		}
-	}
-	tok.Certificates = append(tok.Certificates, extra...)
-	if cert == nil {
+	// The signer identifier may name several certificates (the certificate sets are not
+	// signed, so anyone may add a look-alike): the token's first, then the extra ones;
+	// the one the signature verifies with is the authority's.
+	cands := append(si.FindCertificates(sd.Certificates), si.FindCertificates(extra)...)
+	if len(cands) == 0 {
+		tok.Certificates = append(append(tok.Certificates, sd.Certificates...), extra...)
 		return tok, ErrNoCertificate
 	}
-	tok.Certificate = cert
+	tok.Certificate = cands[0]
+	tok.Certificates = otherCertificates(sd.Certificates, extra, cands[0])
 	want := imprint(h)
 	if want == nil {
 		return tok, fmt.Errorf("%w: imprint %s", ErrUnsupported, cms.HashName(h))
@@ -145,27 +141,57 @@ func verify(der []byte, imprint func(crypto.Hash) []byte, extra []*x509.Certific
 	if !bytes.Equal(want, info.HashedMessage) {
 		return tok, ErrImprint
 	}
-	th, err := si.SignerHash()
+	cert, err := signedBy(sd, si, cands)
 	if err != nil {
-		return tok, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return tok, err
 	}
-	w := th.New()
-	w.Write(sd.EContent)
-	if err := sd.VerifySigner(si, cert, w.Sum(nil)); err != nil {
-		if errors.Is(err, cms.ErrUnsupported) {
-			return tok, fmt.Errorf("%w: %v", ErrUnsupported, err)
-		}
-		return tok, ErrSignature
-	}
-	if sc := si.CheckSigningCertificate(cert); !sc.Present || sc.Err != nil || !sc.Match {
-		// RFC 3161 §2.4.1: the ESS signing certificate attribute is required and binds
-		// the TSA certificate.
-		return tok, ErrSignature
-	}
+	tok.Certificate = cert
+	tok.Certificates = otherCertificates(sd.Certificates, extra, cert)
 	if !TimeStampingOnly(cert) {
 		return tok, ErrNotTSA
 	}
 	return tok, nil
+}
+
+// signedBy returns the first of cands that the token's signature verifies with and its
+// ESS signing-certificate attribute names. None: ErrSignature, or ErrUnsupported when a
+// candidate's algorithm could not be evaluated.
+func signedBy(sd *cms.SignedData, si *cms.SignerInfo, cands []*x509.Certificate) (*x509.Certificate, error) {
+	th, err := si.SignerHash()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	w := th.New()
+	w.Write(sd.EContent)
+	digest := w.Sum(nil)
+	failed := ErrSignature
+	for _, cert := range cands {
+		if err := sd.VerifySigner(si, cert, digest); err != nil {
+			if errors.Is(err, cms.ErrUnsupported) && failed == ErrSignature {
+				failed = fmt.Errorf("%w: %v", ErrUnsupported, err)
+			}
+			continue
+		}
+		if sc := si.CheckSigningCertificate(cert); !sc.Present || sc.Err != nil || !sc.Match {
+			// RFC 3161 §2.4.1: the ESS signing certificate attribute is required and
+			// binds the TSA certificate.
+			continue
+		}
+		return cert, nil
+	}
+	return nil, failed
+}
+
+// otherCertificates are the token's certificates other than cert, then extra: the
+// certificates for the authority's path.
+func otherCertificates(inToken, extra []*x509.Certificate, cert *x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+	for _, c := range inToken {
+		if !c.Equal(cert) {
+			out = append(out, c)
+		}
+	}
+	return append(out, extra...)
 }
 
 // oidExtKeyUsage is the extendedKeyUsage extension.

@@ -24,7 +24,7 @@ func TestCrossBuild(t *testing.T) {
 			t.Fatalf("the go command is not on PATH: %v", err)
 		}
 	}
-	root, err := filepath.Abs("../..")
+	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
 	}
