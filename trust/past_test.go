@@ -192,7 +192,8 @@ func TestCheckTimestamper(t *testing.T) {
 	want(t, "CA added for signing only", policy(PurposeSigning, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
 	want(t, "no anchor", policy(PurposeTimestamp, nil).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
 	want(t, "not a TSA certificate", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(signerLike, Evidence{}, gen), Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
-	want(t, "token outside the TSA's validity", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
+	want(t, "token dated before the TSA's validity", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
+	want(t, "token dated after the TSA's expiry", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(4, 0, 0)), Indeterminate, OutOfBoundsNoPOE, MsgTSAOutsideValidity)
 	if _, err := OpenAnchorStore(t.TempDir()).Add(AddOptions{Name: "x", Purpose: PurposeSigning}, AnchorInput{File: "tsa.der", Data: tsa.Raw}); err == nil {
 		t.Error("a TSA certificate was accepted as a signing anchor")
 	}

@@ -29,9 +29,14 @@ func (p *Policy) CheckTimestamper(tsa *x509.Certificate, ev Evidence, genTime ti
 	r.Signer = &Signer{Subject: nameString(tsa.RawSubject)}
 	anchors := p.store.anchorsFor(PurposeTimestamp)
 	var findings []finding
-	if genTime.Before(tsa.NotBefore) || genTime.After(tsa.NotAfter) {
-		findings = append(findings, finding{ind: TotalFailed, sub: NotYetValid, check: CheckValidity,
-			msg: Message{Key: MsgTSAOutsideValidity, Args: []string{isoTime(genTime), isoTime(tsa.NotBefore), isoTime(tsa.NotAfter)}}})
+	outside := Message{Key: MsgTSAOutsideValidity, Args: []string{isoTime(genTime), isoTime(tsa.NotBefore), isoTime(tsa.NotAfter)}}
+	switch {
+	case genTime.Before(tsa.NotBefore):
+		// A token dated before its certificate existed: proof against it.
+		findings = append(findings, finding{ind: TotalFailed, sub: NotYetValid, check: CheckValidity, msg: outside})
+	case genTime.After(tsa.NotAfter):
+		// Dated after the certificate expired: the date is the authority's claim.
+		findings = append(findings, finding{ind: Indeterminate, sub: OutOfBoundsNoPOE, check: CheckValidity, msg: outside})
 	}
 	for _, a := range anchors {
 		if a.Cert.Equal(tsa) {

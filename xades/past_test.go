@@ -115,7 +115,7 @@ func checkXMLToken(t *testing.T, tsa *testenv.TSA, data []byte) {
 		t.Fatal(err)
 	}
 	sig := signatureElements(doc)[0]
-	sv, err := signatureValueC14N(sig, AlgExcC14N)
+	sv, err := signatureValueC14N(sig, AlgExcC14N, "")
 	if err != nil {
 		t.Fatal(err)
 	}

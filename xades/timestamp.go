@@ -16,14 +16,18 @@ const maxSignatureTimestamps = 8
 
 // signatureValueC14N returns the canonical form of the ds:SignatureValue of sig, which a
 // signature time-stamp imprints (ETSI EN 319 132-1 §5.3.4), under the method named by
-// the URI (Canonical XML 1.0 when empty).
-func signatureValueC14N(sig *node, uri string) ([]byte, error) {
+// the URI (Canonical XML 1.0 when empty) with, for exclusive canonicalization, the
+// InclusiveNamespaces PrefixList prefixes.
+func signatureValueC14N(sig *node, uri, prefixList string) ([]byte, error) {
 	if uri == "" {
 		uri = AlgC14N10
 	}
 	m, ok := c14nByURI(uri)
 	if !ok {
 		return nil, fmt.Errorf("%w: canonicalization %s", tsp.ErrUnsupported, uri)
+	}
+	if m.exclusive && prefixList != "" {
+		m = m.withPrefixList(prefixList)
 	}
 	var sv *node
 	for _, el := range sig.elements() {
@@ -51,7 +55,7 @@ func stampSignatureValue(sig *node, value string, stamp func([]byte) ([]byte, er
 			el.first = &node{kind: textNode, parent: el, data: value}
 		}
 	}
-	data, err := signatureValueC14N(sig, AlgExcC14N)
+	data, err := signatureValueC14N(sig, AlgExcC14N, "")
 	if err != nil {
 		return "", err
 	}
@@ -72,13 +76,18 @@ func readSignatureTimestamps(sig, usp *node, more []*x509.Certificate, limit int
 		if len(out) >= limit {
 			return out
 		}
-		uri := ""
+		uri, prefixes := "", ""
 		for _, el := range st.elements() {
 			if el.is(NSDSig, "CanonicalizationMethod") {
 				uri, _ = el.attrValue("Algorithm")
+				for _, c := range el.elements() {
+					if c.is(AlgExcC14N, "InclusiveNamespaces") {
+						prefixes, _ = c.attrValue("PrefixList")
+					}
+				}
 			}
 		}
-		data, derr := signatureValueC14N(sig, uri)
+		data, derr := signatureValueC14N(sig, uri, prefixes)
 		for _, et := range xadesChild(st, "EncapsulatedTimeStamp") {
 			if len(out) >= limit {
 				return out

@@ -45,7 +45,7 @@ func FuzzSignatureTimestamp(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	sv, err := signatureValueC14N(signatureElements(parsed)[0], AlgExcC14N)
+	sv, err := signatureValueC14N(signatureElements(parsed)[0], AlgExcC14N, "")
 	if err != nil {
 		f.Fatal(err)
 	}
