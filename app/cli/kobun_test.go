@@ -107,7 +107,7 @@ func TestKobunTrustAddAt(t *testing.T) {
 	// (the CA's own name, not personal) but not the signer (masked by default).
 	env, out, _ = crlTestEnv(i18n.Japanese)
 	Run(env, append(append([]string{"verify"}, flags...), doc))
-	if txt := out.String(); !strings.HasPrefix(txt, "判定不能") || strings.Contains(txt, "無効 1") ||
+	if txt := out.String(); !strings.HasPrefix(txt, "判定できず") || strings.Contains(txt, "無効 1") ||
 		!strings.Contains(txt, "OU=DemoOfficialStatusCA,O=Japanese Government,C=JP の失効リスト（CRL）が取り込まれていない") ||
 		strings.Contains(txt, "testEE") {
 		t.Errorf("text report:\n%s", txt)

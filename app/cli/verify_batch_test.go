@@ -260,7 +260,7 @@ func TestVerifyReportRecords(t *testing.T) {
 	if len(written) != 2*(len(files)+1) { // per file and the batch, PDF and HTML each
 		t.Fatalf("records written: %v", written)
 	}
-	word := map[string]string{"passed": "有効", "failed": "無効", "indeterminate": "判定不能", "unsigned": "署名なし", "error": "読み取りエラー"}
+	word := map[string]string{"passed": "有効", "failed": "無効", "indeterminate": "判定できず", "unsigned": "署名なし", "error": "読めないファイル"}
 	etsi := map[string]string{"passed": "TOTAL-PASSED", "failed": "TOTAL-FAILED"}
 	for _, f := range res.Files {
 		id := f.SHA256

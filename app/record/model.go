@@ -464,8 +464,7 @@ func (b *builder) signature(n int, s *trust.SignatureReport) {
 		row{Label: b.t("record.field.intact"), Value: intact, Tone: intactTone},
 		row{Label: b.t("record.field.coverage"), Value: b.optional("record.coverage." + string(s.Coverage))},
 		row{Label: b.t("record.field.signed_content"), Value: s.SignedContent},
-		row{Label: b.t("record.field.changes"), Value: b.optional("record.changes." + string(s.ChangesAfterSigning.Level)),
-			Tone: map[bool]tone{true: toneFail, false: toneNeutral}[s.ChangesAfterSigning.Level == trust.ChangesNotPermitted]},
+		b.changesRow(s),
 		row{Label: b.t("record.field.algorithms"), Value: strings.Join(algs, ", "), Mono: true},
 	)
 	if len(s.ChangesAfterSigning.Objects) > 0 {
@@ -682,4 +681,24 @@ func (b *builder) crlFile(rv *trust.RevocationInfo) string {
 		return b.t("record.crl_builtin")
 	}
 	return file
+}
+
+// changesRow says what happened after signing. "None" is said only of a signature whose
+// signed bytes verified: a signature whose content does not match its digest was changed
+// inside what it signs (the later revisions are beside the point), and one whose
+// integrity could not be established leaves the question open.
+func (b *builder) changesRow(s *trust.SignatureReport) row {
+	r := row{Label: b.t("record.field.changes")}
+	switch {
+	case s.SubIndication == trust.HashFailure:
+		r.Value, r.Tone = b.t("record.changes.content_changed"), toneFail
+	case !s.Intact && s.ChangesAfterSigning.Level != trust.ChangesNotPermitted:
+		r.Value = b.t("record.changes.unknown")
+	default:
+		r.Value = b.optional("record.changes." + string(s.ChangesAfterSigning.Level))
+		if s.ChangesAfterSigning.Level == trust.ChangesNotPermitted {
+			r.Tone = toneFail
+		}
+	}
+	return r
 }

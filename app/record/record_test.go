@@ -169,14 +169,14 @@ func TestWritePerFileAndBatchRecords(t *testing.T) {
 		t.Error("revoked record shows the name given as a message argument")
 	}
 	txt = pdftotext(t, paths[8])
-	for _, s := range []string{"読み取りエラー", "permission denied", "broken.pdf"} {
+	for _, s := range []string{"読めないファイル", "permission denied", "broken.pdf"} {
 		if !strings.Contains(txt, s) {
 			t.Errorf("unreadable record lacks %q:\n%s", s, txt)
 		}
 	}
 	// The batch record: totals and every file.
 	txt = pdftotext(t, paths[0])
-	for _, s := range []string{"電子署名検証記録（一括）", "4 件", hashValid, hashRevoked, "署名なし", "読み取りエラー", "3f1c0e7a9b2d4c6e"} {
+	for _, s := range []string{"電子署名検証記録（一括）", "4 件", hashValid, hashRevoked, "署名なし", "読めないファイル", "3f1c0e7a9b2d4c6e"} {
 		if !strings.Contains(txt, s) {
 			t.Errorf("batch record lacks %q:\n%s", s, txt)
 		}
@@ -216,7 +216,7 @@ func TestPersonalDataOnRequestAndEnglish(t *testing.T) {
 		t.Errorf("record lacks the name:\n%s", txt)
 	}
 	for _, s := range []string{"Signature verification record", "Valid", "霞が関", "1990-01-15", "Female",
-		"chosen with --at", "Fresh (before its next update", hashValid,
+		"chosen for the validation", "Fresh (before its next update", hashValid,
 		"Reason (written by the signer,", "Moving notice", "Kasumigaseki office"} {
 		if !strings.Contains(txt, s) {
 			t.Errorf("record lacks %q:\n%s", s, txt)
@@ -288,6 +288,29 @@ func TestRecordHidesTheMunicipality(t *testing.T) {
 		}
 		if !show && (!strings.Contains(string(html), "(not shown)") || !strings.Contains(string(html), crlHash)) {
 			t.Errorf("the masked record does not say what it left out, or lost the CRL's hash:\n%s", html)
+		}
+	}
+}
+
+// A signature whose signed content was changed is never recorded with "changes after
+// signing: none" beside its 無効; one whose integrity was not established says it cannot
+// be told.
+func TestRecordChangesDoNotContradict(t *testing.T) {
+	for _, c := range []struct {
+		s    trust.SignatureReport
+		want string
+	}{
+		{trust.SignatureReport{Indication: trust.TotalFailed, SubIndication: trust.HashFailure, ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone}},
+			"署名された内容そのものが変更されています"},
+		{trust.SignatureReport{Indication: trust.Indeterminate, SubIndication: trust.SignedDataNotFound, ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone}},
+			"確認できません（署名された内容を確かめられませんでした）"},
+		{trust.SignatureReport{Indication: trust.TotalPassed, Intact: true, ChangesAfterSigning: trust.Changes{Level: trust.ChangesNone}},
+			"なし"},
+	} {
+		b := &builder{l: i18n.New(i18n.Japanese)}
+		r := b.changesRow(&c.s)
+		if r.Value != c.want {
+			t.Errorf("%s/%s: %q, want %q", c.s.Indication, c.s.SubIndication, r.Value, c.want)
 		}
 	}
 }
