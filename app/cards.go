@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
 	"sort"
 	"sync"
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
 )
 
@@ -297,28 +297,13 @@ func (w *cardWatch) subscribe(f func(Readers)) (unsubscribe func()) {
 	}
 }
 
-// cardErrorKey is the message key that explains a card error to the user.
-func cardErrorKey(err error) string {
-	var unsup *card.UnsupportedCard
-	switch {
-	case errors.Is(err, card.ErrCardRemoved):
-		return "gui.carderr.removed"
-	case errors.Is(err, card.ErrNoCard):
-		return "gui.carderr.no_card"
-	case errors.Is(err, card.ErrCardReset):
-		return "gui.carderr.reset"
-	case errors.Is(err, card.ErrNoReader):
-		return "gui.carderr.no_reader"
-	case errors.Is(err, card.ErrNoService):
-		return "gui.carderr.no_service"
-	case errors.Is(err, card.ErrCardBusy):
-		return "gui.carderr.busy"
-	case errors.Is(err, card.ErrNoSignCertificate):
-		return "gui.carderr.no_sign_cert"
-	case errors.As(err, &unsup):
-		return kindKey(unsup.Kind)
+// cardErrorText explains a card error to the user (flow.Explain, the one mapping the CLI
+// uses too).
+func (u *UI) cardErrorText(err error) string {
+	if e, ok := flow.Explain(err); ok {
+		return e.Text(u.l)
 	}
-	return "gui.carderr.other"
+	return u.t("gui.carderr.other")
 }
 
 // kindKey is the message key describing a kind of card.

@@ -158,7 +158,7 @@ func (d *diagScreen) format(test bool, svcErr error, cards []diagCard) string {
 			if errors.Is(c.openErr, card.ErrNoCard) || errors.Is(c.openErr, card.ErrCardRemoved) {
 				line("gui.diag.r.no_card")
 			} else {
-				line("gui.diag.r.open_failed", u.t(cardErrorKey(c.openErr)), c.openErr.Error())
+				line("gui.diag.r.open_failed", u.cardErrorText(c.openErr), c.openErr.Error())
 			}
 			continue
 		}

@@ -107,7 +107,7 @@ func noticeView(icon fyne.Resource, col fyne.ThemeColorName, title, text string)
 func (u *UI) showError(title string, err error) {
 	detail := wrapLabel(err.Error())
 	content := container.NewVBox(
-		noticeView(theme.ErrorIcon(), colorNameBad, title, u.t(cardErrorKey(err))),
+		noticeView(theme.ErrorIcon(), colorNameBad, title, u.cardErrorText(err)),
 		widget.NewAccordion(widget.NewAccordionItem(u.t("gui.common.technical"), detail)))
 	d := dialog.NewCustom(title, u.t("gui.common.close"), content, u.win)
 	d.Resize(fyne.NewSize(560, 0))

@@ -315,7 +315,7 @@ func (s *idCheckScreen) prepare() {
 		}
 		doUI(func() {
 			if err != nil {
-				s.showChoices(noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.t(cardErrorKey(err))))
+				s.showChoices(noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.cardErrorText(err)))
 				return
 			}
 			if s.unwatch == nil {
@@ -496,7 +496,7 @@ func asTextPINError(err error) error {
 // application's PIN was refused. The card is closed; the clerk starts again.
 func (s *idCheckScreen) checkFailed(err error) {
 	u := s.u
-	title, text := u.t("gui.idcheck.failed"), u.t(cardErrorKey(err))
+	title, text := u.t("gui.idcheck.failed"), u.cardErrorText(err)
 	var wrong *card.WrongPIN
 	var blocked *card.Blocked
 	var tpe *textPINError

@@ -145,7 +145,7 @@ func (m *myCardScreen) open() {
 		}
 		doUI(func() {
 			if err != nil {
-				m.body.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.t(cardErrorKey(err)))}
+				m.body.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.open_failed"), u.cardErrorText(err))}
 				m.body.Refresh()
 				m.u.relayout()
 				return
@@ -237,7 +237,7 @@ func (m *myCardScreen) askSignPIN() {
 			}
 			doUI(func() {
 				if err != nil {
-					m.signView.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, m.u.t("gui.mycard.read_failed"), m.u.t(cardErrorKey(err)))}
+					m.signView.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, m.u.t("gui.mycard.read_failed"), m.u.cardErrorText(err))}
 				} else {
 					m.signView.Objects = []fyne.CanvasObject{
 						m.u.disclosureView(cert, m.u.testCard != nil),
@@ -315,14 +315,14 @@ func (m *myCardScreen) askPINWith(kind card.PINKind, view *fyne.Container, btn *
 		st, err := sess.PINStatus(kind)
 		doUI(func() {
 			if err != nil {
-				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
+				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.cardErrorText(err))}
 				view.Refresh()
 				u.relayout()
 				btn.Enable()
 				return
 			}
 			m.pin = u.newPINPrompt(m.reader, kind, st, verify, done, func(err error) {
-				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.t(cardErrorKey(err)))}
+				view.Objects = []fyne.CanvasObject{noticeView(theme.ErrorIcon(), colorNameBad, u.t("gui.mycard.read_failed"), u.cardErrorText(err))}
 				view.Refresh()
 				u.relayout()
 				btn.Enable()

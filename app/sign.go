@@ -22,7 +22,6 @@ import (
 	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/internal/tempfile"
-	"github.com/mynasign/mynasign/internal/tsp"
 	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
@@ -1001,7 +1000,7 @@ func (w *signWizard) fail(err error) {
 	logrus.WithError(err).Info("signing stopped")
 	w.end()
 	title := w.u.t("gui.sign.failed_title")
-	text := w.u.t(cardErrorKey(err))
+	text := w.u.cardErrorText(err)
 	if errors.Is(err, context.Canceled) {
 		title, text = w.u.t("gui.sign.cancelled_title"), w.u.t("gui.sign.cancelled_text")
 	}
@@ -1316,15 +1315,8 @@ func (u *UI) signErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	switch {
-	case card.IsGone(err):
-		return u.t(cardErrorKey(err))
-	case errors.Is(err, flow.ErrLevelNeedsTSA):
-		return u.t("gui.sign.err.needs_tsa")
-	case errors.Is(err, tsp.ErrTSAUnreachable):
-		return u.t("gui.sign.err.tsa_unreachable")
-	case errors.Is(err, tsp.ErrTSARefused):
-		return u.t("gui.sign.err.tsa_refused")
+	if e, ok := flow.Explain(err); ok {
+		return e.Text(u.l)
 	}
 	return u.t("gui.sign.file_error", err.Error())
 }

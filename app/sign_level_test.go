@@ -166,7 +166,7 @@ func TestSignTimestampedThroughWizard(t *testing.T) {
 	if w.step != stepSave {
 		t.Fatalf("after signing with an unreachable authority, step %d; screen:\n%s", w.step, screenText(u))
 	}
-	mustShow(t, u, u.t("gui.sign.file_failed", "申請書.pdf", u.t("gui.sign.err.tsa_unreachable")))
+	mustShow(t, u, u.t("gui.sign.file_failed", "申請書.pdf", u.t("err.tsa.unreachable")))
 	if !w.saveBtn.Disabled() {
 		t.Error("the save button is enabled with nothing signed")
 	}

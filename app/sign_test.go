@@ -379,7 +379,7 @@ func TestCardRemovedWhileSigning(t *testing.T) {
 	if w.errorView == nil {
 		t.Fatalf("no error after the card vanished; screen:\n%s", screenText(u))
 	}
-	mustShow(t, u, u.t("gui.carderr.removed"))
+	mustShow(t, u, u.t("err.card.removed"))
 	mustShow(t, u, u.t("gui.sign.nothing_written"))
 	if got := listDir(t, dir); len(got) != 3 {
 		t.Fatalf("files were written: %v", got)
@@ -446,7 +446,7 @@ func TestCardTakenOutAtPassword(t *testing.T) {
 	if w.errorView == nil {
 		t.Fatalf("no message after the card was taken out; screen:\n%s", screenText(u))
 	}
-	mustShow(t, u, u.t("gui.carderr.removed"))
+	mustShow(t, u, u.t("err.card.removed"))
 	if n := len(passwordEntries(u)); n != 0 {
 		t.Fatal("the password field is still there")
 	}
@@ -516,7 +516,7 @@ func TestCardWithoutSignatureCertificate(t *testing.T) {
 	if w.errorView == nil {
 		t.Fatalf("no explanation; screen:\n%s", screenText(u))
 	}
-	mustShow(t, u, u.t("gui.carderr.no_sign_cert"))
+	mustShow(t, u, u.t("err.card.no_sign_cert"))
 	if len(passwordEntries(u)) != 0 {
 		t.Fatal("a password is asked for a card that cannot sign")
 	}

@@ -33,7 +33,7 @@ func (u *UI) cardState(r ReaderInfo) (text string, icon fyne.Resource, col fyne.
 	case r.Kind == card.KindMyNumberCard:
 		return u.t("gui.status.mynumber_card"), theme.ConfirmIcon(), colorNameOK
 	case r.Kind == 0 && r.IDErr != nil:
-		return u.t("gui.status.card_unreadable", u.t(cardErrorKey(r.IDErr))), theme.WarningIcon(), colorNameWarn
+		return u.t("gui.status.card_unreadable", u.cardErrorText(r.IDErr)), theme.WarningIcon(), colorNameWarn
 	case r.Kind == 0:
 		return u.t("gui.status.card_identifying"), theme.SearchIcon(), theme.ColorNameForeground
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/mynasign/mynasign/app/flow"
 	"github.com/mynasign/mynasign/app/i18n"
 	"github.com/mynasign/mynasign/card"
 )
@@ -196,51 +197,11 @@ func localized(l *i18n.Localizer, err error) error {
 	return &localizedError{text: cardErrorText(l, err), err: err}
 }
 
-// cardErrorText explains an error of package card in the user's language. It never
-// includes a PIN (the card errors carry none).
+// cardErrorText explains an error of package card in the user's language (flow.Explain).
+// It never includes a PIN (the card errors carry none).
 func cardErrorText(l *i18n.Localizer, err error) string {
-	var (
-		wrong   *card.WrongPIN
-		blocked *card.Blocked
-		last    *card.LastTry
-		invalid *card.InvalidPIN
-		unsup   *card.UnsupportedCard
-	)
-	switch {
-	case errors.As(err, &wrong):
-		return l.T("cli.card.err.wrong_pin", l.T(pinNameKey(wrong.Kind)), wrong.Left)
-	case errors.As(err, &blocked):
-		key := "cli.card.err.blocked"
-		if blocked.Now {
-			key = "cli.card.err.blocked_now"
-		}
-		return l.T(key, l.T(pinNameKey(blocked.Kind)), l.T(blockedAdviceKey(blocked.Kind)))
-	case errors.As(err, &last):
-		return l.T("cli.card.err.last_try", l.T(pinNameKey(last.Kind)))
-	case errors.As(err, &invalid):
-		rule := "cli.card.pin_rule.digits"
-		if invalid.Kind == card.SignPassword {
-			rule = "cli.card.pin_rule.sign"
-		}
-		return l.T("cli.card.err.invalid_pin", l.T(pinNameKey(invalid.Kind)), l.T(rule))
-	case errors.As(err, &unsup):
-		return l.T("cli.card.err.unsupported", kindText(l, unsup.Kind.ID(), unsup.Label))
-	case errors.Is(err, card.ErrNoSignCertificate):
-		return l.T("cli.card.err.no_sign_cert")
-	case errors.Is(err, card.ErrSecurityStatusNotSatisfied):
-		return l.T("cli.card.err.not_verified")
-	case errors.Is(err, card.ErrCardRemoved):
-		return l.T("cli.card.err.removed")
-	case errors.Is(err, card.ErrCardReset):
-		return l.T("cli.card.err.reset")
-	case errors.Is(err, card.ErrNoCard):
-		return l.T("cli.card.err.no_card")
-	case errors.Is(err, card.ErrNoReader):
-		return l.T("cli.card.err.no_reader")
-	case errors.Is(err, card.ErrNoService):
-		return l.T("cli.card.err.no_service")
-	case errors.Is(err, card.ErrCardBusy):
-		return l.T("cli.card.err.busy")
+	if e, ok := flow.Explain(err); ok {
+		return e.Text(l)
 	}
 	return err.Error()
 }

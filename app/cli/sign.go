@@ -15,7 +15,6 @@ import (
 	"github.com/mynasign/mynasign/card"
 	"github.com/mynasign/mynasign/card/softcard"
 	"github.com/mynasign/mynasign/internal/tsp"
-	"github.com/mynasign/mynasign/pdf"
 	"github.com/mynasign/mynasign/trust"
 )
 
@@ -252,85 +251,24 @@ func confirmLastTry(env *Env) bool {
 	return strings.EqualFold(strings.TrimSpace(line), "yes")
 }
 
-// signErrorText explains an error of the signing flow in the user's language.
+// signErrorText explains an error of the signing flow in the user's language
+// (flow.Explain, the one mapping the GUI uses too).
 func signErrorText(env *Env, err error) string {
-	l := env.L
 	var (
-		re  *pdf.ReadError
-		ce  *pdf.CertifiedError
-		pe  *pdf.PageError
-		rce *pdf.RectError
-		sc  *pdf.SelfCheckError
-		rc  *flow.ReaderChoiceError
 		oe  *flow.OptionsError
 		ue  *UsageError
 		lte *localizedError
-		mce *trust.MissingCRLError
 	)
 	switch {
-	case errors.Is(err, tsp.ErrTSAUnreachable):
-		return l.T("cli.sign.err.tsa_unreachable")
-	case errors.Is(err, tsp.ErrTSARefused):
-		return l.T("cli.sign.err.tsa_refused")
 	case errors.As(err, &lte), errors.As(err, &ue):
 		return err.Error()
 	case errors.As(err, &oe):
 		return oe.Input + ": " + signErrorText(env, oe.Err)
-	case errors.Is(err, pdf.ErrEncrypted):
-		return l.T("cli.sign.err.encrypted")
-	case errors.As(err, &re):
-		return l.T("cli.sign.err.unreadable", re.Err.Error())
-	case errors.As(err, &ce):
-		return l.T("cli.sign.err.certified", ce.P)
-	case errors.As(err, &pe):
-		return l.T("cli.sign.err.page", pe.Page, pe.Pages)
-	case errors.As(err, &rce) && rce.Empty:
-		return l.T("cli.sign.err.rect_empty")
-	case errors.As(err, &rce):
-		b := rce.Box
-		return l.T("cli.sign.err.rect_outside", rce.X, rce.X+rce.W, rce.Y, rce.Y+rce.H, rce.Page, b.LLX, b.URX, b.LLY, b.URY)
-	case errors.As(err, &sc):
-		return l.T("cli.sign.err.self_check", sc.Reason)
-	case errors.Is(err, pdf.ErrSignatureTooLarge):
-		return l.T("cli.sign.err.too_large")
-	case errors.Is(err, pdf.ErrSameFile):
-		return l.T("cli.sign.err.same_file")
-	case errors.Is(err, pdf.ErrNoSignerName):
-		return l.T("cli.sign.err.no_name")
-	case errors.As(err, &mce) && mce.Stale:
-		return l.T("cli.sign.err.crl_stale", mce.Scope, mce.NextUpdate.Format("2006-01-02"))
-	case errors.As(err, &mce) && mce.Err != nil:
-		return l.T("cli.sign.err.crl_reimport", mce.Scope)
-	case errors.As(err, &mce):
-		return l.T("cli.sign.err.crl_missing", mce.Scope)
-	case errors.Is(err, flow.ErrLevelUnsupported), errors.Is(err, pdf.ErrRegistryLevel):
-		return l.T("cli.sign.err.level_unsupported")
-	case errors.Is(err, flow.ErrLevelNeedsTSA):
-		return l.T("cli.sign.err.needs_tsa")
-
-	case errors.Is(err, flow.ErrNotAccepted):
-		return l.T("cli.sign.err.not_accepted")
-	case errors.As(err, &rc):
-		return l.T("cli.sign.err.reader_choice", strings.Join(rc.Readers, ", "))
-	case isCardError(err):
-		return cardErrorText(l, err)
+	}
+	if e, ok := flow.Explain(err); ok {
+		return e.Text(env.L)
 	}
 	return err.Error()
-}
-
-// isCardError reports errors that package card defines.
-func isCardError(err error) bool {
-	var (
-		wrong   *card.WrongPIN
-		blocked *card.Blocked
-		last    *card.LastTry
-		invalid *card.InvalidPIN
-		unsup   *card.UnsupportedCard
-	)
-	return errors.As(err, &wrong) || errors.As(err, &blocked) || errors.As(err, &last) || errors.As(err, &invalid) ||
-		errors.As(err, &unsup) || errors.Is(err, card.ErrNoSignCertificate) || errors.Is(err, card.ErrSecurityStatusNotSatisfied) ||
-		errors.Is(err, card.ErrCardRemoved) || errors.Is(err, card.ErrCardReset) || errors.Is(err, card.ErrNoCard) ||
-		errors.Is(err, card.ErrNoReader) || errors.Is(err, card.ErrNoService) || errors.Is(err, card.ErrCardBusy)
 }
 
 // presetNames lists the destinations (--preset).

@@ -77,7 +77,7 @@ func (l *Localizer) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(s, l.resolveKeys(args)...)
 }
 
 // Plural returns the text for key in the plural form that n takes in l's language,
