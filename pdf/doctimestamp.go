@@ -116,25 +116,9 @@ func stampFile(ctx context.Context, in, out string, ts Timestamper, fieldName st
 // prepareStamp plans a document time-stamp: an invisible signature field on the first
 // page whose value is a /DocTimeStamp dictionary with placeholders.
 func prepareStamp(f *File, fieldName string) (*prepared, error) {
-	if f.Encrypted() {
-		return nil, ErrEncrypted
-	}
-	last := f.Last()
-	if p, err := f.docMDP(last); err != nil {
-		return nil, &ReadError{Err: err}
-	} else if p == 1 {
-		return nil, &CertifiedError{P: p}
-	}
-	pages, err := f.pageNodes(last)
+	pages, fields, err := f.signable()
 	if err != nil {
-		return nil, &ReadError{Err: err}
-	}
-	if len(pages) == 0 {
-		return nil, &ReadError{Err: errors.New("the document has no pages")}
-	}
-	fields, err := f.Fields(last)
-	if err != nil {
-		return nil, &ReadError{Err: err}
+		return nil, err
 	}
 	if fieldName, err = freeFieldName(fields, fieldName, "Timestamp"); err != nil {
 		return nil, err

@@ -262,25 +262,10 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 	if opts.Profile == Registry && (opts.Validation != nil || opts.Timestamper != nil || opts.DocumentTimestamper != nil) {
 		return nil, ErrRegistryLevel
 	}
-	if f.Encrypted() {
-		return nil, ErrEncrypted
-	}
 	last := f.Last()
-	if p, err := f.docMDP(last); err != nil {
-		return nil, &ReadError{Err: err}
-	} else if p == 1 {
-		return nil, &CertifiedError{P: p}
-	}
-	pages, err := f.pageNodes(last)
+	pages, fields, err := f.signable()
 	if err != nil {
-		return nil, &ReadError{Err: err}
-	}
-	if len(pages) == 0 {
-		return nil, &ReadError{Err: errors.New("the document has no pages")}
-	}
-	fields, err := f.Fields(last)
-	if err != nil {
-		return nil, &ReadError{Err: err}
+		return nil, err
 	}
 	when := opts.Time
 	if when.IsZero() {
@@ -377,6 +362,33 @@ func prepare(f *File, opts SignOptions) (*prepared, error) {
 		newline = true
 	}
 	return &prepared{f: f, inc: inc, sigRef: sigRef, field: fieldName, params: params, hexLen: hexLen, newline: newline}, nil
+}
+
+// signable checks that an update with a new signature field can be added to the last
+// revision of f (not encrypted, not certified against changes, with pages) and returns
+// its pages and fields.
+func (f *File) signable() ([]pageNode, []Field, error) {
+	if f.Encrypted() {
+		return nil, nil, ErrEncrypted
+	}
+	last := f.Last()
+	if p, err := f.docMDP(last); err != nil {
+		return nil, nil, &ReadError{Err: err}
+	} else if p == 1 {
+		return nil, nil, &CertifiedError{P: p}
+	}
+	pages, err := f.pageNodes(last)
+	if err != nil {
+		return nil, nil, &ReadError{Err: err}
+	}
+	if len(pages) == 0 {
+		return nil, nil, &ReadError{Err: errors.New("the document has no pages")}
+	}
+	fields, err := f.Fields(last)
+	if err != nil {
+		return nil, nil, &ReadError{Err: err}
+	}
+	return pages, fields, nil
 }
 
 // addSignatureField adds a signature field (merged with its widget, on page pageRef at
