@@ -121,23 +121,7 @@ type IDCheckCard struct {
 // holding a card), or the software test card with the persona as the check sees it
 // (softcard.ConfigForCheck).
 func OpenIDCheckCard(opts CardOptions) (*IDCheckCard, error) {
-	var sess *card.Session
-	var err error
-	if opts.TestCard {
-		c, cerr := softcard.NewCheckPersona(opts.Persona)
-		if cerr != nil {
-			return nil, cerr
-		}
-		sess, err = card.Open(c)
-	} else {
-		reader := opts.Reader
-		if reader == "" {
-			if reader, err = onlyReaderWithCard(); err != nil {
-				return nil, err
-			}
-		}
-		sess, err = card.OpenReader(reader, card.Options{})
-	}
+	sess, err := openCard(opts, softcard.NewCheckPersona)
 	if err != nil {
 		return nil, err
 	}

@@ -52,28 +52,31 @@ type SigningCard struct {
 
 // OpenSigningCard opens the card opts names and checks that it is a My Number Card.
 func OpenSigningCard(opts CardOptions) (*SigningCard, error) {
-	var sess *card.Session
-	var err error
-	switch {
-	case opts.TestCard:
-		c, cerr := softcard.NewPersona(opts.Persona)
-		if cerr != nil {
-			return nil, cerr
-		}
-		sess, err = card.Open(c)
-	default:
-		reader := opts.Reader
-		if reader == "" {
-			if reader, err = onlyReaderWithCard(); err != nil {
-				return nil, err
-			}
-		}
-		sess, err = card.OpenReader(reader, card.Options{})
-	}
+	sess, err := openCard(opts, softcard.NewPersona)
 	if err != nil {
 		return nil, err
 	}
 	return NewSigningCard(sess, opts.TestCard)
+}
+
+// openCard opens the reader opts names (or the only one holding a card), or, for the
+// test card, the software card that persona makes.
+func openCard(opts CardOptions, persona func(string) (*softcard.Card, error)) (*card.Session, error) {
+	if opts.TestCard {
+		c, err := persona(opts.Persona)
+		if err != nil {
+			return nil, err
+		}
+		return card.Open(c)
+	}
+	reader := opts.Reader
+	if reader == "" {
+		var err error
+		if reader, err = onlyReaderWithCard(); err != nil {
+			return nil, err
+		}
+	}
+	return card.OpenReader(reader, card.Options{})
 }
 
 // NewSigningCard wraps a session the caller opened (the GUI opens the reader the user
