@@ -1,0 +1,226 @@
+package app
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mynasign/mynasign/app/i18n"
+)
+
+// The window sizes and text scales every screen must fit.
+var (
+	clipWindowSizes = []fyne.Size{{Width: 1024, Height: 768}, {Width: 1920, Height: 1080}}
+	clipTextScales  = []float32{1, 1.5}
+)
+
+// TestNoTextIsClipped opens every screen (allScreens) in Japanese and English, at each
+// window size and text scale, and fails for every text drawn outside the control or
+// container that holds it, or cut by a scrolled area's edge across its scroll direction,
+// and for a screen larger than the window. Wrapping texts are checked line by line;
+// labels that cut their text with an ellipsis on purpose are left alone.
+func TestNoTextIsClipped(t *testing.T) {
+	signed, err := signedTestPDF(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []i18n.Lang{i18n.Japanese, i18n.English} {
+		for _, scale := range clipTextScales {
+			t.Run(fmt.Sprintf("%s-%d", lang, int(scale*100)), func(t *testing.T) {
+				u := newScaledTestUI(t, lang, scale)
+				for _, s := range allScreens {
+					if err := s.show(u, signed); err != nil {
+						t.Fatalf("%s: %v", s.name, err)
+					}
+					u.WaitIdle()
+					if s.name == "home-testcard" {
+						waitCards(t, u, func(r Readers) bool { return r.Known && len(r.Readers) == 1 })
+						u.WaitIdle()
+					}
+					for _, size := range clipWindowSizes {
+						u.win.Resize(size)
+						u.relayout()
+						where := fmt.Sprintf("%s %s %.0fx%.0f %d%%", s.name, lang, size.Width, size.Height, int(scale*100))
+						for _, p := range clippedTexts(u) {
+							t.Errorf("%s: %s", where, p)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// newScaledTestUI is newTestUI with the text size factor (文字の大きさ) set to scale.
+func newScaledTestUI(t *testing.T, lang i18n.Lang, scale float32) *UI {
+	t.Helper()
+	doUI = testQueue.push
+	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
+	a := test.NewTempApp(t)
+	a.Preferences().SetFloat(prefTextScale, float64(scale))
+	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: noCards{}, RenderCache: testRenderCache})
+	u.win.Resize(fyne.NewSize(1000, 760))
+	t.Cleanup(u.Close)
+	waitCards(t, u, func(r Readers) bool { return r.Known })
+	u.WaitIdle()
+	return u
+}
+
+// tbox is a rectangle in window coordinates.
+type tbox struct{ x0, y0, x1, y1 float32 }
+
+func boxAt(pos fyne.Position, size fyne.Size) tbox {
+	return tbox{pos.X, pos.Y, pos.X + size.Width, pos.Y + size.Height}
+}
+
+// clipSlack is how far (in Fyne units) a text may reach past its box: rounding.
+const clipSlack = 0.5
+
+// outside says which sides of b reach past c (more than clipSlack), "" when none; only
+// the sides asked for (horizontal, vertical) are looked at.
+func (b tbox) outside(c tbox, horizontal, vertical bool) string {
+	var sides []string
+	if horizontal && b.x0 < c.x0-clipSlack {
+		sides = append(sides, fmt.Sprintf("left by %.1f", c.x0-b.x0))
+	}
+	if horizontal && b.x1 > c.x1+clipSlack {
+		sides = append(sides, fmt.Sprintf("right by %.1f", b.x1-c.x1))
+	}
+	if vertical && b.y0 < c.y0-clipSlack {
+		sides = append(sides, fmt.Sprintf("top by %.1f", c.y0-b.y0))
+	}
+	if vertical && b.y1 > c.y1+clipSlack {
+		sides = append(sides, fmt.Sprintf("bottom by %.1f", b.y1-c.y1))
+	}
+	return strings.Join(sides, ", ")
+}
+
+// holder is the object a text must stay inside: the innermost control showing it, or,
+// for a bare canvas text, the container it is in.
+type holder struct {
+	what string
+	b    tbox
+}
+
+// clipEdge is a scrolled area's edge that cuts what crosses it.
+type clipEdge struct {
+	b                    tbox
+	horizontal, vertical bool // which sides cut (not the scrolled direction)
+}
+
+// clippedTexts walks the window's content and overlays and describes every text drawn
+// outside its holder or across a scrolled area's fixed edge, and the content being
+// larger than the window.
+func clippedTexts(u *UI) []string {
+	var out []string
+	c := u.win.Canvas()
+	content := c.Content()
+	if min, size := content.MinSize(), c.Size(); min.Width > size.Width+clipSlack || min.Height > size.Height+clipSlack {
+		out = append(out, fmt.Sprintf("the screen needs %.0fx%.0f, more than the window's %.0fx%.0f", min.Width, min.Height, size.Width, size.Height))
+	}
+	win := holder{"the window", boxAt(fyne.NewPos(0, 0), c.Size())}
+	walkTexts(content, fyne.NewPos(0, 0), win, nil, &out)
+	for _, o := range c.Overlays().List() {
+		walkTexts(o, fyne.NewPos(0, 0), win, nil, &out)
+	}
+	return out
+}
+
+// walkTexts checks o (at parent, in window coordinates) and what is under it.
+func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clipEdge, out *[]string) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	pos := parent.Add(o.Position())
+	me := boxAt(pos, o.Size())
+	switch x := o.(type) {
+	case *canvas.Text:
+		checkText(x, me, h, clips, out)
+		return
+	case *widget.Label:
+		if x.Truncation == fyne.TextTruncateEllipsis {
+			return // cut on purpose, with the whole text in a tooltip (verdictCell)
+		}
+		h = holder{fmt.Sprintf("label %q", x.Text), me}
+	case *textBlock:
+		h = holder{fmt.Sprintf("text %q", short(x.Text)), me}
+	case *widget.Entry:
+		if x.Text != "" && !x.MultiLine {
+			return // what was typed scrolls inside the entry
+		}
+		h = holder{"entry", me}
+	case *pushButton, *widget.Button, *widget.Check, *keyCheck, *widget.RadioGroup, *widget.Select, *keySelect,
+		*widget.Hyperlink, *widget.Card:
+		h = holder{strings.TrimPrefix(reflect.TypeOf(o).String(), "*"), me}
+	case *fyne.Container:
+		h = holder{"container", me}
+	case *container.Scroll:
+		e := clipEdge{b: me}
+		switch x.Direction {
+		case container.ScrollVerticalOnly:
+			e.horizontal = true
+		case container.ScrollHorizontalOnly:
+			e.vertical = true
+		case container.ScrollNone:
+			e.horizontal, e.vertical = true, true
+		}
+		if e.horizontal || e.vertical {
+			clips = append(clips[:len(clips):len(clips)], e)
+		}
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walkTexts(c, pos, h, clips, out)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walkTexts(c, pos, h, clips, out)
+		}
+	}
+}
+
+// checkText compares where the text is drawn (its measured size, placed by its
+// alignment in its tbox) with its holder and the scrolled edges around it.
+func checkText(x *canvas.Text, me tbox, h holder, clips []clipEdge, out *[]string) {
+	if strings.TrimSpace(x.Text) == "" {
+		return
+	}
+	m := fyne.MeasureText(x.Text, x.TextSize, x.TextStyle)
+	w := me.x1 - me.x0
+	drawn := tbox{me.x0, me.y0, me.x0 + m.Width, me.y0 + m.Height}
+	switch x.Alignment {
+	case fyne.TextAlignCenter:
+		drawn.x0 = me.x0 + (w-m.Width)/2
+		drawn.x1 = drawn.x0 + m.Width
+	case fyne.TextAlignTrailing:
+		drawn.x0 = me.x1 - m.Width
+		drawn.x1 = me.x1
+	}
+	desc := fmt.Sprintf("%q (%.0fx%.0f, size %.1f)", x.Text, m.Width, m.Height, x.TextSize)
+	if s := drawn.outside(h.b, true, true); s != "" {
+		*out = append(*out, fmt.Sprintf("%s is wider or taller than its %s (%.0fx%.0f): past its %s", desc, h.what, h.b.x1-h.b.x0, h.b.y1-h.b.y0, s))
+		return
+	}
+	for _, e := range clips {
+		if s := drawn.outside(e.b, e.horizontal, e.vertical); s != "" {
+			*out = append(*out, fmt.Sprintf("%s is cut by a scrolled area (%.0fx%.0f at %.0f,%.0f): past its %s", desc, e.b.x1-e.b.x0, e.b.y1-e.b.y0, e.b.x0, e.b.y0, s))
+			return
+		}
+	}
+}
+
+// short is s cut to its first 40 characters, for messages.
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
