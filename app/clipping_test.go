@@ -48,7 +48,11 @@ func TestNoTextIsClipped(t *testing.T) {
 						u.win.Resize(size)
 						u.relayout()
 						where := fmt.Sprintf("%s %s %.0fx%.0f %d%%", s.name, lang, size.Width, size.Height, int(scale*100))
-						for _, p := range clippedTexts(u) {
+						problems, checked := clippedTexts(u)
+						if checked < 3 {
+							t.Errorf("%s: only %d texts found on the screen", where, checked)
+						}
+						for _, p := range problems {
 							t.Errorf("%s: %s", where, p)
 						}
 					}
@@ -117,8 +121,8 @@ type clipEdge struct {
 
 // clippedTexts walks the window's content and overlays and describes every text drawn
 // outside its holder or across a scrolled area's fixed edge, and the content being
-// larger than the window.
-func clippedTexts(u *UI) []string {
+// larger than the window. checked is how many texts it looked at.
+func clippedTexts(u *UI) (problems []string, checked int) {
 	var out []string
 	c := u.win.Canvas()
 	content := c.Content()
@@ -126,15 +130,15 @@ func clippedTexts(u *UI) []string {
 		out = append(out, fmt.Sprintf("the screen needs %.0fx%.0f, more than the window's %.0fx%.0f", min.Width, min.Height, size.Width, size.Height))
 	}
 	win := holder{"the window", boxAt(fyne.NewPos(0, 0), c.Size())}
-	walkTexts(content, fyne.NewPos(0, 0), win, nil, &out)
+	walkTexts(content, fyne.NewPos(0, 0), win, nil, &out, &checked)
 	for _, o := range c.Overlays().List() {
-		walkTexts(o, fyne.NewPos(0, 0), win, nil, &out)
+		walkTexts(o, fyne.NewPos(0, 0), win, nil, &out, &checked)
 	}
-	return out
+	return out, checked
 }
 
 // walkTexts checks o (at parent, in window coordinates) and what is under it.
-func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clipEdge, out *[]string) {
+func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clipEdge, out *[]string, checked *int) {
 	if o == nil || !o.Visible() {
 		return
 	}
@@ -142,7 +146,10 @@ func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clip
 	me := boxAt(pos, o.Size())
 	switch x := o.(type) {
 	case *canvas.Text:
-		checkText(x, me, h, clips, out)
+		if strings.TrimSpace(x.Text) != "" {
+			*checked++
+			checkText(x, me, h, clips, out)
+		}
 		return
 	case *widget.Label:
 		if x.Truncation == fyne.TextTruncateEllipsis {
@@ -178,11 +185,11 @@ func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clip
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {
-			walkTexts(c, pos, h, clips, out)
+			walkTexts(c, pos, h, clips, out, checked)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(x).Objects() {
-			walkTexts(c, pos, h, clips, out)
+			walkTexts(c, pos, h, clips, out, checked)
 		}
 	}
 }
@@ -190,9 +197,6 @@ func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clip
 // checkText compares where the text is drawn (its measured size, placed by its
 // alignment in its tbox) with its holder and the scrolled edges around it.
 func checkText(x *canvas.Text, me tbox, h holder, clips []clipEdge, out *[]string) {
-	if strings.TrimSpace(x.Text) == "" {
-		return
-	}
 	m := fyne.MeasureText(x.Text, x.TextSize, x.TextStyle)
 	w := me.x1 - me.x0
 	drawn := tbox{me.x0, me.y0, me.x0 + m.Width, me.y0 + m.Height}
@@ -223,4 +227,37 @@ func short(s string) string {
 		return string(r[:40]) + "…"
 	}
 	return s
+}
+
+// TestClipCheckFindsCutText: the check of TestNoTextIsClipped reports a label narrower
+// than its text, a text cut by a vertically scrolled area's side, and a screen larger
+// than the window; and it passes the same texts with room.
+func TestClipCheckFindsCutText(t *testing.T) {
+	u := newTestUI(t, i18n.English)
+	label := widget.NewLabel("a label much wider than the forty units it was given")
+	free := container.NewWithoutLayout(label)
+	label.Move(fyne.NewPos(10, 10))
+	label.Resize(fyne.NewSize(40, label.MinSize().Height))
+	wide := canvas.NewText("a text wider than the scrolled area it is drawn in, by far", nil)
+	scroll := container.NewVScroll(container.NewWithoutLayout(wide))
+	wide.Resize(wide.MinSize())
+	u.win.SetContent(container.NewVBox(free, container.NewGridWrap(fyne.NewSize(60, 40), scroll), widget.NewLabel("fits")))
+	u.win.Resize(fyne.NewSize(1024, 768))
+	label.Resize(fyne.NewSize(40, label.MinSize().Height))
+	problems, checked := clippedTexts(u)
+	got := strings.Join(problems, "\n")
+	for _, want := range []string{`"a label much wider`, `"a text wider than the scrolled area`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no problem reported for %s; reported:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, `"fits"`) || checked != 3 {
+		t.Errorf("checked %d texts, reported:\n%s", checked, got)
+	}
+
+	u.win.SetContent(widget.NewLabel(strings.Repeat("wide ", 300)))
+	u.win.Resize(fyne.NewSize(1024, 768))
+	if problems, _ := clippedTexts(u); len(problems) == 0 || !strings.Contains(problems[0], "more than the window") {
+		t.Errorf("a screen wider than the window is not reported: %q", problems)
+	}
 }

@@ -192,9 +192,21 @@ func (u *UI) showTestCard() {
 	choices := testCardChoices()
 	names := make([]string, len(choices))
 	for i, id := range choices {
-		names[i] = u.personaName(id) + " — " + u.t("gui.persona_help."+id)
+		names[i] = u.personaName(id)
 	}
-	radio := widget.NewRadioGroup(names, nil)
+	// The options are the names only, and the chosen one's description wraps below
+	// them: a radio option does not wrap, and with the descriptions in them the
+	// options were wider than a 1024-pixel window at 150 %.
+	help := wrapLabel("")
+	help.Importance = widget.LowImportance
+	radio := widget.NewRadioGroup(names, func(sel string) {
+		help.SetText("")
+		for i, n := range names {
+			if n == sel {
+				help.SetText(u.personaName(choices[i]) + " — " + u.t("gui.persona_help."+choices[i]))
+			}
+		}
+	})
 	cur := testpki.DefaultPersona
 	if u.testCard != nil {
 		cur = u.testCard.id
@@ -232,7 +244,7 @@ func (u *UI) showTestCard() {
 	}
 	u.show(&screen{
 		title:   u.t("gui.testcard.title"),
-		body:    container.NewVScroll(container.NewVBox(intro, radio)),
+		body:    container.NewVScroll(container.NewVBox(intro, radio, help)),
 		actions: actions,
 		focus:   start,
 	})
