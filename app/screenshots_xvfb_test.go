@@ -51,7 +51,7 @@ func runScreensWindow(spec string, in io.Reader, out io.Writer) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	signed, err := signedTestPDF(dir)
+	files, err := verifyTestFiles(dir)
 	if err != nil {
 		fmt.Fprintln(out, err)
 		return 1
@@ -61,7 +61,7 @@ func runScreensWindow(spec string, in io.Reader, out io.Writer) int {
 	u := New(fa, Config{Lang: lang, CRLDir: filepath.Join(dir, "crl"), AnchorDir: filepath.Join(dir, "anchors"), Cards: noCards{}})
 	failed := make(chan error, 1)
 	go func() {
-		if err := driveScreens(u, signed, bufio.NewScanner(in), out); err != nil {
+		if err := driveScreens(u, files, bufio.NewScanner(in), out); err != nil {
 			failed <- err
 		}
 		fyne.Do(fa.Quit)
@@ -93,7 +93,7 @@ func parseScreensSpec(spec string) (i18n.Lang, float32, error) {
 // driveScreens opens the screens one by one on Fyne's thread and waits, after each, for
 // the work it started; for a main screen it resizes the window to each size, says so on
 // out and waits for the next line of in.
-func driveScreens(u *UI, signed string, in *bufio.Scanner, out io.Writer) error {
+func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error {
 	idle := func() error {
 		deadline := time.Now().Add(60 * time.Second)
 		for u.running.Load() != 0 {
@@ -107,7 +107,7 @@ func driveScreens(u *UI, signed string, in *bufio.Scanner, out io.Writer) error 
 	}
 	for _, s := range allScreens {
 		var err error
-		fyne.DoAndWait(func() { err = s.show(u, signed) })
+		fyne.DoAndWait(func() { err = s.show(u, files) })
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
