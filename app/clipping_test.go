@@ -21,7 +21,7 @@ var (
 	clipTextScales  = []float32{1, 1.5}
 )
 
-// TestNoTextIsClipped opens every screen (allScreens) in Japanese and English, at each
+// TestNoTextIsClipped opens every screen (everyScreen) in Japanese and English, at each
 // window size and text scale, and fails for every text drawn outside the control or
 // container that holds it, or cut by a scrolled area's edge across its scroll direction,
 // and for a screen larger than the window. Wrapping texts are checked line by line;
@@ -35,14 +35,10 @@ func TestNoTextIsClipped(t *testing.T) {
 		for _, scale := range clipTextScales {
 			t.Run(fmt.Sprintf("%s-%d", lang, int(scale*100)), func(t *testing.T) {
 				u := newScaledTestUI(t, lang, scale)
-				for _, s := range allScreens {
-					if err := s.show(u, files); err != nil {
-						t.Fatalf("%s: %v", s.name, err)
-					}
-					u.WaitIdle()
-					if s.name == "home-testcard" {
-						waitCards(t, u, func(r Readers) bool { return r.Known && len(r.Readers) == 1 })
-						u.WaitIdle()
+				for _, s := range everyScreen() {
+					err := s.open(u, files, func(f func()) { f() }, func() error { u.WaitIdle(); return nil })
+					if err != nil {
+						t.Fatal(err)
 					}
 					for _, size := range clipWindowSizes {
 						u.win.Resize(size)

@@ -2,44 +2,126 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/pdf"
 )
 
-// shownScreen is one screen of the app, as a test opens it: show brings it up on u
-// (after the screens before it in the list; some need the test card they chose).
+// shownScreen is one screen of the app, as a test opens it: after the screens before it
+// in everyScreen (some go on from the one before), its steps are run one by one on
+// Fyne's thread, the work each one starts ending before the next.
 type shownScreen struct {
 	name string
 	// main screens are also photographed under Xvfb (TestXvfbScreenshots).
-	main bool
-	show func(u *UI, files []string) error
+	main  bool
+	steps []screenStep
 }
 
-// allScreens lists every screen of the app in the order a test opens them: the screens
-// of TestEveryScreenIsTranslated, and the verification screen with results in its
-// table: files are the files it verifies (verifyTestFiles).
-var allScreens = []shownScreen{
-	{"home", true, func(u *UI, _ []string) error { u.showHome(); return nil }},
-	{"testcard", false, func(u *UI, _ []string) error { u.showTestCard(); return nil }},
-	{"home-testcard", false, func(u *UI, _ []string) error {
-		if err := u.useTestCard("valid"); err != nil {
-			return err
+// screenStep is one action towards a screen; it returns errNotReady when the screen
+// before is not ready for it yet (a card being read), to be run again a little later.
+type screenStep func(u *UI, files []string) error
+
+// errNotReady: the step cannot be taken yet.
+var errNotReady = errors.New("not ready yet")
+
+// screenStepTries is how many times a step that is not ready is tried.
+const screenStepTries = 100
+
+// everyScreen lists every screen of the app in the order a test opens them: the
+// screens of TestEveryScreenIsTranslated, each step of the signing wizard up to its
+// result, the verification screen with results (files are what it verifies, made by
+// verifyTestFiles; the second is also what the wizard signs) and their details, and
+// the identity check's result. The test card (valid persona) is used from
+// home-testcard on.
+func everyScreen() []shownScreen {
+	var w *signWizard
+	var id *idCheckScreen
+	one := func(f func(u *UI, files []string)) []screenStep {
+		return []screenStep{func(u *UI, files []string) error { f(u, files); return nil }}
+	}
+	press := func(what string, b func() *pushButton) screenStep {
+		return func(*UI, []string) error {
+			if b() == nil || !b().Visible() || b().Disabled() {
+				return fmt.Errorf("%s: %w", what, errNotReady)
+			}
+			b().press()
+			return nil
 		}
-		u.showHome()
-		return nil
-	}},
-	{"sign", true, func(u *UI, _ []string) error { u.showSignWizard(); return nil }},
-	{"verify", false, func(u *UI, _ []string) error { u.showVerify(nil); return nil }},
-	{"verify-result", true, func(u *UI, files []string) error { u.showVerify(files); return nil }},
-	{"crl", false, func(u *UI, _ []string) error { u.showCRLs(); return nil }},
-	{"anchors", false, func(u *UI, _ []string) error { u.showAnchors(); return nil }},
-	{"diagnostics", true, func(u *UI, _ []string) error { u.showDiagnostics(); return nil }},
-	{"mycard", false, func(u *UI, _ []string) error { u.showMyCard(); return nil }},
-	{"idcheck", true, func(u *UI, _ []string) error { u.showIDCheck(); return nil }},
+	}
+	return []shownScreen{
+		{"home", true, one(func(u *UI, _ []string) { u.showHome() })},
+		{"testcard", false, one(func(u *UI, _ []string) { u.showTestCard() })},
+		{"home-testcard", false, []screenStep{
+			func(u *UI, _ []string) error { return u.useTestCard("valid") },
+			func(u *UI, _ []string) error {
+				u.watch.mu.Lock()
+				r := u.watch.shown
+				u.watch.mu.Unlock()
+				if !r.Known || len(r.Readers) != 1 {
+					return fmt.Errorf("the test card's reader: %w", errNotReady)
+				}
+				u.showHome()
+				return nil
+			},
+		}},
+		{"sign", false, one(func(u *UI, _ []string) { w = u.startSignWizard(nil) })},
+		{"sign-files", true, one(func(u *UI, files []string) { u.Drop(files[1:]) })},
+		{"sign-profile", true, []screenStep{
+			press("次へ", func() *pushButton { return w.nextBtn }),
+			func(u *UI, _ []string) error {
+				w.profileRad.SetSelected(u.t("gui.profile.pades"))
+				return nil
+			},
+		}},
+		{"sign-card", false, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
+		{"sign-pin", false, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
+		{"sign-disclose", false, []screenStep{func(*UI, []string) error {
+			if w.pin == nil || w.pin.entry == nil {
+				return fmt.Errorf("the password entry: %w", errNotReady)
+			}
+			w.pin.entry.SetText(testpki.SignPassword)
+			w.pin.submitTapped()
+			return nil
+		}}},
+		{"sign-save", false, []screenStep{press("署名する", func() *pushButton { return w.signBtn })}},
+		{"sign-result", false, []screenStep{press("保存する", func() *pushButton { return w.saveBtn })}},
+		{"verify", false, one(func(u *UI, _ []string) { u.showVerify(nil) })},
+		{"verify-result", true, one(func(u *UI, files []string) { u.showVerify(files) })},
+		{"verify-details", false, []screenStep{func(u *UI, _ []string) error {
+			if len(u.verified) == 0 {
+				return fmt.Errorf("the verification's results: %w", errNotReady)
+			}
+			u.showReportDetails(u.verified[len(u.verified)-1], func() { u.showVerify(nil) })
+			return nil
+		}}},
+		{"crl", false, one(func(u *UI, _ []string) { u.showCRLs() })},
+		{"anchors", false, one(func(u *UI, _ []string) { u.showAnchors() })},
+		{"diagnostics", true, one(func(u *UI, _ []string) { u.showDiagnostics() })},
+		{"mycard", false, one(func(u *UI, _ []string) { u.showMyCard() })},
+		{"idcheck", false, one(func(u *UI, _ []string) { id = u.startIDCheck() })},
+		{"idcheck-result", true, []screenStep{
+			press("読み取る", func() *pushButton { return id.startBtn }),
+			func(*UI, []string) error {
+				if id.pin == nil || id.pin.entry == nil {
+					return fmt.Errorf("the PIN entry: %w", errNotReady)
+				}
+				id.pin.entry.SetText(testpki.AuthPIN)
+				id.pin.submitTapped()
+				return nil
+			},
+			func(*UI, []string) error {
+				if id.result == nil {
+					return fmt.Errorf("the result: %w", errNotReady)
+				}
+				return nil
+			},
+		}},
+	}
 }
 
 // verifyTestFiles writes into dir a small PDF signed (PAdES) by the valid test persona
@@ -58,4 +140,27 @@ func verifyTestFiles(dir string) ([]string, error) {
 		return nil, fmt.Errorf("signing the sample PDF: %w", err)
 	}
 	return []string{out, in}, nil
+}
+
+// open runs the steps of s: each through run (on Fyne's thread), then settle (until
+// the work it started has ended); a step that is not ready is tried again.
+func (s shownScreen) open(u *UI, files []string, run func(func()), settle func() error) error {
+	for _, step := range s.steps {
+		for try := 1; ; try++ {
+			var err error
+			run(func() { err = step(u, files) })
+			if serr := settle(); serr != nil {
+				return fmt.Errorf("%s: %w", s.name, serr)
+			}
+			if errors.Is(err, errNotReady) && try < screenStepTries {
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", s.name, err)
+			}
+			break
+		}
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ import (
 )
 
 // envScreensWindow makes the test binary, started by TestXvfbScreenshots, show the real
-// app window and go through the screens (allScreens) instead of running the tests. Its
+// app window and go through the screens (everyScreen) instead of running the tests. Its
 // value is the language and the text scale: "ja 1.5".
 const envScreensWindow = "MYNASIGN_TEST_SCREENS_WINDOW"
 
@@ -36,7 +36,7 @@ const (
 )
 
 // runScreensWindow shows the app in a real window, in the language and at the text scale
-// of spec ("ja 1.5"), and opens every screen of allScreens in turn; each main screen is
+// of spec ("ja 1.5"), and opens every screen of everyScreen in turn; each main screen is
 // shown at every size of clipWindowSizes, announced on out, and left on the window until
 // a line is read from in. It returns the process's exit code.
 func runScreensWindow(spec string, in io.Reader, out io.Writer) int {
@@ -58,7 +58,7 @@ func runScreensWindow(spec string, in io.Reader, out io.Writer) int {
 	}
 	fa := fyneapp.NewWithID(AppID)
 	fa.Preferences().SetFloat(prefTextScale, float64(scale))
-	u := New(fa, Config{Lang: lang, CRLDir: filepath.Join(dir, "crl"), AnchorDir: filepath.Join(dir, "anchors"), Cards: noCards{}})
+	u := New(fa, Config{Lang: lang, CRLDir: filepath.Join(dir, "crl"), AnchorDir: filepath.Join(dir, "anchors"), Cards: noCards{}, RenderCache: testRenderCache})
 	failed := make(chan error, 1)
 	go func() {
 		if err := driveScreens(u, files, bufio.NewScanner(in), out); err != nil {
@@ -105,17 +105,9 @@ func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error
 		fyne.DoAndWait(func() {}) // the updates it queued
 		return nil
 	}
-	for _, s := range allScreens {
-		var err error
-		fyne.DoAndWait(func() { err = s.show(u, files) })
-		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		if s.name == "home-testcard" {
-			time.Sleep(300 * time.Millisecond) // the test card's reader reaches the screens
-		}
-		if err := idle(); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+	for _, s := range everyScreen() {
+		if err := s.open(u, files, fyne.DoAndWait, idle); err != nil {
+			return err
 		}
 		if !s.main {
 			continue
@@ -136,7 +128,7 @@ func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error
 	return nil
 }
 
-// TestXvfbScreenshots photographs the main screens (allScreens) in a real window under
+// TestXvfbScreenshots photographs the main screens (everyScreen) in a real window under
 // Xvfb, in Japanese and English, at 1024x768 and 1920x1080, at text scales 100 % and
 // 150 %, into out/screenshots/NAME-LANG-WxH-SCALE.png, and fails when the window never
 // appears, is not the size asked for (a screen larger than the window makes it grow),
