@@ -16,11 +16,20 @@ import (
 // in everyScreen (some go on from the one before), its steps are run one by one on
 // Fyne's thread, the work each one starts ending before the next.
 type shownScreen struct {
-	name string
-	// main screens are also photographed under Xvfb (TestXvfbScreenshots).
-	main  bool
+	name  string
+	xvfb  xvfbUse
 	steps []screenStep
 }
+
+// xvfbUse is what TestXvfbScreenshots, which has time for a few screens only, does
+// with a screen.
+type xvfbUse int
+
+const (
+	xvfbSkip  xvfbUse = iota // not opened
+	xvfbOpen                 // opened: a screen after it needs it
+	xvfbShoot                // opened and photographed
+)
 
 // screenStep is one action towards a screen; it returns errNotReady when the screen
 // before is not ready for it yet (a card being read), to be run again a little later.
@@ -54,9 +63,9 @@ func everyScreen() []shownScreen {
 		}
 	}
 	return []shownScreen{
-		{"home", true, one(func(u *UI, _ []string) { u.showHome() })},
-		{"testcard", false, one(func(u *UI, _ []string) { u.showTestCard() })},
-		{"home-testcard", false, []screenStep{
+		{"home", xvfbShoot, one(func(u *UI, _ []string) { u.showHome() })},
+		{"testcard", xvfbSkip, one(func(u *UI, _ []string) { u.showTestCard() })},
+		{"home-testcard", xvfbOpen, []screenStep{
 			func(u *UI, _ []string) error { return u.useTestCard("valid") },
 			func(u *UI, _ []string) error {
 				u.watch.mu.Lock()
@@ -69,18 +78,18 @@ func everyScreen() []shownScreen {
 				return nil
 			},
 		}},
-		{"sign", false, one(func(u *UI, _ []string) { w = u.startSignWizard(nil) })},
-		{"sign-files", true, one(func(u *UI, files []string) { u.Drop(files[1:]) })},
-		{"sign-profile", true, []screenStep{
+		{"sign", xvfbOpen, one(func(u *UI, _ []string) { w = u.startSignWizard(nil) })},
+		{"sign-files", xvfbOpen, one(func(u *UI, files []string) { u.Drop(files[1:]) })},
+		{"sign-profile", xvfbShoot, []screenStep{
 			press("次へ", func() *pushButton { return w.nextBtn }),
 			func(u *UI, _ []string) error {
 				w.profileRad.SetSelected(u.t("gui.profile.pades"))
 				return nil
 			},
 		}},
-		{"sign-card", false, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
-		{"sign-pin", false, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
-		{"sign-disclose", false, []screenStep{func(*UI, []string) error {
+		{"sign-card", xvfbSkip, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
+		{"sign-pin", xvfbSkip, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
+		{"sign-disclose", xvfbSkip, []screenStep{func(*UI, []string) error {
 			if w.pin == nil || w.pin.entry == nil {
 				return fmt.Errorf("the password entry: %w", errNotReady)
 			}
@@ -88,23 +97,23 @@ func everyScreen() []shownScreen {
 			w.pin.submitTapped()
 			return nil
 		}}},
-		{"sign-save", false, []screenStep{press("署名する", func() *pushButton { return w.signBtn })}},
-		{"sign-result", false, []screenStep{press("保存する", func() *pushButton { return w.saveBtn })}},
-		{"verify", false, one(func(u *UI, _ []string) { u.showVerify(nil) })},
-		{"verify-result", true, one(func(u *UI, files []string) { u.showVerify(files) })},
-		{"verify-details", false, []screenStep{func(u *UI, _ []string) error {
+		{"sign-save", xvfbSkip, []screenStep{press("署名する", func() *pushButton { return w.signBtn })}},
+		{"sign-result", xvfbSkip, []screenStep{press("保存する", func() *pushButton { return w.saveBtn })}},
+		{"verify", xvfbSkip, one(func(u *UI, _ []string) { u.showVerify(nil) })},
+		{"verify-result", xvfbShoot, one(func(u *UI, files []string) { u.showVerify(files) })},
+		{"verify-details", xvfbSkip, []screenStep{func(u *UI, _ []string) error {
 			if len(u.verified) == 0 {
 				return fmt.Errorf("the verification's results: %w", errNotReady)
 			}
 			u.showReportDetails(u.verified[len(u.verified)-1], func() { u.showVerify(nil) })
 			return nil
 		}}},
-		{"crl", false, one(func(u *UI, _ []string) { u.showCRLs() })},
-		{"anchors", false, one(func(u *UI, _ []string) { u.showAnchors() })},
-		{"diagnostics", true, one(func(u *UI, _ []string) { u.showDiagnostics() })},
-		{"mycard", false, one(func(u *UI, _ []string) { u.showMyCard() })},
-		{"idcheck", false, one(func(u *UI, _ []string) { id = u.startIDCheck() })},
-		{"idcheck-result", true, []screenStep{
+		{"crl", xvfbSkip, one(func(u *UI, _ []string) { u.showCRLs() })},
+		{"anchors", xvfbSkip, one(func(u *UI, _ []string) { u.showAnchors() })},
+		{"diagnostics", xvfbSkip, one(func(u *UI, _ []string) { u.showDiagnostics() })},
+		{"mycard", xvfbSkip, one(func(u *UI, _ []string) { u.showMyCard() })},
+		{"idcheck", xvfbOpen, one(func(u *UI, _ []string) { id = u.startIDCheck() })},
+		{"idcheck-result", xvfbShoot, []screenStep{
 			press("読み取る", func() *pushButton { return id.startBtn }),
 			func(*UI, []string) error {
 				if id.pin == nil || id.pin.entry == nil {

@@ -28,7 +28,7 @@ import (
 const envScreensWindow = "MYNASIGN_TEST_SCREENS_WINDOW"
 
 // The window process's protocol, one line each: it prints "shown NAME WIDTHxHEIGHT"
-// when a main screen is drawn at that size, and goes on when it reads screensNext.
+// when a screen to photograph is drawn at that size, and goes on when it reads screensNext.
 const (
 	screensShown = "shown"
 	screensNext  = "next"
@@ -36,7 +36,7 @@ const (
 )
 
 // runScreensWindow shows the app in a real window, in the language and at the text scale
-// of spec ("ja 1.5"), and opens every screen of everyScreen in turn; each main screen is
+// of spec ("ja 1.5"), and opens the screens of everyScreen it needs in turn; each one to photograph is
 // shown at every size of clipWindowSizes, announced on out, and left on the window until
 // a line is read from in. It returns the process's exit code.
 func runScreensWindow(spec string, in io.Reader, out io.Writer) int {
@@ -91,7 +91,7 @@ func parseScreensSpec(spec string) (i18n.Lang, float32, error) {
 }
 
 // driveScreens opens the screens one by one on Fyne's thread and waits, after each, for
-// the work it started; for a main screen it resizes the window to each size, says so on
+// the work it started; for one to photograph it resizes the window to each size, says so on
 // out and waits for the next line of in.
 func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error {
 	idle := func() error {
@@ -106,10 +106,13 @@ func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error
 		return nil
 	}
 	for _, s := range everyScreen() {
+		if s.xvfb == xvfbSkip {
+			continue
+		}
 		if err := s.open(u, files, fyne.DoAndWait, idle); err != nil {
 			return err
 		}
-		if !s.main {
+		if s.xvfb != xvfbShoot {
 			continue
 		}
 		for _, size := range clipWindowSizes {
@@ -128,7 +131,7 @@ func driveScreens(u *UI, files []string, in *bufio.Scanner, out io.Writer) error
 	return nil
 }
 
-// TestXvfbScreenshots photographs the main screens (everyScreen) in a real window under
+// TestXvfbScreenshots photographs the main screens (xvfbShoot in everyScreen) in a real window under
 // Xvfb, in Japanese and English, at 1024x768 and 1920x1080, at text scales 100 % and
 // 150 %, into out/screenshots/NAME-LANG-WxH-SCALE.png, and fails when the window never
 // appears, is not the size asked for (a screen larger than the window makes it grow),
@@ -154,7 +157,7 @@ func TestXvfbScreenshots(t *testing.T) {
 }
 
 // photographScreens runs one window process (runScreensWindow) and takes a screenshot
-// each time it shows a main screen.
+// each time it shows a screen to photograph.
 func photographScreens(t *testing.T, display, xdotool, xwd, dir string, lang i18n.Lang, scale float32) {
 	home := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
