@@ -470,7 +470,6 @@ func (w *signWizard) showProfile() {
 		labels[i] = w.u.t("gui.profile." + p.Name)
 	}
 	help := wrapLabel("")
-	help.Importance = widget.LowImportance
 	w.profileRad = widget.NewRadioGroup(labels, nil)
 	w.profileRad.Required = true
 	sel := 0

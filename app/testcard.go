@@ -198,7 +198,6 @@ func (u *UI) showTestCard() {
 	// them: a radio option does not wrap, and with the descriptions in them the
 	// options were wider than a 1024-pixel window at 150 %.
 	help := wrapLabel("")
-	help.Importance = widget.LowImportance
 	radio := widget.NewRadioGroup(names, func(sel string) {
 		help.SetText("")
 		for i, n := range names {

@@ -107,20 +107,23 @@ func (r *verdictCellRenderer) Destroy() {}
 // column widened to what the other columns leave (never narrower than its width in
 // columnWidths), and the rows' heights fitted to it again when it changed. When the
 // columns at their widths in columnWidths do not fit (a 1024-pixel window at 150 %),
-// they are all narrowed in proportion, down to minColumnShare of those widths, so that
-// no column is out of sight: the cells cut their text with an ellipsis, the reason
-// wraps.
+// all but the result's are narrowed in proportion, down to minColumnShare of those
+// widths, so that no column is out of sight: the cells cut their text with an
+// ellipsis, the reason wraps; the result stays whole.
 type reasonFit struct{ v *verifyScreen }
 
 // minColumnShare is how far reasonFit narrows the table's columns at most.
-const minColumnShare = 0.5
+const minColumnShare = 0.4
 
 func (f reasonFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	v := f.v
-	avail := size.Width - theme.ScrollBarSize() - theme.Padding()*colCount
+	status := columnWidths[colStatus] * v.scale
+	avail := size.Width - theme.ScrollBarSize() - theme.Padding()*colCount - status
 	want := float32(0)
-	for _, w := range columnWidths {
-		want += w * v.scale
+	for c, w := range columnWidths {
+		if c != colStatus {
+			want += w * v.scale
+		}
 	}
 	share := float32(1)
 	if want > avail {
@@ -128,7 +131,7 @@ func (f reasonFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 	others := float32(0)
 	for c, w := range columnWidths {
-		if c != colReason {
+		if c != colReason && c != colStatus {
 			if share != v.columnShare {
 				v.table.SetColumnWidth(c, w*v.scale*share)
 			}
