@@ -10,6 +10,7 @@ import (
 
 	"github.com/mynasign/mynasign/internal/testpki"
 	"github.com/mynasign/mynasign/pdf"
+	"github.com/mynasign/mynasign/trust"
 )
 
 // shownScreen is one screen of the app, as a test opens it: after the screens before it
@@ -44,14 +45,25 @@ const screenStepTries = 100
 // everyScreen lists every screen of the app in the order a test opens them: the
 // screens of TestEveryScreenIsTranslated, each step of the signing wizard up to its
 // result, the verification screen with results (files are what it verifies, made by
-// verifyTestFiles; the second is also what the wizard signs) and their details, and
-// the identity check's result. The test card (valid persona) is used from
-// home-testcard on.
+// verifyTestFiles; the second is also what the wizard signs) and their details, my card
+// with both certificates and the four facts, the identity check's modes and results,
+// and an error dialog. The test card (valid persona) is used from home-testcard on.
 func everyScreen() []shownScreen {
 	var w *signWizard
 	var id *idCheckScreen
+	var m *myCardScreen
 	one := func(f func(u *UI, files []string)) []screenStep {
 		return []screenStep{func(u *UI, files []string) error { f(u, files); return nil }}
+	}
+	typePIN := func(what string, p func() *pinPrompt, pin string) screenStep {
+		return func(*UI, []string) error {
+			if p() == nil || p().entry == nil || !p().entry.Visible() {
+				return fmt.Errorf("%s: %w", what, errNotReady)
+			}
+			p().entry.SetText(pin)
+			p().submitTapped()
+			return nil
+		}
 	}
 	press := func(what string, b func() *pushButton) screenStep {
 		return func(*UI, []string) error {
@@ -89,14 +101,7 @@ func everyScreen() []shownScreen {
 		}},
 		{"sign-card", xvfbSkip, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
 		{"sign-pin", xvfbSkip, []screenStep{press("次へ", func() *pushButton { return w.nextBtn })}},
-		{"sign-disclose", xvfbSkip, []screenStep{func(*UI, []string) error {
-			if w.pin == nil || w.pin.entry == nil {
-				return fmt.Errorf("the password entry: %w", errNotReady)
-			}
-			w.pin.entry.SetText(testpki.SignPassword)
-			w.pin.submitTapped()
-			return nil
-		}}},
+		{"sign-disclose", xvfbSkip, []screenStep{typePIN("署名用パスワード", func() *pinPrompt { return w.pin }, testpki.SignPassword)}},
 		{"sign-save", xvfbSkip, []screenStep{press("署名する", func() *pushButton { return w.signBtn })}},
 		{"sign-result", xvfbSkip, []screenStep{press("保存する", func() *pushButton { return w.saveBtn })}},
 		{"verify", xvfbSkip, one(func(u *UI, _ []string) { u.showVerify(nil) })},
@@ -111,18 +116,20 @@ func everyScreen() []shownScreen {
 		{"crl", xvfbSkip, one(func(u *UI, _ []string) { u.showCRLs() })},
 		{"anchors", xvfbSkip, one(func(u *UI, _ []string) { u.showAnchors() })},
 		{"diagnostics", xvfbSkip, one(func(u *UI, _ []string) { u.showDiagnostics() })},
-		{"mycard", xvfbSkip, one(func(u *UI, _ []string) { u.showMyCard() })},
+		{"mycard", xvfbSkip, one(func(u *UI, _ []string) { m = u.startMyCard() })},
+		{"mycard-open", xvfbSkip, []screenStep{press("カードを開く", func() *pushButton { return m.openBtn })}},
+		{"mycard-sign", xvfbSkip, []screenStep{
+			press("署名用証明書を表示", func() *pushButton { return m.signBtn }),
+			typePIN("署名用パスワード", func() *pinPrompt { return m.pin }, testpki.SignPassword),
+		}},
+		{"mycard-basic", xvfbSkip, []screenStep{
+			press("基本4情報を表示", func() *pushButton { return m.basicBtn }),
+			typePIN("暗証番号", func() *pinPrompt { return m.pin }, testpki.TextPIN),
+		}},
 		{"idcheck", xvfbOpen, one(func(u *UI, _ []string) { id = u.startIDCheck() })},
 		{"idcheck-result", xvfbShoot, []screenStep{
 			press("読み取る", func() *pushButton { return id.startBtn }),
-			func(*UI, []string) error {
-				if id.pin == nil || id.pin.entry == nil {
-					return fmt.Errorf("the PIN entry: %w", errNotReady)
-				}
-				id.pin.entry.SetText(testpki.AuthPIN)
-				id.pin.submitTapped()
-				return nil
-			},
+			typePIN("暗証番号", func() *pinPrompt { return id.pin }, testpki.AuthPIN),
 			func(*UI, []string) error {
 				if id.result == nil {
 					return fmt.Errorf("the result: %w", errNotReady)
@@ -130,6 +137,32 @@ func everyScreen() []shownScreen {
 				return nil
 			},
 		}},
+		{"idcheck-age", xvfbSkip, one(func(u *UI, _ []string) {
+			id = u.startIDCheck()
+			id.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(trust.IDCheckAge)))
+		})},
+		{"idcheck-address", xvfbSkip, one(func(u *UI, _ []string) {
+			id.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(trust.IDCheckAddress)))
+		})},
+		{"idcheck-basic-result", xvfbSkip, []screenStep{
+			func(u *UI, _ []string) error {
+				id.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(trust.IDCheckIdentity)))
+				id.withBasic.SetChecked(true)
+				id.consent.SetChecked(true)
+				return nil
+			},
+			press("読み取る", func() *pushButton { return id.startBtn }),
+			typePIN("暗証番号", func() *pinPrompt { return id.pin }, testpki.AuthPIN),
+			func(*UI, []string) error {
+				if id.result == nil {
+					return fmt.Errorf("the result: %w", errNotReady)
+				}
+				return nil
+			},
+		}},
+		{"error-dialog", xvfbSkip, one(func(u *UI, files []string) {
+			u.showError(u.t("gui.testcard.failed"), fmt.Errorf("reading %s: %w", files[0], os.ErrPermission))
+		})},
 	}
 }
 
