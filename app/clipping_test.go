@@ -110,6 +110,8 @@ func (b tbox) outside(c tbox, horizontal, vertical bool) string {
 type holder struct {
 	what string
 	b    tbox
+	// scrolls is set for a multi-line entry: its text scrolls up and down inside it.
+	scrolls bool
 }
 
 // clipEdge is a scrolled area's edge that cuts what crosses it.
@@ -125,10 +127,11 @@ func clippedTexts(u *UI) (problems []string, checked int) {
 	var out []string
 	c := u.win.Canvas()
 	content := c.Content()
-	if min, size := content.MinSize(), c.Size(); min.Width > size.Width+clipSlack || min.Height > size.Height+clipSlack {
+	// The content's size is the window's less its padding.
+	if min, size := content.MinSize(), content.Size(); min.Width > size.Width+clipSlack || min.Height > size.Height+clipSlack {
 		out = append(out, fmt.Sprintf("the screen needs %.0fx%.0f, more than the window's %.0fx%.0f", min.Width, min.Height, size.Width, size.Height))
 	}
-	win := holder{"the window", boxAt(fyne.NewPos(0, 0), c.Size())}
+	win := holder{what: "the window", b: boxAt(fyne.NewPos(0, 0), c.Size())}
 	walkTexts(content, fyne.NewPos(0, 0), win, nil, &out, &checked)
 	for _, o := range c.Overlays().List() {
 		walkTexts(o, fyne.NewPos(0, 0), win, nil, &out, &checked)
@@ -161,19 +164,19 @@ func walkTexts(o fyne.CanvasObject, parent fyne.Position, h holder, clips []clip
 			}
 			return
 		}
-		h = holder{fmt.Sprintf("label %q", x.Text), me}
+		h = holder{what: fmt.Sprintf("label %q", x.Text), b: me}
 	case *textBlock:
-		h = holder{fmt.Sprintf("text %q", short(x.Text)), me}
+		h = holder{what: fmt.Sprintf("text %q", short(x.Text)), b: me}
 	case *widget.Entry:
 		if x.Text != "" && !x.MultiLine {
 			return // what was typed scrolls inside the entry
 		}
-		h = holder{"entry", me}
+		h = holder{"entry", me, x.MultiLine}
 	case *pushButton, *widget.Button, *widget.Check, *keyCheck, *widget.RadioGroup, *widget.Select, *keySelect,
 		*widget.Hyperlink, *widget.Card:
-		h = holder{strings.TrimPrefix(reflect.TypeOf(o).String(), "*"), me}
+		h = holder{what: strings.TrimPrefix(reflect.TypeOf(o).String(), "*"), b: me}
 	case *fyne.Container:
-		h = holder{"container", me}
+		h = holder{what: "container", b: me}
 	case *widget.Table:
 		// Its rows scroll, but its columns must fit: a column past the table's side
 		// is one the user does not see without scrolling sideways.
@@ -224,7 +227,7 @@ func checkText(x *canvas.Text, me tbox, h holder, clips []clipEdge, out *[]strin
 		drawn.x1 = me.x1
 	}
 	desc := fmt.Sprintf("%q (%.0fx%.0f, size %.1f)", x.Text, m.Width, m.Height, x.TextSize)
-	if s := drawn.outside(h.b, true, true); s != "" {
+	if s := drawn.outside(h.b, true, !h.scrolls); s != "" {
 		*out = append(*out, fmt.Sprintf("%s is wider or taller than its %s (%.0fx%.0f): past its %s", desc, h.what, h.b.x1-h.b.x0, h.b.y1-h.b.y0, s))
 		return
 	}
