@@ -24,8 +24,9 @@ var (
 // TestNoTextIsClipped opens every screen (everyScreen) in Japanese and English, at each
 // window size and text scale, and fails for every text drawn outside the control or
 // container that holds it, or cut by a scrolled area's edge across its scroll direction,
-// and for a screen larger than the window. Wrapping texts are checked line by line;
-// labels that cut their text with an ellipsis on purpose are left alone.
+// and for a screen larger than the window. Wrapping texts are checked line by line; a
+// label that cuts its text with an ellipsis on purpose (a table cell, whose tooltip has
+// the whole text) is only checked against the scrolled areas and the table around it.
 func TestNoTextIsClipped(t *testing.T) {
 	files, err := verifyTestFiles(t.TempDir())
 	if err != nil {
@@ -34,7 +35,7 @@ func TestNoTextIsClipped(t *testing.T) {
 	for _, lang := range []i18n.Lang{i18n.Japanese, i18n.English} {
 		for _, scale := range clipTextScales {
 			t.Run(fmt.Sprintf("%s-%d", lang, int(scale*100)), func(t *testing.T) {
-				u := newScaledTestUI(t, lang, scale)
+				u := newTestUIScaled(t, lang, noCards{}, scale)
 				for _, s := range everyScreen() {
 					err := s.open(u, files, func(f func()) { f() }, func() error { u.WaitIdle(); return nil })
 					if err != nil {
@@ -59,21 +60,6 @@ func TestNoTextIsClipped(t *testing.T) {
 			})
 		}
 	}
-}
-
-// newScaledTestUI is newTestUI with the text size factor (文字の大きさ) set to scale.
-func newScaledTestUI(t *testing.T, lang i18n.Lang, scale float32) *UI {
-	t.Helper()
-	doUI = testQueue.push
-	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
-	a := test.NewTempApp(t)
-	a.Preferences().SetFloat(prefTextScale, float64(scale))
-	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: noCards{}, RenderCache: testRenderCache})
-	u.win.Resize(fyne.NewSize(1000, 760))
-	t.Cleanup(u.Close)
-	waitCards(t, u, func(r Readers) bool { return r.Known })
-	u.WaitIdle()
-	return u
 }
 
 // tbox is a rectangle in window coordinates.
