@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -148,7 +149,11 @@ func (u *UI) testBanner() fyne.CanvasObject {
 		u.showHome()
 	})
 	stop.Importance = widget.LowImportance
-	return container.NewHBox(widget.NewIcon(theme.WarningIcon()), txt, toggle, stop)
+	// The buttons go to a second row where the line does not fit (English at 200 %); the
+	// text has the buttons' padding above and below, to stand on their line.
+	pad := theme.InnerPadding()
+	label := container.NewHBox(widget.NewIcon(theme.WarningIcon()), container.New(layout.NewCustomPaddedLayout(pad, pad, 0, 0), txt))
+	return container.New(layout.NewRowWrapLayout(), label, toggle, stop)
 }
 
 // followTestCard keeps the banner's button in step with the test card's reader as the
