@@ -101,9 +101,16 @@ func newTestUI(t *testing.T, lang i18n.Lang) *UI {
 // newTestUIWith is newTestUI with a card source (nil: the real PC/SC service).
 func newTestUIWith(t *testing.T, lang i18n.Lang, cards CardSource) *UI {
 	t.Helper()
+	return newTestUIScaled(t, lang, cards, 1)
+}
+
+// newTestUIScaled is newTestUIWith with the text size factor (文字の大きさ) set to scale.
+func newTestUIScaled(t *testing.T, lang i18n.Lang, cards CardSource, scale float32) *UI {
+	t.Helper()
 	doUI = testQueue.push
 	t.Cleanup(func() { doUI = fyne.Do; testQueue.pump() })
 	a := test.NewTempApp(t)
+	a.Preferences().SetFloat(prefTextScale, float64(scale))
 	u := New(a, Config{Lang: lang, CRLDir: t.TempDir(), AnchorDir: t.TempDir(), Cards: cards, RenderCache: testRenderCache})
 	u.win.Resize(fyne.NewSize(1000, 760))
 	t.Cleanup(u.Close)

@@ -33,11 +33,15 @@ const envIDCheckWindow = "MYNASIGN_TEST_IDCHECK_WINDOW"
 // idCheckWindowReady is what the window process prints once the result is shown.
 const idCheckWindowReady = "idcheck result shown"
 
-// TestMain runs the tests, or the identity check window for TestXvfbIDCheckResult: Fyne's
-// window must run on the main goroutine, which only TestMain has.
+// TestMain runs the tests, or the identity check window for TestXvfbIDCheckResult, or
+// the screens' window for TestXvfbScreenshots: Fyne's window must run on the main
+// goroutine, which only TestMain has.
 func TestMain(m *testing.M) {
 	if os.Getenv(envIDCheckWindow) != "" {
 		os.Exit(runIDCheckWindow(os.Stdout))
+	}
+	if spec := os.Getenv(envScreensWindow); spec != "" {
+		os.Exit(runScreensWindow(spec, os.Stdin, os.Stdout))
 	}
 	os.Exit(m.Run())
 }

@@ -461,10 +461,14 @@ func (w *signWizard) showProfile() {
 	}
 	w.step = stepProfile
 	profs := w.commonProfiles()
+	// The options are the profiles' names, and the chosen one's description wraps
+	// below them: a radio option does not wrap, and with the descriptions in them the
+	// options were wider than a 1024-pixel window at 150 %.
 	labels := make([]string, len(profs))
 	for i, p := range profs {
-		labels[i] = w.u.t("gui.profile."+p.Name) + " — " + w.u.t("gui.profile_help."+p.Name)
+		labels[i] = w.u.t("gui.profile." + p.Name)
 	}
+	help := wrapLabel("")
 	w.profileRad = widget.NewRadioGroup(labels, nil)
 	w.profileRad.Required = true
 	sel := 0
@@ -478,9 +482,11 @@ func (w *signWizard) showProfile() {
 	w.level = w.u.newLevelChoice(w.opts)
 	levelAllowed := func(label string) {
 		ok := false
+		help.SetText("")
 		for i, l := range labels {
 			if l == label {
 				ok = profs[i].Name == "pades" || profs[i].Name == "xades"
+				help.SetText(w.u.t("gui.profile_help." + profs[i].Name))
 			}
 		}
 		w.level.allow(ok)
@@ -565,6 +571,7 @@ func (w *signWizard) showProfile() {
 	body := container.NewVBox(
 		boldLabel(w.u.t("gui.sign.profile")),
 		w.profileRad,
+		help,
 		w.level.view(),
 		widget.NewSeparator(),
 		pdfOpts)

@@ -24,7 +24,7 @@ func wizardToProfile(t *testing.T, u *UI, files []string, profile string) *signW
 	if w.step != stepProfile {
 		t.Fatalf("after the files, step %d; screen:\n%s", w.step, screenText(u))
 	}
-	w.profileRad.SetSelected(u.t("gui.profile."+profile) + " — " + u.t("gui.profile_help."+profile))
+	w.profileRad.SetSelected(u.t("gui.profile." + profile))
 	return w
 }
 
@@ -78,7 +78,7 @@ func TestTimestampNeedsAnAddress(t *testing.T) {
 			t.Fatalf("back at the profile: step %d, B-LT %v, time-stamp %v, address %q", w.step, w.level.lt.Checked, w.level.ts.Checked, w.level.tsa.Text)
 		}
 
-		w.profileRad.SetSelected(u.t("gui.profile.registry") + " — " + u.t("gui.profile_help.registry"))
+		w.profileRad.SetSelected(u.t("gui.profile.registry"))
 		if !w.level.ts.Disabled() || w.level.ts.Checked || !w.level.tsa.Disabled() {
 			t.Error("the registry profile offers a time-stamp")
 		}

@@ -81,7 +81,7 @@ func wizardToPIN(t *testing.T, u *UI, files []string, profile string, opts func(
 	if w.step != stepProfile {
 		t.Fatalf("after the files, step %d; screen:\n%s", w.step, screenText(u))
 	}
-	want := u.t("gui.profile."+profile) + " — " + u.t("gui.profile_help."+profile)
+	want := u.t("gui.profile." + profile)
 	found := false
 	for _, o := range w.profileRad.Options {
 		if o == want {

@@ -35,13 +35,19 @@ func repoRoot(t *testing.T) string {
 // It is stopped (by its PID) when the test ends.
 func startXvfb(t *testing.T) string {
 	t.Helper()
+	return startXvfbScreen(t, "1280x800x24")
+}
+
+// startXvfbScreen is startXvfb with the screen's geometry and depth ("1920x1080x24").
+func startXvfbScreen(t *testing.T, screen string) string {
+	t.Helper()
 	xvfb := testenv.Tool(t, "Xvfb")
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
+	cmd := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

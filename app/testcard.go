@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -148,7 +149,11 @@ func (u *UI) testBanner() fyne.CanvasObject {
 		u.showHome()
 	})
 	stop.Importance = widget.LowImportance
-	return container.NewHBox(widget.NewIcon(theme.WarningIcon()), txt, toggle, stop)
+	// The buttons go to a second row where the line does not fit (English at 200 %); the
+	// text has the buttons' padding above and below, to stand on their line.
+	pad := theme.InnerPadding()
+	label := container.NewHBox(widget.NewIcon(theme.WarningIcon()), container.New(layout.NewCustomPaddedLayout(pad, pad, 0, 0), txt))
+	return container.New(layout.NewRowWrapLayout(), label, toggle, stop)
 }
 
 // followTestCard keeps the banner's button in step with the test card's reader as the
@@ -192,9 +197,20 @@ func (u *UI) showTestCard() {
 	choices := testCardChoices()
 	names := make([]string, len(choices))
 	for i, id := range choices {
-		names[i] = u.personaName(id) + " — " + u.t("gui.persona_help."+id)
+		names[i] = u.personaName(id)
 	}
-	radio := widget.NewRadioGroup(names, nil)
+	// The options are the names only, and the chosen one's description wraps below
+	// them: a radio option does not wrap, and with the descriptions in them the
+	// options were wider than a 1024-pixel window at 150 %.
+	help := wrapLabel("")
+	radio := widget.NewRadioGroup(names, func(sel string) {
+		help.SetText("")
+		for i, n := range names {
+			if n == sel {
+				help.SetText(u.personaName(choices[i]) + " — " + u.t("gui.persona_help."+choices[i]))
+			}
+		}
+	})
 	cur := testpki.DefaultPersona
 	if u.testCard != nil {
 		cur = u.testCard.id
@@ -232,7 +248,7 @@ func (u *UI) showTestCard() {
 	}
 	u.show(&screen{
 		title:   u.t("gui.testcard.title"),
-		body:    container.NewVScroll(container.NewVBox(intro, radio)),
+		body:    container.NewVScroll(container.NewVBox(intro, radio, help)),
 		actions: actions,
 		focus:   start,
 	})

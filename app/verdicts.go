@@ -105,18 +105,41 @@ func (r *verdictCellRenderer) Destroy() {}
 
 // reasonFit lays the results table out over the whole of its space, with the reason
 // column widened to what the other columns leave (never narrower than its width in
-// columnWidths), and the rows' heights fitted to it again when it changed.
+// columnWidths), and the rows' heights fitted to it again when it changed. When the
+// columns at their widths in columnWidths do not fit (a 1024-pixel window at 150 %),
+// all but the result's are narrowed in proportion, down to minColumnShare of those
+// widths, so that no column is out of sight: the cells cut their text with an
+// ellipsis, the reason wraps; the result stays whole.
 type reasonFit struct{ v *verifyScreen }
+
+// minColumnShare is how far reasonFit narrows the table's columns at most.
+const minColumnShare = 0.4
 
 func (f reasonFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	v := f.v
-	others := float32(0)
+	status := columnWidths[colStatus] * v.scale
+	avail := size.Width - theme.ScrollBarSize() - theme.Padding()*colCount - status
+	want := float32(0)
 	for c, w := range columnWidths {
-		if c != colReason {
-			others += w*v.scale + theme.Padding()
+		if c != colStatus {
+			want += w * v.scale
 		}
 	}
-	w := max(columnWidths[colReason]*v.scale, size.Width-others-theme.ScrollBarSize()-theme.Padding())
+	share := float32(1)
+	if want > avail {
+		share = max(minColumnShare, avail/want)
+	}
+	others := float32(0)
+	for c, w := range columnWidths {
+		if c != colReason && c != colStatus {
+			if share != v.columnShare {
+				v.table.SetColumnWidth(c, w*v.scale*share)
+			}
+			others += w * v.scale * share
+		}
+	}
+	v.columnShare = share
+	w := max(columnWidths[colReason]*v.scale*share, avail-others)
 	if w != v.reasonWidth {
 		v.reasonWidth = w
 		v.table.SetColumnWidth(colReason, w)

@@ -41,6 +41,9 @@ type verifyScreen struct {
 	// reasonWidth is the width of the reason column: what the other columns leave of
 	// the table, at least its width in columnWidths.
 	reasonWidth float32
+	// columnShare is the share of their widths in columnWidths the other columns have
+	// (reasonFit narrows them when the table is narrow).
+	columnShare float32
 	running     bool
 	cancel      context.CancelFunc
 
@@ -109,6 +112,7 @@ func (u *UI) startVerify(paths []string) *verifyScreen {
 		v.table.SetColumnWidth(c, w*v.scale)
 	}
 	v.reasonWidth = columnWidths[colReason] * v.scale
+	v.columnShare = 1
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.rows) {
 			v.selectReport(v.reports[v.rows[id.Row]])
