@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 
@@ -50,12 +51,24 @@ func (u *UI) idCheckShown(t *testing.T) *idCheckScreen {
 // idCheckPIN types the PIN and taps the check button.
 func idCheckPIN(t *testing.T, u *UI, s *idCheckScreen, pin string) {
 	t.Helper()
-	entries := passwordEntries(u)
-	if len(entries) != 1 {
-		t.Fatalf("want one PIN entry, got %d; screen:\n%s", len(entries), screenText(u))
+	// The PIN step appears once the card has been read in the background (tries left,
+	// certificate); a person waits for it, and so does the test, typing again into the
+	// prompt that is there when the button does not take it (a loaded machine is slow).
+	for i := 0; ; i++ {
+		entries := passwordEntries(u)
+		if len(entries) == 1 {
+			typeInto(u, entries[0], pin)
+			if b := button(t, u, u.t("gui.idcheck.check")); !b.Disabled() {
+				tap(t, u, b)
+				return
+			}
+		}
+		if i == 200 {
+			t.Fatalf("no PIN prompt that takes the PIN (%d entries); screen:\n%s", len(entries), screenText(u))
+		}
+		time.Sleep(25 * time.Millisecond)
+		u.WaitIdle()
 	}
-	typeInto(u, entries[0], pin)
-	tap(t, u, button(t, u, u.t("gui.idcheck.check")))
 }
 
 func TestIDCheckIdentityValidAndRevoked(t *testing.T) {
@@ -272,6 +285,11 @@ func idCheckStart(t *testing.T, u *UI, mode trust.IDCheckMode) *idCheckScreen {
 	s.modeRad.SetSelected(u.t("gui.idcheck.mode." + string(mode)))
 	if mode != trust.IDCheckIdentity {
 		s.consent.SetChecked(true)
+	}
+	// The start button waits for the card the reader watch reports (in the background).
+	for i := 0; i < 200 && s.startBtn.Disabled(); i++ {
+		time.Sleep(25 * time.Millisecond)
+		u.WaitIdle()
 	}
 	tap(t, u, s.startBtn)
 	return s
