@@ -120,6 +120,19 @@ func TestOpenSC(t *testing.T) {
 		t.Fatalf("openssl accepted a tampered document: %s", out)
 	}
 
+	// The authentication key signs too (the operation the identity check uses), after
+	// the 4-digit authentication PIN, and openssl verifies it with the authentication
+	// certificate read before.
+	os.WriteFile(data, []byte("challenge\n"), 0o644)
+	authSig := filepath.Join(dir, "auth.sig")
+	pk("--token-label", authToken, "--login", "--pin", testpki.AuthPIN,
+		"--sign", "--mechanism", "SHA256-RSA-PKCS", "--id", "01", "--input-file", data, "--output-file", authSig)
+	authPub := filepath.Join(dir, "auth-pub.pem")
+	run(openssl, "x509", "-inform", "DER", "-in", authFile, "-noout", "-pubkey", "-out", authPub)
+	if out := run(openssl, "dgst", "-sha256", "-verify", authPub, "-signature", authSig, data); !strings.Contains(out, "Verified OK") {
+		t.Fatalf("openssl, authentication signature: %s", out)
+	}
+
 	// A wrong password is refused by the card and costs one try, as it should.
 	cmdWrong := exec.Command(tool, "--module", module, "--token-label", signToken, "--login", "--pin", "WRONG999",
 		"--sign", "--mechanism", "SHA256-RSA-PKCS", "--id", "02", "--input-file", data, "--output-file", sig)
