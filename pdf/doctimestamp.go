@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/mynasign/mynasign/internal/atomicfile"
@@ -67,22 +66,11 @@ func stampInto(ctx context.Context, in, out string, ts Timestamper) (string, err
 // stampFile writes in plus a document time-stamp update to a new temporary file next to
 // out, and returns its name and the new field's.
 func stampFile(ctx context.Context, in, out string, ts Timestamper, fieldName string) (string, string, error) {
-	fh, err := os.Open(in)
+	fh, f, err := openInput(in)
 	if err != nil {
 		return "", "", err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return "", "", err
-	}
-	if !st.Mode().IsRegular() {
-		return "", "", &ReadError{Err: errors.New("not a regular file")}
-	}
-	f, err := NewFile(fh, st.Size())
-	if err != nil {
-		return "", "", err
-	}
 	prep, err := prepareStamp(f, fieldName)
 	if err != nil {
 		return "", "", err
@@ -99,7 +87,7 @@ func stampFile(ctx context.Context, in, out string, ts Timestamper, fieldName st
 		}
 		return token, nil
 	}
-	_, _, err = prep.write(ctx, fh, st.Size(), tmp, produce, nil)
+	_, _, err = prep.write(ctx, fh, f.size, tmp, produce, nil)
 	if err == nil {
 		err = tmp.Sync()
 	}

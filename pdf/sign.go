@@ -103,22 +103,11 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	if err := sameFile(in, out); err != nil {
 		return nil, err
 	}
-	fh, err := os.Open(in)
+	fh, f, err := openInput(in)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, &ReadError{Err: errors.New("not a regular file")}
-	}
-	f, err := NewFile(fh, st.Size())
-	if err != nil {
-		return nil, err
-	}
 	prep, err := prepare(f, opts)
 	if err != nil {
 		return nil, err
@@ -135,7 +124,7 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 			tempfile.Remove(tmpName)
 		}
 	}()
-	contents, total, err := prep.write(ctx, fh, st.Size(), tmp, prep.signWith(ctx, opts), opts.Progress)
+	contents, total, err := prep.write(ctx, fh, f.size, tmp, prep.signWith(ctx, opts), opts.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +162,28 @@ func SignFile(ctx context.Context, in, out string, opts SignOptions) (*SignResul
 	}
 	ok = true
 	return &SignResult{Output: out, Field: prep.field, Report: rep}, nil
+}
+
+// openInput opens the PDF to sign or time-stamp (a regular file) and reads its structure;
+// the caller closes the file.
+func openInput(in string) (*os.File, *File, error) {
+	fh, err := os.Open(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := fh.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = &ReadError{Err: errors.New("not a regular file")}
+	}
+	var f *File
+	if err == nil {
+		f, err = NewFile(fh, st.Size())
+	}
+	if err != nil {
+		fh.Close()
+		return nil, nil, err
+	}
+	return fh, f, nil
 }
 
 func sameFile(in, out string) error {

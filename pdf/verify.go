@@ -115,8 +115,10 @@ type analysis struct {
 	graphWork int               // objects walked over all revision graphs built (bounded by maxGraphWork)
 	listed    int               // changed objects listed in the report (bounded by maxListedChanges)
 	parsed    map[int]parsedCMS // /Contents parsed, by the object number of the signature dictionary
-	// dssCRLs and dssOCSPs are the /DSS revocation data of the last revision, read while
-	// the file is open (report runs after analyzeFile closed it).
+	// dssCerts, dssCRLs and dssOCSPs are the /DSS certificates and revocation data of the
+	// last revision, read once while the file is open (report runs after analyzeFile
+	// closed it).
+	dssCerts          []*x509.Certificate
 	dssCRLs, dssOCSPs [][]byte
 }
 
@@ -167,6 +169,7 @@ func analyze(ctx context.Context, r io.ReaderAt, size int64, policy *trust.Polic
 	}
 	a.f = f
 	last := f.Last()
+	a.dssCerts = f.dssCertificates(last)
 	if policy != nil {
 		a.dssCRLs, a.dssOCSPs = f.dssRevocation(last)
 	}
@@ -502,7 +505,7 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 	// to which anyone may add certificates later.
 	cands := s.si.FindCertificates(sd.Certificates)
 	if len(cands) == 0 {
-		cands = s.si.FindCertificates(a.f.dssCertificates(a.f.Last()))
+		cands = s.si.FindCertificates(a.dssCerts)
 		s.fromDSS = len(cands) > 0
 	}
 	if len(cands) > 0 {
@@ -525,7 +528,7 @@ func (a *analysis) bindSigner(s *sigState, i int) {
 	if vals := s.si.UnsignedAttr(cms.OIDAttrTimeStampToken); vals != nil {
 		// A level is reported only for what verified: B-T needs a token that imprints
 		// this signature and verifies.
-		s.tokens = signatureTimestamps(vals, s.si.Signature, a.f.dssCertificates(a.f.Last()))
+		s.tokens = signatureTimestamps(vals, s.si.Signature, a.dssCerts)
 		switch {
 		case !tsp.AnyVerified(s.tokens):
 			s.warn(MsgWarnTimestampBad)
@@ -885,12 +888,11 @@ func (a *analysis) stampProofs() (map[*sigState]*trust.SignerResult, map[*sigSta
 	if a.policy == nil {
 		return results, proofs
 	}
-	dss := a.f.dssCertificates(a.f.Last())
 	for _, st := range a.stamps {
 		if st.ind != "" || !st.rep.Intact || st.claimed == nil || st.sd == nil {
 			continue
 		}
-		res := a.policy.CheckTimestamper(st.cert, trust.Evidence{Others: append(append([]*x509.Certificate(nil), st.sd.Certificates...), dss...), CRLs: a.dssCRLs, OCSPs: a.dssOCSPs}, *st.claimed)
+		res := a.policy.CheckTimestamper(st.cert, trust.Evidence{Others: append(append([]*x509.Certificate(nil), st.sd.Certificates...), a.dssCerts...), CRLs: a.dssCRLs, OCSPs: a.dssOCSPs}, *st.claimed)
 		results[st] = res
 		if res.Passed() {
 			proofs[st] = st.claimed
@@ -1102,9 +1104,8 @@ func (a *analysis) archived(s *sigState) bool {
 func (a *analysis) proofOfExistence(s *sigState, stampProofs map[*sigState]*time.Time) (*time.Time, []trust.TimestampReport) {
 	var poe *time.Time
 	var entries []trust.TimestampReport
-	dss := a.f.dssCertificates(a.f.Last())
 	for _, vt := range s.tokens {
-		e, p := a.policy.CheckTimestampToken(vt.Token, vt.Err, trust.Evidence{Others: dss, CRLs: a.dssCRLs, OCSPs: a.dssOCSPs})
+		e, p := a.policy.CheckTimestampToken(vt.Token, vt.Err, trust.Evidence{Others: a.dssCerts, CRLs: a.dssCRLs, OCSPs: a.dssOCSPs})
 		entries = append(entries, e)
 		poe = trust.EarliestProof(poe, p)
 	}
