@@ -151,49 +151,23 @@ func TestCheckTimestamper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := func(purpose AnchorPurpose, cert *x509.Certificate, crls ...[]byte) *Policy {
-		dir, crlDir := t.TempDir(), t.TempDir()
-		if cert != nil {
-			if _, err := OpenAnchorStore(dir).Add(AddOptions{Name: "時刻", Purpose: purpose}, AnchorInput{File: "a.der", Data: cert.Raw}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ts, err := LoadTrustStoreFor(Options{AnchorDir: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, der := range crls {
-			p := filepath.Join(t.TempDir(), "tsa.crl")
-			if err := os.WriteFile(p, der, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := OpenStore(crlDir).Import(ts, p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		p, err := NewPolicy(Options{AnchorDir: dir, CRLDir: crlDir})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
 	gen := now.Add(-time.Hour)
 	fresh, err := ca.CRL(1, now.Add(-time.Hour), now.AddDate(0, 0, 7), now, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen)
+	r := anchorPolicy(t, PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen)
 	want(t, "CA added for time-stamps, CRL", r, TotalPassed, "", MsgTSAOK)
 	if r.Certificate.Anchor == nil || r.Certificate.Anchor.Source != AnchorUser {
 		t.Errorf("anchor %+v", r.Certificate.Anchor)
 	}
-	want(t, "CA added for time-stamps, no CRL", policy(PurposeTimestamp, ca.Cert).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, TryLater, MsgRevNoCRL)
-	want(t, "own certificate added", policy(PurposeTimestamp, tsa).CheckTimestamper(tsa, Evidence{}, gen), TotalPassed, "", MsgTSAOK)
-	want(t, "CA added for signing only", policy(PurposeSigning, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
-	want(t, "no anchor", policy(PurposeTimestamp, nil).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
-	want(t, "not a TSA certificate", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(signerLike, Evidence{}, gen), Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
-	want(t, "token dated before the TSA's validity", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
-	want(t, "token dated after the TSA's expiry", policy(PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(4, 0, 0)), Indeterminate, OutOfBoundsNoPOE, MsgTSAOutsideValidity)
+	want(t, "CA added for time-stamps, no CRL", anchorPolicy(t, PurposeTimestamp, ca.Cert).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, TryLater, MsgRevNoCRL)
+	want(t, "own certificate added", anchorPolicy(t, PurposeTimestamp, tsa).CheckTimestamper(tsa, Evidence{}, gen), TotalPassed, "", MsgTSAOK)
+	want(t, "CA added for signing only", anchorPolicy(t, PurposeSigning, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
+	want(t, "no anchor", anchorPolicy(t, PurposeTimestamp, nil).CheckTimestamper(tsa, Evidence{}, gen), Indeterminate, NoCertificateChainFound, "")
+	want(t, "not a TSA certificate", anchorPolicy(t, PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(signerLike, Evidence{}, gen), Indeterminate, ChainConstraintsFailure, MsgTSANotTimestamping)
+	want(t, "token dated before the TSA's validity", anchorPolicy(t, PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(-2, 0, 0)), TotalFailed, NotYetValid, MsgTSAOutsideValidity)
+	want(t, "token dated after the TSA's expiry", anchorPolicy(t, PurposeTimestamp, ca.Cert, fresh).CheckTimestamper(tsa, Evidence{}, now.AddDate(4, 0, 0)), Indeterminate, OutOfBoundsNoPOE, MsgTSAOutsideValidity)
 	if _, err := OpenAnchorStore(t.TempDir()).Add(AddOptions{Name: "x", Purpose: PurposeSigning}, AnchorInput{File: "tsa.der", Data: tsa.Raw}); err == nil {
 		t.Error("a TSA certificate was accepted as a signing anchor")
 	}

@@ -1,6 +1,7 @@
 package trust
 
 import (
+	"crypto/x509"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,12 +10,15 @@ import (
 	"github.com/mynasign/mynasign/internal/testpki"
 )
 
-// tsaPolicy trusts ca for time-stamps, with crls in the CRL store.
-func tsaPolicy(t *testing.T, ca *testpki.ForeignCA, crls ...[]byte) *Policy {
+// anchorPolicy trusts cert (when not nil) as a user anchor for purpose, with crls in the
+// CRL store.
+func anchorPolicy(t *testing.T, purpose AnchorPurpose, cert *x509.Certificate, crls ...[]byte) *Policy {
 	t.Helper()
 	dir, crlDir := t.TempDir(), t.TempDir()
-	if _, err := OpenAnchorStore(dir).Add(AddOptions{Name: "時刻", Purpose: PurposeTimestamp}, AnchorInput{File: "a.der", Data: ca.Cert.Raw}); err != nil {
-		t.Fatal(err)
+	if cert != nil {
+		if _, err := OpenAnchorStore(dir).Add(AddOptions{Name: "時刻", Purpose: purpose}, AnchorInput{File: "a.der", Data: cert.Raw}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ts, err := LoadTrustStoreFor(Options{AnchorDir: dir})
 	if err != nil {
@@ -56,7 +60,7 @@ func TestCheckTimestamperRevokedAfterToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := tsaPolicy(t, ca, crl)
+	p := anchorPolicy(t, PurposeTimestamp, ca.Cert, crl)
 	want(t, "token before the revocation", p.CheckTimestamper(tsa, Evidence{}, now.AddDate(0, 0, -10)), Indeterminate, RevokedNoPOE, "")
 	want(t, "token after the revocation", p.CheckTimestamper(tsa, Evidence{}, now.Add(-time.Hour)), TotalFailed, Revoked, "")
 }
