@@ -1,17 +1,14 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -136,39 +133,8 @@ func TestXvfbIDCheckResult(t *testing.T) {
 	xwd := testenv.Tool(t, "xwd")
 	root := repoRoot(t)
 
-	home := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(cleanEnv(), envIDCheckWindow+"=1", "DISPLAY="+display, "HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local/share"),
-		"LIBGL_ALWAYS_SOFTWARE=1")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	child := startWindowChild(t, display, envIDCheckWindow+"=1")
+	lines, stderr := child.lines, &child.stderr
 	var said []string
 	timeout := time.After(90 * time.Second)
 wait:

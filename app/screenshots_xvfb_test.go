@@ -159,44 +159,8 @@ func TestXvfbScreenshots(t *testing.T) {
 // photographScreens runs one window process (runScreensWindow) and takes a screenshot
 // each time it shows a screen to photograph.
 func photographScreens(t *testing.T, display, xdotool, xwd, dir string, lang i18n.Lang, scale float32) {
-	home := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(cleanEnv(), fmt.Sprintf("%s=%s %g", envScreensWindow, lang, scale), "DISPLAY="+display,
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local/share"),
-		"LIBGL_ALWAYS_SOFTWARE=1", "FYNE_SCALE=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 16)
-	exited := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		stdin.Close()
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
+	child := startWindowChild(t, display, fmt.Sprintf("%s=%s %g", envScreensWindow, lang, scale), "FYNE_SCALE=1")
+	lines, stderr, stdin := child.lines, &child.stderr, child.stdin
 	var said []string
 	wid := ""
 	for {
@@ -233,6 +197,60 @@ func photographScreens(t *testing.T, display, xdotool, xwd, dir string, lang i18
 			t.Fatalf("telling the window process to go on: %v\n%s", err, stderr.String())
 		}
 	}
+}
+
+// windowChild is this test binary run again to show the app in a real window under Xvfb
+// (TestMain starts the window for the mode its environment names). It says what it shows
+// on lines; it reads its instructions from stdin.
+type windowChild struct {
+	stdin  io.WriteCloser
+	lines  chan string
+	stderr bytes.Buffer
+}
+
+// startWindowChild starts a window process on display with env added to a clean
+// environment and a fresh home folder; it is stopped when the test ends.
+func startWindowChild(t *testing.T, display string, env ...string) *windowChild {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(cleanEnv(), "DISPLAY="+display, "HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_DATA_HOME="+filepath.Join(home, ".local/share"),
+		"LIBGL_ALWAYS_SOFTWARE=1"), env...)
+	c := &windowChild{lines: make(chan string, 16)}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.stdin = stdin
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = &c.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			c.lines <- sc.Text()
+		}
+		close(c.lines)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		stdin.Close()
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	return c
 }
 
 // shootWindow writes a screenshot of the window wid to path, and fails if the window is
